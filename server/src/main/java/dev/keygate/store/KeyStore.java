@@ -1,0 +1,54 @@
+package dev.keygate.store;
+
+import dev.keygate.key.ApiKeyRecord;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * Where key records live. Every write is atomic: a failure never leaves a half-written key.
+ * Implementations throw {@link StoreUnavailableException} when the backing store cannot answer.
+ */
+public interface KeyStore extends AutoCloseable {
+
+  /**
+   * Stores a new key (its {@code version} must be 1) unless the request id was seen before in the
+   * project, the id is taken, or the project already has {@code maxActiveKeys} active keys at
+   * {@code now}. The checks and the write are one atomic step.
+   *
+   * @param requestId idempotency key, null or empty when the caller gave none
+   */
+  CreateOutcome create(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now);
+
+  /** The key with this id, with its flushed usage counts. */
+  Optional<ApiKeyRecord> find(String id);
+
+  /**
+   * One page of a project's keys in creation order.
+   *
+   * @param pageToken the {@link KeyPage#nextPageToken()} of the previous page, or "" for the first
+   * @throws IllegalArgumentException if the page token is not one this store issued
+   */
+  KeyPage list(String project, String pageToken, int pageSize, boolean includeRevoked);
+
+  /**
+   * Replaces a key's fields (not its usage counts) if its stored version is still
+   * {@code expectedVersion}. The new record carries the next version.
+   *
+   * @return false if the key changed in between (the caller re-reads and retries)
+   * @throws java.util.NoSuchElementException if the key does not exist
+   */
+  boolean replace(ApiKeyRecord updated, long expectedVersion);
+
+  /** Adds usage counts; deltas for keys that no longer exist are dropped. */
+  void recordUsage(Collection<UsageDelta> deltas);
+
+  /** True if the store answers now. */
+  boolean ping();
+
+  /** A one-line description for the startup log (never credentials). */
+  String describe();
+
+  @Override
+  void close();
+}
