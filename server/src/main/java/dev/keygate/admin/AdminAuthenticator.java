@@ -1,0 +1,66 @@
+package dev.keygate.admin;
+
+import dev.keygate.authz.Authorizer;
+import dev.keygate.authz.Decision;
+import dev.keygate.error.KeygateException;
+import dev.keygate.error.Reason;
+import dev.keygate.key.KeyFormat;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+/**
+ * Turns an admin credential into a {@link Caller}: the bootstrap admin token (compared in
+ * constant time), or an API key checked through the same {@link Authorizer} as any other call,
+ * needing {@code keys:write} for changes and {@code keys:read} for reads.
+ */
+public final class AdminAuthenticator {
+  public static final String KEYS_READ = "keys:read";
+  public static final String KEYS_WRITE = "keys:write";
+
+  private final byte[] adminTokenDigest;
+  private final KeyFormat format;
+  private final Authorizer authorizer;
+
+  /** @param adminToken the bootstrap token; null = none (only API keys may administer) */
+  public AdminAuthenticator(String adminToken, KeyFormat format, Authorizer authorizer) {
+    this.adminTokenDigest = adminToken == null ? null : sha256(adminToken);
+    this.format = format;
+    this.authorizer = authorizer;
+  }
+
+  /**
+   * @param credential the bearer credential; null or empty if none was sent
+   * @param requiredScope {@link #KEYS_READ} or {@link #KEYS_WRITE}
+   * @throws KeygateException UNAUTHENTICATED / PERMISSION_DENIED / RESOURCE_EXHAUSTED
+   */
+  public Caller authenticate(String credential, String requiredScope) {
+    if (credential == null || credential.isEmpty()) {
+      throw new KeygateException(Reason.KEY_MISSING,
+          "KeyAdmin needs 'authorization: Bearer <admin token or API key>'");
+    }
+    // digesting both sides makes the comparison constant-time whatever the lengths
+    if (adminTokenDigest != null && MessageDigest.isEqual(adminTokenDigest, sha256(credential))) {
+      return Caller.ADMIN_TOKEN;
+    }
+    if (format.parse(credential).isEmpty()) {
+      throw new KeygateException(Reason.ADMIN_CREDENTIAL_INVALID,
+          Reason.ADMIN_CREDENTIAL_INVALID.summary());
+    }
+    Decision decision = authorizer.decide(credential, List.of(requiredScope));
+    if (decision instanceof Decision.Denied denied) {
+      throw denied.toException();
+    }
+    var key = ((Decision.Allowed) decision).key();
+    return new Caller(key.id(), key.project(), key.scopes());
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

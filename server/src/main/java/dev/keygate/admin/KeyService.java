@@ -1,0 +1,280 @@
+package dev.keygate.admin;
+
+import dev.keygate.error.FieldViolation;
+import dev.keygate.error.KeygateException;
+import dev.keygate.error.Reason;
+import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.KeyFormat;
+import dev.keygate.key.KeyHasher;
+import dev.keygate.key.KeyKind;
+import dev.keygate.key.Scopes;
+import dev.keygate.store.CreateOutcome;
+import dev.keygate.store.KeyPage;
+import dev.keygate.store.KeyStore;
+import dev.keygate.store.StoreUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Key administration: validation, the per-project maximum of active keys, "no scope you do not
+ * hold", and the create / update / revoke / rotate writes, each one atomic store operation.
+ */
+public final class KeyService {
+  private static final Logger log = LoggerFactory.getLogger(KeyService.class);
+  static final Duration MAX_GRACE = Duration.ofDays(30);
+  static final int MAX_PAGE_SIZE = 1000;
+  static final int DEFAULT_PAGE_SIZE = 100;
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final KeyStore store;
+  private final KeyFormat format;
+  private final KeyHasher hasher;
+  private final Clock clock;
+  private final KeyKind environment;
+  private final int maxActiveKeysPerProject;
+
+  public KeyService(KeyStore store, KeyFormat format, KeyHasher hasher, Clock clock,
+      KeyKind environment, int maxActiveKeysPerProject) {
+    this.store = store;
+    this.format = format;
+    this.hasher = hasher;
+    this.clock = clock;
+    this.environment = environment;
+    this.maxActiveKeysPerProject = maxActiveKeysPerProject;
+  }
+
+  /** Creates a key; the secret in the result is never obtainable again. */
+  public CreatedKey create(Caller caller, NewKey request) {
+    Instant now = clock.instant();
+    Validation v = new Validation();
+    v.project("project", request.project());
+    v.name("name", request.name());
+    v.description("description", request.description());
+    v.metadata("metadata", request.metadata());
+    v.scopes("scopes", request.scopes());
+    v.expiry("expires_at", request.expiresAt(), now);
+    v.requestId("request_id", request.requestId());
+    v.throwIfInvalid();
+    requireProject(caller, request.project());
+    requireGrantable(caller, request.scopes());
+    KeyKind kind = request.kind() == null ? environment : request.kind();
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      String id = format.newKeyId();
+      String secret = format.newSecret(kind, id);
+      ApiKeyRecord key = new ApiKeyRecord.Builder()
+          .id(id).project(request.project()).name(request.name())
+          .description(request.description() == null ? "" : request.description())
+          .metadata(request.metadata()).scopes(request.scopes()).kind(kind)
+          .prefix(format.displayPrefix(kind, id)).createdAt(now).updatedAt(now)
+          .expiresAt(request.expiresAt()).digest(hasher.digest(secret))
+          .rateLimit(request.rateLimit()).version(1).build();
+      CreateOutcome outcome = storeCall(() ->
+          store.create(key, request.requestId(), maxActiveKeysPerProject, now));
+      switch (outcome.status()) {
+        case CREATED -> {
+          log.info("key {} created in project {} by {}", id, key.project(), caller.describe());
+          return new CreatedKey(key, secret);
+        }
+        case DUPLICATE_REQUEST -> throw new KeygateException(Reason.DUPLICATE_REQUEST,
+            "request_id was already used to create key " + outcome.keyId()
+                + "; its secret is shown only once",
+            Map.of("key_id", outcome.keyId()), List.of(), null);
+        case PROJECT_FULL -> throw new KeygateException(Reason.PROJECT_KEY_LIMIT,
+            "project " + request.project() + " has " + outcome.activeKeys()
+                + " active keys, the maximum is " + maxActiveKeysPerProject
+                + "; revoke one first",
+            Map.of("limit", Integer.toString(maxActiveKeysPerProject)), List.of(), null);
+        case ID_TAKEN -> log.debug("generated key id collided, drawing another");
+      }
+    }
+    throw new IllegalStateException("could not draw an unused key id");
+  }
+
+  /** Returns one key. */
+  public ApiKeyRecord get(Caller caller, String id) {
+    Validation v = new Validation();
+    v.keyId("id", id);
+    v.throwIfInvalid();
+    ApiKeyRecord key = load(id);
+    requireProject(caller, key.project());
+    return key;
+  }
+
+  /** Returns one page of a project's keys. */
+  public KeyPage list(Caller caller, String project, String pageToken, int pageSize,
+      boolean includeRevoked) {
+    Validation v = new Validation();
+    v.project("project", project);
+    v.check(pageSize >= 0 && pageSize <= MAX_PAGE_SIZE, "page_size",
+        "must be 0 (default " + DEFAULT_PAGE_SIZE + ") to " + MAX_PAGE_SIZE);
+    v.throwIfInvalid();
+    requireProject(caller, project);
+    int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
+    try {
+      return storeCall(() -> store.list(project, pageToken, size, includeRevoked));
+    } catch (IllegalArgumentException e) {
+      throw KeygateException.invalid(List.of(new FieldViolation("page_token", e.getMessage())));
+    }
+  }
+
+  /** Applies the changes named in {@link KeyChanges#paths()}. */
+  public ApiKeyRecord update(Caller caller, String id, KeyChanges changes) {
+    Instant now = clock.instant();
+    Validation v = new Validation();
+    v.keyId("key.id", id);
+    v.check(!changes.paths().isEmpty(), "update_mask", "must name at least one field");
+    for (String path : changes.paths()) {
+      v.check(KeyChanges.UPDATABLE.contains(path), "update_mask",
+          "'" + path + "' cannot be updated; updatable: " + String.join(", ",
+              KeyChanges.UPDATABLE.stream().sorted().toList()));
+    }
+    if (changes.paths().contains("name")) {
+      v.name("key.name", changes.name());
+    }
+    if (changes.paths().contains("description")) {
+      v.description("key.description", changes.description());
+    }
+    if (changes.paths().contains("metadata")) {
+      v.metadata("key.metadata", changes.metadata());
+    }
+    if (changes.paths().contains("scopes")) {
+      v.scopes("key.scopes", changes.scopes());
+    }
+    if (changes.paths().contains("expires_at")) {
+      v.expiry("key.expires_at", changes.expiresAt(), now);
+    }
+    v.throwIfInvalid();
+    if (changes.paths().contains("scopes")) {
+      requireGrantable(caller, changes.scopes());
+    }
+    return modify(caller, id, key -> {
+      requireNotRevoked(key);
+      ApiKeyRecord.Builder b = key.toBuilder();
+      changes.paths().forEach(path -> apply(b, path, changes));
+      return b.build();
+    }, "updated");
+  }
+
+  /** Revokes a key at once. Revoking a revoked key changes nothing. */
+  public ApiKeyRecord revoke(Caller caller, String id, String reason) {
+    Validation v = new Validation();
+    v.keyId("id", id);
+    v.reason("reason", reason);
+    v.throwIfInvalid();
+    Instant now = clock.instant();
+    return modify(caller, id, key -> key.isRevoked() ? null
+        : key.toBuilder().revokedAt(now).revokeReason(reason).build(), "revoked");
+  }
+
+  /**
+   * Issues a new secret. The old one keeps working until {@code now + grace}; with a zero grace
+   * it stops at once (and is then answered with KEY_REVOKED, not KEY_UNKNOWN).
+   */
+  public CreatedKey rotate(Caller caller, String id, Duration grace) {
+    Validation v = new Validation();
+    v.keyId("id", id);
+    v.check(!grace.isNegative() && grace.compareTo(MAX_GRACE) <= 0, "grace_period",
+        "must be 0 to 30 days");
+    v.throwIfInvalid();
+    Instant now = clock.instant();
+    String[] secret = new String[1];
+    ApiKeyRecord rotated = modify(caller, id, key -> {
+      requireNotRevoked(key);
+      secret[0] = format.newSecret(key.kind(), key.id());
+      return key.toBuilder().previousDigest(key.digest()).previousExpiresAt(now.plus(grace))
+          .digest(hasher.digest(secret[0])).rotatedAt(now).build();
+    }, "rotated");
+    return new CreatedKey(rotated, secret[0]);
+  }
+
+  /**
+   * Read-modify-write with optimistic concurrency: re-read and retry when another writer got in
+   * between. {@code change} returns null for "nothing to do".
+   */
+  private ApiKeyRecord modify(Caller caller, String id, UnaryOperator<ApiKeyRecord> change,
+      String verb) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      ApiKeyRecord current = load(id);
+      requireProject(caller, current.project());
+      ApiKeyRecord changed = change.apply(current);
+      if (changed == null) {
+        return current;
+      }
+      ApiKeyRecord next = changed.toBuilder()
+          .updatedAt(clock.instant()).version(current.version() + 1).build();
+      boolean written;
+      try {
+        written = storeCall(() -> store.replace(next, current.version()));
+      } catch (NoSuchElementException e) {
+        throw notFound(id);
+      }
+      if (written) {
+        log.info("key {} {} by {}", id, verb, caller.describe());
+        return next.toBuilder().usage(current.usage()).build();
+      }
+    }
+    throw new KeygateException(Reason.CONCURRENT_MODIFICATION,
+        "key " + id + " kept changing concurrently; retry");
+  }
+
+  private ApiKeyRecord load(String id) {
+    return storeCall(() -> store.find(id)).orElseThrow(() -> notFound(id));
+  }
+
+  private static void apply(ApiKeyRecord.Builder b, String path, KeyChanges c) {
+    switch (path) {
+      case "name" -> b.name(c.name());
+      case "description" -> b.description(c.description() == null ? "" : c.description());
+      case "metadata" -> b.metadata(c.metadata());
+      case "scopes" -> b.scopes(c.scopes());
+      case "expires_at" -> b.expiresAt(c.expiresAt());
+      case "rate_limit" -> b.rateLimit(c.rateLimit());
+      default -> throw new IllegalArgumentException(path);
+    }
+  }
+
+  private static void requireProject(Caller caller, String project) {
+    if (!caller.mayManage(project)) {
+      throw new KeygateException(Reason.PROJECT_MISMATCH,
+          "the calling key belongs to project " + caller.project()
+              + " and may not manage keys of project " + project);
+    }
+  }
+
+  private static void requireGrantable(Caller caller, List<String> scopes) {
+    List<String> notHeld = Scopes.missing(caller.scopes(), scopes);
+    if (!notHeld.isEmpty()) {
+      throw new KeygateException(Reason.SCOPE_ESCALATION,
+          "the calling key does not hold " + String.join(", ", notHeld) + " and so cannot grant it",
+          Map.of("scopes", String.join(" ", notHeld)), List.of(), null);
+    }
+  }
+
+  private static void requireNotRevoked(ApiKeyRecord key) {
+    if (key.isRevoked()) {
+      throw new KeygateException(Reason.KEY_ALREADY_REVOKED,
+          "key " + key.id() + " is revoked; create a new key instead");
+    }
+  }
+
+  private static KeygateException notFound(String id) {
+    return new KeygateException(Reason.KEY_NOT_FOUND, "no key with id " + id);
+  }
+
+  private static <T> T storeCall(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (StoreUnavailableException e) {
+      throw new KeygateException(Reason.STORE_UNAVAILABLE,
+          "the key store is unreachable; retry later (a CreateKey retry with the same request_id never creates a second key)");
+    }
+  }
+}

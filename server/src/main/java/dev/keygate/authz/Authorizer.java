@@ -1,0 +1,149 @@
+package dev.keygate.authz;
+
+import dev.keygate.authz.Decision.Allowed;
+import dev.keygate.authz.Decision.Denied;
+import dev.keygate.error.Reason;
+import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.KeyFormat;
+import dev.keygate.key.KeyHasher;
+import dev.keygate.key.KeyKind;
+import dev.keygate.key.ParsedKey;
+import dev.keygate.key.RateLimitSpec;
+import dev.keygate.key.Scopes;
+import dev.keygate.ratelimit.LimitState;
+import dev.keygate.ratelimit.RateLimits;
+import dev.keygate.store.KeyStore;
+import dev.keygate.store.StoreUnavailableException;
+import dev.keygate.usage.UsageRecorder;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one decision path: every surface (Authorize.Check, KeyAdmin credentials, Envoy ext_authz)
+ * asks this class whether a presented key may make a call that needs some scopes.
+ *
+ * <p>Order matters: format and environment are checked before any store lookup (cheap, and
+ * floods of garbage never reach Redis); the digest is compared before the key's state is
+ * revealed, so someone without the secret learns only KEY_UNKNOWN.
+ */
+public final class Authorizer {
+  private final KeyFormat format;
+  private final KeyHasher hasher;
+  private final KeyStore store;
+  private final RateLimits rateLimits;
+  private final UsageRecorder usage;
+  private final Clock clock;
+  private final KeyKind environment;
+  private final RateLimitSpec defaultLimit;
+
+  /**
+   * @param environment the only key kind this sidecar accepts
+   * @param defaultLimit the limit for keys without their own; null = unlimited
+   */
+  public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
+      UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit) {
+    this.format = format;
+    this.hasher = hasher;
+    this.store = store;
+    this.rateLimits = rateLimits;
+    this.usage = usage;
+    this.clock = clock;
+    this.environment = environment;
+    this.defaultLimit = defaultLimit;
+  }
+
+  /**
+   * Decides one call.
+   *
+   * @param presentedKey the key as presented; null or empty when none was
+   * @param requiredScopes scopes the call needs, all of them (already syntax-checked)
+   */
+  public Decision decide(String presentedKey, Collection<String> requiredScopes) {
+    if (presentedKey == null || presentedKey.isEmpty()) {
+      return Denied.of(Reason.KEY_MISSING);
+    }
+    Optional<ParsedKey> parsed = format.parse(presentedKey);
+    if (parsed.isEmpty()) {
+      return Denied.of(Reason.KEY_MALFORMED);
+    }
+    if (parsed.get().kind() != environment) {
+      return new Denied(Reason.KEY_ENVIRONMENT_MISMATCH,
+          "this sidecar accepts " + environment.label() + " keys only", Map.of(), null);
+    }
+    Optional<ApiKeyRecord> found;
+    try {
+      found = store.find(parsed.get().keyId());
+    } catch (StoreUnavailableException e) {
+      return Denied.of(Reason.STORE_UNAVAILABLE);
+    }
+    return decide(parsed.get(), found, requiredScopes);
+  }
+
+  private Decision decide(
+      ParsedKey parsed, Optional<ApiKeyRecord> found, Collection<String> requiredScopes) {
+    Instant now = clock.instant();
+    byte[] digest = hasher.digest(parsed.secret());
+    SecretMatch match = found.map(key -> SecretMatch.of(key, digest, now)).orElse(SecretMatch.NONE);
+    if (match == SecretMatch.NONE) {
+      return Denied.of(Reason.KEY_UNKNOWN);
+    }
+    ApiKeyRecord key = found.get();
+    Map<String, String> keyId = Map.of("key_id", key.id());
+    if (key.isRevoked()) {
+      return new Denied(Reason.KEY_REVOKED, "the API key was revoked", keyId, null);
+    }
+    if (match == SecretMatch.PREVIOUS_EXPIRED) {
+      return new Denied(Reason.KEY_REVOKED,
+          "the API key was replaced by rotation and its grace period has ended", keyId, null);
+    }
+    if (key.isExpiredAt(now)) {
+      return new Denied(Reason.KEY_EXPIRED, Reason.KEY_EXPIRED.summary(), keyId, null);
+    }
+    List<String> missing = Scopes.missing(key.scopes(), requiredScopes);
+    if (!missing.isEmpty()) {
+      return new Denied(Reason.SCOPE_MISSING, "the API key lacks scope " + String.join(", ", missing),
+          Map.of("key_id", key.id(), "missing_scopes", String.join(" ", missing)), null);
+    }
+    return admit(key, now);
+  }
+
+  private Decision admit(ApiKeyRecord key, Instant now) {
+    RateLimitSpec spec = key.rateLimit() != null ? key.rateLimit() : defaultLimit;
+    LimitState limit = spec == null ? null : rateLimits.acquire(key.id(), spec);
+    if (limit != null && !limit.admitted()) {
+      return new Denied(Reason.RATE_LIMITED,
+          "rate limit of " + spec.requests() + " per " + spec.period() + " reached",
+          Map.of("key_id", key.id(), "limit", Integer.toString(spec.requests()),
+              "period", spec.period().toString()),
+          limit.resetAfter());
+    }
+    usage.record(key.id(), now);
+    return new Allowed(key, limit);
+  }
+
+  /** Which stored digest the presented secret matched. */
+  private enum SecretMatch {
+    CURRENT,
+    PREVIOUS,
+    PREVIOUS_EXPIRED,
+    NONE;
+
+    static SecretMatch of(ApiKeyRecord key, byte[] digest, Instant now) {
+      // both comparisons always run, in constant time, so timing tells nothing about which matched
+      boolean current = KeyHasher.matches(key.digest(), digest);
+      boolean previous = KeyHasher.matches(key.previousDigest(), digest);
+      if (current) {
+        return CURRENT;
+      }
+      if (!previous) {
+        return NONE;
+      }
+      boolean inGrace = key.previousExpiresAt() != null && now.isBefore(key.previousExpiresAt());
+      return inGrace ? PREVIOUS : PREVIOUS_EXPIRED;
+    }
+  }
+}

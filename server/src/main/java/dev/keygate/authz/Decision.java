@@ -1,0 +1,45 @@
+package dev.keygate.authz;
+
+import dev.keygate.error.KeygateException;
+import dev.keygate.error.Reason;
+import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.ratelimit.LimitState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The answer of {@link Authorizer#decide}: allowed with the key, or denied with a reason. */
+public sealed interface Decision {
+
+  /**
+   * The call may proceed.
+   *
+   * @param key the verified key
+   * @param limit the rate-limit state after counting this call; null when the key has no limit
+   */
+  record Allowed(ApiKeyRecord key, LimitState limit) implements Decision {}
+
+  /**
+   * The call is refused.
+   *
+   * @param reason the stable reason
+   * @param message a caller-facing explanation, free of key material
+   * @param metadata extra ErrorInfo metadata (key_id, missing_scopes, limit, …)
+   * @param retryAfter when to retry, for RATE_LIMITED; null otherwise
+   */
+  record Denied(Reason reason, String message, Map<String, String> metadata, Duration retryAfter)
+      implements Decision {
+    public Denied {
+      metadata = Map.copyOf(metadata);
+    }
+
+    static Denied of(Reason reason) {
+      return new Denied(reason, reason.summary(), Map.of(), null);
+    }
+
+    /** The same denial as an exception, for surfaces that report failures by throwing. */
+    public KeygateException toException() {
+      return new KeygateException(reason, message, metadata, List.of(), retryAfter);
+    }
+  }
+}

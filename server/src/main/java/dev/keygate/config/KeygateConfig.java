@@ -1,0 +1,190 @@
+package dev.keygate.config;
+
+import dev.keygate.key.KeyFormat;
+import dev.keygate.key.KeyKind;
+import dev.keygate.key.RateLimitSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of the sidecar, read once from the environment at start and validated; a bad
+ * value stops the start with a message naming the variable. Secrets (pepper, admin token) come
+ * from the variable or from a file named by {@code <NAME>_FILE} (for mounted Kubernetes Secrets).
+ *
+ * @param listenHost address to listen on ({@code KEYGATE_LISTEN}, default 127.0.0.1)
+ * @param listenPort port ({@code KEYGATE_LISTEN}, default 7070; 0 = any free port)
+ * @param redisUrl {@code KEYGATE_REDIS_URL}; null = the in-memory store
+ * @param redisNamespace {@code KEYGATE_REDIS_NAMESPACE}, prefix of every Redis key (default kg)
+ * @param redisTimeout {@code KEYGATE_REDIS_TIMEOUT}, connect and command timeout (default 1s)
+ * @param pepper {@code KEYGATE_PEPPER}; null = none given (allowed for the in-memory store only)
+ * @param adminToken {@code KEYGATE_ADMIN_TOKEN}; null = only API keys may administer
+ * @param keyPrefix {@code KEYGATE_KEY_PREFIX} (default kg)
+ * @param environment {@code KEYGATE_ENVIRONMENT}, live or test (default live)
+ * @param maxActiveKeysPerProject {@code KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT} (default 10)
+ * @param defaultRateLimit {@code KEYGATE_DEFAULT_RATE_LIMIT} like 100/1s; null = unlimited
+ * @param usageFlushInterval {@code KEYGATE_USAGE_FLUSH_INTERVAL} (default 1s)
+ * @param shutdownGrace {@code KEYGATE_SHUTDOWN_GRACE}, drain time on SIGTERM (default 10s)
+ */
+public record KeygateConfig(
+    String listenHost,
+    int listenPort,
+    String redisUrl,
+    String redisNamespace,
+    Duration redisTimeout,
+    byte[] pepper,
+    String adminToken,
+    String keyPrefix,
+    KeyKind environment,
+    int maxActiveKeysPerProject,
+    RateLimitSpec defaultRateLimit,
+    Duration usageFlushInterval,
+    Duration shutdownGrace) {
+
+  /** Shortest pepper and admin token accepted, in bytes. */
+  public static final int MIN_SECRET_LENGTH = 16;
+
+  private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\s\\[\\]]+):(\\d{1,5})");
+  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
+  private static final Pattern RATE = Pattern.compile("(\\d{1,7})/(\\S+)");
+
+  /** Reads and validates the settings. */
+  public static KeygateConfig fromEnv(Map<String, String> env) {
+    Reader r = new Reader(env);
+    var listen = LISTEN.matcher(r.get("KEYGATE_LISTEN", "127.0.0.1:7070"));
+    if (!listen.matches() || Integer.parseInt(listen.group(2)) > 65535) {
+      throw new ConfigException("KEYGATE_LISTEN must be host:port, e.g. 127.0.0.1:7070 or 0.0.0.0:7070");
+    }
+    String host = listen.group(1).replace("[", "").replace("]", "");
+    String redisUrl = r.optional("KEYGATE_REDIS_URL");
+    if (redisUrl != null && !redisUrl.matches("rediss?://.+")) {
+      throw new ConfigException("KEYGATE_REDIS_URL must start with redis:// or rediss://");
+    }
+    String namespace = r.get("KEYGATE_REDIS_NAMESPACE", "kg");
+    if (!NAMESPACE.matcher(namespace).matches()) {
+      throw new ConfigException("KEYGATE_REDIS_NAMESPACE must be 1-32 characters of [A-Za-z0-9_.-]");
+    }
+    byte[] pepper = r.secret("KEYGATE_PEPPER");
+    if (pepper == null && redisUrl != null) {
+      throw new ConfigException("KEYGATE_PEPPER (or KEYGATE_PEPPER_FILE) is required with "
+          + "KEYGATE_REDIS_URL: keys are stored as HMAC digests keyed by the pepper, and a lost "
+          + "or changed pepper invalidates every key. Generate one: openssl rand -base64 32");
+    }
+    byte[] token = r.secret("KEYGATE_ADMIN_TOKEN");
+    String prefix = r.get("KEYGATE_KEY_PREFIX", "kg");
+    if (!KeyFormat.isValidPrefix(prefix)) {
+      throw new ConfigException("KEYGATE_KEY_PREFIX must be 1-16 characters of [a-z0-9], starting with a letter");
+    }
+    KeyKind environment = KeyKind.fromLabel(r.get("KEYGATE_ENVIRONMENT", "live"))
+        .orElseThrow(() -> new ConfigException("KEYGATE_ENVIRONMENT must be live or test"));
+    int maxActive = r.integer("KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT", 10, 1, 1_000_000);
+    return new KeygateConfig(host, Integer.parseInt(listen.group(2)), redisUrl, namespace,
+        r.duration("KEYGATE_REDIS_TIMEOUT", "1s", Duration.ofMillis(10), Duration.ofMinutes(1)),
+        pepper, token == null ? null : new String(token, StandardCharsets.UTF_8), prefix,
+        environment, maxActive, rateLimit(r.get("KEYGATE_DEFAULT_RATE_LIMIT", "none")),
+        r.duration("KEYGATE_USAGE_FLUSH_INTERVAL", "1s", Duration.ofMillis(10), Duration.ofMinutes(10)),
+        r.duration("KEYGATE_SHUTDOWN_GRACE", "10s", Duration.ZERO, Duration.ofMinutes(10)));
+  }
+
+  /** True when keys live in this process only. */
+  public boolean inMemory() {
+    return redisUrl == null;
+  }
+
+  @Override
+  public String toString() {
+    // never print secrets: the record's generated toString would
+    return "KeygateConfig[listen=" + listenHost + ":" + listenPort
+        + ", store=" + (inMemory() ? "in-memory" : "redis") + ", namespace=" + redisNamespace
+        + ", environment=" + environment.label() + ", keyPrefix=" + keyPrefix
+        + ", maxActiveKeysPerProject=" + maxActiveKeysPerProject
+        + ", defaultRateLimit=" + (defaultRateLimit == null ? "none" : defaultRateLimit.encode())
+        + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
+  }
+
+  private static RateLimitSpec rateLimit(String text) {
+    if (text.equals("none")) {
+      return null;
+    }
+    var m = RATE.matcher(text);
+    String problem = "KEYGATE_DEFAULT_RATE_LIMIT must be none or <requests>/<period>, e.g. 100/1s or 6000/1m";
+    if (!m.matches()) {
+      throw new ConfigException(problem);
+    }
+    try {
+      return new RateLimitSpec(Integer.parseInt(m.group(1)), Durations.parse(m.group(2)));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(problem + " (" + e.getMessage() + ")");
+    }
+  }
+
+  /** Reads variables, turning every problem into a ConfigException naming the variable. */
+  private record Reader(Map<String, String> env) {
+    String optional(String name) {
+      String v = env.get(name);
+      return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    String get(String name, String fallback) {
+      String v = optional(name);
+      return v == null ? fallback : v;
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+      String v = optional(name);
+      if (v == null) {
+        return fallback;
+      }
+      try {
+        int n = Integer.parseInt(v);
+        if (n >= min && n <= max) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new ConfigException(name + " must be a whole number from " + min + " to " + max);
+    }
+
+    Duration duration(String name, String fallback, Duration min, Duration max) {
+      try {
+        Duration d = Durations.parse(get(name, fallback));
+        if (d.compareTo(min) >= 0 && d.compareTo(max) <= 0) {
+          return d;
+        }
+        throw new ConfigException(name + " must be between " + min + " and " + max);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name + ": " + e.getMessage());
+      }
+    }
+
+    /** The value of NAME, else the content of the file named by NAME_FILE; never both. */
+    byte[] secret(String name) {
+      String direct = optional(name);
+      String file = optional(name + "_FILE");
+      if (direct != null && file != null) {
+        throw new ConfigException("set " + name + " or " + name + "_FILE, not both");
+      }
+      String value = direct;
+      if (file != null) {
+        try {
+          value = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException e) {
+          throw new ConfigException(name + "_FILE: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+      }
+      if (value == null) {
+        return null;
+      }
+      byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+      if (bytes.length < MIN_SECRET_LENGTH) {
+        throw new ConfigException(name + " must be at least " + MIN_SECRET_LENGTH + " bytes long");
+      }
+      return bytes;
+    }
+  }
+}

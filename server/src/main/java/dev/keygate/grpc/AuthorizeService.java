@@ -1,0 +1,71 @@
+package dev.keygate.grpc;
+
+import dev.keygate.api.v1.AuthorizeGrpc;
+import dev.keygate.api.v1.CheckRequest;
+import dev.keygate.api.v1.CheckResponse;
+import dev.keygate.authz.Authorizer;
+import dev.keygate.authz.Decision;
+import dev.keygate.error.FieldViolation;
+import dev.keygate.error.KeygateException;
+import dev.keygate.key.Scopes;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code keygate.v1.Authorize}: a thin gRPC surface over {@link Authorizer#decide}. */
+public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
+  static final int MAX_REQUIRED_SCOPES = 32;
+
+  private final Authorizer authorizer;
+  private final Clock clock;
+
+  public AuthorizeService(Authorizer authorizer, Clock clock) {
+    this.authorizer = authorizer;
+    this.clock = clock;
+  }
+
+  @Override
+  public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
+    try {
+      validate(request.getRequiredScopesList());
+      String key = request.getKey().isEmpty() ? Credentials.current() : request.getKey();
+      Decision decision = authorizer.decide(key, request.getRequiredScopesList());
+      if (decision instanceof Decision.Denied denied) {
+        throw denied.toException();
+      }
+      responses.onNext(toResponse((Decision.Allowed) decision));
+      responses.onCompleted();
+    } catch (KeygateException e) {
+      responses.onError(Statuses.toStatus(e));
+    }
+  }
+
+  private CheckResponse toResponse(Decision.Allowed allowed) {
+    var key = allowed.key();
+    CheckResponse.Builder b = CheckResponse.newBuilder()
+        .setKeyId(key.id())
+        .setProject(key.project())
+        .setKind(ProtoMapper.toProto(key.kind()))
+        .addAllGrantedScopes(key.scopes())
+        .setKeyName(key.name());
+    if (allowed.limit() != null) {
+      b.setRateLimit(ProtoMapper.toProto(allowed.limit(), clock.instant()));
+    }
+    return b.build();
+  }
+
+  private static void validate(List<String> required) {
+    List<FieldViolation> violations = new ArrayList<>();
+    if (required.size() > MAX_REQUIRED_SCOPES) {
+      violations.add(new FieldViolation("required_scopes", "at most " + MAX_REQUIRED_SCOPES));
+    }
+    for (int i = 0; i < required.size() && i < MAX_REQUIRED_SCOPES; i++) {
+      String at = "required_scopes[" + i + "]";
+      Scopes.validate(required.get(i)).ifPresent(p -> violations.add(new FieldViolation(at, p)));
+    }
+    if (!violations.isEmpty()) {
+      throw KeygateException.invalid(violations);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.keygate.grpc;
+
+import dev.keygate.admin.AdminAuthenticator;
+import dev.keygate.admin.KeyService;
+import dev.keygate.api.v1.AuthorizeGrpc;
+import dev.keygate.api.v1.KeyAdminGrpc;
+import dev.keygate.authz.Authorizer;
+import dev.keygate.config.KeygateConfig;
+import dev.keygate.key.KeyFormat;
+import dev.keygate.key.KeyHasher;
+import dev.keygate.ratelimit.RateLimits;
+import dev.keygate.store.KeyStore;
+import dev.keygate.usage.UsageRecorder;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The assembled application: every domain part wired once from the config, and the gRPC
+ * services over them. Transport-neutral, so tests bind it to an in-process server and
+ * {@link KeygateServer} to Netty.
+ */
+public final class Keygate implements AutoCloseable {
+  private final KeyStore store;
+  private final UsageRecorder usage;
+  private final Authorizer authorizer;
+  private final HealthStatusManager healthStatus = new HealthStatusManager();
+  private final HealthMonitor health;
+  private final AuthorizeService authorizeService;
+  private final KeyAdminService keyAdminService;
+
+  /**
+   * @param pepper the HMAC pepper (the config's, or a generated one for the in-memory store)
+   */
+  public Keygate(KeygateConfig config, byte[] pepper, KeyStore store, Clock clock) {
+    this.store = store;
+    KeyFormat format = new KeyFormat(config.keyPrefix(), new SecureRandom());
+    KeyHasher hasher = new KeyHasher(pepper);
+    this.usage = new UsageRecorder(store, config.usageFlushInterval());
+    this.authorizer = new Authorizer(format, hasher, store, new RateLimits(), usage, clock,
+        config.environment(), config.defaultRateLimit());
+    KeyService keys = new KeyService(store, format, hasher, clock, config.environment(),
+        config.maxActiveKeysPerProject());
+    this.authorizeService = new AuthorizeService(authorizer, clock);
+    this.keyAdminService = new KeyAdminService(
+        new AdminAuthenticator(config.adminToken(), format, authorizer), keys, clock);
+    this.health = new HealthMonitor(store, healthStatus,
+        List.of(AuthorizeGrpc.SERVICE_NAME, KeyAdminGrpc.SERVICE_NAME));
+  }
+
+  /** Adds KeyAdmin, Authorize, health and reflection to a server under construction. */
+  public <T extends ServerBuilder<T>> T bind(T builder) {
+    Credentials credentials = new Credentials();
+    return builder
+        .addService(ServerInterceptors.intercept(authorizeService, credentials))
+        .addService(ServerInterceptors.intercept(keyAdminService, credentials))
+        .addService(healthStatus.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance());
+  }
+
+  public Authorizer authorizer() {
+    return authorizer;
+  }
+
+  public UsageRecorder usage() {
+    return usage;
+  }
+
+  public HealthMonitor health() {
+    return health;
+  }
+
+  /** Health NOT_SERVING, then a last usage flush, then the store closes. */
+  @Override
+  public void close() {
+    health.close();
+    usage.close();
+    store.close();
+  }
+}

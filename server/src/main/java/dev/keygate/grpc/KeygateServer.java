@@ -1,0 +1,81 @@
+package dev.keygate.grpc;
+
+import dev.keygate.config.KeygateConfig;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Keygate} on a Netty gRPC port, with an orderly stop: health turns NOT_SERVING, new calls
+ * are refused, in-flight calls get the grace period to finish, then usage counts are flushed and
+ * the store is closed.
+ */
+public final class KeygateServer {
+  private static final Logger log = LoggerFactory.getLogger(KeygateServer.class);
+  /** Largest request accepted; admin requests are a few KiB at most. */
+  static final int MAX_INBOUND_MESSAGE_BYTES = 1 << 20;
+
+  private final Keygate app;
+  private final Server server;
+  private final Duration shutdownGrace;
+
+  private KeygateServer(Keygate app, Server server, Duration shutdownGrace) {
+    this.app = app;
+    this.server = server;
+    this.shutdownGrace = shutdownGrace;
+  }
+
+  /** Binds the port and starts serving; health stays NOT_SERVING until the store answers. */
+  public static KeygateServer start(KeygateConfig config, Keygate app) {
+    Server server = app.bind(NettyServerBuilder
+            .forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()))
+            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES))
+        .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      app.close();
+      throw new UncheckedIOException("cannot listen on " + config.listenHost() + ":"
+          + config.listenPort() + ": " + e.getMessage(), e);
+    }
+    app.health().start(Duration.ofSeconds(1));
+    log.info("keygate listening on {}:{}", config.listenHost(), server.getPort());
+    return new KeygateServer(app, server, config.shutdownGrace());
+  }
+
+  /** The bound port (useful when the config asked for port 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Drains and stops; safe to call more than once. */
+  public synchronized void stop() {
+    if (server.isTerminated()) {
+      return;
+    }
+    log.info("shutting down: draining in-flight calls for up to {}", shutdownGrace);
+    app.health().close();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    app.close();
+    log.info("keygate stopped");
+  }
+
+  /** Blocks until the server has stopped. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+}

@@ -1,0 +1,137 @@
+package dev.keygate.grpc;
+
+import com.google.protobuf.Timestamp;
+import dev.keygate.admin.KeyChanges;
+import dev.keygate.admin.NewKey;
+import dev.keygate.api.v1.ApiKey;
+import dev.keygate.api.v1.CreateKeyRequest;
+import dev.keygate.api.v1.KeyKind;
+import dev.keygate.api.v1.KeyState;
+import dev.keygate.api.v1.RateLimit;
+import dev.keygate.api.v1.RateLimitState;
+import dev.keygate.api.v1.UpdateKeyRequest;
+import dev.keygate.api.v1.Usage;
+import dev.keygate.error.FieldViolation;
+import dev.keygate.error.KeygateException;
+import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.RateLimitSpec;
+import dev.keygate.ratelimit.LimitState;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+
+/** Translates between keygate.v1 messages and domain values; no logic beyond that. */
+final class ProtoMapper {
+  private ProtoMapper() {}
+
+  static ApiKey toProto(ApiKeyRecord key, Instant now) {
+    ApiKey.Builder b = ApiKey.newBuilder()
+        .setId(key.id())
+        .setProject(key.project())
+        .setName(key.name())
+        .setDescription(key.description())
+        .putAllMetadata(key.metadata())
+        .addAllScopes(key.scopes())
+        .setKind(toProto(key.kind()))
+        .setPrefix(key.prefix())
+        .setCreatedAt(timestamp(key.createdAt()))
+        .setUpdatedAt(timestamp(key.updatedAt()))
+        .setRevokeReason(key.revokeReason())
+        .setState(key.isRevoked() ? KeyState.KEY_STATE_REVOKED
+            : key.isExpiredAt(now) ? KeyState.KEY_STATE_EXPIRED : KeyState.KEY_STATE_ACTIVE);
+    if (key.expiresAt() != null) {
+      b.setExpiresAt(timestamp(key.expiresAt()));
+    }
+    if (key.revokedAt() != null) {
+      b.setRevokedAt(timestamp(key.revokedAt()));
+    }
+    if (key.rotatedAt() != null) {
+      b.setRotatedAt(timestamp(key.rotatedAt()));
+    }
+    if (key.previousExpiresAt() != null && key.previousExpiresAt().isAfter(now)) {
+      b.setPreviousSecretExpiresAt(timestamp(key.previousExpiresAt()));
+    }
+    if (key.rateLimit() != null) {
+      b.setRateLimit(RateLimit.newBuilder()
+          .setRequests(key.rateLimit().requests())
+          .setPeriod(duration(key.rateLimit().period())));
+    }
+    Usage.Builder usage = Usage.newBuilder()
+        .setTotal(key.usage().total())
+        .setToday(key.usage().countOn(LocalDate.ofInstant(now, ZoneOffset.UTC)));
+    if (key.usage().lastUsedAt() != null) {
+      usage.setLastUsedAt(timestamp(key.usage().lastUsedAt()));
+    }
+    return b.setUsage(usage).build();
+  }
+
+  static RateLimitState toProto(LimitState limit, Instant now) {
+    return RateLimitState.newBuilder()
+        .setLimit(limit.spec().requests())
+        .setRemaining(limit.remaining())
+        .setResetAt(timestamp(now.plus(limit.resetAfter())))
+        .build();
+  }
+
+  static KeyKind toProto(dev.keygate.key.KeyKind kind) {
+    return kind == dev.keygate.key.KeyKind.LIVE ? KeyKind.KEY_KIND_LIVE : KeyKind.KEY_KIND_TEST;
+  }
+
+  static NewKey fromProto(CreateKeyRequest r) {
+    return new NewKey(r.getProject(), r.getName(), r.getDescription(), r.getMetadataMap(),
+        List.copyOf(r.getScopesList()), kind(r.getKind()),
+        r.hasExpiresAt() ? instant(r.getExpiresAt()) : null,
+        r.hasRateLimit() ? rateLimit("rate_limit", r.getRateLimit()) : null,
+        r.getRequestId());
+  }
+
+  static KeyChanges fromProto(UpdateKeyRequest r) {
+    ApiKey k = r.getKey();
+    Set<String> paths = Set.copyOf(r.getUpdateMask().getPathsList());
+    return new KeyChanges(paths, k.getName(), k.getDescription(), k.getMetadataMap(),
+        List.copyOf(k.getScopesList()),
+        k.hasExpiresAt() ? instant(k.getExpiresAt()) : null,
+        k.hasRateLimit() && paths.contains("rate_limit")
+            ? rateLimit("key.rate_limit", k.getRateLimit()) : null);
+  }
+
+  static Timestamp timestamp(Instant t) {
+    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+  }
+
+  static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  static com.google.protobuf.Duration duration(Duration d) {
+    return com.google.protobuf.Duration.newBuilder()
+        .setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+  }
+
+  static Duration duration(com.google.protobuf.Duration d) {
+    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  }
+
+  private static dev.keygate.key.KeyKind kind(KeyKind kind) {
+    return switch (kind) {
+      case KEY_KIND_LIVE -> dev.keygate.key.KeyKind.LIVE;
+      case KEY_KIND_TEST -> dev.keygate.key.KeyKind.TEST;
+      default -> null;
+    };
+  }
+
+  private static RateLimitSpec rateLimit(String field, RateLimit limit) {
+    Duration period = duration(limit.getPeriod());
+    try {
+      if (period.toNanosPart() % 1_000_000 != 0) {
+        throw new IllegalArgumentException("period must be whole milliseconds");
+      }
+      return new RateLimitSpec((int) limit.getRequests(), period);
+    } catch (IllegalArgumentException e) {
+      throw KeygateException.invalid(List.of(new FieldViolation(field, e.getMessage())));
+    }
+  }
+}
