@@ -1,0 +1,114 @@
+package dev.keygate.authz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.keygate.admin.Caller;
+import dev.keygate.admin.CreatedKey;
+import dev.keygate.admin.KeyService;
+import dev.keygate.admin.NewKey;
+import dev.keygate.error.Reason;
+import dev.keygate.key.KeyFormat;
+import dev.keygate.key.KeyHasher;
+import dev.keygate.key.KeyKind;
+import dev.keygate.key.RateLimitSpec;
+import dev.keygate.ratelimit.RateLimits;
+import dev.keygate.store.InMemoryKeyStore;
+import dev.keygate.testing.MutableClock;
+import dev.keygate.usage.UsageRecorder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The decision path alone: no gRPC, the in-memory store, a hand-moved clock. */
+class AuthorizerTest {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+  private final InMemoryKeyStore store = new InMemoryKeyStore();
+  private final KeyFormat format = new KeyFormat("kg", new SecureRandom());
+  private final KeyHasher hasher = new KeyHasher("pepper-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+  private final UsageRecorder usage = new UsageRecorder(store, Duration.ZERO);
+  private final Authorizer authorizer = new Authorizer(format, hasher, store, new RateLimits(),
+      usage, clock, KeyKind.LIVE, null);
+  private final KeyService keys = new KeyService(store, format, hasher, clock, KeyKind.LIVE, 10);
+
+  @AfterEach
+  void close() {
+    usage.close();
+  }
+
+  private CreatedKey create(List<String> scopes, RateLimitSpec limit) {
+    return keys.create(Caller.ADMIN_TOKEN, new NewKey("acme", "k", "", Map.of(), scopes,
+        null, null, limit, null));
+  }
+
+  private Reason deniedReason(Decision d) {
+    return assertInstanceOf(Decision.Denied.class, d).reason();
+  }
+
+  @Test
+  void decide_allowedCountsUsageDeniedDoesNot() {
+    CreatedKey key = create(List.of("tasks:read"), null);
+    Decision ok = authorizer.decide(key.secret(), List.of("tasks:read"));
+    assertEquals(key.key().id(), assertInstanceOf(Decision.Allowed.class, ok).key().id());
+    assertEquals(1, usage.pendingKeys());
+    usage.flush();
+    assertEquals(Reason.SCOPE_MISSING, deniedReason(authorizer.decide(key.secret(), List.of("tasks:write"))));
+    assertEquals(0, usage.pendingKeys());
+  }
+
+  @Test
+  void decide_allowedWithoutLimitReportsNoLimitState() {
+    CreatedKey key = create(List.of("tasks:read"), null);
+    assertNull(((Decision.Allowed) authorizer.decide(key.secret(), List.of())).limit());
+  }
+
+  @Test
+  void decide_previousSecretWorksOnlyDuringGrace() {
+    CreatedKey original = create(List.of("tasks:read"), null);
+    CreatedKey rotated = keys.rotate(Caller.ADMIN_TOKEN, original.key().id(), Duration.ofMinutes(5));
+    assertInstanceOf(Decision.Allowed.class, authorizer.decide(original.secret(), List.of()));
+    assertInstanceOf(Decision.Allowed.class, authorizer.decide(rotated.secret(), List.of()));
+    clock.advance(Duration.ofMinutes(5));
+    assertEquals(Reason.KEY_REVOKED, deniedReason(authorizer.decide(original.secret(), List.of())));
+    // a second rotation forgets the first secret altogether
+    CreatedKey third = keys.rotate(Caller.ADMIN_TOKEN, original.key().id(), Duration.ofMinutes(5));
+    assertEquals(Reason.KEY_UNKNOWN, deniedReason(authorizer.decide(original.secret(), List.of())));
+    assertInstanceOf(Decision.Allowed.class, authorizer.decide(rotated.secret(), List.of()));
+    assertInstanceOf(Decision.Allowed.class, authorizer.decide(third.secret(), List.of()));
+  }
+
+  @Test
+  void decide_revocationWinsOverGrace() {
+    CreatedKey original = create(List.of("tasks:read"), null);
+    CreatedKey rotated = keys.rotate(Caller.ADMIN_TOKEN, original.key().id(), Duration.ofDays(1));
+    keys.revoke(Caller.ADMIN_TOKEN, original.key().id(), "incident");
+    assertEquals(Reason.KEY_REVOKED, deniedReason(authorizer.decide(original.secret(), List.of())));
+    assertEquals(Reason.KEY_REVOKED, deniedReason(authorizer.decide(rotated.secret(), List.of())));
+  }
+
+  @Test
+  void decide_rateLimitedCarriesRetryAfterAndIsNotCounted() {
+    CreatedKey key = create(List.of("tasks:read"), new RateLimitSpec(1, Duration.ofMinutes(1)));
+    assertInstanceOf(Decision.Allowed.class, authorizer.decide(key.secret(), List.of()));
+    usage.flush();
+    Decision.Denied denied = assertInstanceOf(Decision.Denied.class,
+        authorizer.decide(key.secret(), List.of()));
+    assertEquals(Reason.RATE_LIMITED, denied.reason());
+    assertEquals(key.key().id(), denied.metadata().get("key_id"));
+    assertEquals(true, denied.retryAfter().compareTo(Duration.ofMinutes(1)) <= 0);
+    assertEquals(0, usage.pendingKeys());
+  }
+
+  @Test
+  void decide_keyOfPrefixNotConfiguredIsMalformed() {
+    KeyFormat other = new KeyFormat("acme", new SecureRandom());
+    String foreign = other.newSecret(KeyKind.LIVE, other.newKeyId());
+    assertEquals(Reason.KEY_MALFORMED, deniedReason(authorizer.decide(foreign, List.of())));
+  }
+}
