@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ public final class HealthMonitor implements AutoCloseable {
   private final HealthStatusManager health;
   private final List<String> services;
   private final ScheduledExecutorService poller;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Boolean lastServing;
 
   /** @param services the service names reported besides the server-wide "" entry */
@@ -60,8 +62,10 @@ public final class HealthMonitor implements AutoCloseable {
   /** Reports NOT_SERVING from now on, whatever the store does. */
   @Override
   public void close() {
-    poller.shutdownNow();
-    health.enterTerminalState();
+    if (closed.compareAndSet(false, true)) {
+      poller.shutdownNow();
+      health.enterTerminalState();
+    }
   }
 
   private void set(ServingStatus status) {

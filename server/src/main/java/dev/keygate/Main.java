@@ -1,0 +1,61 @@
+package dev.keygate;
+
+import dev.keygate.config.ConfigException;
+import dev.keygate.config.KeygateConfig;
+import dev.keygate.grpc.Keygate;
+import dev.keygate.grpc.KeygateServer;
+import dev.keygate.store.KeyStore;
+import dev.keygate.store.Stores;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the keygate sidecar from environment variables; SIGTERM drains and stops it. */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    KeygateConfig config;
+    try {
+      config = KeygateConfig.fromEnv(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("keygate: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    KeygateServer server;
+    try {
+      server = start(config);
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      // a port in use, or a KEYGATE_REDIS_URL the Redis client cannot use (message has no password)
+      System.err.println("keygate: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "keygate-shutdown"));
+    server.awaitTermination();
+  }
+
+  /** Opens the store, assembles the services and starts serving. */
+  public static KeygateServer start(KeygateConfig config) {
+    log.info("starting keygate: {}", config);
+    KeyStore store = Stores.open(config);
+    log.info("key store: {}", store.describe());
+    byte[] pepper = config.pepper();
+    if (pepper == null) {
+      // only reachable with the in-memory store: its keys die with the process, and so may the pepper
+      pepper = new byte[32];
+      new SecureRandom().nextBytes(pepper);
+      log.warn("in-memory store: keys live in this process only and are lost on exit; "
+          + "set KEYGATE_REDIS_URL and KEYGATE_PEPPER to keep them");
+    }
+    if (config.adminToken() == null) {
+      log.warn("KEYGATE_ADMIN_TOKEN is not set: KeyAdmin accepts only API keys holding keys:write");
+    }
+    return KeygateServer.start(config, new Keygate(config, pepper, store, Clock.systemUTC()));
+  }
+}
