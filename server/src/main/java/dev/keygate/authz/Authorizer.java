@@ -2,6 +2,7 @@ package dev.keygate.authz;
 
 import dev.keygate.authz.Decision.Allowed;
 import dev.keygate.authz.Decision.Denied;
+import dev.keygate.config.Durations;
 import dev.keygate.error.Reason;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyFormat;
@@ -116,9 +117,10 @@ public final class Authorizer {
     LimitState limit = spec == null ? null : rateLimits.acquire(key.id(), spec);
     if (limit != null && !limit.admitted()) {
       return new Denied(Reason.RATE_LIMITED,
-          "rate limit of " + spec.requests() + " per " + spec.period() + " reached",
+          "rate limit of " + spec.requests() + " per " + Durations.format(spec.period())
+              + " reached",
           Map.of("key_id", key.id(), "limit", Integer.toString(spec.requests()),
-              "period", spec.period().toString()),
+              "period", Durations.format(spec.period())),
           limit.resetAfter());
     }
     usage.record(key.id(), now);

@@ -26,4 +26,17 @@ public final class Durations {
       default -> Duration.ofDays(n);
     };
   }
+
+  /** The shortest exact form in the same notation: {@code 1h}, {@code 90s}, {@code 250ms}. */
+  public static String format(Duration d) {
+    long millis = d.toMillis();
+    long[] units = {86_400_000, 3_600_000, 60_000, 1_000};
+    String[] names = {"d", "h", "m", "s"};
+    for (int i = 0; i < units.length; i++) {
+      if (millis != 0 && millis % units[i] == 0) {
+        return millis / units[i] + names[i];
+      }
+    }
+    return millis + "ms";
+  }
 }

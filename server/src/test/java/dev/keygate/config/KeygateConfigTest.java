@@ -130,4 +130,13 @@ class KeygateConfigTest {
     assertThrows(IllegalArgumentException.class, () -> Durations.parse("-1s"));
     assertThrows(IllegalArgumentException.class, () -> Durations.parse("1w"));
   }
+
+  @Test
+  void durations_formatShortestExactUnit() {
+    assertEquals("1h", Durations.format(Duration.ofHours(1)));
+    assertEquals("90s", Durations.format(Duration.ofSeconds(90)));
+    assertEquals("2d", Durations.format(Duration.ofDays(2)));
+    assertEquals("1500ms", Durations.format(Duration.ofMillis(1500)));
+    assertEquals("0ms", Durations.format(Duration.ZERO));
+  }
 }
