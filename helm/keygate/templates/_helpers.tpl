@@ -62,6 +62,19 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end -}}
 {{- end -}}
 
+{{/* keygate's release: this chart's appVersion, also when an app chart renders the sidecar. */}}
+{{- define "keygate.appVersion" -}}
+{{- $sub := dict -}}
+{{- if and (hasKey .root.Values "keygate") .root.Subcharts -}}
+{{- $sub = get .root.Subcharts "keygate" | default dict -}}
+{{- end -}}
+{{- if $sub -}}
+{{- $sub.Chart.AppVersion -}}
+{{- else -}}
+{{- .root.Chart.AppVersion -}}
+{{- end -}}
+{{- end -}}
+
 {{/* repository:tag or repository@digest, for an image block {repository, tag, digest}. */}}
 {{- define "keygate.imageRef" -}}
 {{- if .image.digest -}}
@@ -156,7 +169,7 @@ keygate's environment. Context: {root, v, listen}. Secrets only through secretKe
 {{- define "keygate.container" -}}
 {{- $v := .v -}}
 - name: keygate
-  image: {{ include "keygate.imageRef" (dict "image" $v.image "appVersion" .root.Chart.AppVersion) | quote }}
+  image: {{ include "keygate.imageRef" (dict "image" $v.image "appVersion" (include "keygate.appVersion" .)) | quote }}
   imagePullPolicy: {{ $v.image.pullPolicy }}
   ports:
     - name: keygate-grpc
