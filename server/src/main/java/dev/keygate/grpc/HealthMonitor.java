@@ -15,10 +15,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives {@code grpc.health.v1}: NOT_SERVING until the key store answers, NOT_SERVING again while
  * it does not, and NOT_SERVING for good once shutdown begins, so load balancers and kubelet stop
- * sending traffic before the server stops.
+ * sending traffic before the server stops. The {@value #LIVENESS} entry only says the process is
+ * up and serving gRPC: a liveness probe must not restart keygate because Redis is down.
  */
 public final class HealthMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+  /** Health service name that is SERVING while the process runs, whatever the store does. */
+  public static final String LIVENESS = "liveness";
 
   private final KeyStore store;
   private final HealthStatusManager health;
@@ -38,6 +41,7 @@ public final class HealthMonitor implements AutoCloseable {
       return t;
     });
     set(ServingStatus.NOT_SERVING);
+    health.setStatus(LIVENESS, ServingStatus.SERVING);
   }
 
   /** Starts polling the store every {@code interval}. */

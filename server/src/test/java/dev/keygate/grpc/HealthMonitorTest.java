@@ -33,4 +33,13 @@ class HealthMonitorTest {
     assertEquals(ServingStatus.NOT_SERVING, Health.status(kg.channel(), ""));
     assertEquals(ServingStatus.NOT_SERVING, Health.status(kg.channel(), "keygate.v1.KeyAdmin"));
   }
+
+  @Test
+  void liveness_servingWhileStoreDoesNotAnswerAndNotServingOnceShutdownBegins() {
+    // before the first poll the store has not answered: readiness is NOT_SERVING, liveness is not
+    assertEquals(ServingStatus.NOT_SERVING, Health.status(kg.channel(), ""));
+    assertEquals(ServingStatus.SERVING, Health.status(kg.channel(), HealthMonitor.LIVENESS));
+    kg.app.health().close();
+    assertEquals(ServingStatus.NOT_SERVING, Health.status(kg.channel(), HealthMonitor.LIVENESS));
+  }
 }

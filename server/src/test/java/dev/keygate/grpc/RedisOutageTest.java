@@ -78,6 +78,8 @@ class RedisOutageTest {
     Health.await(channel, "keygate.v1.Authorize", ServingStatus.NOT_SERVING, WITHIN);
     assertDenied(Code.UNAVAILABLE, "STORE_UNAVAILABLE", () -> check(key.getSecret()));
     assertDenied(Code.UNAVAILABLE, "STORE_UNAVAILABLE", this::createKey);
+    // a Kubernetes liveness probe on this entry must not restart keygate during a Redis outage
+    assertEquals(ServingStatus.SERVING, Health.status(channel, HealthMonitor.LIVENESS));
 
     redis.restart(); // an empty Redis: the test server keeps nothing on disk
     Health.await(channel, "", ServingStatus.SERVING, WITHIN);
