@@ -1,5 +1,6 @@
 package dev.keygate.config;
 
+import dev.keygate.envoy.EnvoySettings;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.RateLimitSpec;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  * @param defaultRateLimit {@code KEYGATE_DEFAULT_RATE_LIMIT} like 100/1s; null = unlimited
  * @param usageFlushInterval {@code KEYGATE_USAGE_FLUSH_INTERVAL} (default 1s)
  * @param shutdownGrace {@code KEYGATE_SHUTDOWN_GRACE}, drain time on SIGTERM (default 10s)
+ * @param envoy the Envoy ext_authz settings ({@code KEYGATE_ENVOY_*}, {@code KEYGATE_ROUTES*})
  */
 public record KeygateConfig(
     String listenHost,
@@ -43,7 +45,8 @@ public record KeygateConfig(
     int maxActiveKeysPerProject,
     RateLimitSpec defaultRateLimit,
     Duration usageFlushInterval,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    EnvoySettings envoy) {
 
   /** Shortest pepper and admin token accepted, in bytes. */
   public static final int MIN_SECRET_LENGTH = 16;
@@ -87,7 +90,8 @@ public record KeygateConfig(
         pepper, token == null ? null : new String(token, StandardCharsets.UTF_8), prefix,
         environment, maxActive, rateLimit(r.get("KEYGATE_DEFAULT_RATE_LIMIT", "none")),
         r.duration("KEYGATE_USAGE_FLUSH_INTERVAL", "1s", Duration.ofMillis(10), Duration.ofMinutes(10)),
-        r.duration("KEYGATE_SHUTDOWN_GRACE", "10s", Duration.ZERO, Duration.ofMinutes(10)));
+        r.duration("KEYGATE_SHUTDOWN_GRACE", "10s", Duration.ZERO, Duration.ofMinutes(10)),
+        EnvoySettings.fromEnv(env));
   }
 
   /** True when keys live in this process only. */
@@ -103,7 +107,8 @@ public record KeygateConfig(
         + ", environment=" + environment.label() + ", keyPrefix=" + keyPrefix
         + ", maxActiveKeysPerProject=" + maxActiveKeysPerProject
         + ", defaultRateLimit=" + (defaultRateLimit == null ? "none" : defaultRateLimit.encode())
-        + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
+        + ", adminToken=" + (adminToken == null ? "unset" : "set")
+        + ", envoyRoutes=" + envoy.routes().size() + "]";
   }
 
   private static RateLimitSpec rateLimit(String text) {

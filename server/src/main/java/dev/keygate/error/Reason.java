@@ -18,6 +18,8 @@ public enum Reason {
   SCOPE_MISSING(Status.Code.PERMISSION_DENIED, 403, "the API key lacks a required scope"),
   PROJECT_MISMATCH(Status.Code.PERMISSION_DENIED, 403, "the API key may only manage keys of its own project"),
   SCOPE_ESCALATION(Status.Code.PERMISSION_DENIED, 403, "a key may not grant a scope it does not hold"),
+  ROUTE_DENIED(Status.Code.PERMISSION_DENIED, 403, "no API key may make this request: no route rule allows it"),
+  ROUTE_MISCONFIGURED(Status.Code.INTERNAL, 500, "the route's keygate_scope context extension is invalid"),
   RATE_LIMITED(Status.Code.RESOURCE_EXHAUSTED, 429, "the API key's rate limit is used up"),
   INVALID_ARGUMENT(Status.Code.INVALID_ARGUMENT, 400, "the request is invalid"),
   KEY_ALREADY_REVOKED(Status.Code.FAILED_PRECONDITION, 400, "the key is revoked and cannot be changed"),

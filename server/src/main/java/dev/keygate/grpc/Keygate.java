@@ -6,11 +6,13 @@ import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.authz.Authorizer;
 import dev.keygate.config.KeygateConfig;
+import dev.keygate.envoy.EnvoyAuthorizationService;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.ratelimit.RateLimits;
 import dev.keygate.store.KeyStore;
 import dev.keygate.usage.UsageRecorder;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -32,6 +34,7 @@ public final class Keygate implements AutoCloseable {
   private final HealthMonitor health;
   private final AuthorizeService authorizeService;
   private final KeyAdminService keyAdminService;
+  private final EnvoyAuthorizationService envoyService;
 
   /**
    * @param pepper the HMAC pepper (the config's, or a generated one for the in-memory store)
@@ -48,16 +51,23 @@ public final class Keygate implements AutoCloseable {
     this.authorizeService = new AuthorizeService(authorizer, clock);
     this.keyAdminService = new KeyAdminService(
         new AdminAuthenticator(config.adminToken(), format, authorizer), keys, clock);
+    this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy());
     this.health = new HealthMonitor(store, healthStatus,
-        List.of(AuthorizeGrpc.SERVICE_NAME, KeyAdminGrpc.SERVICE_NAME));
+        List.of(AuthorizeGrpc.SERVICE_NAME, KeyAdminGrpc.SERVICE_NAME,
+            AuthorizationGrpc.SERVICE_NAME));
   }
 
-  /** Adds KeyAdmin, Authorize, health and reflection to a server under construction. */
+  /**
+   * Adds KeyAdmin, Authorize, Envoy's ext_authz Authorization, health and reflection to a server
+   * under construction.
+   */
   public <T extends ServerBuilder<T>> T bind(T builder) {
     Credentials credentials = new Credentials();
     return builder
         .addService(ServerInterceptors.intercept(authorizeService, credentials))
         .addService(ServerInterceptors.intercept(keyAdminService, credentials))
+        // the key travels inside the CheckRequest, so no Credentials interceptor here
+        .addService(envoyService)
         .addService(healthStatus.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
   }

@@ -1,0 +1,84 @@
+package dev.keygate.envoy;
+
+import dev.keygate.authz.Authorizer;
+import dev.keygate.authz.Decision;
+import dev.keygate.error.Reason;
+import dev.keygate.grpc.Statuses;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+
+/**
+ * {@code envoy.service.auth.v3.Authorization}: keygate as Envoy's external authorization
+ * server, over the same {@link Authorizer#decide} as {@code keygate.v1.Authorize}.
+ *
+ * <p>The scope a request needs comes, in this order, from the route's {@code context_extensions}
+ * entry {@value #SCOPE_EXTENSION}, from the route table, else from the configured default. A
+ * denial is a successful RPC carrying the HTTP answer; only an unreachable key store is an RPC
+ * error, so Envoy's {@code failure_mode_allow} decides what happens then, as the operator chose.
+ */
+public final class EnvoyAuthorizationService extends AuthorizationGrpc.AuthorizationImplBase {
+  /** The {@code context_extensions} entry naming a route's requirement. */
+  public static final String SCOPE_EXTENSION = "keygate_scope";
+
+  private final Authorizer authorizer;
+  private final EnvoySettings settings;
+
+  public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings) {
+    this.authorizer = authorizer;
+    this.settings = settings;
+  }
+
+  @Override
+  public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
+    EnvoyRequest http = EnvoyRequest.of(request);
+    PresentedKey presented = PresentedKey.from(http, settings.keyHeaders());
+    Decision decision = decide(http, presented);
+    if (decision instanceof Decision.Denied denied) {
+      if (denied.reason() == Reason.STORE_UNAVAILABLE) {
+        // not a decision: an error, so failure_mode_allow / status_on_error apply
+        responses.onError(Statuses.toStatus(denied.toException()));
+        return;
+      }
+      responses.onNext(EnvoyResponses.denied(denied));
+    } else {
+      responses.onNext(EnvoyResponses.allowed((Decision.Allowed) decision, http, presented,
+          settings.removeKeyHeaders()));
+    }
+    responses.onCompleted();
+  }
+
+  private Decision decide(EnvoyRequest http, PresentedKey presented) {
+    Requirement requirement;
+    String extension = http.contextExtension(SCOPE_EXTENSION);
+    if (extension != null) {
+      try {
+        requirement = Requirement.parse(extension);
+      } catch (IllegalArgumentException e) {
+        // fail closed: a broken route setting must not open the route, nor be an RPC error
+        // that failure_mode_allow would turn into a pass
+        return denied(Reason.ROUTE_MISCONFIGURED,
+            "the route's " + SCOPE_EXTENSION + " context extension is invalid: " + e.getMessage());
+      }
+    } else if (!settings.routes().isEmpty()) {
+      if (!PathPattern.isNormalized(http.path())) {
+        return denied(Reason.INVALID_ARGUMENT, "the request path is not in normal form "
+            + "(empty, . or .. segments, backslashes or percent-encoded . / \\)");
+      }
+      requirement = settings.routes().find(http.method(), http.path())
+          .orElse(settings.routesDefault());
+    } else {
+      requirement = settings.routesDefault();
+    }
+    if (requirement instanceof Requirement.Scoped scoped) {
+      return authorizer.decide(presented.key(), scoped.scopes());
+    }
+    return denied(Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary());
+  }
+
+  private static Decision.Denied denied(Reason reason, String message) {
+    return new Decision.Denied(reason, message, Map.of(), null);
+  }
+}
