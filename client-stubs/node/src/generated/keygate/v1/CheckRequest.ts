@@ -1,0 +1,12 @@
+// Original file: keygate/v1/authorize.proto
+
+
+export interface CheckRequest {
+  'key'?: (string);
+  'requiredScopes'?: (string)[];
+}
+
+export interface CheckRequest__Output {
+  'key': (string);
+  'requiredScopes': (string)[];
+}
