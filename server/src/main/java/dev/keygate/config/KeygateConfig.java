@@ -29,6 +29,12 @@ import java.util.regex.Pattern;
  * @param defaultRateLimit {@code KEYGATE_DEFAULT_RATE_LIMIT} like 100/1s; null = unlimited
  * @param usageFlushInterval {@code KEYGATE_USAGE_FLUSH_INTERVAL} (default 1s)
  * @param shutdownGrace {@code KEYGATE_SHUTDOWN_GRACE}, drain time on SIGTERM (default 10s)
+ * @param cacheMaxKeys {@code KEYGATE_CACHE_MAX_KEYS}, verified key records cached in process
+ *     (default 100000; 0 = no cache)
+ * @param cacheMaxStaleness {@code KEYGATE_CACHE_MAX_STALENESS}, safety-net lifetime of a cached
+ *     record should an invalidation be lost (default 10s)
+ * @param cacheNegativeTtl {@code KEYGATE_CACHE_NEGATIVE_TTL}, how long unknown key ids are
+ *     remembered (default 1s; 0 = not at all)
  */
 public record KeygateConfig(
     String listenHost,
@@ -43,7 +49,10 @@ public record KeygateConfig(
     int maxActiveKeysPerProject,
     RateLimitSpec defaultRateLimit,
     Duration usageFlushInterval,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    int cacheMaxKeys,
+    Duration cacheMaxStaleness,
+    Duration cacheNegativeTtl) {
 
   /** Shortest pepper and admin token accepted, in bytes. */
   public static final int MIN_SECRET_LENGTH = 16;
@@ -87,7 +96,10 @@ public record KeygateConfig(
         pepper, token == null ? null : new String(token, StandardCharsets.UTF_8), prefix,
         environment, maxActive, rateLimit(r.get("KEYGATE_DEFAULT_RATE_LIMIT", "none")),
         r.duration("KEYGATE_USAGE_FLUSH_INTERVAL", "1s", Duration.ofMillis(10), Duration.ofMinutes(10)),
-        r.duration("KEYGATE_SHUTDOWN_GRACE", "10s", Duration.ZERO, Duration.ofMinutes(10)));
+        r.duration("KEYGATE_SHUTDOWN_GRACE", "10s", Duration.ZERO, Duration.ofMinutes(10)),
+        r.integer("KEYGATE_CACHE_MAX_KEYS", 100_000, 0, 10_000_000),
+        r.duration("KEYGATE_CACHE_MAX_STALENESS", "10s", Duration.ofMillis(1), Duration.ofHours(1)),
+        r.duration("KEYGATE_CACHE_NEGATIVE_TTL", "1s", Duration.ZERO, Duration.ofMinutes(1)));
   }
 
   /** True when keys live in this process only. */
@@ -103,6 +115,8 @@ public record KeygateConfig(
         + ", environment=" + environment.label() + ", keyPrefix=" + keyPrefix
         + ", maxActiveKeysPerProject=" + maxActiveKeysPerProject
         + ", defaultRateLimit=" + (defaultRateLimit == null ? "none" : defaultRateLimit.encode())
+        + ", cache=" + (cacheMaxKeys == 0 ? "off" : cacheMaxKeys + " keys, max staleness "
+            + cacheMaxStaleness + ", negative " + cacheNegativeTtl)
         + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
   }
 
