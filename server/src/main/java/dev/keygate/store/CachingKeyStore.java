@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A {@link KeyStore} that keeps verified key records (and, briefly, "no such key") in a bounded
@@ -49,6 +50,7 @@ public final class CachingKeyStore implements KeyStore {
   private final Cache<String, Optional<ApiKeyRecord>> cache;
   private final AtomicLong epoch = new AtomicLong();
   private final Authoritative authoritative = new Authoritative();
+  private final LongAdder invalidationsReceived = new LongAdder();
   private volatile boolean live;
   private volatile AutoCloseable listener;
 
@@ -72,9 +74,15 @@ public final class CachingKeyStore implements KeyStore {
 
   // ---------------------------------------------------------------- invalidation
 
-  /** Drops one id (called for every invalidation message, and after local writes). */
+  /** Drops one id named by an invalidation message. */
   public void invalidate(String id) {
     cache.invalidate(id);
+    invalidationsReceived.increment();
+  }
+
+  /** Invalidation messages handled so far (tests wait on it; a metric later). */
+  public long invalidationsReceived() {
+    return invalidationsReceived.sum();
   }
 
   /** The listener is subscribed: from now on no write can go unnoticed, so caching may start. */
@@ -136,7 +144,7 @@ public final class CachingKeyStore implements KeyStore {
       return delegate.create(key, requestId, maxActiveKeys, now);
     } finally {
       // read-your-writes here even before our own invalidation message comes back
-      invalidate(key.id());
+      cache.invalidate(key.id());
     }
   }
 
@@ -145,7 +153,7 @@ public final class CachingKeyStore implements KeyStore {
     try {
       return delegate.replace(updated, expectedVersion);
     } finally {
-      invalidate(updated.id());
+      cache.invalidate(updated.id());
     }
   }
 

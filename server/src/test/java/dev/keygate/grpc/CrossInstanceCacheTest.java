@@ -65,6 +65,15 @@ class CrossInstanceCacheTest {
     }
   }
 
+  /** Creates a key on a once b has handled the create's invalidation (which arrives late). */
+  private CreateKeyResponse createOnA(String... scopes) {
+    CachingKeyStore cacheB = (CachingKeyStore) b.app.store();
+    long before = cacheB.invalidationsReceived();
+    CreateKeyResponse key = a.createKey(scopes);
+    Eventually.await("b hears of the create", () -> cacheB.invalidationsReceived() > before);
+    return key;
+  }
+
   /** Authorizes on b twice; the second must be a cache hit, so b really holds the record. */
   private void cachedOnB(CreateKeyResponse key) {
     assertEquals(key.getKey().getId(), check(b, key.getSecret(), "tasks:read"));
@@ -75,7 +84,7 @@ class CrossInstanceCacheTest {
 
   @Test
   void revokeOnA_deniedOnB() {
-    CreateKeyResponse key = a.createKey("tasks:read");
+    CreateKeyResponse key = createOnA("tasks:read");
     cachedOnB(key);
 
     a.admin().revokeKey(RevokeKeyRequest.newBuilder()
@@ -89,7 +98,7 @@ class CrossInstanceCacheTest {
 
   @Test
   void rotateWithoutGraceOnA_oldSecretDeniedOnB() {
-    CreateKeyResponse key = a.createKey("tasks:read");
+    CreateKeyResponse key = createOnA("tasks:read");
     cachedOnB(key);
 
     RotateKeyResponse rotated = a.admin().rotateKey(RotateKeyRequest.newBuilder()
@@ -102,7 +111,7 @@ class CrossInstanceCacheTest {
 
   @Test
   void scopeRemovedOnA_scopeMissingOnB() {
-    CreateKeyResponse key = a.createKey("tasks:read", "tasks:write");
+    CreateKeyResponse key = createOnA("tasks:read", "tasks:write");
     cachedOnB(key);
 
     a.admin().updateKey(UpdateKeyRequest.newBuilder()

@@ -75,10 +75,19 @@ class CachingKeyStoreTest {
     }
   }
 
+  /** Writes through {@code a}, then waits until both caches have handled its message. */
+  private void createAndAwaitMessages(ApiKeyRecord key) {
+    long beforeA = a.invalidationsReceived();
+    long beforeB = b.invalidationsReceived();
+    a.create(key, "", 100, T0);
+    Eventually.await("messages handled", () -> a.invalidationsReceived() > beforeA
+        && b.invalidationsReceived() > beforeB);
+  }
+
   @Test
   void find_hotKey_servedWithoutRedisCommand() {
     ApiKeyRecord key = key("hot000000001", "proj", T0);
-    a.create(key, "", 100, T0);
+    createAndAwaitMessages(key);
     assertTrue(a.find(key.id()).isPresent());
 
     long before = hgetallCalls();
@@ -92,7 +101,7 @@ class CachingKeyStoreTest {
   @Test
   void revokeOnOneInstance_otherInstanceSeesItWithoutExpiry() {
     ApiKeyRecord key = key("rev000000001", "proj", T0);
-    a.create(key, "", 100, T0);
+    createAndAwaitMessages(key);
     assertFalse(b.find(key.id()).orElseThrow().isRevoked()); // now cached in b
 
     assertTrue(a.replace(revoked(key, T0.plusSeconds(1)), key.version()));
@@ -106,7 +115,7 @@ class CachingKeyStoreTest {
   @Test
   void scopeChangeOnOneInstance_otherInstanceSeesNewScopes() {
     ApiKeyRecord key = key("scp000000001", "proj", T0);
-    a.create(key, "", 100, T0);
+    createAndAwaitMessages(key);
     assertEquals(List.of("tasks:read"), b.find(key.id()).orElseThrow().scopes());
 
     ApiKeyRecord narrowed = key.toBuilder().scopes(List.of("tasks:list")).version(2).build();
