@@ -31,6 +31,12 @@ import java.util.regex.Pattern;
  * @param usageFlushInterval {@code KEYGATE_USAGE_FLUSH_INTERVAL} (default 1s)
  * @param shutdownGrace {@code KEYGATE_SHUTDOWN_GRACE}, drain time on SIGTERM (default 10s)
  * @param envoy the Envoy ext_authz settings ({@code KEYGATE_ENVOY_*}, {@code KEYGATE_ROUTES*})
+ * @param cacheMaxKeys {@code KEYGATE_CACHE_MAX_KEYS}, verified key records cached in process
+ *     (default 100000; 0 = no cache)
+ * @param cacheMaxStaleness {@code KEYGATE_CACHE_MAX_STALENESS}, safety-net lifetime of a cached
+ *     record should an invalidation be lost (default 10s)
+ * @param cacheNegativeTtl {@code KEYGATE_CACHE_NEGATIVE_TTL}, how long unknown key ids are
+ *     remembered (default 1s; 0 = not at all)
  */
 public record KeygateConfig(
     String listenHost,
@@ -46,7 +52,10 @@ public record KeygateConfig(
     RateLimitSpec defaultRateLimit,
     Duration usageFlushInterval,
     Duration shutdownGrace,
-    EnvoySettings envoy) {
+    EnvoySettings envoy,
+    int cacheMaxKeys,
+    Duration cacheMaxStaleness,
+    Duration cacheNegativeTtl) {
 
   /** Shortest pepper and admin token accepted, in bytes. */
   public static final int MIN_SECRET_LENGTH = 16;
@@ -91,7 +100,10 @@ public record KeygateConfig(
         environment, maxActive, rateLimit(r.get("KEYGATE_DEFAULT_RATE_LIMIT", "none")),
         r.duration("KEYGATE_USAGE_FLUSH_INTERVAL", "1s", Duration.ofMillis(10), Duration.ofMinutes(10)),
         r.duration("KEYGATE_SHUTDOWN_GRACE", "10s", Duration.ZERO, Duration.ofMinutes(10)),
-        EnvoySettings.fromEnv(env));
+        EnvoySettings.fromEnv(env),
+        r.integer("KEYGATE_CACHE_MAX_KEYS", 100_000, 0, 10_000_000),
+        r.duration("KEYGATE_CACHE_MAX_STALENESS", "10s", Duration.ofMillis(1), Duration.ofHours(1)),
+        r.duration("KEYGATE_CACHE_NEGATIVE_TTL", "1s", Duration.ZERO, Duration.ofMinutes(1)));
   }
 
   /** True when keys live in this process only. */
@@ -107,8 +119,10 @@ public record KeygateConfig(
         + ", environment=" + environment.label() + ", keyPrefix=" + keyPrefix
         + ", maxActiveKeysPerProject=" + maxActiveKeysPerProject
         + ", defaultRateLimit=" + (defaultRateLimit == null ? "none" : defaultRateLimit.encode())
-        + ", adminToken=" + (adminToken == null ? "unset" : "set")
-        + ", envoyRoutes=" + envoy.routes().size() + "]";
+        + ", envoyRoutes=" + envoy.routes().size()
+        + ", cache=" + (cacheMaxKeys == 0 ? "off" : cacheMaxKeys + " keys, max staleness "
+            + cacheMaxStaleness + ", negative " + cacheNegativeTtl)
+        + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
   }
 
   private static RateLimitSpec rateLimit(String text) {

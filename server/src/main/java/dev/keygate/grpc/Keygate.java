@@ -10,6 +10,7 @@ import dev.keygate.envoy.EnvoyAuthorizationService;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.ratelimit.RateLimits;
+import dev.keygate.store.CachingKeyStore;
 import dev.keygate.store.KeyStore;
 import dev.keygate.usage.UsageRecorder;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
@@ -46,7 +47,10 @@ public final class Keygate implements AutoCloseable {
     this.usage = new UsageRecorder(store, config.usageFlushInterval());
     this.authorizer = new Authorizer(format, hasher, store, new RateLimits(), usage, clock,
         config.environment(), config.defaultRateLimit());
-    KeyService keys = new KeyService(store, format, hasher, clock, config.environment(),
+    // administration reads the store itself (fresh usage counts, fresh versions for
+    // compare-and-set); only the decision path reads through the cache
+    KeyStore adminStore = store instanceof CachingKeyStore cached ? cached.authoritative() : store;
+    KeyService keys = new KeyService(adminStore, format, hasher, clock, config.environment(),
         config.maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock);
     this.keyAdminService = new KeyAdminService(
@@ -74,6 +78,11 @@ public final class Keygate implements AutoCloseable {
 
   public Authorizer authorizer() {
     return authorizer;
+  }
+
+  /** The store the decision path reads (the cache in front of Redis, when configured). */
+  public KeyStore store() {
+    return store;
   }
 
   public UsageRecorder usage() {

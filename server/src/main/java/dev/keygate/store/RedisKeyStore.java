@@ -71,7 +71,8 @@ public final class RedisKeyStore implements KeyStore {
   public static final String DEFAULT_NAMESPACE = "kg";
   /** How long a create request id stays reserved, in seconds. */
   static final long REQUEST_ID_TTL_SECONDS = 86_400;
-  private static final int POOL_SIZE = 16;
+  // 16 for calls plus the one the invalidation listener holds while subscribed
+  private static final int POOL_SIZE = 17;
   /** Upper bound on index members fetched per round trip when listing. */
   private static final int MAX_LIST_BATCH = 500;
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -80,7 +81,9 @@ public final class RedisKeyStore implements KeyStore {
   // branch on read values inside Redis without WATCH/MULTI retry loops.
   // KEYS: record, project index, project active set, request id key.
   // ARGV: idempotent flag, max active, now ms, position, id, active score ("" = revoked),
-  //       request TTL seconds, then the record's field/value pairs.
+  //       request TTL seconds, invalidation channel, then the record's field/value pairs.
+  // The PUBLISH is part of the script so the write and its invalidation are one atomic step: no
+  // crash between them can leave another instance's cache (or negative cache) stale.
   private static final Script CREATE = new Script("""
       if ARGV[1] == '1' then
         local existing = redis.call('GET', KEYS[4])
@@ -92,26 +95,28 @@ public final class RedisKeyStore implements KeyStore {
       local active = redis.call('ZCOUNT', KEYS[3], '(' .. ARGV[3], '+inf')
       if active >= tonumber(ARGV[2]) then return {'FULL', active} end
       if redis.call('EXISTS', KEYS[1]) == 1 then return {'TAKEN'} end
-      redis.call('HSET', KEYS[1], unpack(ARGV, 8))
+      redis.call('HSET', KEYS[1], unpack(ARGV, 9))
       redis.call('ZADD', KEYS[2], 0, ARGV[4])
       if ARGV[6] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[5]) end
       if ARGV[1] == '1' then redis.call('SET', KEYS[4], ARGV[5], 'EX', ARGV[7]) end
+      redis.call('PUBLISH', ARGV[8], ARGV[5])
       return {'CREATED'}
       """);
 
   // Compare-and-set on ver. Usage fields (ut/ud/un/lu) are never in the pair list, so flushed
   // counts survive every update.
   // KEYS: record, project active set. ARGV: expected version, id, active score ("" = revoked),
-  //       then the record's field/value pairs.
+  //       invalidation channel, then the record's field/value pairs. Publishes like CREATE.
   private static final Script REPLACE = new Script("""
       if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
       if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[1] then return 0 end
-      redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+      redis.call('HSET', KEYS[1], unpack(ARGV, 5))
       if ARGV[3] == '' then
         redis.call('ZREM', KEYS[2], ARGV[2])
       else
         redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
       end
+      redis.call('PUBLISH', ARGV[4], ARGV[2])
       return 1
       """);
 
@@ -212,6 +217,24 @@ public final class RedisKeyStore implements KeyStore {
     return namespace + ":proj:{" + project + "}:req:" + requestId;
   }
 
+  /**
+   * The pub/sub channel on which every create, update, rotate and revoke publishes the key's id
+   * (from inside the write's script), so caches of all instances sharing this Redis and
+   * namespace drop it at once.
+   */
+  public String invalidationChannel() {
+    return namespace + ":invalidate";
+  }
+
+  /**
+   * Starts listening on {@link #invalidationChannel()} for {@code cache} on a connection of this
+   * store's pool (same address, credentials, TLS and database). The cache closes the listener
+   * when it is closed itself.
+   */
+  public RedisInvalidationListener listenForInvalidations(CachingKeyStore cache) {
+    return RedisInvalidationListener.start(pool, invalidationChannel(), cache);
+  }
+
   // ---------------------------------------------------------------- KeyStore
 
   @Override
@@ -230,6 +253,7 @@ public final class RedisKeyStore implements KeyStore {
     args.add(key.id());
     args.add(activeScore(key));
     args.add(Long.toString(REQUEST_ID_TTL_SECONDS));
+    args.add(invalidationChannel());
     appendFields(args, key);
     List<?> result = (List<?>) withJedis(jedis -> CREATE.eval(jedis, keys, args));
     String status = (String) result.get(0);
@@ -293,6 +317,7 @@ public final class RedisKeyStore implements KeyStore {
     args.add(Long.toString(expectedVersion));
     args.add(updated.id());
     args.add(activeScore(updated));
+    args.add(invalidationChannel());
     appendFields(args, updated);
     long result = (Long) withJedis(jedis -> REPLACE.eval(jedis, keys, args));
     if (result < 0) {

@@ -1,16 +1,35 @@
 package dev.keygate.store;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keygate.config.KeygateConfig;
 
 /** Opens the store the configuration asks for. */
 public final class Stores {
   private Stores() {}
 
-  /** Redis when {@code KEYGATE_REDIS_URL} is set, else the in-memory store. */
+  /**
+   * Redis when {@code KEYGATE_REDIS_URL} is set, else the in-memory store. Redis is fronted by
+   * the verified-key cache unless {@code KEYGATE_CACHE_MAX_KEYS} is 0; the in-memory store needs
+   * no cache (it is one already).
+   */
   public static KeyStore open(KeygateConfig config) {
+    return open(config, Ticker.systemTicker());
+  }
+
+  /** As {@link #open(KeygateConfig)}, with the cache's clock given (tests freeze it). */
+  public static KeyStore open(KeygateConfig config, Ticker cacheTicker) {
     if (config.inMemory()) {
       return new InMemoryKeyStore();
     }
-    return RedisKeyStore.connect(config.redisUrl(), config.redisTimeout(), config.redisNamespace());
+    RedisKeyStore redis =
+        RedisKeyStore.connect(config.redisUrl(), config.redisTimeout(), config.redisNamespace());
+    if (config.cacheMaxKeys() == 0) {
+      return redis;
+    }
+    CachingKeyStore cache = new CachingKeyStore(redis, new CachingKeyStore.Settings(
+        config.cacheMaxKeys(), config.cacheMaxStaleness(), config.cacheNegativeTtl()),
+        cacheTicker);
+    redis.listenForInvalidations(cache);
+    return cache;
   }
 }

@@ -97,6 +97,11 @@ class KeygateConfigTest {
         "KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT", "0",
         "KEYGATE_DEFAULT_RATE_LIMIT", "100 per second",
         "KEYGATE_SHUTDOWN_GRACE", "2h");
+    bad = new HashMap<>(bad);
+    bad.putAll(Map.of(
+        "KEYGATE_CACHE_MAX_KEYS", "-1",
+        "KEYGATE_CACHE_MAX_STALENESS", "0s",
+        "KEYGATE_CACHE_NEGATIVE_TTL", "5m"));
     bad.forEach((name, value) -> {
       Map<String, String> env = new HashMap<>();
       env.put(name, value);
@@ -107,6 +112,22 @@ class KeygateConfigTest {
           name + "=" + value);
       assertTrue(e.getMessage().contains(name), e.getMessage());
     });
+  }
+
+  @Test
+  void fromEnv_cacheSettingsDefaultAndOverride() {
+    KeygateConfig defaults = KeygateConfig.fromEnv(Map.of());
+    assertEquals(100_000, defaults.cacheMaxKeys());
+    assertEquals(Duration.ofSeconds(10), defaults.cacheMaxStaleness());
+    assertEquals(Duration.ofSeconds(1), defaults.cacheNegativeTtl());
+    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
+        "KEYGATE_CACHE_MAX_KEYS", "0",
+        "KEYGATE_CACHE_MAX_STALENESS", "250ms",
+        "KEYGATE_CACHE_NEGATIVE_TTL", "0s"));
+    assertEquals(0, c.cacheMaxKeys());
+    assertEquals(Duration.ofMillis(250), c.cacheMaxStaleness());
+    assertEquals(Duration.ZERO, c.cacheNegativeTtl());
+    assertTrue(c.toString().contains("cache=off"), c.toString());
   }
 
   @Test

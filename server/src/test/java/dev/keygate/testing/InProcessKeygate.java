@@ -8,6 +8,8 @@ import dev.keygate.config.KeygateConfig;
 import dev.keygate.grpc.Keygate;
 import dev.keygate.store.InMemoryKeyStore;
 import dev.keygate.store.KeyStore;
+import dev.keygate.store.Stores;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -43,12 +45,34 @@ public final class InProcessKeygate implements AutoCloseable {
 
   /** @param env settings on top of the fixture's defaults */
   public InProcessKeygate(Map<String, String> env, KeyStore store) {
+    this(configFor(env), store);
+  }
+
+  /**
+   * An instance over Redis opened exactly as the server opens it ({@link Stores#open}), with the
+   * verified-key cache on a clock of the test's: several such instances on one namespace behave
+   * like sidecars sharing a Redis.
+   */
+  public static InProcessKeygate overRedis(
+      String url, String namespace, Ticker cacheTicker, Map<String, String> env) {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("KEYGATE_REDIS_URL", url);
+    all.put("KEYGATE_REDIS_NAMESPACE", namespace);
+    KeygateConfig config = configFor(all);
+    return new InProcessKeygate(config, Stores.open(config, cacheTicker));
+  }
+
+  private static KeygateConfig configFor(Map<String, String> env) {
     Map<String, String> all = new HashMap<>(Map.of(
         "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
         "KEYGATE_PEPPER", PEPPER,
         "KEYGATE_USAGE_FLUSH_INTERVAL", "10m"));
     all.putAll(env);
-    config = KeygateConfig.fromEnv(all);
+    return KeygateConfig.fromEnv(all);
+  }
+
+  private InProcessKeygate(KeygateConfig config, KeyStore store) {
+    this.config = config;
     app = new Keygate(config, PEPPER.getBytes(StandardCharsets.UTF_8), store, clock);
     String name = InProcessServerBuilder.generateName();
     try {

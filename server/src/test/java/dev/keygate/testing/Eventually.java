@@ -1,0 +1,31 @@
+package dev.keygate.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * Waits for a condition that another thread makes true (a pub/sub message, a reconnect). The
+ * limit only keeps a broken build from hanging; it is not a speed requirement, which the
+ * benchmark measures instead.
+ */
+public final class Eventually {
+  private static final long LIMIT_MILLIS = 20_000;
+
+  private Eventually() {}
+
+  public static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + LIMIT_MILLIS * 1_000_000;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("gave up waiting for: " + what);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail("interrupted waiting for: " + what);
+      }
+    }
+  }
+}
