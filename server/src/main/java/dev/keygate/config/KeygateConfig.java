@@ -37,6 +37,10 @@ import java.util.regex.Pattern;
  *     record should an invalidation be lost (default 10s)
  * @param cacheNegativeTtl {@code KEYGATE_CACHE_NEGATIVE_TTL}, how long unknown key ids are
  *     remembered (default 1s; 0 = not at all)
+ * @param redisFailure {@code KEYGATE_REDIS_FAILURE}, what Authorize does while Redis cannot be
+ *     reached: {@code closed} (default) or {@code stale}
+ * @param redisStaleMaxAge {@code KEYGATE_REDIS_STALE_MAX_AGE}, with {@code stale}: how long after
+ *     Redis last confirmed a key it may still be decided from that record (default 5m)
  */
 public record KeygateConfig(
     String listenHost,
@@ -55,7 +59,9 @@ public record KeygateConfig(
     EnvoySettings envoy,
     int cacheMaxKeys,
     Duration cacheMaxStaleness,
-    Duration cacheNegativeTtl) {
+    Duration cacheNegativeTtl,
+    RedisFailurePolicy redisFailure,
+    Duration redisStaleMaxAge) {
 
   /** Shortest pepper and admin token accepted, in bytes. */
   public static final int MIN_SECRET_LENGTH = 16;
@@ -94,6 +100,14 @@ public record KeygateConfig(
     KeyKind environment = KeyKind.fromLabel(r.get("KEYGATE_ENVIRONMENT", "live"))
         .orElseThrow(() -> new ConfigException("KEYGATE_ENVIRONMENT must be live or test"));
     int maxActive = r.integer("KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT", 10, 1, 1_000_000);
+    int cacheMaxKeys = r.integer("KEYGATE_CACHE_MAX_KEYS", 100_000, 0, 10_000_000);
+    RedisFailurePolicy failure = RedisFailurePolicy.fromLabel(r.get("KEYGATE_REDIS_FAILURE", "closed"))
+        .orElseThrow(() -> new ConfigException("KEYGATE_REDIS_FAILURE must be closed or stale"));
+    if (failure == RedisFailurePolicy.STALE && cacheMaxKeys == 0) {
+      // stale records live in the verified-key cache and are kept honest by its invalidations
+      throw new ConfigException("KEYGATE_REDIS_FAILURE=stale needs the key cache: "
+          + "KEYGATE_CACHE_MAX_KEYS must not be 0");
+    }
     return new KeygateConfig(host, Integer.parseInt(listen.group(2)), redisUrl, namespace,
         r.duration("KEYGATE_REDIS_TIMEOUT", "1s", Duration.ofMillis(10), Duration.ofMinutes(1)),
         pepper, token == null ? null : new String(token, StandardCharsets.UTF_8), prefix,
@@ -101,9 +115,11 @@ public record KeygateConfig(
         r.duration("KEYGATE_USAGE_FLUSH_INTERVAL", "1s", Duration.ofMillis(10), Duration.ofMinutes(10)),
         r.duration("KEYGATE_SHUTDOWN_GRACE", "10s", Duration.ZERO, Duration.ofMinutes(10)),
         EnvoySettings.fromEnv(env),
-        r.integer("KEYGATE_CACHE_MAX_KEYS", 100_000, 0, 10_000_000),
+        cacheMaxKeys,
         r.duration("KEYGATE_CACHE_MAX_STALENESS", "10s", Duration.ofMillis(1), Duration.ofHours(1)),
-        r.duration("KEYGATE_CACHE_NEGATIVE_TTL", "1s", Duration.ZERO, Duration.ofMinutes(1)));
+        r.duration("KEYGATE_CACHE_NEGATIVE_TTL", "1s", Duration.ZERO, Duration.ofMinutes(1)),
+        failure,
+        r.duration("KEYGATE_REDIS_STALE_MAX_AGE", "5m", Duration.ofSeconds(1), Duration.ofHours(24)));
   }
 
   /** True when keys live in this process only. */
@@ -122,6 +138,8 @@ public record KeygateConfig(
         + ", envoyRoutes=" + envoy.routes().size()
         + ", cache=" + (cacheMaxKeys == 0 ? "off" : cacheMaxKeys + " keys, max staleness "
             + cacheMaxStaleness + ", negative " + cacheNegativeTtl)
+        + ", redisFailure=" + redisFailure.label()
+        + (redisFailure == RedisFailurePolicy.STALE ? " (max age " + redisStaleMaxAge + ")" : "")
         + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
   }
 

@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -35,6 +37,7 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -140,16 +143,18 @@ public final class RedisKeyStore implements KeyStore {
   private final JedisPool pool;
   private final String namespace;
   private final String description;
+  /** Budget of one call from borrowing a connection to its last reply; 0 = the pool's own. */
+  private final long callBudgetNanos;
 
   /**
    * A store over a pool the caller configured (tests, custom TLS). The pool's timeouts bound
    * every call; closing the store closes the pool.
    */
   public RedisKeyStore(JedisPool pool, String namespace) {
-    this(pool, namespace, "redis (caller-supplied pool)");
+    this(pool, namespace, "redis (caller-supplied pool)", Duration.ZERO);
   }
 
-  private RedisKeyStore(JedisPool pool, String namespace, String description) {
+  private RedisKeyStore(JedisPool pool, String namespace, String description, Duration budget) {
     String ns = namespace == null || namespace.isEmpty() ? DEFAULT_NAMESPACE : namespace;
     if (!NAMESPACE.matcher(ns).matches()) {
       // braces would break the hash tags, spaces and other oddities make keys hard to inspect
@@ -158,6 +163,7 @@ public final class RedisKeyStore implements KeyStore {
     this.pool = pool;
     this.namespace = ns;
     this.description = description;
+    this.callBudgetNanos = budget.toNanos();
   }
 
   /**
@@ -181,7 +187,10 @@ public final class RedisKeyStore implements KeyStore {
         .clientName("keygate")
         // RESP2 without a HELLO round trip: works on every Redis version and the store needs
         // nothing from RESP3 (Jedis also warns on every connection otherwise)
-        .autoNegotiateProtocol(false);
+        .autoNegotiateProtocol(false)
+        // no CLIENT SETINFO round trips on connect: every round trip there is one more timeout
+        // a new connection can spend against an unresponsive Redis
+        .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
     if (url.password() != null) {
       client.user(url.user()).password(url.password());
     }
@@ -196,7 +205,7 @@ public final class RedisKeyStore implements KeyStore {
         client.build());
     String description = "redis at " + url.host() + ":" + url.port() + " db " + url.database()
         + (url.tls() ? " (tls)" : "");
-    return new RedisKeyStore(pool, namespace, description);
+    return new RedisKeyStore(pool, namespace, description, Duration.ofMillis(millis));
   }
 
   // ---------------------------------------------------------------- key names
@@ -509,13 +518,38 @@ public final class RedisKeyStore implements KeyStore {
   // ---------------------------------------------------------------- plumbing
 
   /**
-   * Runs {@code call} on a pooled connection. Jedis marks a connection broken on I/O errors and
-   * the pool discards it on return, so the next call opens a fresh one (e.g. after a restart).
+   * Runs {@code call} on a pooled connection, within one budget of {@code KEYGATE_REDIS_TIMEOUT}:
+   * borrowing (waiting for a free connection, or connecting and its handshake, each step bounded
+   * by the timeout) and then each reply may only wait for what is left of the budget, so a call
+   * against an unresponsive Redis fails after about one timeout, at worst about two (a
+   * multi-round-trip call such as a long list may take longer per round trip).
+   * Jedis marks a connection broken on I/O errors and the pool discards it on return; after a
+   * connection failure the idle connections are dropped too, since they most likely point at the
+   * same dead peer (a restarted Redis would otherwise cost one failed call per pooled connection).
    */
   private <T> T withJedis(Function<Jedis, T> call) {
+    long start = System.nanoTime();
     try (Jedis jedis = pool.getResource()) {
-      return call.apply(jedis);
+      if (callBudgetNanos == 0) {
+        return call.apply(jedis);
+      }
+      long leftMillis = (callBudgetNanos - (System.nanoTime() - start)) / 1_000_000;
+      // a borrow that used up the budget (a new connection's handshake on a loaded machine)
+      // still leaves the command a tenth of it rather than a certain failure; never 0, which
+      // the socket takes as "wait forever"
+      Connection connection = jedis.getConnection();
+      int configured = connection.getSoTimeout();
+      long floor = Math.max(1, configured / 10);
+      connection.setSoTimeout((int) Math.max(floor, Math.min(configured, leftMillis)));
+      try {
+        return call.apply(jedis);
+      } finally {
+        restoreTimeout(connection, configured);
+      }
     } catch (JedisException e) {
+      if (!(e instanceof JedisDataException)) {
+        dropIdleConnections();
+      }
       // the exception type says what happened; its message is Jedis's own and carries at most
       // host and port, never the password, but we do not repeat it
       throw new StoreUnavailableException(
@@ -525,6 +559,25 @@ public final class RedisKeyStore implements KeyStore {
         throw new StoreUnavailableException(description + " is closed", e);
       }
       throw e;
+    }
+  }
+
+  private static void restoreTimeout(Connection connection, int configured) {
+    if (connection.isBroken()) {
+      return; // discarded on return to the pool
+    }
+    try {
+      connection.setSoTimeout(configured);
+    } catch (JedisException e) {
+      // the connection is now marked broken and is discarded; the call itself succeeded
+    }
+  }
+
+  private void dropIdleConnections() {
+    try {
+      pool.clear();
+    } catch (RuntimeException e) {
+      // a closed pool, or a connection that failed to close: nothing left to drop either way
     }
   }
 
