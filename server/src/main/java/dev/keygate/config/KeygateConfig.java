@@ -4,6 +4,8 @@ import dev.keygate.envoy.EnvoySettings;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.RateLimitSpec;
+import dev.keygate.throttle.ThrottleSettings;
+import dev.keygate.tls.TlsSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +39,9 @@ import java.util.regex.Pattern;
  *     record should an invalidation be lost (default 10s)
  * @param cacheNegativeTtl {@code KEYGATE_CACHE_NEGATIVE_TTL}, how long unknown key ids are
  *     remembered (default 1s; 0 = not at all)
+ * @param throttle failed-authentication throttling ({@code KEYGATE_AUTH_FAILURE_*},
+ *     {@code KEYGATE_TRUSTED_PROXY_HOPS})
+ * @param tls TLS and mutual TLS on the gRPC port ({@code KEYGATE_TLS_*}; default plaintext)
  */
 public record KeygateConfig(
     String listenHost,
@@ -55,7 +60,9 @@ public record KeygateConfig(
     EnvoySettings envoy,
     int cacheMaxKeys,
     Duration cacheMaxStaleness,
-    Duration cacheNegativeTtl) {
+    Duration cacheNegativeTtl,
+    ThrottleSettings throttle,
+    TlsSettings tls) {
 
   /** Shortest pepper and admin token accepted, in bytes. */
   public static final int MIN_SECRET_LENGTH = 16;
@@ -103,7 +110,9 @@ public record KeygateConfig(
         EnvoySettings.fromEnv(env),
         r.integer("KEYGATE_CACHE_MAX_KEYS", 100_000, 0, 10_000_000),
         r.duration("KEYGATE_CACHE_MAX_STALENESS", "10s", Duration.ofMillis(1), Duration.ofHours(1)),
-        r.duration("KEYGATE_CACHE_NEGATIVE_TTL", "1s", Duration.ZERO, Duration.ofMinutes(1)));
+        r.duration("KEYGATE_CACHE_NEGATIVE_TTL", "1s", Duration.ZERO, Duration.ofMinutes(1)),
+        ThrottleSettings.fromEnv(env),
+        TlsSettings.fromEnv(env));
   }
 
   /** True when keys live in this process only. */
@@ -122,6 +131,10 @@ public record KeygateConfig(
         + ", envoyRoutes=" + envoy.routes().size()
         + ", cache=" + (cacheMaxKeys == 0 ? "off" : cacheMaxKeys + " keys, max staleness "
             + cacheMaxStaleness + ", negative " + cacheNegativeTtl)
+        + ", authFailureLimit=" + (throttle.enabled()
+            ? throttle.limit() + " per " + Durations.format(throttle.window()) : "off")
+        + ", trustedProxyHops=" + throttle.trustedProxyHops()
+        + ", tls=" + tls
         + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
   }
 
