@@ -36,7 +36,25 @@ public final class AdminAuthenticator {
    * @throws KeygateException UNAUTHENTICATED / PERMISSION_DENIED / RESOURCE_EXHAUSTED
    */
   public Caller authenticate(String credential, String requiredScope) {
+    return authenticate(null, credential, requiredScope);
+  }
+
+  /**
+   * Authenticates a call of a known client. A throttled client is refused before the admin token
+   * is compared (so the token cannot be guessed at speed), and a wrong admin token counts as a
+   * failed authentication like a wrong key.
+   *
+   * @param client the caller's identity; null = unknown (never throttled)
+   * @param credential the bearer credential; null or empty if none was sent
+   * @param requiredScope {@link #KEYS_READ} or {@link #KEYS_WRITE}
+   * @throws KeygateException UNAUTHENTICATED / PERMISSION_DENIED / RESOURCE_EXHAUSTED
+   */
+  public Caller authenticate(String client, String credential, String requiredScope) {
+    authorizer.throttled(client).ifPresent(denied -> {
+      throw denied.toException();
+    });
     if (credential == null || credential.isEmpty()) {
+      authorizer.recordFailure(client);
       throw new KeygateException(Reason.KEY_MISSING,
           "KeyAdmin needs 'authorization: Bearer <admin token or API key>'");
     }
@@ -45,10 +63,11 @@ public final class AdminAuthenticator {
       return Caller.ADMIN_TOKEN;
     }
     if (format.parse(credential).isEmpty()) {
+      authorizer.recordFailure(client);
       throw new KeygateException(Reason.ADMIN_CREDENTIAL_INVALID,
           Reason.ADMIN_CREDENTIAL_INVALID.summary());
     }
-    Decision decision = authorizer.decide(credential, List.of(requiredScope));
+    Decision decision = authorizer.decide(client, credential, List.of(requiredScope));
     if (decision instanceof Decision.Denied denied) {
       throw denied.toException();
     }

@@ -113,6 +113,7 @@ public final class KeyService {
       boolean includeRevoked) {
     Validation v = new Validation();
     v.project("project", project);
+    v.pageToken("page_token", pageToken);
     v.check(pageSize >= 0 && pageSize <= MAX_PAGE_SIZE, "page_size",
         "must be 0 (default " + DEFAULT_PAGE_SIZE + ") to " + MAX_PAGE_SIZE);
     v.throwIfInvalid();
@@ -130,12 +131,7 @@ public final class KeyService {
     Instant now = clock.instant();
     Validation v = new Validation();
     v.keyId("key.id", id);
-    v.check(!changes.paths().isEmpty(), "update_mask", "must name at least one field");
-    for (String path : changes.paths()) {
-      v.check(KeyChanges.UPDATABLE.contains(path), "update_mask",
-          "'" + path + "' cannot be updated; updatable: " + String.join(", ",
-              KeyChanges.UPDATABLE.stream().sorted().toList()));
-    }
+    v.updateMask("update_mask", changes.paths(), KeyChanges.UPDATABLE);
     if (changes.paths().contains("name")) {
       v.name("key.name", changes.name());
     }

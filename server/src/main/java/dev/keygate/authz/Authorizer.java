@@ -15,8 +15,10 @@ import dev.keygate.ratelimit.LimitState;
 import dev.keygate.ratelimit.RateLimits;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.StoreUnavailableException;
+import dev.keygate.throttle.FailureThrottle;
 import dev.keygate.usage.UsageRecorder;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -40,13 +42,30 @@ public final class Authorizer {
   private final Clock clock;
   private final KeyKind environment;
   private final RateLimitSpec defaultLimit;
+  private final FailureThrottle throttle;
 
   /**
+   * An Authorizer without failed-authentication throttling.
+   *
    * @param environment the only key kind this sidecar accepts
    * @param defaultLimit the limit for keys without their own; null = unlimited
    */
   public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
       UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit) {
+    this(format, hasher, store, rateLimits, usage, clock, environment, defaultLimit,
+        FailureThrottle.disabled());
+  }
+
+  /**
+   * @param environment the only key kind this sidecar accepts
+   * @param defaultLimit the limit for keys without their own; null = unlimited
+   * @param throttle counts failed authentications per client (see {@link #decide(String,
+   *     String, Collection)})
+   */
+  public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
+      UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit,
+      FailureThrottle throttle) {
+    this.throttle = throttle;
     this.format = format;
     this.hasher = hasher;
     this.store = store;
@@ -58,7 +77,47 @@ public final class Authorizer {
   }
 
   /**
-   * Decides one call.
+   * Decides one call of a known client. A client that has had more failed authentications than
+   * the throttle allows in its window is refused with AUTH_FAILURES_THROTTLED before the key is
+   * even parsed (so no store lookup); otherwise the call is decided as usual and every
+   * UNAUTHENTICATED answer counts as one more failure of the client.
+   *
+   * @param client the caller's identity ({@link dev.keygate.throttle.ClientAddresses}); null when
+   *     the surface cannot tell (such calls are never throttled)
+   */
+  public Decision decide(String client, String presentedKey, Collection<String> requiredScopes) {
+    Optional<Denied> throttled = throttled(client);
+    if (throttled.isPresent()) {
+      return throttled.get();
+    }
+    Decision decision = decide(presentedKey, requiredScopes);
+    if (decision instanceof Denied denied && denied.reason().grpcCode()
+        == io.grpc.Status.Code.UNAUTHENTICATED) {
+      throttle.recordFailure(client);
+    }
+    return decision;
+  }
+
+  /** The AUTH_FAILURES_THROTTLED denial when the client is throttled now; empty otherwise. */
+  public Optional<Denied> throttled(String client) {
+    Optional<Duration> wait = throttle.check(client);
+    return wait.map(retryAfter -> new Denied(Reason.AUTH_FAILURES_THROTTLED,
+        "too many failed authentications from this client; retry in "
+            + Math.max(1, (retryAfter.toMillis() + 999) / 1000) + " s",
+        Map.of(), retryAfter));
+  }
+
+  /**
+   * Counts a failed authentication the caller decided itself (KeyAdmin's admin-token check),
+   * toward the same limit as the failures decided here.
+   */
+  public void recordFailure(String client) {
+    throttle.recordFailure(client);
+  }
+
+  /**
+   * Decides one call (without throttling: surfaces that know the client use
+   * {@link #decide(String, String, Collection)}).
    *
    * @param presentedKey the key as presented; null or empty when none was
    * @param requiredScopes scopes the call needs, all of them (already syntax-checked)

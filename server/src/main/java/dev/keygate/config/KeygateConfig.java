@@ -4,6 +4,8 @@ import dev.keygate.envoy.EnvoySettings;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.RateLimitSpec;
+import dev.keygate.throttle.ThrottleSettings;
+import dev.keygate.tls.TlsSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +43,9 @@ import java.util.regex.Pattern;
  *     reached: {@code closed} (default) or {@code stale}
  * @param redisStaleMaxAge {@code KEYGATE_REDIS_STALE_MAX_AGE}, with {@code stale}: how long after
  *     Redis last confirmed a key it may still be decided from that record (default 5m)
+ * @param throttle failed-authentication throttling ({@code KEYGATE_AUTH_FAILURE_*},
+ *     {@code KEYGATE_TRUSTED_PROXY_HOPS})
+ * @param tls TLS and mutual TLS on the gRPC port ({@code KEYGATE_TLS_*}; default plaintext)
  */
 public record KeygateConfig(
     String listenHost,
@@ -61,7 +66,9 @@ public record KeygateConfig(
     Duration cacheMaxStaleness,
     Duration cacheNegativeTtl,
     RedisFailurePolicy redisFailure,
-    Duration redisStaleMaxAge) {
+    Duration redisStaleMaxAge,
+    ThrottleSettings throttle,
+    TlsSettings tls) {
 
   /** Shortest pepper and admin token accepted, in bytes. */
   public static final int MIN_SECRET_LENGTH = 16;
@@ -119,7 +126,9 @@ public record KeygateConfig(
         r.duration("KEYGATE_CACHE_MAX_STALENESS", "10s", Duration.ofMillis(1), Duration.ofHours(1)),
         r.duration("KEYGATE_CACHE_NEGATIVE_TTL", "1s", Duration.ZERO, Duration.ofMinutes(1)),
         failure,
-        r.duration("KEYGATE_REDIS_STALE_MAX_AGE", "5m", Duration.ofSeconds(1), Duration.ofHours(24)));
+        r.duration("KEYGATE_REDIS_STALE_MAX_AGE", "5m", Duration.ofSeconds(1), Duration.ofHours(24)),
+        ThrottleSettings.fromEnv(env),
+        TlsSettings.fromEnv(env));
   }
 
   /** True when keys live in this process only. */
@@ -140,6 +149,10 @@ public record KeygateConfig(
             + cacheMaxStaleness + ", negative " + cacheNegativeTtl)
         + ", redisFailure=" + redisFailure.label()
         + (redisFailure == RedisFailurePolicy.STALE ? " (max age " + redisStaleMaxAge + ")" : "")
+        + ", authFailureLimit=" + (throttle.enabled()
+            ? throttle.limit() + " per " + Durations.format(throttle.window()) : "off")
+        + ", trustedProxyHops=" + throttle.trustedProxyHops()
+        + ", tls=" + tls
         + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
   }
 

@@ -4,6 +4,7 @@ import dev.keygate.authz.Authorizer;
 import dev.keygate.authz.Decision;
 import dev.keygate.error.Reason;
 import dev.keygate.grpc.Statuses;
+import dev.keygate.throttle.ClientAddresses;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
@@ -25,10 +26,22 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
 
   private final Authorizer authorizer;
   private final EnvoySettings settings;
+  private final int trustedProxyHops;
 
   public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings) {
+    this(authorizer, settings, 0);
+  }
+
+  /**
+   * @param trustedProxyHops {@code KEYGATE_TRUSTED_PROXY_HOPS}: how many {@code x-forwarded-for}
+   *     entries, from the right, were written by trusted proxies (0 = the client is
+   *     {@code source.address})
+   */
+  public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings,
+      int trustedProxyHops) {
     this.authorizer = authorizer;
     this.settings = settings;
+    this.trustedProxyHops = trustedProxyHops;
   }
 
   @Override
@@ -73,7 +86,9 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       requirement = settings.routesDefault();
     }
     if (requirement instanceof Requirement.Scoped scoped) {
-      return authorizer.decide(presented.key(), scoped.scopes());
+      String client = ClientAddresses.resolve(ClientAddresses.parse(http.sourceAddress()),
+          http.header("x-forwarded-for"), trustedProxyHops);
+      return authorizer.decide(client, presented.key(), scoped.scopes());
     }
     return denied(Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary());
   }

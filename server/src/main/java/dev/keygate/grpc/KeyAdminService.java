@@ -76,7 +76,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   public void rotateKey(RotateKeyRequest request, StreamObserver<RotateKeyResponse> out) {
     answer(out, AdminAuthenticator.KEYS_WRITE, caller -> {
       CreatedKey rotated = keys.rotate(caller, request.getId(),
-          ProtoMapper.duration(request.getGracePeriod()));
+          ProtoMapper.requestDuration("grace_period", request.getGracePeriod()));
       return RotateKeyResponse.newBuilder()
           .setKey(toProto(rotated.key())).setSecret(rotated.secret()).build();
     });
@@ -95,7 +95,8 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private <T> void answer(StreamObserver<T> out, String scope, Function<Caller, T> call) {
     T response;
     try {
-      response = call.apply(auth.authenticate(Credentials.current(), scope));
+      response = call.apply(
+          auth.authenticate(ClientIdentity.current(), Credentials.current(), scope));
     } catch (KeygateException e) {
       out.onError(Statuses.toStatus(e));
       return;

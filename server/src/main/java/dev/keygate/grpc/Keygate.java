@@ -12,6 +12,7 @@ import dev.keygate.key.KeyHasher;
 import dev.keygate.ratelimit.RateLimits;
 import dev.keygate.store.CachingKeyStore;
 import dev.keygate.store.KeyStore;
+import dev.keygate.throttle.FailureThrottle;
 import dev.keygate.usage.UsageRecorder;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ServerBuilder;
@@ -36,6 +37,7 @@ public final class Keygate implements AutoCloseable {
   private final AuthorizeService authorizeService;
   private final KeyAdminService keyAdminService;
   private final EnvoyAuthorizationService envoyService;
+  private final int trustedProxyHops;
 
   /**
    * @param pepper the HMAC pepper (the config's, or a generated one for the in-memory store)
@@ -46,7 +48,9 @@ public final class Keygate implements AutoCloseable {
     KeyHasher hasher = new KeyHasher(pepper);
     this.usage = new UsageRecorder(store, config.usageFlushInterval());
     this.authorizer = new Authorizer(format, hasher, store, new RateLimits(), usage, clock,
-        config.environment(), config.defaultRateLimit());
+        config.environment(), config.defaultRateLimit(),
+        FailureThrottle.of(config.throttle(), clock));
+    this.trustedProxyHops = config.throttle().trustedProxyHops();
     // administration reads the store itself (fresh usage counts, fresh versions for
     // compare-and-set); only the decision path reads through the cache
     KeyStore adminStore = store instanceof CachingKeyStore cached ? cached.authoritative() : store;
@@ -55,7 +59,8 @@ public final class Keygate implements AutoCloseable {
     this.authorizeService = new AuthorizeService(authorizer, clock);
     this.keyAdminService = new KeyAdminService(
         new AdminAuthenticator(config.adminToken(), format, authorizer), keys, clock);
-    this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy());
+    this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(),
+        trustedProxyHops);
     this.health = new HealthMonitor(store, healthStatus,
         List.of(AuthorizeGrpc.SERVICE_NAME, KeyAdminGrpc.SERVICE_NAME,
             AuthorizationGrpc.SERVICE_NAME));
@@ -67,9 +72,10 @@ public final class Keygate implements AutoCloseable {
    */
   public <T extends ServerBuilder<T>> T bind(T builder) {
     Credentials credentials = new Credentials();
+    ClientIdentity client = new ClientIdentity(trustedProxyHops);
     return builder
-        .addService(ServerInterceptors.intercept(authorizeService, credentials))
-        .addService(ServerInterceptors.intercept(keyAdminService, credentials))
+        .addService(ServerInterceptors.intercept(authorizeService, credentials, client))
+        .addService(ServerInterceptors.intercept(keyAdminService, credentials, client))
         // the key travels inside the CheckRequest, so no Credentials interceptor here
         .addService(envoyService)
         .addService(healthStatus.getHealthService())

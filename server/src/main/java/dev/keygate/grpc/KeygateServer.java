@@ -1,6 +1,7 @@
 package dev.keygate.grpc;
 
 import dev.keygate.config.KeygateConfig;
+import dev.keygate.tls.ServerTls;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -20,6 +21,8 @@ public final class KeygateServer {
   private static final Logger log = LoggerFactory.getLogger(KeygateServer.class);
   /** Largest request accepted; admin requests are a few KiB at most. */
   static final int MAX_INBOUND_MESSAGE_BYTES = 1 << 20;
+  /** Largest header block accepted (gRPC's default, stated so it is a documented bound). */
+  static final int MAX_INBOUND_METADATA_BYTES = 8 << 10;
 
   private final Keygate app;
   private final Server server;
@@ -33,9 +36,20 @@ public final class KeygateServer {
 
   /** Binds the port and starts serving; health stays NOT_SERVING until the store answers. */
   public static KeygateServer start(KeygateConfig config, Keygate app) {
-    Server server = app.bind(NettyServerBuilder
-            .forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()))
-            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES))
+    NettyServerBuilder builder;
+    try {
+      builder = NettyServerBuilder.forAddress(
+          new InetSocketAddress(config.listenHost(), config.listenPort()),
+          ServerTls.credentials(config.tls()));
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      app.close();
+      // gRPC parses the certificate, key and CA here; its message names the problem, not secrets
+      throw new IllegalArgumentException("KEYGATE_TLS_CERT_FILE / KEYGATE_TLS_KEY_FILE / "
+          + "KEYGATE_TLS_CLIENT_CA_FILE cannot be used: " + e.getMessage(), e);
+    }
+    Server server = app.bind(builder
+            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+            .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES))
         .build();
     try {
       server.start();
@@ -45,7 +59,8 @@ public final class KeygateServer {
           + config.listenPort() + ": " + e.getMessage(), e);
     }
     app.health().start(Duration.ofSeconds(1));
-    log.info("keygate listening on {}:{}", config.listenHost(), server.getPort());
+    log.info("keygate listening on {}:{} (TLS {})", config.listenHost(), server.getPort(),
+        config.tls());
     return new KeygateServer(app, server, config.shutdownGrace());
   }
 
