@@ -2,6 +2,7 @@ package dev.keygate.admin;
 
 import dev.keygate.authz.Authorizer;
 import dev.keygate.authz.Decision;
+import dev.keygate.authz.Surface;
 import dev.keygate.error.KeygateException;
 import dev.keygate.error.Reason;
 import dev.keygate.key.KeyFormat;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns an admin credential into a {@link Caller}: the bootstrap admin token (compared in
@@ -36,24 +38,42 @@ public final class AdminAuthenticator {
    * @throws KeygateException UNAUTHENTICATED / PERMISSION_DENIED / RESOURCE_EXHAUSTED
    */
   public Caller authenticate(String credential, String requiredScope) {
+    return authenticate(credential, requiredScope, "");
+  }
+
+  /**
+   * As {@link #authenticate(String, String)}; every outcome is reported to the authorizer's
+   * observer (surface admin), so refusals are counted and sampled into the audit trail.
+   *
+   * @param requestId the call's request id for the audit trail, "" if none
+   */
+  public Caller authenticate(String credential, String requiredScope, String requestId) {
     if (credential == null || credential.isEmpty()) {
-      throw new KeygateException(Reason.KEY_MISSING,
-          "KeyAdmin needs 'authorization: Bearer <admin token or API key>'");
+      throw refused(new Decision.Denied(Reason.KEY_MISSING,
+          "KeyAdmin needs 'authorization: Bearer <admin token or API key>'", Map.of(), null),
+          requestId);
     }
     // digesting both sides makes the comparison constant-time whatever the lengths
     if (adminTokenDigest != null && MessageDigest.isEqual(adminTokenDigest, sha256(credential))) {
+      authorizer.observeAllowed(Surface.ADMIN);
       return Caller.ADMIN_TOKEN;
     }
     if (format.parse(credential).isEmpty()) {
-      throw new KeygateException(Reason.ADMIN_CREDENTIAL_INVALID,
-          Reason.ADMIN_CREDENTIAL_INVALID.summary());
+      throw refused(new Decision.Denied(Reason.ADMIN_CREDENTIAL_INVALID,
+          Reason.ADMIN_CREDENTIAL_INVALID.summary(), Map.of(), null), requestId);
     }
-    Decision decision = authorizer.decide(credential, List.of(requiredScope));
+    Decision decision = authorizer.decide(credential, List.of(requiredScope), Surface.ADMIN,
+        requestId);
     if (decision instanceof Decision.Denied denied) {
       throw denied.toException();
     }
     var key = ((Decision.Allowed) decision).key();
     return new Caller(key.id(), key.project(), key.scopes());
+  }
+
+  private KeygateException refused(Decision.Denied denied, String requestId) {
+    authorizer.observeDenied(Surface.ADMIN, denied, requestId);
+    return denied.toException();
   }
 
   private static byte[] sha256(String s) {

@@ -40,6 +40,7 @@ public final class Authorizer {
   private final Clock clock;
   private final KeyKind environment;
   private final RateLimitSpec defaultLimit;
+  private final DecisionObserver observer;
 
   /**
    * @param environment the only key kind this sidecar accepts
@@ -47,6 +48,15 @@ public final class Authorizer {
    */
   public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
       UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit) {
+    this(format, hasher, store, rateLimits, usage, clock, environment, defaultLimit,
+        DecisionObserver.NONE);
+  }
+
+  /** As above, telling {@code observer} about every decision (metrics, audit sampling). */
+  public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
+      UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit,
+      DecisionObserver observer) {
+    this.observer = observer;
     this.format = format;
     this.hasher = hasher;
     this.store = store;
@@ -58,41 +68,75 @@ public final class Authorizer {
   }
 
   /**
-   * Decides one call.
+   * Decides one call of {@code keygate.v1.Authorize} without a request id.
    *
    * @param presentedKey the key as presented; null or empty when none was
    * @param requiredScopes scopes the call needs, all of them (already syntax-checked)
    */
   public Decision decide(String presentedKey, Collection<String> requiredScopes) {
+    return decide(presentedKey, requiredScopes, Surface.AUTHORIZE, "");
+  }
+
+  /**
+   * Decides one call and tells the observer (counted per surface and reason, denials sampled
+   * into the audit trail).
+   *
+   * @param surface who asks
+   * @param requestId the caller's request id for the audit trail, "" when none
+   */
+  public Decision decide(String presentedKey, Collection<String> requiredScopes, Surface surface,
+      String requestId) {
+    long start = System.nanoTime();
+    Outcome outcome = decideUntimed(presentedKey, requiredScopes);
+    long nanos = Math.max(1, System.nanoTime() - start);
+    if (outcome.decision() instanceof Denied denied) {
+      observer.denied(surface, denied, outcome.matched(), requestId, nanos);
+    } else {
+      observer.allowed(surface, nanos);
+    }
+    return outcome.decision();
+  }
+
+  /** Reports a refusal a surface made itself, before or instead of {@link #decide}. */
+  public void observeDenied(Surface surface, Denied denied, String requestId) {
+    observer.denied(surface, denied, null, requestId, 0);
+  }
+
+  /** Reports a call a surface allowed itself (the KeyAdmin bootstrap admin token). */
+  public void observeAllowed(Surface surface) {
+    observer.allowed(surface, 0);
+  }
+
+  private Outcome decideUntimed(String presentedKey, Collection<String> requiredScopes) {
     if (presentedKey == null || presentedKey.isEmpty()) {
-      return Denied.of(Reason.KEY_MISSING);
+      return new Outcome(Denied.of(Reason.KEY_MISSING), null);
     }
     Optional<ParsedKey> parsed = format.parse(presentedKey);
     if (parsed.isEmpty()) {
-      return Denied.of(Reason.KEY_MALFORMED);
+      return new Outcome(Denied.of(Reason.KEY_MALFORMED), null);
     }
     if (parsed.get().kind() != environment) {
-      return new Denied(Reason.KEY_ENVIRONMENT_MISMATCH,
-          "this sidecar accepts " + environment.label() + " keys only", Map.of(), null);
+      return new Outcome(new Denied(Reason.KEY_ENVIRONMENT_MISMATCH,
+          "this sidecar accepts " + environment.label() + " keys only", Map.of(), null), null);
     }
     Optional<ApiKeyRecord> found;
     try {
       found = store.find(parsed.get().keyId());
     } catch (StoreUnavailableException e) {
-      return Denied.of(Reason.STORE_UNAVAILABLE);
+      return new Outcome(Denied.of(Reason.STORE_UNAVAILABLE), null);
     }
-    return decide(parsed.get(), found, requiredScopes);
+    Instant now = clock.instant();
+    byte[] digest = hasher.digest(parsed.get().secret());
+    SecretMatch match = found.map(key -> SecretMatch.of(key, digest, now)).orElse(SecretMatch.NONE);
+    if (match == SecretMatch.NONE) {
+      return new Outcome(Denied.of(Reason.KEY_UNKNOWN), null);
+    }
+    // only now, with the secret proven, may a denial name the key (and its project's trail)
+    return new Outcome(decide(found.get(), match, now, requiredScopes), found.get());
   }
 
   private Decision decide(
-      ParsedKey parsed, Optional<ApiKeyRecord> found, Collection<String> requiredScopes) {
-    Instant now = clock.instant();
-    byte[] digest = hasher.digest(parsed.secret());
-    SecretMatch match = found.map(key -> SecretMatch.of(key, digest, now)).orElse(SecretMatch.NONE);
-    if (match == SecretMatch.NONE) {
-      return Denied.of(Reason.KEY_UNKNOWN);
-    }
-    ApiKeyRecord key = found.get();
+      ApiKeyRecord key, SecretMatch match, Instant now, Collection<String> requiredScopes) {
     Map<String, String> keyId = Map.of("key_id", key.id());
     if (key.isRevoked()) {
       return new Denied(Reason.KEY_REVOKED, "the API key was revoked", keyId, null);
@@ -126,6 +170,9 @@ public final class Authorizer {
     usage.record(key.id(), now);
     return new Allowed(key, limit);
   }
+
+  /** A decision and the key whose digest the secret matched (null if none). */
+  private record Outcome(Decision decision, ApiKeyRecord matched) {}
 
   /** Which stored digest the presented secret matched. */
   private enum SecretMatch {

@@ -37,6 +37,12 @@ import java.util.regex.Pattern;
  *     record should an invalidation be lost (default 10s)
  * @param cacheNegativeTtl {@code KEYGATE_CACHE_NEGATIVE_TTL}, how long unknown key ids are
  *     remembered (default 1s; 0 = not at all)
+ * @param auditMaxEvents {@code KEYGATE_AUDIT_MAX_EVENTS}, events kept per audit trail (default
+ *     10000; Redis trims approximately)
+ * @param auditFailureSamples {@code KEYGATE_AUDIT_FAILURE_SAMPLES}, refused calls sampled into
+ *     each trail per second (default 10; 0 = none)
+ * @param metricsHost {@code KEYGATE_METRICS_LISTEN} host; null = no metrics endpoint (default)
+ * @param metricsPort {@code KEYGATE_METRICS_LISTEN} port (0 = any free port); -1 when off
  */
 public record KeygateConfig(
     String listenHost,
@@ -55,7 +61,11 @@ public record KeygateConfig(
     EnvoySettings envoy,
     int cacheMaxKeys,
     Duration cacheMaxStaleness,
-    Duration cacheNegativeTtl) {
+    Duration cacheNegativeTtl,
+    int auditMaxEvents,
+    int auditFailureSamples,
+    String metricsHost,
+    int metricsPort) {
 
   /** Shortest pepper and admin token accepted, in bytes. */
   public static final int MIN_SECRET_LENGTH = 16;
@@ -94,6 +104,18 @@ public record KeygateConfig(
     KeyKind environment = KeyKind.fromLabel(r.get("KEYGATE_ENVIRONMENT", "live"))
         .orElseThrow(() -> new ConfigException("KEYGATE_ENVIRONMENT must be live or test"));
     int maxActive = r.integer("KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT", 10, 1, 1_000_000);
+    String metricsListen = r.get("KEYGATE_METRICS_LISTEN", "off");
+    String metricsHost = null;
+    int metricsPort = -1;
+    if (!metricsListen.equals("off")) {
+      var m = LISTEN.matcher(metricsListen);
+      if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
+        throw new ConfigException("KEYGATE_METRICS_LISTEN must be off or host:port, e.g. "
+            + "127.0.0.1:9464 or 0.0.0.0:9464");
+      }
+      metricsHost = m.group(1).replace("[", "").replace("]", "");
+      metricsPort = Integer.parseInt(m.group(2));
+    }
     return new KeygateConfig(host, Integer.parseInt(listen.group(2)), redisUrl, namespace,
         r.duration("KEYGATE_REDIS_TIMEOUT", "1s", Duration.ofMillis(10), Duration.ofMinutes(1)),
         pepper, token == null ? null : new String(token, StandardCharsets.UTF_8), prefix,
@@ -103,7 +125,10 @@ public record KeygateConfig(
         EnvoySettings.fromEnv(env),
         r.integer("KEYGATE_CACHE_MAX_KEYS", 100_000, 0, 10_000_000),
         r.duration("KEYGATE_CACHE_MAX_STALENESS", "10s", Duration.ofMillis(1), Duration.ofHours(1)),
-        r.duration("KEYGATE_CACHE_NEGATIVE_TTL", "1s", Duration.ZERO, Duration.ofMinutes(1)));
+        r.duration("KEYGATE_CACHE_NEGATIVE_TTL", "1s", Duration.ZERO, Duration.ofMinutes(1)),
+        r.integer("KEYGATE_AUDIT_MAX_EVENTS", 10_000, 100, 10_000_000),
+        r.integer("KEYGATE_AUDIT_FAILURE_SAMPLES", 10, 0, 10_000),
+        metricsHost, metricsPort);
   }
 
   /** True when keys live in this process only. */
@@ -122,6 +147,8 @@ public record KeygateConfig(
         + ", envoyRoutes=" + envoy.routes().size()
         + ", cache=" + (cacheMaxKeys == 0 ? "off" : cacheMaxKeys + " keys, max staleness "
             + cacheMaxStaleness + ", negative " + cacheNegativeTtl)
+        + ", auditMaxEvents=" + auditMaxEvents + ", auditFailureSamples=" + auditFailureSamples
+        + "/s, metrics=" + (metricsHost == null ? "off" : metricsHost + ":" + metricsPort)
         + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
   }
 

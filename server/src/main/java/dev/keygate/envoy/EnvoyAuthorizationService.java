@@ -2,7 +2,9 @@ package dev.keygate.envoy;
 
 import dev.keygate.authz.Authorizer;
 import dev.keygate.authz.Decision;
+import dev.keygate.authz.Surface;
 import dev.keygate.error.Reason;
+import dev.keygate.grpc.RequestIds;
 import dev.keygate.grpc.Statuses;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
@@ -35,7 +37,8 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
     EnvoyRequest http = EnvoyRequest.of(request);
     PresentedKey presented = PresentedKey.from(http, settings.keyHeaders());
-    Decision decision = decide(http, presented);
+    String requestId = requestId(request, http);
+    Decision decision = decide(http, presented, requestId);
     if (decision instanceof Decision.Denied denied) {
       if (denied.reason() == Reason.STORE_UNAVAILABLE) {
         // not a decision: an error, so failure_mode_allow / status_on_error apply
@@ -50,7 +53,13 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
     responses.onCompleted();
   }
 
-  private Decision decide(EnvoyRequest http, PresentedKey presented) {
+  /** Envoy's request id for the audit trail ({@code x-request-id}); "" if none usable. */
+  private static String requestId(CheckRequest request, EnvoyRequest http) {
+    String id = request.getAttributes().getRequest().getHttp().getId();
+    return RequestIds.sanitize(id.isEmpty() ? http.header("x-request-id") : id);
+  }
+
+  private Decision decide(EnvoyRequest http, PresentedKey presented, String requestId) {
     Requirement requirement;
     String extension = http.contextExtension(SCOPE_EXTENSION);
     if (extension != null) {
@@ -59,12 +68,12 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       } catch (IllegalArgumentException e) {
         // fail closed: a broken route setting must not open the route, nor be an RPC error
         // that failure_mode_allow would turn into a pass
-        return denied(Reason.ROUTE_MISCONFIGURED,
+        return refuse(requestId, Reason.ROUTE_MISCONFIGURED,
             "the route's " + SCOPE_EXTENSION + " context extension is invalid: " + e.getMessage());
       }
     } else if (!settings.routes().isEmpty()) {
       if (!PathPattern.isNormalized(http.path())) {
-        return denied(Reason.INVALID_ARGUMENT, "the request path is not in normal form "
+        return refuse(requestId, Reason.INVALID_ARGUMENT, "the request path is not in normal form "
             + "(empty, . or .. segments, backslashes or percent-encoded . / \\)");
       }
       requirement = settings.routes().find(http.method(), http.path())
@@ -73,12 +82,15 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       requirement = settings.routesDefault();
     }
     if (requirement instanceof Requirement.Scoped scoped) {
-      return authorizer.decide(presented.key(), scoped.scopes());
+      return authorizer.decide(presented.key(), scoped.scopes(), Surface.ENVOY, requestId);
     }
-    return denied(Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary());
+    return refuse(requestId, Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary());
   }
 
-  private static Decision.Denied denied(Reason reason, String message) {
-    return new Decision.Denied(reason, message, Map.of(), null);
+  /** A refusal of the route or request itself, before any key is looked at: counted, sampled. */
+  private Decision.Denied refuse(String requestId, Reason reason, String message) {
+    Decision.Denied denied = new Decision.Denied(reason, message, Map.of(), null);
+    authorizer.observeDenied(Surface.ENVOY, denied, requestId);
+    return denied;
   }
 }

@@ -5,6 +5,7 @@ import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CheckResponse;
 import dev.keygate.authz.Authorizer;
 import dev.keygate.authz.Decision;
+import dev.keygate.authz.Surface;
 import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
 import dev.keygate.key.Scopes;
@@ -28,9 +29,17 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
     try {
-      validate(request.getRequiredScopesList());
+      try {
+        validate(request.getRequiredScopesList());
+      } catch (KeygateException e) {
+        // counted like any refusal; no key was looked at
+        authorizer.observeDenied(Surface.AUTHORIZE, new Decision.Denied(e.reason(),
+            e.reason().summary(), java.util.Map.of(), null), RequestIds.current());
+        throw e;
+      }
       String key = request.getKey().isEmpty() ? Credentials.current() : request.getKey();
-      Decision decision = authorizer.decide(key, request.getRequiredScopesList());
+      Decision decision = authorizer.decide(key, request.getRequiredScopesList(),
+          Surface.AUTHORIZE, RequestIds.current());
       if (decision instanceof Decision.Denied denied) {
         throw denied.toException();
       }

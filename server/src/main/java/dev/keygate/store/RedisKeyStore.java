@@ -140,6 +140,8 @@ public final class RedisKeyStore implements KeyStore {
   private final JedisPool pool;
   private final String namespace;
   private final String description;
+  private final java.util.concurrent.atomic.LongAdder errors =
+      new java.util.concurrent.atomic.LongAdder();
 
   /**
    * A store over a pool the caller configured (tests, custom TLS). The pool's timeouts bound
@@ -233,6 +235,19 @@ public final class RedisKeyStore implements KeyStore {
    */
   public RedisInvalidationListener listenForInvalidations(CachingKeyStore cache) {
     return RedisInvalidationListener.start(pool, invalidationChannel(), cache);
+  }
+
+  /**
+   * The audit trails of this store's namespace, as Redis Streams on this store's pool (so the
+   * same address, credentials, TLS and database); the store's close closes the pool.
+   */
+  public dev.keygate.audit.RedisAuditLog auditLog(int maxEvents) {
+    return new dev.keygate.audit.RedisAuditLog(pool, namespace, maxEvents);
+  }
+
+  /** Redis failures seen by key-store calls since start (a metric). */
+  public long errors() {
+    return errors.sum();
   }
 
   // ---------------------------------------------------------------- KeyStore
@@ -516,6 +531,7 @@ public final class RedisKeyStore implements KeyStore {
     try (Jedis jedis = pool.getResource()) {
       return call.apply(jedis);
     } catch (JedisException e) {
+      errors.increment();
       // the exception type says what happened; its message is Jedis's own and carries at most
       // host and port, never the password, but we do not repeat it
       throw new StoreUnavailableException(
