@@ -10,8 +10,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
@@ -35,6 +37,7 @@ public final class KeygateMetrics {
   private final Map<Surface, Map<Reason, Counter>> denied = new EnumMap<>(Surface.class);
   private final Map<Surface, Timer> latency = new EnumMap<>(Surface.class);
   private final Map<String, Counter> adminActions = new ConcurrentHashMap<>();
+  private final List<Object> held = new CopyOnWriteArrayList<>();
 
   public KeygateMetrics() {
     for (Surface surface : Surface.values()) {
@@ -89,6 +92,9 @@ public final class KeygateMetrics {
 
   /** A monotonically growing count kept elsewhere (a LongAdder), read at scrape time. */
   public void counter(String name, String description, LongSupplier count, String... tags) {
+    // Micrometer holds the supplier weakly; these lambdas have no other holder, so keep them
+    // here or they are collected and the meter reports NaN
+    held.add(count);
     FunctionCounter.builder(name, count, c -> c.getAsLong())
         .description(description).tags(tags).register(registry);
   }
@@ -96,7 +102,7 @@ public final class KeygateMetrics {
   /** A value read at scrape time. */
   public void gauge(String name, String description, DoubleSupplier value, String... tags) {
     Gauge.builder(name, value, DoubleSupplier::getAsDouble)
-        .description(description).tags(tags).register(registry);
+        .description(description).tags(tags).strongReference(true).register(registry);
   }
 
   /** Everything in the Prometheus text exposition format. */
