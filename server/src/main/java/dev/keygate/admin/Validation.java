@@ -34,6 +34,14 @@ final class Validation {
 
   private final List<FieldViolation> violations = new ArrayList<>();
 
+  static boolean isProject(String project) {
+    return project != null && PROJECT.matcher(project).matches();
+  }
+
+  static boolean isKeyId(String id) {
+    return id != null && KEY_ID.matcher(id).matches();
+  }
+
   void project(String field, String project) {
     check(project != null && PROJECT.matcher(project).matches(), field,
         "must be 1-64 characters of [a-z0-9_-], starting with a letter or digit");

@@ -46,6 +46,12 @@ import java.util.regex.Pattern;
  * @param throttle failed-authentication throttling ({@code KEYGATE_AUTH_FAILURE_*},
  *     {@code KEYGATE_TRUSTED_PROXY_HOPS})
  * @param tls TLS and mutual TLS on the gRPC port ({@code KEYGATE_TLS_*}; default plaintext)
+ * @param auditMaxEvents {@code KEYGATE_AUDIT_MAX_EVENTS}, events kept per audit trail (default
+ *     10000; Redis trims approximately)
+ * @param auditFailureSamples {@code KEYGATE_AUDIT_FAILURE_SAMPLES}, refused calls sampled into
+ *     each trail per second (default 10; 0 = none)
+ * @param metricsHost {@code KEYGATE_METRICS_LISTEN} host; null = no metrics endpoint (default)
+ * @param metricsPort {@code KEYGATE_METRICS_LISTEN} port (0 = any free port); -1 when off
  */
 public record KeygateConfig(
     String listenHost,
@@ -68,7 +74,11 @@ public record KeygateConfig(
     RedisFailurePolicy redisFailure,
     Duration redisStaleMaxAge,
     ThrottleSettings throttle,
-    TlsSettings tls) {
+    TlsSettings tls,
+    int auditMaxEvents,
+    int auditFailureSamples,
+    String metricsHost,
+    int metricsPort) {
 
   /** Shortest pepper and admin token accepted, in bytes. */
   public static final int MIN_SECRET_LENGTH = 16;
@@ -115,6 +125,18 @@ public record KeygateConfig(
       throw new ConfigException("KEYGATE_REDIS_FAILURE=stale needs the key cache: "
           + "KEYGATE_CACHE_MAX_KEYS must not be 0");
     }
+    String metricsListen = r.get("KEYGATE_METRICS_LISTEN", "off");
+    String metricsHost = null;
+    int metricsPort = -1;
+    if (!metricsListen.equals("off")) {
+      var m = LISTEN.matcher(metricsListen);
+      if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
+        throw new ConfigException("KEYGATE_METRICS_LISTEN must be off or host:port, e.g. "
+            + "127.0.0.1:9464 or 0.0.0.0:9464");
+      }
+      metricsHost = m.group(1).replace("[", "").replace("]", "");
+      metricsPort = Integer.parseInt(m.group(2));
+    }
     return new KeygateConfig(host, Integer.parseInt(listen.group(2)), redisUrl, namespace,
         r.duration("KEYGATE_REDIS_TIMEOUT", "1s", Duration.ofMillis(10), Duration.ofMinutes(1)),
         pepper, token == null ? null : new String(token, StandardCharsets.UTF_8), prefix,
@@ -128,7 +150,10 @@ public record KeygateConfig(
         failure,
         r.duration("KEYGATE_REDIS_STALE_MAX_AGE", "5m", Duration.ofSeconds(1), Duration.ofHours(24)),
         ThrottleSettings.fromEnv(env),
-        TlsSettings.fromEnv(env));
+        TlsSettings.fromEnv(env),
+        r.integer("KEYGATE_AUDIT_MAX_EVENTS", 10_000, 100, 10_000_000),
+        r.integer("KEYGATE_AUDIT_FAILURE_SAMPLES", 10, 0, 10_000),
+        metricsHost, metricsPort);
   }
 
   /** True when keys live in this process only. */
@@ -153,6 +178,8 @@ public record KeygateConfig(
             ? throttle.limit() + " per " + Durations.format(throttle.window()) : "off")
         + ", trustedProxyHops=" + throttle.trustedProxyHops()
         + ", tls=" + tls
+        + ", auditMaxEvents=" + auditMaxEvents + ", auditFailureSamples=" + auditFailureSamples
+        + "/s, metrics=" + (metricsHost == null ? "off" : metricsHost + ":" + metricsPort)
         + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
   }
 

@@ -4,7 +4,9 @@ import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CheckResponse;
 import dev.keygate.authz.Authorizer;
+import dev.keygate.authz.Call;
 import dev.keygate.authz.Decision;
+import dev.keygate.authz.Surface;
 import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
 import dev.keygate.key.KeyFormat;
@@ -29,10 +31,17 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
     try {
-      validate(request.getKey(), request.getRequiredScopesList());
+      Call call = new Call(Surface.AUTHORIZE, ClientIdentity.current(), RequestIds.current());
+      try {
+        validate(request.getKey(), request.getRequiredScopesList());
+      } catch (KeygateException e) {
+        // counted like any refusal; no key was looked at
+        authorizer.observeDenied(call, new Decision.Denied(e.reason(), e.reason().summary(),
+            java.util.Map.of(), null));
+        throw e;
+      }
       String key = request.getKey().isEmpty() ? Credentials.current() : request.getKey();
-      Decision decision =
-          authorizer.decide(ClientIdentity.current(), key, request.getRequiredScopesList());
+      Decision decision = authorizer.decide(key, request.getRequiredScopesList(), call);
       if (decision instanceof Decision.Denied denied) {
         throw denied.toException();
       }

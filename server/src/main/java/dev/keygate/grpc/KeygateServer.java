@@ -2,6 +2,7 @@ package dev.keygate.grpc;
 
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.tls.ServerTls;
+import dev.keygate.metrics.MetricsEndpoint;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -27,11 +28,14 @@ public final class KeygateServer {
   private final Keygate app;
   private final Server server;
   private final Duration shutdownGrace;
+  private final MetricsEndpoint metrics; // null when KEYGATE_METRICS_LISTEN is off
 
-  private KeygateServer(Keygate app, Server server, Duration shutdownGrace) {
+  private KeygateServer(Keygate app, Server server, Duration shutdownGrace,
+      MetricsEndpoint metrics) {
     this.app = app;
     this.server = server;
     this.shutdownGrace = shutdownGrace;
+    this.metrics = metrics;
   }
 
   /** Binds the port and starts serving; health stays NOT_SERVING until the store answers. */
@@ -58,10 +62,25 @@ public final class KeygateServer {
       throw new UncheckedIOException("cannot listen on " + config.listenHost() + ":"
           + config.listenPort() + ": " + e.getMessage(), e);
     }
+    MetricsEndpoint metrics = null;
+    if (config.metricsHost() != null) {
+      try {
+        metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort(), app.metrics());
+      } catch (UncheckedIOException e) {
+        server.shutdownNow();
+        app.close();
+        throw e;
+      }
+    }
     app.health().start(Duration.ofSeconds(1));
     log.info("keygate listening on {}:{} (TLS {})", config.listenHost(), server.getPort(),
         config.tls());
-    return new KeygateServer(app, server, config.shutdownGrace());
+    return new KeygateServer(app, server, config.shutdownGrace(), metrics);
+  }
+
+  /** The metrics endpoint's bound port; -1 when KEYGATE_METRICS_LISTEN is off. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
   }
 
   /** The bound port (useful when the config asked for port 0). */
@@ -84,6 +103,10 @@ public final class KeygateServer {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    if (metrics != null) {
+      // last: a final scrape during the drain still works
+      metrics.close();
     }
     app.close();
     log.info("keygate stopped");

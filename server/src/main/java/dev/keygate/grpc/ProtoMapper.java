@@ -166,4 +166,20 @@ final class ProtoMapper {
       throw KeygateException.invalid(List.of(new FieldViolation(field, e.getMessage())));
     }
   }
+
+  /** An audit event on the wire. */
+  static dev.keygate.api.v1.AuditEvent toProto(dev.keygate.audit.AuditEvent e) {
+    return dev.keygate.api.v1.AuditEvent.newBuilder()
+        .setId(e.id())
+        .setTime(timestamp(e.time()))
+        .setAction(e.action())
+        .setOutcome(e.outcome())
+        .setActor(e.actor())
+        .setKeyId(e.keyId())
+        .setProject(e.project())
+        .setRequestId(e.requestId())
+        .setSurface(e.surface())
+        .setDroppedBefore(e.droppedBefore())
+        .build();
+  }
 }

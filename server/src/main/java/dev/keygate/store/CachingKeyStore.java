@@ -157,6 +157,11 @@ public final class CachingKeyStore implements KeyStore {
     return cache.estimatedSize();
   }
 
+  /** The store behind the cache (for wiring and metrics; reads through it skip the cache). */
+  public KeyStore delegate() {
+    return delegate;
+  }
+
   /** This store without the cache for reads; writes still invalidate. */
   public KeyStore authoritative() {
     return authoritative;

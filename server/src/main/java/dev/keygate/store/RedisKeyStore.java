@@ -145,6 +145,8 @@ public final class RedisKeyStore implements KeyStore {
   private final String description;
   /** Budget of one call from borrowing a connection to its last reply; 0 = the pool's own. */
   private final long callBudgetNanos;
+  private final java.util.concurrent.atomic.LongAdder errors =
+      new java.util.concurrent.atomic.LongAdder();
 
   /**
    * A store over a pool the caller configured (tests, custom TLS). The pool's timeouts bound
@@ -242,6 +244,19 @@ public final class RedisKeyStore implements KeyStore {
    */
   public RedisInvalidationListener listenForInvalidations(CachingKeyStore cache) {
     return RedisInvalidationListener.start(pool, invalidationChannel(), cache);
+  }
+
+  /**
+   * The audit trails of this store's namespace, as Redis Streams on this store's pool (so the
+   * same address, credentials, TLS and database); the store's close closes the pool.
+   */
+  public dev.keygate.audit.RedisAuditLog auditLog(int maxEvents) {
+    return new dev.keygate.audit.RedisAuditLog(pool, namespace, maxEvents);
+  }
+
+  /** Redis failures seen by key-store calls since start (a metric). */
+  public long errors() {
+    return errors.sum();
   }
 
   // ---------------------------------------------------------------- KeyStore
@@ -547,6 +562,7 @@ public final class RedisKeyStore implements KeyStore {
         restoreTimeout(connection, configured);
       }
     } catch (JedisException e) {
+      errors.increment();
       if (!(e instanceof JedisDataException)) {
         dropIdleConnections();
       }

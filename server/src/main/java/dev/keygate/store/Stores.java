@@ -37,4 +37,16 @@ public final class Stores {
     redis.listenForInvalidations(cache);
     return cache;
   }
+
+  /**
+   * The audit log beside {@code store}: Redis Streams in the same Redis and namespace when the
+   * store is Redis, else a bounded in-memory log.
+   */
+  public static dev.keygate.audit.AuditLog openAuditLog(KeyStore store, int maxEvents) {
+    KeyStore backing = store instanceof CachingKeyStore cached ? cached.delegate() : store;
+    if (backing instanceof RedisKeyStore redis) {
+      return redis.auditLog(maxEvents);
+    }
+    return new dev.keygate.audit.InMemoryAuditLog(maxEvents);
+  }
 }

@@ -168,6 +168,40 @@ class KeygateConfigTest {
   }
 
   @Test
+  void fromEnv_auditAndMetricsDefaultAndOverride() {
+    KeygateConfig defaults = KeygateConfig.fromEnv(Map.of());
+    assertEquals(10_000, defaults.auditMaxEvents());
+    assertEquals(10, defaults.auditFailureSamples());
+    assertEquals(null, defaults.metricsHost(), "metrics are off unless asked for");
+    assertEquals(-1, defaults.metricsPort());
+    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
+        "KEYGATE_AUDIT_MAX_EVENTS", "100",
+        "KEYGATE_AUDIT_FAILURE_SAMPLES", "0",
+        "KEYGATE_METRICS_LISTEN", "[::1]:9464"));
+    assertEquals(100, c.auditMaxEvents());
+    assertEquals(0, c.auditFailureSamples());
+    assertEquals("::1", c.metricsHost());
+    assertEquals(9464, c.metricsPort());
+    assertTrue(c.toString().contains("metrics=::1:9464"), c.toString());
+  }
+
+  @Test
+  void fromEnv_badAuditAndMetricsValuesNameTheVariable() {
+    Map.of(
+        "KEYGATE_AUDIT_MAX_EVENTS", "99",
+        "KEYGATE_AUDIT_FAILURE_SAMPLES", "-1",
+        "KEYGATE_METRICS_LISTEN", "9464").forEach((name, value) -> {
+          ConfigException e = assertThrows(ConfigException.class,
+              () -> KeygateConfig.fromEnv(Map.of(name, value)), name + "=" + value);
+          assertTrue(e.getMessage().contains(name), e.getMessage());
+        });
+    assertThrows(ConfigException.class,
+        () -> KeygateConfig.fromEnv(Map.of("KEYGATE_METRICS_LISTEN", "127.0.0.1:70000")));
+    assertThrows(ConfigException.class,
+        () -> KeygateConfig.fromEnv(Map.of("KEYGATE_AUDIT_MAX_EVENTS", "lots")));
+  }
+
+  @Test
   void fromEnv_pepperAndPepperFileTogetherRejected() {
     assertThrows(ConfigException.class, () -> KeygateConfig.fromEnv(Map.of(
         "KEYGATE_PEPPER", PEPPER, "KEYGATE_PEPPER_FILE", "/nonexistent")));
