@@ -11,8 +11,8 @@ class KeyAdminStub(object):
 
     Every call needs a credential in the `authorization: Bearer <credential>` metadata: the
     bootstrap admin token (KEYGATE_ADMIN_TOKEN), or an API key holding `keys:write`
-    (`keys:read` for GetKey and ListKeys) or `admin:*`. An API key may only manage keys of its own
-    project, and may only grant scopes it holds itself.
+    (`keys:read` for GetKey, ListKeys and ListEvents) or `admin:*`. An API key may only manage
+    keys of its own project, and may only grant scopes it holds itself.
 
     Errors carry google.rpc details: ErrorInfo (domain "keygate", a stable reason) always, and
     BadRequest field violations for INVALID_ARGUMENT.
@@ -66,8 +66,8 @@ class KeyAdminServicer(object):
 
     Every call needs a credential in the `authorization: Bearer <credential>` metadata: the
     bootstrap admin token (KEYGATE_ADMIN_TOKEN), or an API key holding `keys:write`
-    (`keys:read` for GetKey and ListKeys) or `admin:*`. An API key may only manage keys of its own
-    project, and may only grant scopes it holds itself.
+    (`keys:read` for GetKey, ListKeys and ListEvents) or `admin:*`. An API key may only manage
+    keys of its own project, and may only grant scopes it holds itself.
 
     Errors carry google.rpc details: ErrorInfo (domain "keygate", a stable reason) always, and
     BadRequest field violations for INVALID_ARGUMENT.
@@ -175,8 +175,8 @@ class KeyAdmin(object):
 
     Every call needs a credential in the `authorization: Bearer <credential>` metadata: the
     bootstrap admin token (KEYGATE_ADMIN_TOKEN), or an API key holding `keys:write`
-    (`keys:read` for GetKey and ListKeys) or `admin:*`. An API key may only manage keys of its own
-    project, and may only grant scopes it holds itself.
+    (`keys:read` for GetKey, ListKeys and ListEvents) or `admin:*`. An API key may only manage
+    keys of its own project, and may only grant scopes it holds itself.
 
     Errors carry google.rpc details: ErrorInfo (domain "keygate", a stable reason) always, and
     BadRequest field violations for INVALID_ARGUMENT.
