@@ -13,6 +13,7 @@ import dev.keygate.key.RateLimitSpec;
 import dev.keygate.key.Scopes;
 import dev.keygate.ratelimit.LimitState;
 import dev.keygate.ratelimit.RateLimits;
+import dev.keygate.ratelimit.SharedLimiter;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.StoreUnavailableException;
 import dev.keygate.usage.UsageRecorder;
@@ -40,6 +41,7 @@ public final class Authorizer {
   private final Clock clock;
   private final KeyKind environment;
   private final RateLimitSpec defaultLimit;
+  private final SharedLimiter shared;
 
   /**
    * @param environment the only key kind this sidecar accepts
@@ -47,6 +49,17 @@ public final class Authorizer {
    */
   public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
       UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit) {
+    this(format, hasher, store, rateLimits, usage, clock, environment, defaultLimit, null);
+  }
+
+  /**
+   * @param shared when not null, limits are counted there, once for every sidecar sharing it,
+   *     instead of in this process
+   */
+  public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
+      UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit,
+      SharedLimiter shared) {
+    this.shared = shared;
     this.format = format;
     this.hasher = hasher;
     this.store = store;
@@ -114,7 +127,14 @@ public final class Authorizer {
 
   private Decision admit(ApiKeyRecord key, Instant now) {
     RateLimitSpec spec = key.rateLimit() != null ? key.rateLimit() : defaultLimit;
-    LimitState limit = spec == null ? null : rateLimits.acquire(key.id(), spec);
+    LimitState limit;
+    try {
+      limit = spec == null ? null
+          : shared != null ? shared.acquire(key.id(), spec) : rateLimits.acquire(key.id(), spec);
+    } catch (StoreUnavailableException e) {
+      // fail closed: without the shared count, admitting would let every sidecar spend the limit
+      return Denied.of(Reason.STORE_UNAVAILABLE);
+    }
     if (limit != null && !limit.admitted()) {
       return new Denied(Reason.RATE_LIMITED,
           "rate limit of " + spec.requests() + " per " + Durations.format(spec.period())

@@ -12,6 +12,7 @@ import dev.keygate.key.KeyHasher;
 import dev.keygate.ratelimit.RateLimits;
 import dev.keygate.store.CachingKeyStore;
 import dev.keygate.store.KeyStore;
+import dev.keygate.store.RedisKeyStore;
 import dev.keygate.usage.UsageRecorder;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ServerBuilder;
@@ -45,11 +46,13 @@ public final class Keygate implements AutoCloseable {
     KeyFormat format = new KeyFormat(config.keyPrefix(), new SecureRandom());
     KeyHasher hasher = new KeyHasher(pepper);
     this.usage = new UsageRecorder(store, config.usageFlushInterval());
-    this.authorizer = new Authorizer(format, hasher, store, new RateLimits(), usage, clock,
-        config.environment(), config.defaultRateLimit());
     // administration reads the store itself (fresh usage counts, fresh versions for
     // compare-and-set); only the decision path reads through the cache
     KeyStore adminStore = store instanceof CachingKeyStore cached ? cached.authoritative() : store;
+    this.authorizer = new Authorizer(format, hasher, store, new RateLimits(), usage, clock,
+        config.environment(), config.defaultRateLimit(),
+        config.globalRateLimits() && backing(store) instanceof RedisKeyStore redis
+            ? redis.sharedLimiter() : null);
     KeyService keys = new KeyService(adminStore, format, hasher, clock, config.environment(),
         config.maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock);
@@ -59,6 +62,10 @@ public final class Keygate implements AutoCloseable {
     this.health = new HealthMonitor(store, healthStatus,
         List.of(AuthorizeGrpc.SERVICE_NAME, KeyAdminGrpc.SERVICE_NAME,
             AuthorizationGrpc.SERVICE_NAME));
+  }
+
+  private static KeyStore backing(KeyStore store) {
+    return store instanceof CachingKeyStore cached ? cached.backing() : store;
   }
 
   /**

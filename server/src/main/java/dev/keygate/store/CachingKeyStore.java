@@ -121,6 +121,11 @@ public final class CachingKeyStore implements KeyStore {
     return authoritative;
   }
 
+  /** The store behind the cache, for what it offers besides keys (e.g. shared rate limits). */
+  public KeyStore backing() {
+    return delegate;
+  }
+
   // ---------------------------------------------------------------- KeyStore
 
   @Override

@@ -164,6 +164,8 @@ public final class RedisKeyStore implements KeyStore {
       return 1
       """);
 
+  private static final Script LIMIT = new Script(RedisGcraLimiter.SOURCE);
+
   // Never creates the hash: a delta for a deleted key must not resurrect a usage-only record.
   // KEYS: record. ARGV: count, UTC epoch day, last use ms.
   private static final Script USAGE = new Script("""
@@ -326,6 +328,22 @@ public final class RedisKeyStore implements KeyStore {
 
   String projectPendingKey(String project) {
     return namespace + ":proj:{" + project + "}:pending";
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  /**
+   * Rate limits counted in this Redis, shared by every sidecar using it; each limit lives in its
+   * key's slot.
+   */
+  public dev.keygate.ratelimit.SharedLimiter sharedLimiter() {
+    return new RedisGcraLimiter(this);
+  }
+
+  List<?> evalLimit(String stateKey, List<String> args) {
+    return (List<?>) withRedis(r -> LIMIT.eval(r, List.of(stateKey), args));
   }
 
   /** How old a pending reservation must be before a create repairs it. */
