@@ -29,6 +29,11 @@ type KeyAdminClient interface {
 	RevokeKey(ctx context.Context, in *RevokeKeyRequest, opts ...grpc.CallOption) (*ApiKey, error)
 	// Issues a new secret for a key; the old secret keeps working for the grace period.
 	RotateKey(ctx context.Context, in *RotateKeyRequest, opts ...grpc.CallOption) (*RotateKeyResponse, error)
+	// Lists a project's audit trail, newest first, a page at a time: every create, update, rotate
+	// and revoke (with its outcome, failures included) and a rate-limited sample of refused
+	// credentials. Needs `keys:read` (or the admin token); an API key may only read its own
+	// project's trail.
+	ListEvents(ctx context.Context, in *ListEventsRequest, opts ...grpc.CallOption) (*ListEventsResponse, error)
 }
 
 type keyAdminClient struct {
@@ -93,6 +98,15 @@ func (c *keyAdminClient) RotateKey(ctx context.Context, in *RotateKeyRequest, op
 	return out, nil
 }
 
+func (c *keyAdminClient) ListEvents(ctx context.Context, in *ListEventsRequest, opts ...grpc.CallOption) (*ListEventsResponse, error) {
+	out := new(ListEventsResponse)
+	err := c.cc.Invoke(ctx, "/keygate.v1.KeyAdmin/ListEvents", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // KeyAdminServer is the server API for KeyAdmin service.
 // All implementations must embed UnimplementedKeyAdminServer
 // for forward compatibility
@@ -109,6 +123,11 @@ type KeyAdminServer interface {
 	RevokeKey(context.Context, *RevokeKeyRequest) (*ApiKey, error)
 	// Issues a new secret for a key; the old secret keeps working for the grace period.
 	RotateKey(context.Context, *RotateKeyRequest) (*RotateKeyResponse, error)
+	// Lists a project's audit trail, newest first, a page at a time: every create, update, rotate
+	// and revoke (with its outcome, failures included) and a rate-limited sample of refused
+	// credentials. Needs `keys:read` (or the admin token); an API key may only read its own
+	// project's trail.
+	ListEvents(context.Context, *ListEventsRequest) (*ListEventsResponse, error)
 	mustEmbedUnimplementedKeyAdminServer()
 }
 
@@ -133,6 +152,9 @@ func (UnimplementedKeyAdminServer) RevokeKey(context.Context, *RevokeKeyRequest)
 }
 func (UnimplementedKeyAdminServer) RotateKey(context.Context, *RotateKeyRequest) (*RotateKeyResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method RotateKey not implemented")
+}
+func (UnimplementedKeyAdminServer) ListEvents(context.Context, *ListEventsRequest) (*ListEventsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListEvents not implemented")
 }
 func (UnimplementedKeyAdminServer) mustEmbedUnimplementedKeyAdminServer() {}
 
@@ -255,6 +277,24 @@ func _KeyAdmin_RotateKey_Handler(srv interface{}, ctx context.Context, dec func(
 	return interceptor(ctx, in, info, handler)
 }
 
+func _KeyAdmin_ListEvents_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListEventsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(KeyAdminServer).ListEvents(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/keygate.v1.KeyAdmin/ListEvents",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(KeyAdminServer).ListEvents(ctx, req.(*ListEventsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _KeyAdmin_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "keygate.v1.KeyAdmin",
 	HandlerType: (*KeyAdminServer)(nil),
@@ -282,6 +322,10 @@ var _KeyAdmin_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RotateKey",
 			Handler:    _KeyAdmin_RotateKey_Handler,
+		},
+		{
+			MethodName: "ListEvents",
+			Handler:    _KeyAdmin_ListEvents_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

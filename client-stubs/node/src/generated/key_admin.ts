@@ -5,10 +5,13 @@ import type { Duration as _google_protobuf_Duration, Duration__Output as _google
 import type { FieldMask as _google_protobuf_FieldMask, FieldMask__Output as _google_protobuf_FieldMask__Output } from './google/protobuf/FieldMask';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
 import type { ApiKey as _keygate_v1_ApiKey, ApiKey__Output as _keygate_v1_ApiKey__Output } from './keygate/v1/ApiKey';
+import type { AuditEvent as _keygate_v1_AuditEvent, AuditEvent__Output as _keygate_v1_AuditEvent__Output } from './keygate/v1/AuditEvent';
 import type { CreateKeyRequest as _keygate_v1_CreateKeyRequest, CreateKeyRequest__Output as _keygate_v1_CreateKeyRequest__Output } from './keygate/v1/CreateKeyRequest';
 import type { CreateKeyResponse as _keygate_v1_CreateKeyResponse, CreateKeyResponse__Output as _keygate_v1_CreateKeyResponse__Output } from './keygate/v1/CreateKeyResponse';
 import type { GetKeyRequest as _keygate_v1_GetKeyRequest, GetKeyRequest__Output as _keygate_v1_GetKeyRequest__Output } from './keygate/v1/GetKeyRequest';
 import type { KeyAdminClient as _keygate_v1_KeyAdminClient, KeyAdminDefinition as _keygate_v1_KeyAdminDefinition } from './keygate/v1/KeyAdmin';
+import type { ListEventsRequest as _keygate_v1_ListEventsRequest, ListEventsRequest__Output as _keygate_v1_ListEventsRequest__Output } from './keygate/v1/ListEventsRequest';
+import type { ListEventsResponse as _keygate_v1_ListEventsResponse, ListEventsResponse__Output as _keygate_v1_ListEventsResponse__Output } from './keygate/v1/ListEventsResponse';
 import type { ListKeysRequest as _keygate_v1_ListKeysRequest, ListKeysRequest__Output as _keygate_v1_ListKeysRequest__Output } from './keygate/v1/ListKeysRequest';
 import type { ListKeysResponse as _keygate_v1_ListKeysResponse, ListKeysResponse__Output as _keygate_v1_ListKeysResponse__Output } from './keygate/v1/ListKeysResponse';
 import type { RateLimit as _keygate_v1_RateLimit, RateLimit__Output as _keygate_v1_RateLimit__Output } from './keygate/v1/RateLimit';
@@ -33,12 +36,15 @@ export interface ProtoGrpcType {
   keygate: {
     v1: {
       ApiKey: MessageTypeDefinition<_keygate_v1_ApiKey, _keygate_v1_ApiKey__Output>
+      AuditEvent: MessageTypeDefinition<_keygate_v1_AuditEvent, _keygate_v1_AuditEvent__Output>
       CreateKeyRequest: MessageTypeDefinition<_keygate_v1_CreateKeyRequest, _keygate_v1_CreateKeyRequest__Output>
       CreateKeyResponse: MessageTypeDefinition<_keygate_v1_CreateKeyResponse, _keygate_v1_CreateKeyResponse__Output>
       GetKeyRequest: MessageTypeDefinition<_keygate_v1_GetKeyRequest, _keygate_v1_GetKeyRequest__Output>
       KeyAdmin: SubtypeConstructor<typeof grpc.Client, _keygate_v1_KeyAdminClient> & { service: _keygate_v1_KeyAdminDefinition }
       KeyKind: EnumTypeDefinition
       KeyState: EnumTypeDefinition
+      ListEventsRequest: MessageTypeDefinition<_keygate_v1_ListEventsRequest, _keygate_v1_ListEventsRequest__Output>
+      ListEventsResponse: MessageTypeDefinition<_keygate_v1_ListEventsResponse, _keygate_v1_ListEventsResponse__Output>
       ListKeysRequest: MessageTypeDefinition<_keygate_v1_ListKeysRequest, _keygate_v1_ListKeysRequest__Output>
       ListKeysResponse: MessageTypeDefinition<_keygate_v1_ListKeysResponse, _keygate_v1_ListKeysResponse__Output>
       RateLimit: MessageTypeDefinition<_keygate_v1_RateLimit, _keygate_v1_RateLimit__Output>

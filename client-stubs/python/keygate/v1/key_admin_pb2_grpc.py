@@ -54,6 +54,11 @@ class KeyAdminStub(object):
                 request_serializer=keygate_dot_v1_dot_key__admin__pb2.RotateKeyRequest.SerializeToString,
                 response_deserializer=keygate_dot_v1_dot_key__admin__pb2.RotateKeyResponse.FromString,
                 )
+        self.ListEvents = channel.unary_unary(
+                '/keygate.v1.KeyAdmin/ListEvents',
+                request_serializer=keygate_dot_v1_dot_key__admin__pb2.ListEventsRequest.SerializeToString,
+                response_deserializer=keygate_dot_v1_dot_key__admin__pb2.ListEventsResponse.FromString,
+                )
 
 
 class KeyAdminServicer(object):
@@ -110,6 +115,16 @@ class KeyAdminServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListEvents(self, request, context):
+        """Lists a project's audit trail, newest first, a page at a time: every create, update, rotate
+        and revoke (with its outcome, failures included) and a rate-limited sample of refused
+        credentials. Needs `keys:read` (or the admin token); an API key may only read its own
+        project's trail.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_KeyAdminServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -142,6 +157,11 @@ def add_KeyAdminServicer_to_server(servicer, server):
                     servicer.RotateKey,
                     request_deserializer=keygate_dot_v1_dot_key__admin__pb2.RotateKeyRequest.FromString,
                     response_serializer=keygate_dot_v1_dot_key__admin__pb2.RotateKeyResponse.SerializeToString,
+            ),
+            'ListEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEvents,
+                    request_deserializer=keygate_dot_v1_dot_key__admin__pb2.ListEventsRequest.FromString,
+                    response_serializer=keygate_dot_v1_dot_key__admin__pb2.ListEventsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -261,5 +281,22 @@ class KeyAdmin(object):
         return grpc.experimental.unary_unary(request, target, '/keygate.v1.KeyAdmin/RotateKey',
             keygate_dot_v1_dot_key__admin__pb2.RotateKeyRequest.SerializeToString,
             keygate_dot_v1_dot_key__admin__pb2.RotateKeyResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/keygate.v1.KeyAdmin/ListEvents',
+            keygate_dot_v1_dot_key__admin__pb2.ListEventsRequest.SerializeToString,
+            keygate_dot_v1_dot_key__admin__pb2.ListEventsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -6,6 +6,8 @@ import type { ApiKey as _keygate_v1_ApiKey, ApiKey__Output as _keygate_v1_ApiKey
 import type { CreateKeyRequest as _keygate_v1_CreateKeyRequest, CreateKeyRequest__Output as _keygate_v1_CreateKeyRequest__Output } from '../../keygate/v1/CreateKeyRequest';
 import type { CreateKeyResponse as _keygate_v1_CreateKeyResponse, CreateKeyResponse__Output as _keygate_v1_CreateKeyResponse__Output } from '../../keygate/v1/CreateKeyResponse';
 import type { GetKeyRequest as _keygate_v1_GetKeyRequest, GetKeyRequest__Output as _keygate_v1_GetKeyRequest__Output } from '../../keygate/v1/GetKeyRequest';
+import type { ListEventsRequest as _keygate_v1_ListEventsRequest, ListEventsRequest__Output as _keygate_v1_ListEventsRequest__Output } from '../../keygate/v1/ListEventsRequest';
+import type { ListEventsResponse as _keygate_v1_ListEventsResponse, ListEventsResponse__Output as _keygate_v1_ListEventsResponse__Output } from '../../keygate/v1/ListEventsResponse';
 import type { ListKeysRequest as _keygate_v1_ListKeysRequest, ListKeysRequest__Output as _keygate_v1_ListKeysRequest__Output } from '../../keygate/v1/ListKeysRequest';
 import type { ListKeysResponse as _keygate_v1_ListKeysResponse, ListKeysResponse__Output as _keygate_v1_ListKeysResponse__Output } from '../../keygate/v1/ListKeysResponse';
 import type { RevokeKeyRequest as _keygate_v1_RevokeKeyRequest, RevokeKeyRequest__Output as _keygate_v1_RevokeKeyRequest__Output } from '../../keygate/v1/RevokeKeyRequest';
@@ -31,6 +33,15 @@ export interface KeyAdminClient extends grpc.Client {
   getKey(argument: _keygate_v1_GetKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
   getKey(argument: _keygate_v1_GetKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
   getKey(argument: _keygate_v1_GetKeyRequest, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  
+  ListEvents(argument: _keygate_v1_ListEventsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
+  ListEvents(argument: _keygate_v1_ListEventsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
+  ListEvents(argument: _keygate_v1_ListEventsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
+  ListEvents(argument: _keygate_v1_ListEventsRequest, callback: grpc.requestCallback<_keygate_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
+  listEvents(argument: _keygate_v1_ListEventsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
+  listEvents(argument: _keygate_v1_ListEventsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
+  listEvents(argument: _keygate_v1_ListEventsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
+  listEvents(argument: _keygate_v1_ListEventsRequest, callback: grpc.requestCallback<_keygate_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
   
   ListKeys(argument: _keygate_v1_ListKeysRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ListKeysResponse__Output>): grpc.ClientUnaryCall;
   ListKeys(argument: _keygate_v1_ListKeysRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ListKeysResponse__Output>): grpc.ClientUnaryCall;
@@ -75,6 +86,8 @@ export interface KeyAdminHandlers extends grpc.UntypedServiceImplementation {
   
   GetKey: grpc.handleUnaryCall<_keygate_v1_GetKeyRequest__Output, _keygate_v1_ApiKey>;
   
+  ListEvents: grpc.handleUnaryCall<_keygate_v1_ListEventsRequest__Output, _keygate_v1_ListEventsResponse>;
+  
   ListKeys: grpc.handleUnaryCall<_keygate_v1_ListKeysRequest__Output, _keygate_v1_ListKeysResponse>;
   
   RevokeKey: grpc.handleUnaryCall<_keygate_v1_RevokeKeyRequest__Output, _keygate_v1_ApiKey>;
@@ -88,6 +101,7 @@ export interface KeyAdminHandlers extends grpc.UntypedServiceImplementation {
 export interface KeyAdminDefinition extends grpc.ServiceDefinition {
   CreateKey: MethodDefinition<_keygate_v1_CreateKeyRequest, _keygate_v1_CreateKeyResponse, _keygate_v1_CreateKeyRequest__Output, _keygate_v1_CreateKeyResponse__Output>
   GetKey: MethodDefinition<_keygate_v1_GetKeyRequest, _keygate_v1_ApiKey, _keygate_v1_GetKeyRequest__Output, _keygate_v1_ApiKey__Output>
+  ListEvents: MethodDefinition<_keygate_v1_ListEventsRequest, _keygate_v1_ListEventsResponse, _keygate_v1_ListEventsRequest__Output, _keygate_v1_ListEventsResponse__Output>
   ListKeys: MethodDefinition<_keygate_v1_ListKeysRequest, _keygate_v1_ListKeysResponse, _keygate_v1_ListKeysRequest__Output, _keygate_v1_ListKeysResponse__Output>
   RevokeKey: MethodDefinition<_keygate_v1_RevokeKeyRequest, _keygate_v1_ApiKey, _keygate_v1_RevokeKeyRequest__Output, _keygate_v1_ApiKey__Output>
   RotateKey: MethodDefinition<_keygate_v1_RotateKeyRequest, _keygate_v1_RotateKeyResponse, _keygate_v1_RotateKeyRequest__Output, _keygate_v1_RotateKeyResponse__Output>

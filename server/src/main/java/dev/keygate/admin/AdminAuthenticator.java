@@ -1,7 +1,9 @@
 package dev.keygate.admin;
 
 import dev.keygate.authz.Authorizer;
+import dev.keygate.authz.Call;
 import dev.keygate.authz.Decision;
+import dev.keygate.authz.Surface;
 import dev.keygate.error.KeygateException;
 import dev.keygate.error.Reason;
 import dev.keygate.key.KeyFormat;
@@ -9,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns an admin credential into a {@link Caller}: the bootstrap admin token (compared in
@@ -36,24 +40,44 @@ public final class AdminAuthenticator {
    * @throws KeygateException UNAUTHENTICATED / PERMISSION_DENIED / RESOURCE_EXHAUSTED
    */
   public Caller authenticate(String credential, String requiredScope) {
+    return authenticate(credential, requiredScope, Call.of(Surface.ADMIN));
+  }
+
+  /**
+   * As {@link #authenticate(String, String)} for a known call. A throttled client is refused
+   * before the admin token is compared (so the token cannot be guessed at speed); a wrong admin
+   * token counts as a failed authentication like a wrong key; every outcome is reported to the
+   * authorizer's observer, so refusals are counted and sampled into the audit trail.
+   */
+  public Caller authenticate(String credential, String requiredScope, Call call) {
+    Optional<Decision.Denied> throttled = authorizer.throttled(call);
+    if (throttled.isPresent()) {
+      throw throttled.get().toException();
+    }
     if (credential == null || credential.isEmpty()) {
-      throw new KeygateException(Reason.KEY_MISSING,
-          "KeyAdmin needs 'authorization: Bearer <admin token or API key>'");
+      throw refused(call, new Decision.Denied(Reason.KEY_MISSING,
+          "KeyAdmin needs 'authorization: Bearer <admin token or API key>'", Map.of(), null));
     }
     // digesting both sides makes the comparison constant-time whatever the lengths
     if (adminTokenDigest != null && MessageDigest.isEqual(adminTokenDigest, sha256(credential))) {
+      authorizer.observeAllowed(call);
       return Caller.ADMIN_TOKEN;
     }
     if (format.parse(credential).isEmpty()) {
-      throw new KeygateException(Reason.ADMIN_CREDENTIAL_INVALID,
-          Reason.ADMIN_CREDENTIAL_INVALID.summary());
+      throw refused(call, new Decision.Denied(Reason.ADMIN_CREDENTIAL_INVALID,
+          Reason.ADMIN_CREDENTIAL_INVALID.summary(), Map.of(), null));
     }
-    Decision decision = authorizer.decide(credential, List.of(requiredScope));
+    Decision decision = authorizer.decide(credential, List.of(requiredScope), call);
     if (decision instanceof Decision.Denied denied) {
       throw denied.toException();
     }
     var key = ((Decision.Allowed) decision).key();
     return new Caller(key.id(), key.project(), key.scopes());
+  }
+
+  private KeygateException refused(Call call, Decision.Denied denied) {
+    authorizer.observeDenied(call, denied);
+    return denied.toException();
   }
 
   private static byte[] sha256(String s) {

@@ -98,6 +98,31 @@ public final class KeyService {
     throw new IllegalStateException("could not draw an unused key id");
   }
 
+  /**
+   * The project of key {@code id}, to file the audit event of a failed write in the right trail;
+   * empty when the id is malformed, the key does not exist, or the store cannot answer.
+   */
+  public java.util.Optional<String> projectOf(String id) {
+    if (!Validation.isKeyId(id)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return store.find(id).map(ApiKeyRecord::project);
+    } catch (StoreUnavailableException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** True if {@code project} is a well-formed project name (safe to name a trail after). */
+  public static boolean isProject(String project) {
+    return Validation.isProject(project);
+  }
+
+  /** True if {@code id} is a well-formed key id (safe to record). */
+  public static boolean isKeyId(String id) {
+    return Validation.isKeyId(id);
+  }
+
   /** Returns one key. */
   public ApiKeyRecord get(Caller caller, String id) {
     Validation v = new Validation();
@@ -113,6 +138,7 @@ public final class KeyService {
       boolean includeRevoked) {
     Validation v = new Validation();
     v.project("project", project);
+    v.pageToken("page_token", pageToken);
     v.check(pageSize >= 0 && pageSize <= MAX_PAGE_SIZE, "page_size",
         "must be 0 (default " + DEFAULT_PAGE_SIZE + ") to " + MAX_PAGE_SIZE);
     v.throwIfInvalid();
@@ -130,12 +156,7 @@ public final class KeyService {
     Instant now = clock.instant();
     Validation v = new Validation();
     v.keyId("key.id", id);
-    v.check(!changes.paths().isEmpty(), "update_mask", "must name at least one field");
-    for (String path : changes.paths()) {
-      v.check(KeyChanges.UPDATABLE.contains(path), "update_mask",
-          "'" + path + "' cannot be updated; updatable: " + String.join(", ",
-              KeyChanges.UPDATABLE.stream().sorted().toList()));
-    }
+    v.updateMask("update_mask", changes.paths(), KeyChanges.UPDATABLE);
     if (changes.paths().contains("name")) {
       v.name("key.name", changes.name());
     }
@@ -241,7 +262,7 @@ public final class KeyService {
     }
   }
 
-  private static void requireProject(Caller caller, String project) {
+  static void requireProject(Caller caller, String project) {
     if (!caller.mayManage(project)) {
       throw new KeygateException(Reason.PROJECT_MISMATCH,
           "the calling key belongs to project " + caller.project()
@@ -269,7 +290,7 @@ public final class KeyService {
     return new KeygateException(Reason.KEY_NOT_FOUND, "no key with id " + id);
   }
 
-  private static <T> T storeCall(Supplier<T> call) {
+  static <T> T storeCall(Supplier<T> call) {
     try {
       return call.get();
     } catch (StoreUnavailableException e) {

@@ -22,12 +22,25 @@ final class Validation {
   static final int MAX_METADATA_VALUE = 256;
   static final int MAX_SCOPES = 32;
   static final int MAX_REASON = 256;
+  static final int MAX_PAGE_TOKEN = 256;
+  /** Most update_mask paths: six fields are updatable, a few repeats or typos are tolerated. */
+  static final int MAX_MASK_PATHS = 16;
+  /** Longest piece of caller input echoed in a violation, so error trailers stay small. */
+  private static final int MAX_ECHO = 64;
 
   private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Pattern KEY_ID = Pattern.compile("[0-9A-Za-z]{12}");
 
   private final List<FieldViolation> violations = new ArrayList<>();
+
+  static boolean isProject(String project) {
+    return project != null && PROJECT.matcher(project).matches();
+  }
+
+  static boolean isKeyId(String id) {
+    return id != null && KEY_ID.matcher(id).matches();
+  }
 
   void project(String field, String project) {
     check(project != null && PROJECT.matcher(project).matches(), field,
@@ -47,10 +60,13 @@ final class Validation {
   void metadata(String field, Map<String, String> metadata) {
     check(metadata.size() <= MAX_METADATA_ENTRIES, field,
         "must have at most " + MAX_METADATA_ENTRIES + " entries");
-    metadata.forEach((k, v) -> {
+    // entries beyond the maximum are not inspected: one violation says enough, and a flood of
+    // entries must not become a flood of violations in the error's trailers
+    metadata.entrySet().stream().limit(MAX_METADATA_ENTRIES).forEach(e -> {
+      String k = e.getKey();
       check(!k.isEmpty() && k.length() <= MAX_METADATA_KEY, field,
           "keys must be 1-" + MAX_METADATA_KEY + " characters");
-      check(v.length() <= MAX_METADATA_VALUE, field + "[" + abbreviate(k) + "]",
+      check(e.getValue().length() <= MAX_METADATA_VALUE, field + "[" + abbreviate(k) + "]",
           "must be at most " + MAX_METADATA_VALUE + " characters");
     });
   }
@@ -59,7 +75,7 @@ final class Validation {
     check(!scopes.isEmpty() && scopes.size() <= MAX_SCOPES, field,
         "must hold 1-" + MAX_SCOPES + " scopes");
     var seen = new HashSet<String>();
-    for (int i = 0; i < scopes.size(); i++) {
+    for (int i = 0; i < scopes.size() && i < MAX_SCOPES; i++) {
       String scope = scopes.get(i);
       String at = field + "[" + i + "]";
       Scopes.validate(scope).ifPresent(problem -> violations.add(new FieldViolation(at, problem)));
@@ -80,6 +96,22 @@ final class Validation {
     check(id != null && KEY_ID.matcher(id).matches(), field, "must be a 12-character key id");
   }
 
+  void pageToken(String field, String token) {
+    check(token == null || token.length() <= MAX_PAGE_TOKEN, field,
+        "must be at most " + MAX_PAGE_TOKEN + " characters");
+  }
+
+  /** The mask's paths: at least one, at most {@link #MAX_MASK_PATHS}, each updatable. */
+  void updateMask(String field, java.util.Collection<String> paths,
+      java.util.Set<String> updatable) {
+    check(!paths.isEmpty(), field, "must name at least one field");
+    check(paths.size() <= MAX_MASK_PATHS, field, "must name at most " + MAX_MASK_PATHS
+        + " fields");
+    paths.stream().filter(p -> !updatable.contains(p)).limit(MAX_MASK_PATHS).forEach(p ->
+        violations.add(new FieldViolation(field, "'" + abbreviate(p) + "' cannot be updated; "
+            + "updatable: " + String.join(", ", updatable.stream().sorted().toList()))));
+  }
+
   void reason(String field, String reason) {
     check(reason.length() <= MAX_REASON, field, "must be at most " + MAX_REASON + " characters");
   }
@@ -98,6 +130,6 @@ final class Validation {
   }
 
   private static String abbreviate(String s) {
-    return s.length() <= MAX_METADATA_KEY ? s : s.substring(0, MAX_METADATA_KEY) + "…";
+    return s.length() <= MAX_ECHO ? s : s.substring(0, MAX_ECHO) + "…";
   }
 }

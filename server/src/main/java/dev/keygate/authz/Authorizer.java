@@ -16,6 +16,7 @@ import dev.keygate.ratelimit.RateLimits;
 import dev.keygate.ratelimit.SharedLimiter;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.StoreUnavailableException;
+import dev.keygate.throttle.FailureThrottle;
 import dev.keygate.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,24 +43,35 @@ public final class Authorizer {
   private final KeyKind environment;
   private final RateLimitSpec defaultLimit;
   private final SharedLimiter shared;
+  private final FailureThrottle throttle;
+  private final DecisionObserver observer;
 
   /**
+   * An Authorizer that neither throttles nor reports its decisions.
+   *
    * @param environment the only key kind this sidecar accepts
    * @param defaultLimit the limit for keys without their own; null = unlimited
    */
   public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
       UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit) {
-    this(format, hasher, store, rateLimits, usage, clock, environment, defaultLimit, null);
+    this(format, hasher, store, rateLimits, usage, clock, environment, defaultLimit, null,
+        FailureThrottle.disabled(), DecisionObserver.NONE);
   }
 
   /**
-   * @param shared when not null, limits are counted there, once for every sidecar sharing it,
-   *     instead of in this process
+   * @param environment the only key kind this sidecar accepts
+   * @param defaultLimit the limit for keys without their own; null = unlimited
+   * @param shared when not null, limits are counted there, once for every sidecar sharing it
+   *     ({@code KEYGATE_RATE_LIMIT_SCOPE=global}), instead of in this process
+   * @param throttle counts failed authentications per client
+   * @param observer told about every decision (metrics, audit sampling)
    */
   public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
       UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit,
-      SharedLimiter shared) {
+      SharedLimiter shared, FailureThrottle throttle, DecisionObserver observer) {
     this.shared = shared;
+    this.throttle = throttle;
+    this.observer = observer;
     this.format = format;
     this.hasher = hasher;
     this.store = store;
@@ -71,41 +83,102 @@ public final class Authorizer {
   }
 
   /**
-   * Decides one call.
+   * Decides one call of {@code keygate.v1.Authorize} from an unknown client.
    *
    * @param presentedKey the key as presented; null or empty when none was
    * @param requiredScopes scopes the call needs, all of them (already syntax-checked)
    */
   public Decision decide(String presentedKey, Collection<String> requiredScopes) {
+    return decide(presentedKey, requiredScopes, Call.of(Surface.AUTHORIZE));
+  }
+
+  /**
+   * Decides one call and tells the observer (counted per surface and reason, denials sampled
+   * into the audit trail). A client that has had more failed authentications than the throttle
+   * allows in its window is refused with AUTH_FAILURES_THROTTLED before the key is even parsed
+   * (so no store lookup); otherwise every UNAUTHENTICATED answer counts as one more failure.
+   */
+  public Decision decide(String presentedKey, Collection<String> requiredScopes, Call call) {
+    Optional<Denied> throttled = throttled(call);
+    if (throttled.isPresent()) {
+      return throttled.get();
+    }
+    long start = System.nanoTime();
+    Outcome outcome = decideUntimed(presentedKey, requiredScopes);
+    long nanos = Math.max(1, System.nanoTime() - start);
+    if (outcome.decision() instanceof Denied denied) {
+      countFailure(call, denied);
+      observer.denied(call.surface(), denied, outcome.matched(), call.requestId(), nanos);
+    } else {
+      observer.allowed(call.surface(), nanos);
+    }
+    return outcome.decision();
+  }
+
+  /**
+   * The AUTH_FAILURES_THROTTLED denial (already reported) when the call's client is throttled
+   * now; empty otherwise. For surfaces that check a credential themselves before {@link #decide}.
+   */
+  public Optional<Denied> throttled(Call call) {
+    Optional<Denied> denied = throttle.check(call.client())
+        .map(retryAfter -> new Denied(Reason.AUTH_FAILURES_THROTTLED,
+            "too many failed authentications from this client; retry in "
+                + Math.max(1, (retryAfter.toMillis() + 999) / 1000) + " s",
+            Map.of(), retryAfter));
+    denied.ifPresent(d -> observer.denied(call.surface(), d, null, call.requestId(), 0));
+    return denied;
+  }
+
+  /**
+   * Reports a refusal a surface made itself, before or instead of {@link #decide}; an
+   * UNAUTHENTICATED one (a wrong admin token, say) counts toward the client's throttle too.
+   */
+  public void observeDenied(Call call, Denied denied) {
+    countFailure(call, denied);
+    observer.denied(call.surface(), denied, null, call.requestId(), 0);
+  }
+
+  /** Reports a call a surface allowed itself (the KeyAdmin bootstrap admin token). */
+  public void observeAllowed(Call call) {
+    observer.allowed(call.surface(), 0);
+  }
+
+  private void countFailure(Call call, Denied denied) {
+    if (denied.reason().grpcCode() == io.grpc.Status.Code.UNAUTHENTICATED) {
+      throttle.recordFailure(call.client());
+    }
+  }
+
+  private Outcome decideUntimed(String presentedKey, Collection<String> requiredScopes) {
     if (presentedKey == null || presentedKey.isEmpty()) {
-      return Denied.of(Reason.KEY_MISSING);
+      return new Outcome(Denied.of(Reason.KEY_MISSING), null);
     }
     Optional<ParsedKey> parsed = format.parse(presentedKey);
     if (parsed.isEmpty()) {
-      return Denied.of(Reason.KEY_MALFORMED);
+      return new Outcome(Denied.of(Reason.KEY_MALFORMED), null);
     }
     if (parsed.get().kind() != environment) {
-      return new Denied(Reason.KEY_ENVIRONMENT_MISMATCH,
-          "this sidecar accepts " + environment.label() + " keys only", Map.of(), null);
+      return new Outcome(new Denied(Reason.KEY_ENVIRONMENT_MISMATCH,
+          "this sidecar accepts " + environment.label() + " keys only", Map.of(), null), null);
     }
     Optional<ApiKeyRecord> found;
     try {
       found = store.find(parsed.get().keyId());
     } catch (StoreUnavailableException e) {
-      return Denied.of(Reason.STORE_UNAVAILABLE);
+      return new Outcome(Denied.of(Reason.STORE_UNAVAILABLE), null);
     }
-    return decide(parsed.get(), found, requiredScopes);
+    Instant now = clock.instant();
+    byte[] digest = hasher.digest(parsed.get().secret());
+    SecretMatch match = found.map(key -> SecretMatch.of(key, digest, now)).orElse(SecretMatch.NONE);
+    if (match == SecretMatch.NONE) {
+      return new Outcome(Denied.of(Reason.KEY_UNKNOWN), null);
+    }
+    // only now, with the secret proven, may a denial name the key (and its project's trail)
+    return new Outcome(decide(found.get(), match, now, requiredScopes), found.get());
   }
 
   private Decision decide(
-      ParsedKey parsed, Optional<ApiKeyRecord> found, Collection<String> requiredScopes) {
-    Instant now = clock.instant();
-    byte[] digest = hasher.digest(parsed.secret());
-    SecretMatch match = found.map(key -> SecretMatch.of(key, digest, now)).orElse(SecretMatch.NONE);
-    if (match == SecretMatch.NONE) {
-      return Denied.of(Reason.KEY_UNKNOWN);
-    }
-    ApiKeyRecord key = found.get();
+      ApiKeyRecord key, SecretMatch match, Instant now, Collection<String> requiredScopes) {
     Map<String, String> keyId = Map.of("key_id", key.id());
     if (key.isRevoked()) {
       return new Denied(Reason.KEY_REVOKED, "the API key was revoked", keyId, null);
@@ -146,6 +219,9 @@ public final class Authorizer {
     usage.record(key.id(), now);
     return new Allowed(key, limit);
   }
+
+  /** A decision and the key whose digest the secret matched (null if none). */
+  private record Outcome(Decision decision, ApiKeyRecord matched) {}
 
   /** Which stored digest the presented secret matched. */
   private enum SecretMatch {

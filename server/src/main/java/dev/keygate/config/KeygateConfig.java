@@ -4,6 +4,8 @@ import dev.keygate.envoy.EnvoySettings;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.RateLimitSpec;
+import dev.keygate.throttle.ThrottleSettings;
+import dev.keygate.tls.TlsSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +44,19 @@ import java.util.regex.Pattern;
  *     {@code KEYGATE_REDIS_PASSWORD_FILE}; null = the URL's (or none)
  * @param globalRateLimits {@code KEYGATE_RATE_LIMIT_SCOPE}: {@code global} counts every limit in
  *     Redis, shared by all sidecars; {@code local} (default) counts in this process only
+ * @param redisFailure {@code KEYGATE_REDIS_FAILURE}, what Authorize does while Redis cannot be
+ *     reached: {@code closed} (default) or {@code stale}
+ * @param redisStaleMaxAge {@code KEYGATE_REDIS_STALE_MAX_AGE}, with {@code stale}: how long after
+ *     Redis last confirmed a key it may still be decided from that record (default 5m)
+ * @param throttle failed-authentication throttling ({@code KEYGATE_AUTH_FAILURE_*},
+ *     {@code KEYGATE_TRUSTED_PROXY_HOPS})
+ * @param tls TLS and mutual TLS on the gRPC port ({@code KEYGATE_TLS_*}; default plaintext)
+ * @param auditMaxEvents {@code KEYGATE_AUDIT_MAX_EVENTS}, events kept per audit trail (default
+ *     10000; Redis trims approximately)
+ * @param auditFailureSamples {@code KEYGATE_AUDIT_FAILURE_SAMPLES}, refused calls sampled into
+ *     each trail per second (default 10; 0 = none)
+ * @param metricsHost {@code KEYGATE_METRICS_LISTEN} host; null = no metrics endpoint (default)
+ * @param metricsPort {@code KEYGATE_METRICS_LISTEN} port (0 = any free port); -1 when off
  */
 public record KeygateConfig(
     String listenHost,
@@ -63,7 +78,15 @@ public record KeygateConfig(
     Duration cacheNegativeTtl,
     String redisUser,
     String redisPassword,
-    boolean globalRateLimits) {
+    boolean globalRateLimits,
+    RedisFailurePolicy redisFailure,
+    Duration redisStaleMaxAge,
+    ThrottleSettings throttle,
+    TlsSettings tls,
+    int auditMaxEvents,
+    int auditFailureSamples,
+    String metricsHost,
+    int metricsPort) {
 
   /** Shortest pepper and admin token accepted, in bytes. */
   public static final int MIN_SECRET_LENGTH = 16;
@@ -121,6 +144,26 @@ public record KeygateConfig(
     KeyKind environment = KeyKind.fromLabel(r.get("KEYGATE_ENVIRONMENT", "live"))
         .orElseThrow(() -> new ConfigException("KEYGATE_ENVIRONMENT must be live or test"));
     int maxActive = r.integer("KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT", 10, 1, 1_000_000);
+    int cacheMaxKeys = r.integer("KEYGATE_CACHE_MAX_KEYS", 100_000, 0, 10_000_000);
+    RedisFailurePolicy failure = RedisFailurePolicy.fromLabel(r.get("KEYGATE_REDIS_FAILURE", "closed"))
+        .orElseThrow(() -> new ConfigException("KEYGATE_REDIS_FAILURE must be closed or stale"));
+    if (failure == RedisFailurePolicy.STALE && cacheMaxKeys == 0) {
+      // stale records live in the verified-key cache and are kept honest by its invalidations
+      throw new ConfigException("KEYGATE_REDIS_FAILURE=stale needs the key cache: "
+          + "KEYGATE_CACHE_MAX_KEYS must not be 0");
+    }
+    String metricsListen = r.get("KEYGATE_METRICS_LISTEN", "off");
+    String metricsHost = null;
+    int metricsPort = -1;
+    if (!metricsListen.equals("off")) {
+      var m = LISTEN.matcher(metricsListen);
+      if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
+        throw new ConfigException("KEYGATE_METRICS_LISTEN must be off or host:port, e.g. "
+            + "127.0.0.1:9464 or 0.0.0.0:9464");
+      }
+      metricsHost = m.group(1).replace("[", "").replace("]", "");
+      metricsPort = Integer.parseInt(m.group(2));
+    }
     return new KeygateConfig(host, Integer.parseInt(listen.group(2)), redisUrl, namespace,
         r.duration("KEYGATE_REDIS_TIMEOUT", "1s", Duration.ofMillis(10), Duration.ofMinutes(1)),
         pepper, token == null ? null : new String(token, StandardCharsets.UTF_8), prefix,
@@ -128,12 +171,19 @@ public record KeygateConfig(
         r.duration("KEYGATE_USAGE_FLUSH_INTERVAL", "1s", Duration.ofMillis(10), Duration.ofMinutes(10)),
         r.duration("KEYGATE_SHUTDOWN_GRACE", "10s", Duration.ZERO, Duration.ofMinutes(10)),
         EnvoySettings.fromEnv(env),
-        r.integer("KEYGATE_CACHE_MAX_KEYS", 100_000, 0, 10_000_000),
+        cacheMaxKeys,
         r.duration("KEYGATE_CACHE_MAX_STALENESS", "10s", Duration.ofMillis(1), Duration.ofHours(1)),
         r.duration("KEYGATE_CACHE_NEGATIVE_TTL", "1s", Duration.ZERO, Duration.ofMinutes(1)),
         redisUser,
         redisPassword == null ? null : new String(redisPassword, StandardCharsets.UTF_8),
-        scope.equals("global"));
+        scope.equals("global"),
+        failure,
+        r.duration("KEYGATE_REDIS_STALE_MAX_AGE", "5m", Duration.ofSeconds(1), Duration.ofHours(24)),
+        ThrottleSettings.fromEnv(env),
+        TlsSettings.fromEnv(env),
+        r.integer("KEYGATE_AUDIT_MAX_EVENTS", 10_000, 100, 10_000_000),
+        r.integer("KEYGATE_AUDIT_FAILURE_SAMPLES", 10, 0, 10_000),
+        metricsHost, metricsPort);
   }
 
   /** True when keys live in this process only. */
@@ -154,6 +204,14 @@ public record KeygateConfig(
             + cacheMaxStaleness + ", negative " + cacheNegativeTtl)
         + ", rateLimitScope=" + (globalRateLimits ? "global" : "local")
         + ", redisPassword=" + (redisPassword == null ? "unset" : "set")
+        + ", redisFailure=" + redisFailure.label()
+        + (redisFailure == RedisFailurePolicy.STALE ? " (max age " + redisStaleMaxAge + ")" : "")
+        + ", authFailureLimit=" + (throttle.enabled()
+            ? throttle.limit() + " per " + Durations.format(throttle.window()) : "off")
+        + ", trustedProxyHops=" + throttle.trustedProxyHops()
+        + ", tls=" + tls
+        + ", auditMaxEvents=" + auditMaxEvents + ", auditFailureSamples=" + auditFailureSamples
+        + "/s, metrics=" + (metricsHost == null ? "off" : metricsHost + ":" + metricsPort)
         + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
   }
 

@@ -1,9 +1,13 @@
 package dev.keygate.envoy;
 
 import dev.keygate.authz.Authorizer;
+import dev.keygate.authz.Call;
 import dev.keygate.authz.Decision;
+import dev.keygate.authz.Surface;
 import dev.keygate.error.Reason;
+import dev.keygate.grpc.RequestIds;
 import dev.keygate.grpc.Statuses;
+import dev.keygate.throttle.ClientAddresses;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
@@ -25,17 +29,32 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
 
   private final Authorizer authorizer;
   private final EnvoySettings settings;
+  private final int trustedProxyHops;
 
   public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings) {
+    this(authorizer, settings, 0);
+  }
+
+  /**
+   * @param trustedProxyHops {@code KEYGATE_TRUSTED_PROXY_HOPS}: how many {@code x-forwarded-for}
+   *     entries, from the right, were written by trusted proxies (0 = the client is
+   *     {@code source.address})
+   */
+  public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings,
+      int trustedProxyHops) {
     this.authorizer = authorizer;
     this.settings = settings;
+    this.trustedProxyHops = trustedProxyHops;
   }
 
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
     EnvoyRequest http = EnvoyRequest.of(request);
     PresentedKey presented = PresentedKey.from(http, settings.keyHeaders());
-    Decision decision = decide(http, presented);
+    String client = ClientAddresses.resolve(ClientAddresses.parse(http.sourceAddress()),
+        http.header("x-forwarded-for"), trustedProxyHops);
+    Decision decision = decide(http, presented, new Call(Surface.ENVOY, client,
+        requestId(request, http)));
     if (decision instanceof Decision.Denied denied) {
       if (denied.reason() == Reason.STORE_UNAVAILABLE) {
         // not a decision: an error, so failure_mode_allow / status_on_error apply
@@ -50,7 +69,13 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
     responses.onCompleted();
   }
 
-  private Decision decide(EnvoyRequest http, PresentedKey presented) {
+  /** Envoy's request id for the audit trail ({@code x-request-id}); "" if none usable. */
+  private static String requestId(CheckRequest request, EnvoyRequest http) {
+    String id = request.getAttributes().getRequest().getHttp().getId();
+    return RequestIds.sanitize(id.isEmpty() ? http.header("x-request-id") : id);
+  }
+
+  private Decision decide(EnvoyRequest http, PresentedKey presented, Call call) {
     Requirement requirement;
     String extension = http.contextExtension(SCOPE_EXTENSION);
     if (extension != null) {
@@ -59,12 +84,12 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       } catch (IllegalArgumentException e) {
         // fail closed: a broken route setting must not open the route, nor be an RPC error
         // that failure_mode_allow would turn into a pass
-        return denied(Reason.ROUTE_MISCONFIGURED,
+        return refuse(call, Reason.ROUTE_MISCONFIGURED,
             "the route's " + SCOPE_EXTENSION + " context extension is invalid: " + e.getMessage());
       }
     } else if (!settings.routes().isEmpty()) {
       if (!PathPattern.isNormalized(http.path())) {
-        return denied(Reason.INVALID_ARGUMENT, "the request path is not in normal form "
+        return refuse(call, Reason.INVALID_ARGUMENT, "the request path is not in normal form "
             + "(empty, . or .. segments, backslashes or percent-encoded . / \\)");
       }
       requirement = settings.routes().find(http.method(), http.path())
@@ -73,12 +98,15 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       requirement = settings.routesDefault();
     }
     if (requirement instanceof Requirement.Scoped scoped) {
-      return authorizer.decide(presented.key(), scoped.scopes());
+      return authorizer.decide(presented.key(), scoped.scopes(), call);
     }
-    return denied(Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary());
+    return refuse(call, Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary());
   }
 
-  private static Decision.Denied denied(Reason reason, String message) {
-    return new Decision.Denied(reason, message, Map.of(), null);
+  /** A refusal of the route or request itself, before any key is looked at: counted, sampled. */
+  private Decision.Denied refuse(Call call, Reason reason, String message) {
+    Decision.Denied denied = new Decision.Denied(reason, message, Map.of(), null);
+    authorizer.observeDenied(call, denied);
+    return denied;
   }
 }

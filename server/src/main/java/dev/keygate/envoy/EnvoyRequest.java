@@ -21,13 +21,15 @@ final class EnvoyRequest {
   private final String method;
   private final String path;
   private final Map<String, String> contextExtensions;
+  private final String sourceAddress;
 
   private EnvoyRequest(Map<String, String> headers, String method, String path,
-      Map<String, String> contextExtensions) {
+      Map<String, String> contextExtensions, String sourceAddress) {
     this.headers = headers;
     this.method = method;
     this.path = path;
     this.contextExtensions = contextExtensions;
+    this.sourceAddress = sourceAddress;
   }
 
   static EnvoyRequest of(CheckRequest request) {
@@ -47,7 +49,8 @@ final class EnvoyRequest {
         : http.getMethod();
     String path = http.getPath().isEmpty() ? headers.getOrDefault(":path", "") : http.getPath();
     return new EnvoyRequest(headers, method, withoutQuery(path),
-        attributes.getContextExtensionsMap());
+        attributes.getContextExtensionsMap(),
+        attributes.getSource().getAddress().getSocketAddress().getAddress());
   }
 
   private static void add(Map<String, String> headers, String name, String value) {
@@ -86,6 +89,11 @@ final class EnvoyRequest {
   /** The path without query string; "" when Envoy sent none. */
   String path() {
     return path;
+  }
+
+  /** The downstream connection's address as Envoy saw it ({@code source.address}); "" if none. */
+  String sourceAddress() {
+    return sourceAddress;
   }
 
   /** A context extension of the route; null when unset. */

@@ -70,8 +70,11 @@ final class PathPattern {
     return true;
   }
 
-  /** True if the path (without query string) matches. */
+  /** True if the path (without query string) matches; a relative or empty path never does. */
   boolean matches(String path) {
+    if (!path.startsWith("/")) {
+      return false;
+    }
     return matches(segments, 0, segments(path), 0);
   }
 

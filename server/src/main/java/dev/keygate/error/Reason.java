@@ -27,7 +27,8 @@ public enum Reason {
   KEY_NOT_FOUND(Status.Code.NOT_FOUND, 404, "no key has this id"),
   DUPLICATE_REQUEST(Status.Code.ALREADY_EXISTS, 409, "a key was already created for this request_id"),
   CONCURRENT_MODIFICATION(Status.Code.ABORTED, 409, "the key changed concurrently; retry"),
-  STORE_UNAVAILABLE(Status.Code.UNAVAILABLE, 503, "the key store is unreachable");
+  STORE_UNAVAILABLE(Status.Code.UNAVAILABLE, 503, "the key store is unreachable"),
+  AUTH_FAILURES_THROTTLED(Status.Code.RESOURCE_EXHAUSTED, 429, "too many failed authentications from this client; retry later");
 
   /** The {@code ErrorInfo.domain} of every keygate error. */
   public static final String DOMAIN = "keygate";

@@ -4,9 +4,12 @@ import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CheckResponse;
 import dev.keygate.authz.Authorizer;
+import dev.keygate.authz.Call;
 import dev.keygate.authz.Decision;
+import dev.keygate.authz.Surface;
 import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
+import dev.keygate.key.KeyFormat;
 import dev.keygate.key.Scopes;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
@@ -28,9 +31,17 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
     try {
-      validate(request.getRequiredScopesList());
+      Call call = new Call(Surface.AUTHORIZE, ClientIdentity.current(), RequestIds.current());
+      try {
+        validate(request.getKey(), request.getRequiredScopesList());
+      } catch (KeygateException e) {
+        // counted like any refusal; no key was looked at
+        authorizer.observeDenied(call, new Decision.Denied(e.reason(), e.reason().summary(),
+            java.util.Map.of(), null));
+        throw e;
+      }
       String key = request.getKey().isEmpty() ? Credentials.current() : request.getKey();
-      Decision decision = authorizer.decide(key, request.getRequiredScopesList());
+      Decision decision = authorizer.decide(key, request.getRequiredScopesList(), call);
       if (decision instanceof Decision.Denied denied) {
         throw denied.toException();
       }
@@ -55,8 +66,13 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
     return b.build();
   }
 
-  private static void validate(List<String> required) {
+  private static void validate(String key, List<String> required) {
     List<FieldViolation> violations = new ArrayList<>();
+    if (key.length() > KeyFormat.MAX_KEY_LENGTH) {
+      // a bound on input, not an authentication failure: the field is far from any real key
+      violations.add(new FieldViolation("key",
+          "must be at most " + KeyFormat.MAX_KEY_LENGTH + " characters"));
+    }
     if (required.size() > MAX_REQUIRED_SCOPES) {
       violations.add(new FieldViolation("required_scopes", "at most " + MAX_REQUIRED_SCOPES));
     }

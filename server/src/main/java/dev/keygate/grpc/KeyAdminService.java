@@ -1,6 +1,7 @@
 package dev.keygate.grpc;
 
 import dev.keygate.admin.AdminAuthenticator;
+import dev.keygate.admin.AuditEvents;
 import dev.keygate.admin.Caller;
 import dev.keygate.admin.CreatedKey;
 import dev.keygate.admin.KeyService;
@@ -9,13 +10,21 @@ import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.GetKeyRequest;
 import dev.keygate.api.v1.KeyAdminGrpc;
+import dev.keygate.api.v1.ListEventsRequest;
+import dev.keygate.api.v1.ListEventsResponse;
 import dev.keygate.api.v1.ListKeysRequest;
 import dev.keygate.api.v1.ListKeysResponse;
 import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.api.v1.RotateKeyRequest;
 import dev.keygate.api.v1.RotateKeyResponse;
 import dev.keygate.api.v1.UpdateKeyRequest;
+import dev.keygate.audit.AuditEvent;
+import dev.keygate.audit.AuditTrail;
+import dev.keygate.audit.EventPage;
+import dev.keygate.authz.Call;
+import dev.keygate.authz.Surface;
 import dev.keygate.error.KeygateException;
+import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.store.KeyPage;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
@@ -23,23 +32,36 @@ import java.util.function.Function;
 
 /**
  * {@code keygate.v1.KeyAdmin}: authenticates the caller, translates the request, calls
- * {@link KeyService}, translates the answer.
+ * {@link KeyService}, translates the answer. Every write that got past authentication is
+ * appended to the audit trail with its outcome (refused credentials are sampled by the
+ * authorizer's observer instead).
  */
 public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final AdminAuthenticator auth;
   private final KeyService keys;
   private final Clock clock;
+  private final AuditTrail trail;
+  private final AuditEvents events;
+  private final KeygateMetrics metrics;
 
-  public KeyAdminService(AdminAuthenticator auth, KeyService keys, Clock clock) {
+  public KeyAdminService(AdminAuthenticator auth, KeyService keys, Clock clock, AuditTrail trail,
+      KeygateMetrics metrics) {
     this.auth = auth;
     this.keys = keys;
     this.clock = clock;
+    this.trail = trail;
+    this.events = new AuditEvents(trail.log());
+    this.metrics = metrics;
   }
 
   @Override
   public void createKey(CreateKeyRequest request, StreamObserver<CreateKeyResponse> out) {
-    answer(out, AdminAuthenticator.KEYS_WRITE,
-        caller -> created(keys.create(caller, ProtoMapper.fromProto(request))));
+    String project = KeyService.isProject(request.getProject()) ? request.getProject() : null;
+    String requestId = RequestIds.current().isEmpty()
+        ? RequestIds.sanitize(request.getRequestId()) : RequestIds.current();
+    write(out, AuditEvent.CREATE, "", project, requestId,
+        caller -> created(keys.create(caller, ProtoMapper.fromProto(request))),
+        CreateKeyResponse::getKey);
   }
 
   @Override
@@ -61,25 +83,38 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   }
 
   @Override
+  public void listEvents(ListEventsRequest request, StreamObserver<ListEventsResponse> out) {
+    answer(out, AdminAuthenticator.KEYS_READ, caller -> {
+      EventPage page = events.list(caller, request.getProject(), request.getPageToken(),
+          request.getPageSize(), request.getKeyId(), request.getAction());
+      return ListEventsResponse.newBuilder()
+          .addAllEvents(page.events().stream().map(ProtoMapper::toProto).toList())
+          .setNextPageToken(page.nextPageToken())
+          .build();
+    });
+  }
+
+  @Override
   public void updateKey(UpdateKeyRequest request, StreamObserver<ApiKey> out) {
-    answer(out, AdminAuthenticator.KEYS_WRITE, caller -> toProto(
-        keys.update(caller, request.getKey().getId(), ProtoMapper.fromProto(request))));
+    String id = request.getKey().getId();
+    write(out, AuditEvent.UPDATE, id, null, RequestIds.current(), caller -> toProto(
+        keys.update(caller, id, ProtoMapper.fromProto(request))), key -> key);
   }
 
   @Override
   public void revokeKey(RevokeKeyRequest request, StreamObserver<ApiKey> out) {
-    answer(out, AdminAuthenticator.KEYS_WRITE,
-        caller -> toProto(keys.revoke(caller, request.getId(), request.getReason())));
+    write(out, AuditEvent.REVOKE, request.getId(), null, RequestIds.current(),
+        caller -> toProto(keys.revoke(caller, request.getId(), request.getReason())), key -> key);
   }
 
   @Override
   public void rotateKey(RotateKeyRequest request, StreamObserver<RotateKeyResponse> out) {
-    answer(out, AdminAuthenticator.KEYS_WRITE, caller -> {
+    write(out, AuditEvent.ROTATE, request.getId(), null, RequestIds.current(), caller -> {
       CreatedKey rotated = keys.rotate(caller, request.getId(),
-          ProtoMapper.duration(request.getGracePeriod()));
+          ProtoMapper.requestDuration("grace_period", request.getGracePeriod()));
       return RotateKeyResponse.newBuilder()
           .setKey(toProto(rotated.key())).setSecret(rotated.secret()).build();
-    });
+    }, RotateKeyResponse::getKey);
   }
 
   private CreateKeyResponse created(CreatedKey created) {
@@ -95,12 +130,56 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private <T> void answer(StreamObserver<T> out, String scope, Function<Caller, T> call) {
     T response;
     try {
-      response = call.apply(auth.authenticate(Credentials.current(), scope));
+      response = call.apply(auth.authenticate(Credentials.current(), scope,
+          new Call(Surface.ADMIN, ClientIdentity.current(), RequestIds.current())));
     } catch (KeygateException e) {
       out.onError(Statuses.toStatus(e));
       return;
     }
     out.onNext(response);
     out.onCompleted();
+  }
+
+  /**
+   * As {@link #answer} for a write, appending the outcome to the audit trail before answering:
+   * a success to the key's project trail; a failure to the target key's project when known, else
+   * the caller's project, else the global trail.
+   *
+   * @param targetId the key the request names ("" for create); recorded only if well-formed
+   * @param project the project the request names (create), null when it names none or a bad one
+   */
+  private <T> void write(StreamObserver<T> out, String action, String targetId, String project,
+      String requestId, Function<Caller, T> call, Function<T, ApiKey> keyOf) {
+    Caller caller;
+    try {
+      caller = auth.authenticate(Credentials.current(), AdminAuthenticator.KEYS_WRITE,
+          new Call(Surface.ADMIN, ClientIdentity.current(), requestId));
+    } catch (KeygateException e) {
+      out.onError(Statuses.toStatus(e));
+      return;
+    }
+    T response;
+    try {
+      response = call.apply(caller);
+    } catch (KeygateException e) {
+      String trailProject = project != null ? project
+          : keys.projectOf(targetId).orElse(caller.project() == null ? "" : caller.project());
+      audit(action, e.reason().name(), caller, KeyService.isKeyId(targetId) ? targetId : "",
+          trailProject, requestId);
+      out.onError(Statuses.toStatus(e));
+      return;
+    }
+    ApiKey key = keyOf.apply(response);
+    audit(action, AuditEvent.OK, caller, key.getId(), key.getProject(), requestId);
+    out.onNext(response);
+    out.onCompleted();
+  }
+
+  private void audit(String action, String outcome, Caller caller, String keyId, String project,
+      String requestId) {
+    metrics.adminAction(action, outcome);
+    trail.recordAction(action, outcome,
+        caller.keyId() == null ? AuditEvent.ADMIN_TOKEN_ACTOR : caller.keyId(), keyId, project,
+        requestId);
   }
 }

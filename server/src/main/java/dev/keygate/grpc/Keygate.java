@@ -4,15 +4,22 @@ import dev.keygate.admin.AdminAuthenticator;
 import dev.keygate.admin.KeyService;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.KeyAdminGrpc;
+import dev.keygate.audit.AuditLog;
+import dev.keygate.audit.AuditTrail;
+import dev.keygate.audit.DecisionAuditor;
+import dev.keygate.audit.RedisAuditLog;
 import dev.keygate.authz.Authorizer;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.envoy.EnvoyAuthorizationService;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
+import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.ratelimit.RateLimits;
 import dev.keygate.store.CachingKeyStore;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.RedisKeyStore;
+import dev.keygate.store.Stores;
+import dev.keygate.throttle.FailureThrottle;
 import dev.keygate.usage.UsageRecorder;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ServerBuilder;
@@ -37,6 +44,10 @@ public final class Keygate implements AutoCloseable {
   private final AuthorizeService authorizeService;
   private final KeyAdminService keyAdminService;
   private final EnvoyAuthorizationService envoyService;
+  private final int trustedProxyHops;
+  private final KeygateMetrics metrics = new KeygateMetrics();
+  private final AuditLog auditLog;
+  private final AuditTrail trail;
 
   /**
    * @param pepper the HMAC pepper (the config's, or a generated one for the in-memory store)
@@ -46,26 +57,72 @@ public final class Keygate implements AutoCloseable {
     KeyFormat format = new KeyFormat(config.keyPrefix(), new SecureRandom());
     KeyHasher hasher = new KeyHasher(pepper);
     this.usage = new UsageRecorder(store, config.usageFlushInterval());
+    this.auditLog = Stores.openAuditLog(store, config.auditMaxEvents());
+    this.trail = new AuditTrail(auditLog, clock, config.auditFailureSamples());
+    this.trustedProxyHops = config.throttle().trustedProxyHops();
     // administration reads the store itself (fresh usage counts, fresh versions for
     // compare-and-set); only the decision path reads through the cache
     KeyStore adminStore = store instanceof CachingKeyStore cached ? cached.authoritative() : store;
     this.authorizer = new Authorizer(format, hasher, store, new RateLimits(), usage, clock,
         config.environment(), config.defaultRateLimit(),
         config.globalRateLimits() && backing(store) instanceof RedisKeyStore redis
-            ? redis.sharedLimiter() : null);
+            ? redis.sharedLimiter() : null,
+        FailureThrottle.of(config.throttle(), clock), new DecisionAuditor(metrics, trail));
     KeyService keys = new KeyService(adminStore, format, hasher, clock, config.environment(),
         config.maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock);
     this.keyAdminService = new KeyAdminService(
-        new AdminAuthenticator(config.adminToken(), format, authorizer), keys, clock);
-    this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy());
+        new AdminAuthenticator(config.adminToken(), format, authorizer), keys, clock, trail,
+        metrics);
+    this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(),
+        trustedProxyHops);
     this.health = new HealthMonitor(store, healthStatus,
         List.of(AuthorizeGrpc.SERVICE_NAME, KeyAdminGrpc.SERVICE_NAME,
             AuthorizationGrpc.SERVICE_NAME));
+    bindMetrics();
+  }
+
+  /** Meters read from the parts' own counters at scrape time (nothing added to hot paths). */
+  private void bindMetrics() {
+    if (store instanceof CachingKeyStore cache) {
+      metrics.counter("keygate.cache.requests", "Verified-key cache lookups by result",
+          () -> cache.stats().hitCount(), "result", "hit");
+      metrics.counter("keygate.cache.requests", "Verified-key cache lookups by result",
+          () -> cache.stats().missCount(), "result", "miss");
+      metrics.counter("keygate.cache.evictions", "Cache entries evicted (size or staleness)",
+          () -> cache.stats().evictionCount());
+      metrics.counter("keygate.cache.invalidations", "Invalidation messages handled",
+          cache::invalidationsReceived);
+      metrics.gauge("keygate.cache.hit.ratio",
+          "Cache hits / lookups since start (rate() of keygate_cache_requests_total for a window)",
+          () -> cache.stats().hitRate());
+      metrics.gauge("keygate.cache.size", "Records and negative entries cached", cache::size);
+      metrics.gauge("keygate.cache.live",
+          "1 while invalidations are received and the cache is used, else 0",
+          () -> cache.isLive() ? 1 : 0);
+    }
+    if (backing(store) instanceof RedisKeyStore redis) {
+      metrics.counter("keygate.redis.errors", "Failed Redis calls (unreachable, timeout, error)",
+          redis::errors, "component", "store");
+    }
+    if (auditLog instanceof RedisAuditLog redisAudit) {
+      metrics.counter("keygate.redis.errors", "Failed Redis calls (unreachable, timeout, error)",
+          redisAudit::errors, "component", "audit");
+    }
+    metrics.counter("keygate.usage.flush.failures",
+        "Usage flushes that failed (counts kept for the next)", usage::flushFailures);
+    metrics.counter("keygate.audit.events.written", "Audit events appended", trail::written);
+    String dropped = "Audit events not written, by cause";
+    metrics.counter("keygate.audit.events.dropped", dropped, trail::droppedRateLimited,
+        "cause", "rate_limited");
+    metrics.counter("keygate.audit.events.dropped", dropped, trail::droppedQueueFull,
+        "cause", "queue_full");
+    metrics.counter("keygate.audit.events.dropped", dropped, trail::appendFailures,
+        "cause", "append_failed");
   }
 
   private static KeyStore backing(KeyStore store) {
-    return store instanceof CachingKeyStore cached ? cached.backing() : store;
+    return store instanceof CachingKeyStore cached ? cached.delegate() : store;
   }
 
   /**
@@ -74,9 +131,13 @@ public final class Keygate implements AutoCloseable {
    */
   public <T extends ServerBuilder<T>> T bind(T builder) {
     Credentials credentials = new Credentials();
+    ClientIdentity client = new ClientIdentity(trustedProxyHops);
+    RequestIds requestIds = new RequestIds();
     return builder
-        .addService(ServerInterceptors.intercept(authorizeService, credentials))
-        .addService(ServerInterceptors.intercept(keyAdminService, credentials))
+        .addService(ServerInterceptors.intercept(authorizeService, credentials, client,
+            requestIds))
+        .addService(ServerInterceptors.intercept(keyAdminService, credentials, client,
+            requestIds))
         // the key travels inside the CheckRequest, so no Credentials interceptor here
         .addService(envoyService)
         .addService(healthStatus.getHealthService())
@@ -100,11 +161,31 @@ public final class Keygate implements AutoCloseable {
     return health;
   }
 
-  /** Health NOT_SERVING, then a last usage flush, then the store closes. */
+  /** The meters, for the metrics endpoint. */
+  public KeygateMetrics metrics() {
+    return metrics;
+  }
+
+  /** The audit trail's log (tests, operations). */
+  public AuditLog auditLog() {
+    return auditLog;
+  }
+
+  /** The audit trail writer (tests wait on its counters). */
+  public AuditTrail auditTrail() {
+    return trail;
+  }
+
+  /**
+   * Health NOT_SERVING, then a last usage flush, then queued audit samples are written, then the
+   * store (and with it the audit log's pool) closes.
+   */
   @Override
   public void close() {
     health.close();
     usage.close();
+    trail.close();
+    auditLog.close();
     store.close();
   }
 }

@@ -1,6 +1,8 @@
 package dev.keygate.grpc;
 
 import dev.keygate.config.KeygateConfig;
+import dev.keygate.tls.ServerTls;
+import dev.keygate.metrics.MetricsEndpoint;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -20,22 +22,38 @@ public final class KeygateServer {
   private static final Logger log = LoggerFactory.getLogger(KeygateServer.class);
   /** Largest request accepted; admin requests are a few KiB at most. */
   static final int MAX_INBOUND_MESSAGE_BYTES = 1 << 20;
+  /** Largest header block accepted (gRPC's default, stated so it is a documented bound). */
+  static final int MAX_INBOUND_METADATA_BYTES = 8 << 10;
 
   private final Keygate app;
   private final Server server;
   private final Duration shutdownGrace;
+  private final MetricsEndpoint metrics; // null when KEYGATE_METRICS_LISTEN is off
 
-  private KeygateServer(Keygate app, Server server, Duration shutdownGrace) {
+  private KeygateServer(Keygate app, Server server, Duration shutdownGrace,
+      MetricsEndpoint metrics) {
     this.app = app;
     this.server = server;
     this.shutdownGrace = shutdownGrace;
+    this.metrics = metrics;
   }
 
   /** Binds the port and starts serving; health stays NOT_SERVING until the store answers. */
   public static KeygateServer start(KeygateConfig config, Keygate app) {
-    Server server = app.bind(NettyServerBuilder
-            .forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()))
-            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES))
+    NettyServerBuilder builder;
+    try {
+      builder = NettyServerBuilder.forAddress(
+          new InetSocketAddress(config.listenHost(), config.listenPort()),
+          ServerTls.credentials(config.tls()));
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      app.close();
+      // gRPC parses the certificate, key and CA here; its message names the problem, not secrets
+      throw new IllegalArgumentException("KEYGATE_TLS_CERT_FILE / KEYGATE_TLS_KEY_FILE / "
+          + "KEYGATE_TLS_CLIENT_CA_FILE cannot be used: " + e.getMessage(), e);
+    }
+    Server server = app.bind(builder
+            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+            .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES))
         .build();
     try {
       server.start();
@@ -44,9 +62,25 @@ public final class KeygateServer {
       throw new UncheckedIOException("cannot listen on " + config.listenHost() + ":"
           + config.listenPort() + ": " + e.getMessage(), e);
     }
+    MetricsEndpoint metrics = null;
+    if (config.metricsHost() != null) {
+      try {
+        metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort(), app.metrics());
+      } catch (UncheckedIOException e) {
+        server.shutdownNow();
+        app.close();
+        throw e;
+      }
+    }
     app.health().start(Duration.ofSeconds(1));
-    log.info("keygate listening on {}:{}", config.listenHost(), server.getPort());
-    return new KeygateServer(app, server, config.shutdownGrace());
+    log.info("keygate listening on {}:{} (TLS {})", config.listenHost(), server.getPort(),
+        config.tls());
+    return new KeygateServer(app, server, config.shutdownGrace(), metrics);
+  }
+
+  /** The metrics endpoint's bound port; -1 when KEYGATE_METRICS_LISTEN is off. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
   }
 
   /** The bound port (useful when the config asked for port 0). */
@@ -69,6 +103,10 @@ public final class KeygateServer {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    if (metrics != null) {
+      // last: a final scrape during the drain still works
+      metrics.close();
     }
     app.close();
     log.info("keygate stopped");

@@ -25,6 +25,12 @@ import java.util.Set;
 
 /** Translates between keygate.v1 messages and domain values; no logic beyond that. */
 final class ProtoMapper {
+  /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the bounds of google.protobuf.Timestamp. */
+  private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
+  private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
+  /** The bound of google.protobuf.Duration: 10,000 years. */
+  private static final long MAX_DURATION_SECONDS = 315_576_000_000L;
+
   private ProtoMapper() {}
 
   static ApiKey toProto(ApiKeyRecord key, Instant now) {
@@ -83,7 +89,7 @@ final class ProtoMapper {
   static NewKey fromProto(CreateKeyRequest r) {
     return new NewKey(r.getProject(), r.getName(), r.getDescription(), r.getMetadataMap(),
         List.copyOf(r.getScopesList()), kind(r.getKind()),
-        r.hasExpiresAt() ? instant(r.getExpiresAt()) : null,
+        r.hasExpiresAt() ? requestInstant("expires_at", r.getExpiresAt()) : null,
         r.hasRateLimit() ? rateLimit("rate_limit", r.getRateLimit()) : null,
         r.getRequestId());
   }
@@ -93,7 +99,7 @@ final class ProtoMapper {
     Set<String> paths = Set.copyOf(r.getUpdateMask().getPathsList());
     return new KeyChanges(paths, k.getName(), k.getDescription(), k.getMetadataMap(),
         List.copyOf(k.getScopesList()),
-        k.hasExpiresAt() ? instant(k.getExpiresAt()) : null,
+        k.hasExpiresAt() ? requestInstant("key.expires_at", k.getExpiresAt()) : null,
         k.hasRateLimit() && paths.contains("rate_limit")
             ? rateLimit("key.rate_limit", k.getRateLimit()) : null);
   }
@@ -104,6 +110,32 @@ final class ProtoMapper {
 
   static Instant instant(Timestamp t) {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  /**
+   * A timestamp from a request, checked against the range google.protobuf.Timestamp documents
+   * (years 1 to 9999): beyond it the conversion to epoch milliseconds would overflow.
+   */
+  private static Instant requestInstant(String field, Timestamp t) {
+    if (t.getSeconds() < MIN_TIMESTAMP_SECONDS || t.getSeconds() > MAX_TIMESTAMP_SECONDS
+        || t.getNanos() < 0 || t.getNanos() > 999_999_999) {
+      throw KeygateException.invalid(List.of(new FieldViolation(field,
+          "must be a valid timestamp between the years 1 and 9999")));
+    }
+    return instant(t);
+  }
+
+  /**
+   * A duration from a request, checked against the range google.protobuf.Duration documents
+   * (about ±10,000 years, nanos of the seconds' sign), so the conversion cannot overflow.
+   */
+  static Duration requestDuration(String field, com.google.protobuf.Duration d) {
+    if (Math.abs(d.getSeconds()) > MAX_DURATION_SECONDS || Math.abs(d.getNanos()) > 999_999_999
+        || (d.getSeconds() > 0 && d.getNanos() < 0) || (d.getSeconds() < 0 && d.getNanos() > 0)) {
+      throw KeygateException.invalid(List.of(new FieldViolation(field,
+          "must be a valid duration (seconds within ±315576000000, nanos of the same sign)")));
+    }
+    return duration(d);
   }
 
   static com.google.protobuf.Duration duration(Duration d) {
@@ -124,7 +156,7 @@ final class ProtoMapper {
   }
 
   private static RateLimitSpec rateLimit(String field, RateLimit limit) {
-    Duration period = duration(limit.getPeriod());
+    Duration period = requestDuration(field + ".period", limit.getPeriod());
     try {
       if (period.toNanosPart() % 1_000_000 != 0) {
         throw new IllegalArgumentException("period must be whole milliseconds");
@@ -133,5 +165,21 @@ final class ProtoMapper {
     } catch (IllegalArgumentException e) {
       throw KeygateException.invalid(List.of(new FieldViolation(field, e.getMessage())));
     }
+  }
+
+  /** An audit event on the wire. */
+  static dev.keygate.api.v1.AuditEvent toProto(dev.keygate.audit.AuditEvent e) {
+    return dev.keygate.api.v1.AuditEvent.newBuilder()
+        .setId(e.id())
+        .setTime(timestamp(e.time()))
+        .setAction(e.action())
+        .setOutcome(e.outcome())
+        .setActor(e.actor())
+        .setKeyId(e.keyId())
+        .setProject(e.project())
+        .setRequestId(e.requestId())
+        .setSurface(e.surface())
+        .setDroppedBefore(e.droppedBefore())
+        .build();
   }
 }

@@ -9,8 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
+import dev.keygate.config.Durations;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link KeyStore} that keeps verified key records (and, briefly, "no such key") in a bounded
@@ -29,20 +33,39 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Reads for administration (GetKey, the read of a compare-and-set update) must see the
  * store's latest state and usage counts: they use {@link #authoritative()}.
+ *
+ * <p>With a {@linkplain Settings#staleMaxAge() stale max age} ({@code KEYGATE_REDIS_FAILURE=stale})
+ * the store also remembers, per id, the last record Redis returned, for that long after the read.
+ * When Redis cannot answer a read, that record is returned instead of the failure: only ids Redis
+ * confirmed recently, and only as Redis last described them (a revoked key stays revoked; an
+ * unknown id is never remembered, so it still fails). These records are dropped by the same
+ * invalidations as the cache and all at once when the subscription is re-established (messages
+ * may have been missed in the gap); a racing invalidation always wins over a read in flight.
  */
 public final class CachingKeyStore implements KeyStore {
+  private static final Logger log = LoggerFactory.getLogger(CachingKeyStore.class);
 
   /**
    * @param maxKeys most records (positive and negative) held
    * @param maxStaleness longest a cached record is served without a re-read
    * @param negativeTtl how long "no such key" is remembered; zero = never cached
    */
-  public record Settings(long maxKeys, Duration maxStaleness, Duration negativeTtl) {
+  public record Settings(
+      long maxKeys, Duration maxStaleness, Duration negativeTtl, Duration staleMaxAge) {
+    /**
+     * @param staleMaxAge how long a record Redis returned may answer reads Redis cannot; zero =
+     *     never (fail closed)
+     */
     public Settings {
       if (maxKeys < 1 || maxStaleness.isNegative() || maxStaleness.isZero()
-          || negativeTtl.isNegative()) {
+          || negativeTtl.isNegative() || staleMaxAge.isNegative()) {
         throw new IllegalArgumentException("cache settings out of range");
       }
+    }
+
+    /** Fail closed: no stale answers. */
+    public Settings(long maxKeys, Duration maxStaleness, Duration negativeTtl) {
+      this(maxKeys, maxStaleness, negativeTtl, Duration.ZERO);
     }
   }
 
@@ -51,8 +74,15 @@ public final class CachingKeyStore implements KeyStore {
   private final AtomicLong epoch = new AtomicLong();
   private final Authoritative authoritative = new Authoritative();
   private final LongAdder invalidationsReceived = new LongAdder();
+  // last record Redis returned per id, for stale answers; null when failing closed
+  private final Cache<String, ApiKeyRecord> lastConfirmed;
+  // bumped by every invalidation, so a read racing one does not leave its record behind
+  private final AtomicLong confirmationGeneration = new AtomicLong();
+  private final LongAdder staleAnswers = new LongAdder();
+  private final AtomicBoolean answeringStale = new AtomicBoolean();
   private volatile boolean live;
   private volatile AutoCloseable listener;
+  private final Duration staleMaxAge;
 
   /** A cache that serves nothing until {@link #connected()} is called. */
   public CachingKeyStore(KeyStore delegate, Settings settings, Ticker ticker) {
@@ -65,6 +95,12 @@ public final class CachingKeyStore implements KeyStore {
         .expireAfter(new ByOutcome(positiveNanos, negativeNanos))
         .recordStats()
         .build();
+    this.lastConfirmed = settings.staleMaxAge().isZero() ? null : Caffeine.newBuilder()
+        .maximumSize(settings.maxKeys())
+        .ticker(ticker)
+        .expireAfterWrite(settings.staleMaxAge())
+        .build();
+    this.staleMaxAge = settings.staleMaxAge();
   }
 
   /** Ties the invalidation listener's lifetime to this store's: closed before the delegate. */
@@ -77,6 +113,7 @@ public final class CachingKeyStore implements KeyStore {
   /** Drops one id named by an invalidation message. */
   public void invalidate(String id) {
     cache.invalidate(id);
+    forgetConfirmed(id);
     invalidationsReceived.increment();
   }
 
@@ -90,6 +127,10 @@ public final class CachingKeyStore implements KeyStore {
     epoch.incrementAndGet();
     // anything cached before a gap in the subscription may have missed its invalidation
     cache.invalidateAll();
+    if (lastConfirmed != null) {
+      confirmationGeneration.incrementAndGet();
+      lastConfirmed.invalidateAll();
+    }
     live = true;
   }
 
@@ -116,31 +157,88 @@ public final class CachingKeyStore implements KeyStore {
     return cache.estimatedSize();
   }
 
+  /**
+   * The store behind the cache, for what it offers besides keys (wiring, metrics, shared rate
+   * limits); reads through it skip the cache.
+   */
+  public KeyStore delegate() {
+    return delegate;
+  }
+
   /** This store without the cache for reads; writes still invalidate. */
   public KeyStore authoritative() {
     return authoritative;
   }
 
-  /** The store behind the cache, for what it offers besides keys (e.g. shared rate limits). */
-  public KeyStore backing() {
-    return delegate;
-  }
-
   // ---------------------------------------------------------------- KeyStore
+
+  /** Reads answered from a stale record because Redis could not answer (tests, metrics). */
+  public long staleAnswers() {
+    return staleAnswers.sum();
+  }
 
   @Override
   public Optional<ApiKeyRecord> find(String id) {
+    try {
+      return findCurrent(id);
+    } catch (StoreUnavailableException e) {
+      ApiKeyRecord stale = lastConfirmed == null ? null : lastConfirmed.getIfPresent(id);
+      if (stale == null) {
+        throw e;
+      }
+      staleAnswers.increment();
+      if (answeringStale.compareAndSet(false, true)) {
+        log.warn("key store unreachable: answering for keys it confirmed within the last {} "
+            + "(KEYGATE_REDIS_FAILURE=stale), every other key gets STORE_UNAVAILABLE",
+            Durations.format(staleMaxAge));
+      }
+      return Optional.of(stale);
+    }
+  }
+
+  private Optional<ApiKeyRecord> findCurrent(String id) {
     if (!live) {
-      return delegate.find(id);
+      return load(id);
     }
     long before = epoch.get();
     // StoreUnavailableException propagates out of the loader and nothing is cached
-    Optional<ApiKeyRecord> found = cache.get(id, delegate::find);
+    Optional<ApiKeyRecord> found = cache.get(id, this::load);
     if (epoch.get() != before || !live) {
       // the subscription changed while we loaded: the value may have missed an invalidation
       cache.invalidate(id);
     }
     return found;
+  }
+
+  /** Reads the store and, for stale answers later, remembers what it said. */
+  private Optional<ApiKeyRecord> load(String id) {
+    if (lastConfirmed == null) {
+      return delegate.find(id);
+    }
+    long generation = confirmationGeneration.get();
+    Optional<ApiKeyRecord> found = delegate.find(id);
+    if (answeringStale.compareAndSet(true, false)) {
+      log.info("key store answering again: stale answers stopped");
+    }
+    if (found.isEmpty()) {
+      lastConfirmed.invalidate(id);
+      return found;
+    }
+    lastConfirmed.put(id, found.get());
+    if (confirmationGeneration.get() != generation) {
+      // an invalidation (or a reconnect) may have happened after our read: never keep a record
+      // that might predate a revocation
+      lastConfirmed.invalidate(id);
+    }
+    return found;
+  }
+
+  private void forgetConfirmed(String id) {
+    if (lastConfirmed != null) {
+      // bump first: a load that read before this point then sees the change and drops its put
+      confirmationGeneration.incrementAndGet();
+      lastConfirmed.invalidate(id);
+    }
   }
 
   @Override
@@ -150,6 +248,7 @@ public final class CachingKeyStore implements KeyStore {
     } finally {
       // read-your-writes here even before our own invalidation message comes back
       cache.invalidate(key.id());
+      forgetConfirmed(key.id());
     }
   }
 
@@ -159,6 +258,7 @@ public final class CachingKeyStore implements KeyStore {
       return delegate.replace(updated, expectedVersion);
     } finally {
       cache.invalidate(updated.id());
+      forgetConfirmed(updated.id());
     }
   }
 

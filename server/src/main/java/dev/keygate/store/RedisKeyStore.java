@@ -25,10 +25,12 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -36,12 +38,10 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
-import redis.clients.jedis.providers.ClusterConnectionProvider;
-import redis.clients.jedis.providers.ConnectionProvider;
-import redis.clients.jedis.providers.PooledConnectionProvider;
-import redis.clients.jedis.providers.SentineledConnectionProvider;
+import redis.clients.jedis.util.Pool;
 
 /**
  * A {@link KeyStore} in Redis (standalone, behind Sentinel, or a Cluster), shared by every keygate
@@ -188,10 +188,15 @@ public final class RedisKeyStore implements KeyStore {
   private final String namespace;
   private final String description;
   private final Duration repairAfter;
+  private final CallBudget budget;
+  /** Drops the idle pooled connections after a connection failure; a no-op for a Cluster. */
+  private final Runnable dropIdleConnections;
+  private final LongAdder errors = new LongAdder();
   private volatile boolean closed;
 
   private RedisKeyStore(UnifiedJedis redis, Supplier<Connection> subscriberConnections,
-      String namespace, String description, Duration timeout) {
+      String namespace, String description, Duration timeout, CallBudget budget,
+      Runnable dropIdleConnections) {
     String ns = namespace == null || namespace.isEmpty() ? DEFAULT_NAMESPACE : namespace;
     if (!NAMESPACE.matcher(ns).matches()) {
       // braces would break the hash tags, spaces and other oddities make keys hard to inspect
@@ -201,6 +206,8 @@ public final class RedisKeyStore implements KeyStore {
     this.subscriberConnections = subscriberConnections;
     this.namespace = ns;
     this.description = description;
+    this.budget = budget;
+    this.dropIdleConnections = dropIdleConnections;
     // longer than any create can take between its steps (every attempt timing out), so a repair
     // never releases a reservation whose record write is still on its way
     this.repairAfter = Duration.ofSeconds(30).plus(timeout.multipliedBy(4));
@@ -235,7 +242,10 @@ public final class RedisKeyStore implements KeyStore {
         .clientName("keygate")
         // RESP2 without a HELLO round trip: works on every Redis version and the store needs
         // nothing from RESP3 (Jedis also warns on every connection otherwise)
-        .autoNegotiateProtocol(false);
+        .autoNegotiateProtocol(false)
+        // no CLIENT SETINFO round trips on connect: every round trip there is one more timeout
+        // a new connection can spend against an unresponsive Redis
+        .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
     if (endpoint.mode() != RedisEndpoint.Mode.CLUSTER) {
       client.database(endpoint.database());
     }
@@ -251,13 +261,14 @@ public final class RedisKeyStore implements KeyStore {
     // unreachable Redis instead of hanging the caller
     poolConfig.setMaxWait(Duration.ofMillis(millis));
     String description = endpoint.describe();
+    CallBudget budget = new CallBudget(timeout);
     try {
       return switch (endpoint.mode()) {
         case STANDALONE -> {
-          PooledConnectionProvider provider =
-              new PooledConnectionProvider(endpoint.nodes().get(0), config, poolConfig);
+          CallBudget.Standalone provider =
+              budget.new Standalone(endpoint.nodes().get(0), config, poolConfig);
           yield new RedisKeyStore(new UnifiedJedis(provider, 1, timeout), provider::getConnection,
-              namespace, description, timeout);
+              namespace, description, timeout, budget, () -> clear(provider.getPool()));
         }
         case SENTINEL -> {
           JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder()
@@ -266,20 +277,24 @@ public final class RedisKeyStore implements KeyStore {
               .ssl(endpoint.tls())
               .clientName("keygate")
               .autoNegotiateProtocol(false)
+              .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
               .build();
-          SentineledConnectionProvider provider = new SentineledConnectionProvider(
+          CallBudget.Sentinel provider = budget.new Sentinel(
               endpoint.masterName(), config, poolConfig, new HashSet<>(endpoint.nodes()),
               sentinelConfig);
           // a second attempt lands on the new master once the sentinels announced it
           yield new RedisKeyStore(new UnifiedJedis(provider, 2, timeout.multipliedBy(2)),
-              provider::getConnection, namespace, description, timeout);
+              provider::getConnection, namespace, description, timeout, budget,
+              () -> provider.getConnectionMap().values().forEach(RedisKeyStore::clear));
         }
         case CLUSTER -> {
-          ClusterConnectionProvider provider = new ClusterConnectionProvider(
-              new HashSet<>(endpoint.nodes()), config, poolConfig);
-          // attempts also follow MOVED/ASK redirections after a failover or resharding
+          CallBudget.Cluster provider =
+              budget.new Cluster(new HashSet<>(endpoint.nodes()), config, poolConfig);
+          // attempts also follow MOVED/ASK redirections after a failover or resharding; idle
+          // connections are kept: one node failing says nothing about the others, and the
+          // client re-reads the slot map itself after a connection failure
           yield new RedisKeyStore(new JedisCluster(provider, 3, timeout.multipliedBy(3)),
-              provider::getConnection, namespace, description, timeout);
+              provider::getConnection, namespace, description, timeout, budget, () -> { });
         }
       };
     } catch (JedisException e) {
@@ -344,6 +359,27 @@ public final class RedisKeyStore implements KeyStore {
 
   List<?> evalLimit(String stateKey, List<String> args) {
     return (List<?>) withRedis(r -> LIMIT.eval(r, List.of(stateKey), args));
+  }
+
+  /**
+   * The audit trails of this store's namespace, as Redis Streams on this store's client (so the
+   * same deployment, credentials, TLS, database and per-call time budget); the store's close
+   * closes the client. Project streams are hash-tagged to the project's slot, the global stream
+   * {@code <ns>:events} is a key of its own, and every command touches one stream, so the log
+   * works on a Cluster too.
+   */
+  public dev.keygate.audit.RedisAuditLog auditLog(int maxEvents) {
+    return new dev.keygate.audit.RedisAuditLog(new dev.keygate.audit.RedisAuditLog.Commands() {
+      @Override
+      public <T> T run(Function<UnifiedJedis, T> call) {
+        return execute(call, "redis audit log", null);
+      }
+    }, namespace, maxEvents);
+  }
+
+  /** Redis failures seen by key-store calls since start (a metric). */
+  public long errors() {
+    return errors.sum();
   }
 
   /** How old a pending reservation must be before a create repairs it. */
@@ -754,26 +790,51 @@ public final class RedisKeyStore implements KeyStore {
   // ---------------------------------------------------------------- plumbing
 
   /**
-   * Runs {@code call} on the client. Jedis marks a connection broken on I/O errors and the pool
-   * discards it on return, so the next call opens a fresh one (e.g. after a restart); the
-   * Sentinel and Cluster clients also follow a failover to the new master.
+   * Runs {@code call} on the client within one budget of {@code KEYGATE_REDIS_TIMEOUT} (see
+   * {@link CallBudget}): borrowing a connection (waiting for a free one, or connecting and its
+   * handshake, each bounded by the timeout), then each reply may only wait for what is left of
+   * the budget, at least a tenth of the timeout. Against an unresponsive standalone Redis a call
+   * so fails after about one timeout; Sentinel and Cluster clients retry (see README, "Failure
+   * modes"). Jedis marks a connection broken on I/O errors and the pool discards it on return;
+   * after a connection failure the idle connections are dropped too, since they most likely point
+   * at the same dead peer (a restarted Redis would otherwise cost one failed call per pooled
+   * connection). The Sentinel and Cluster clients also follow a failover to the new master.
    */
   private <T> T withRedis(Function<UnifiedJedis, T> call) {
+    return execute(call, description, errors);
+  }
+
+  /** {@link #withRedis}, naming {@code what} in failures and counting them in {@code counter}. */
+  private <T> T execute(Function<UnifiedJedis, T> call, String what, LongAdder counter) {
     if (closed) {
-      throw new StoreUnavailableException(description + " is closed", null);
+      throw new StoreUnavailableException(what + " is closed", null);
     }
     try {
-      return call.apply(redis);
+      return budget.run(() -> call.apply(redis));
     } catch (JedisException e) {
+      if (counter != null) {
+        counter.increment();
+      }
+      if (!(e instanceof JedisDataException)) {
+        dropIdleConnections.run();
+      }
       // the exception type says what happened; its message is Jedis's own and carries at most
       // host and port, never the password, but we do not repeat it
       throw new StoreUnavailableException(
-          description + " unavailable: " + e.getClass().getSimpleName(), e);
+          what + " unavailable: " + e.getClass().getSimpleName(), e);
     } catch (IllegalStateException e) {
       if (closed) {
-        throw new StoreUnavailableException(description + " is closed", e);
+        throw new StoreUnavailableException(what + " is closed", e);
       }
       throw e;
+    }
+  }
+
+  private static void clear(Pool<Connection> pool) {
+    try {
+      pool.clear();
+    } catch (RuntimeException e) {
+      // a closed pool, or a connection that failed to close: nothing left to drop either way
     }
   }
 

@@ -2,6 +2,8 @@ package dev.keygate.store;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keygate.config.KeygateConfig;
+import dev.keygate.config.RedisFailurePolicy;
+import java.time.Duration;
 
 /** Opens the store the configuration asks for. */
 public final class Stores {
@@ -10,7 +12,8 @@ public final class Stores {
   /**
    * Redis when {@code KEYGATE_REDIS_URL} is set, else the in-memory store. Redis is fronted by
    * the verified-key cache unless {@code KEYGATE_CACHE_MAX_KEYS} is 0; the in-memory store needs
-   * no cache (it is one already).
+   * no cache (it is one already). With {@code KEYGATE_REDIS_FAILURE=stale} the cache also answers
+   * for recently confirmed keys while Redis cannot.
    */
   public static KeyStore open(KeygateConfig config) {
     return open(config, Ticker.systemTicker());
@@ -28,10 +31,24 @@ public final class Stores {
     if (config.cacheMaxKeys() == 0) {
       return redis;
     }
+    Duration staleMaxAge = config.redisFailure() == RedisFailurePolicy.STALE
+        ? config.redisStaleMaxAge() : Duration.ZERO;
     CachingKeyStore cache = new CachingKeyStore(redis, new CachingKeyStore.Settings(
-        config.cacheMaxKeys(), config.cacheMaxStaleness(), config.cacheNegativeTtl()),
-        cacheTicker);
+        config.cacheMaxKeys(), config.cacheMaxStaleness(), config.cacheNegativeTtl(),
+        staleMaxAge), cacheTicker);
     redis.listenForInvalidations(cache);
     return cache;
+  }
+
+  /**
+   * The audit log beside {@code store}: Redis Streams in the same Redis and namespace when the
+   * store is Redis, else a bounded in-memory log.
+   */
+  public static dev.keygate.audit.AuditLog openAuditLog(KeyStore store, int maxEvents) {
+    KeyStore backing = store instanceof CachingKeyStore cached ? cached.delegate() : store;
+    if (backing instanceof RedisKeyStore redis) {
+      return redis.auditLog(maxEvents);
+    }
+    return new dev.keygate.audit.InMemoryAuditLog(maxEvents);
   }
 }

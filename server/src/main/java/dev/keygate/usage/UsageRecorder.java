@@ -24,6 +24,8 @@ public final class UsageRecorder implements AutoCloseable {
   private final KeyStore store;
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
   private final ScheduledExecutorService flusher;
+  private final java.util.concurrent.atomic.LongAdder flushFailures =
+      new java.util.concurrent.atomic.LongAdder();
 
   /** Starts flushing every {@code interval}; a zero interval flushes only when asked. */
   public UsageRecorder(KeyStore store, Duration interval) {
@@ -66,9 +68,15 @@ public final class UsageRecorder implements AutoCloseable {
     try {
       store.recordUsage(batch);
     } catch (RuntimeException e) {
+      flushFailures.increment();
       batch.forEach(this::putBack);
       throw e;
     }
+  }
+
+  /** Flushes that failed (their counts were kept for the next) since start (a metric). */
+  public long flushFailures() {
+    return flushFailures.sum();
   }
 
   /** Keys with counts not yet written. */

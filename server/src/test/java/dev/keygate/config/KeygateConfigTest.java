@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,7 +102,9 @@ class KeygateConfigTest {
     bad.putAll(Map.of(
         "KEYGATE_CACHE_MAX_KEYS", "-1",
         "KEYGATE_CACHE_MAX_STALENESS", "0s",
-        "KEYGATE_CACHE_NEGATIVE_TTL", "5m"));
+        "KEYGATE_CACHE_NEGATIVE_TTL", "5m",
+        "KEYGATE_REDIS_FAILURE", "open",
+        "KEYGATE_REDIS_STALE_MAX_AGE", "25h"));
     bad.forEach((name, value) -> {
       Map<String, String> env = new HashMap<>();
       env.put(name, value);
@@ -128,6 +131,74 @@ class KeygateConfigTest {
     assertEquals(Duration.ofMillis(250), c.cacheMaxStaleness());
     assertEquals(Duration.ZERO, c.cacheNegativeTtl());
     assertTrue(c.toString().contains("cache=off"), c.toString());
+  }
+
+  @Test
+  void fromEnv_redisFailurePolicyDefaultsClosed() {
+    KeygateConfig c = KeygateConfig.fromEnv(Map.of());
+    assertEquals(RedisFailurePolicy.CLOSED, c.redisFailure());
+    assertEquals(Duration.ofMinutes(5), c.redisStaleMaxAge());
+    assertTrue(c.toString().contains("redisFailure=closed"), c.toString());
+  }
+
+  @Test
+  void fromEnv_redisFailureStaleWithMaxAge() {
+    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
+        "KEYGATE_REDIS_FAILURE", "stale", "KEYGATE_REDIS_STALE_MAX_AGE", "90s"));
+    assertEquals(RedisFailurePolicy.STALE, c.redisFailure());
+    assertEquals(Duration.ofSeconds(90), c.redisStaleMaxAge());
+    assertTrue(c.toString().contains("redisFailure=stale (max age PT1M30S)"), c.toString());
+  }
+
+  @Test
+  void fromEnv_redisFailureStaleWithoutCacheRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> KeygateConfig.fromEnv(Map.of(
+        "KEYGATE_REDIS_FAILURE", "stale", "KEYGATE_CACHE_MAX_KEYS", "0")));
+    assertTrue(e.getMessage().contains("KEYGATE_REDIS_FAILURE"), e.getMessage());
+    assertTrue(e.getMessage().contains("KEYGATE_CACHE_MAX_KEYS"), e.getMessage());
+  }
+
+  @Test
+  void fromEnv_redisStaleMaxAgeOutOfRangeRefused() {
+    for (String value : List.of("0s", "500ms", "25h", "forever")) {
+      ConfigException e = assertThrows(ConfigException.class, () -> KeygateConfig.fromEnv(Map.of(
+          "KEYGATE_REDIS_FAILURE", "stale", "KEYGATE_REDIS_STALE_MAX_AGE", value)), value);
+      assertTrue(e.getMessage().contains("KEYGATE_REDIS_STALE_MAX_AGE"), e.getMessage());
+    }
+  }
+
+  @Test
+  void fromEnv_auditAndMetricsDefaultAndOverride() {
+    KeygateConfig defaults = KeygateConfig.fromEnv(Map.of());
+    assertEquals(10_000, defaults.auditMaxEvents());
+    assertEquals(10, defaults.auditFailureSamples());
+    assertEquals(null, defaults.metricsHost(), "metrics are off unless asked for");
+    assertEquals(-1, defaults.metricsPort());
+    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
+        "KEYGATE_AUDIT_MAX_EVENTS", "100",
+        "KEYGATE_AUDIT_FAILURE_SAMPLES", "0",
+        "KEYGATE_METRICS_LISTEN", "[::1]:9464"));
+    assertEquals(100, c.auditMaxEvents());
+    assertEquals(0, c.auditFailureSamples());
+    assertEquals("::1", c.metricsHost());
+    assertEquals(9464, c.metricsPort());
+    assertTrue(c.toString().contains("metrics=::1:9464"), c.toString());
+  }
+
+  @Test
+  void fromEnv_badAuditAndMetricsValuesNameTheVariable() {
+    Map.of(
+        "KEYGATE_AUDIT_MAX_EVENTS", "99",
+        "KEYGATE_AUDIT_FAILURE_SAMPLES", "-1",
+        "KEYGATE_METRICS_LISTEN", "9464").forEach((name, value) -> {
+          ConfigException e = assertThrows(ConfigException.class,
+              () -> KeygateConfig.fromEnv(Map.of(name, value)), name + "=" + value);
+          assertTrue(e.getMessage().contains(name), e.getMessage());
+        });
+    assertThrows(ConfigException.class,
+        () -> KeygateConfig.fromEnv(Map.of("KEYGATE_METRICS_LISTEN", "127.0.0.1:70000")));
+    assertThrows(ConfigException.class,
+        () -> KeygateConfig.fromEnv(Map.of("KEYGATE_AUDIT_MAX_EVENTS", "lots")));
   }
 
   @Test

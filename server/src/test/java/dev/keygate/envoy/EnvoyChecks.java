@@ -33,6 +33,7 @@ final class EnvoyChecks {
   private final Map<String, String> headers = new LinkedHashMap<>();
   private final Map<String, String> contextExtensions = new LinkedHashMap<>();
   private boolean rawHeaders;
+  private String sourceAddress = "10.1.2.3";
 
   private EnvoyChecks(String method, String path) {
     this.method = method;
@@ -64,6 +65,12 @@ final class EnvoyChecks {
     return this;
   }
 
+  /** The downstream client's address ({@code source.address}); default 10.1.2.3. */
+  EnvoyChecks source(String ip) {
+    sourceAddress = ip;
+    return this;
+  }
+
   /** Sends headers in header_map with raw_value only, as Envoy does with encode_raw_headers. */
   EnvoyChecks rawHeaders() {
     rawHeaders = true;
@@ -88,7 +95,7 @@ final class EnvoyChecks {
     }
     return CheckRequest.newBuilder()
         .setAttributes(AttributeContext.newBuilder()
-            .setSource(peer("10.1.2.3", 51234))
+            .setSource(peer(sourceAddress, 51234))
             .setDestination(peer("10.1.2.4", 8080))
             .setRequest(AttributeContext.Request.newBuilder().setHttp(http))
             .putAllContextExtensions(contextExtensions))

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real {@code redis-server} process on a free loopback port, without persistence, for tests.
+ * A real {@code redis-server} process on a free loopback port, without persistence unless the
+ * extra arguments turn it on (e.g. {@code "--appendonly", "yes"}), for tests.
  * Its output goes to a log file in its temporary directory, so the pipe can never fill and block
  * it. A JVM shutdown hook kills it if a test run dies without closing it.
  */
@@ -127,7 +128,43 @@ public final class RedisServer implements AutoCloseable {
     return dir;
   }
 
-  /** Starts the server again on the same port (after {@link #kill()}); data is gone. */
+  /**
+   * SIGSTOPs the server: it keeps its port and the kernel still accepts connections, but nothing
+   * answers until {@link #resume()}; the model of a Redis that hangs.
+   */
+  public synchronized void pause() {
+    signal("-STOP");
+  }
+
+  /** SIGCONTs a {@linkplain #pause() paused} server. */
+  public synchronized void resume() {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) {
+    Process p = process;
+    if (p == null) {
+      throw new IllegalStateException("redis-server is not running");
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid()))
+          .redirectErrorStream(true).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + signal + " " + p.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted sending " + signal, e);
+    }
+  }
+
+  /**
+   * Starts the server again on the same port and in the same directory (after {@link #kill()}):
+   * without persistence the data is gone; started with {@code "--appendonly", "yes"} it reloads
+   * its append-only file.
+   */
   public synchronized void restart() {
     if (closed) {
       throw new IllegalStateException("closed");

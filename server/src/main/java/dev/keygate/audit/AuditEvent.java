@@ -1,0 +1,58 @@
+package dev.keygate.audit;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * One entry of a project's audit trail: an admin action (with its outcome) or a sampled
+ * authorization failure. Never holds key material: key ids only, and for failures only when the
+ * presented secret's digest matched a stored key.
+ *
+ * @param id the stream entry id the log assigned ({@code <millis>-<seq>}); "" before appending
+ * @param time when it happened (the server's clock)
+ * @param action one of {@link #ACTIONS}
+ * @param outcome {@value #OK}, or the stable reason of the failure ({@code SCOPE_MISSING}, …)
+ * @param actor the calling key's id, {@value #ADMIN_TOKEN_ACTOR}, or "" when the caller could not
+ *     be identified
+ * @param keyId the key acted on (admin actions) or presented (failures); "" when unknown
+ * @param project the project whose trail holds the event; "" for the global trail
+ * @param requestId the caller's {@code x-request-id} (Envoy's request id for ext_authz), else
+ *     CreateKey's {@code request_id}; "" when none
+ * @param surface {@code admin}, {@code authorize} or {@code envoy}
+ * @param droppedBefore failures of this trail not sampled since the previous sample (rate limit
+ *     or full queue); 0 for admin actions
+ */
+public record AuditEvent(String id, Instant time, String action, String outcome, String actor,
+    String keyId, String project, String requestId, String surface, long droppedBefore) {
+  public static final String CREATE = "create";
+  public static final String UPDATE = "update";
+  public static final String ROTATE = "rotate";
+  public static final String REVOKE = "revoke";
+  /** A KeyAdmin call whose credential was refused (sampled). */
+  public static final String ADMIN_AUTH_FAILED = "admin_auth_failed";
+  /** An Authorize.Check or Envoy ext_authz denial (sampled). */
+  public static final String AUTHORIZE_DENIED = "authorize_denied";
+  public static final Set<String> ACTIONS =
+      Set.of(CREATE, UPDATE, ROTATE, REVOKE, ADMIN_AUTH_FAILED, AUTHORIZE_DENIED);
+  public static final String OK = "ok";
+  public static final String ADMIN_TOKEN_ACTOR = "admin-token";
+
+  public AuditEvent {
+    id = orEmpty(id);
+    actor = orEmpty(actor);
+    keyId = orEmpty(keyId);
+    project = orEmpty(project);
+    requestId = orEmpty(requestId);
+    surface = orEmpty(surface);
+  }
+
+  /** The same event with the id the log gave it. */
+  public AuditEvent withId(String newId) {
+    return new AuditEvent(newId, time, action, outcome, actor, keyId, project, requestId, surface,
+        droppedBefore);
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.keygate.audit;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Audit trails in this process's memory, for the in-memory key store: exactly {@code maxEvents}
+ * per trail at most (the oldest dropped first), lost on exit. Ids look like Redis stream ids
+ * ({@code <millis>-<seq>}, increasing), so page tokens work the same on both logs.
+ */
+public final class InMemoryAuditLog implements AuditLog {
+  private final int maxEvents;
+  private final Map<String, Deque<AuditEvent>> trails = new HashMap<>();
+  private long lastMillis;
+  private long sequence;
+
+  public InMemoryAuditLog(int maxEvents) {
+    if (maxEvents < 1) {
+      throw new IllegalArgumentException("maxEvents must be at least 1");
+    }
+    this.maxEvents = maxEvents;
+  }
+
+  @Override
+  public synchronized AuditEvent append(AuditEvent event) {
+    long millis = event.time().toEpochMilli();
+    if (millis > lastMillis) {
+      lastMillis = millis;
+      sequence = 0;
+    } else {
+      sequence++;
+    }
+    AuditEvent stored = event.withId(lastMillis + "-" + sequence);
+    Deque<AuditEvent> trail = trails.computeIfAbsent(event.project(), p -> new ArrayDeque<>());
+    trail.addLast(stored);
+    while (trail.size() > maxEvents) {
+      trail.removeFirst();
+    }
+    return stored;
+  }
+
+  @Override
+  public synchronized EventPage list(String project, EventQuery query) {
+    long[] before = query.position();
+    Deque<AuditEvent> trail = trails.getOrDefault(project, new ArrayDeque<>());
+    List<AuditEvent> page = new ArrayList<>();
+    int scanned = 0;
+    String last = "";
+    for (Iterator<AuditEvent> it = trail.descendingIterator(); it.hasNext(); ) {
+      AuditEvent e = it.next();
+      if (before != null && !olderThan(e.id(), before)) {
+        continue;
+      }
+      if (page.size() == query.pageSize() || scanned == EventQuery.MAX_SCAN) {
+        return new EventPage(page, last);
+      }
+      scanned++;
+      last = e.id();
+      if (query.matches(e)) {
+        page.add(e);
+      }
+    }
+    return new EventPage(page, "");
+  }
+
+  /** Events currently held in a trail ("" = global). */
+  public synchronized int size(String project) {
+    return trails.getOrDefault(project, new ArrayDeque<>()).size();
+  }
+
+  @Override
+  public String describe() {
+    return "in-memory audit log (" + maxEvents + " events per trail, lost on exit)";
+  }
+
+  private static boolean olderThan(String id, long[] position) {
+    int dash = id.indexOf('-');
+    long millis = Long.parseLong(id.substring(0, dash));
+    long seq = Long.parseLong(id.substring(dash + 1));
+    return millis < position[0] || millis == position[0] && seq < position[1];
+  }
+}

@@ -1,0 +1,258 @@
+package dev.keygate.grpc;
+
+import static dev.keygate.testing.InProcessKeygate.withBearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.ErrorInfo;
+import dev.keygate.Main;
+import dev.keygate.api.v1.AuthorizeGrpc;
+import dev.keygate.api.v1.CheckRequest;
+import dev.keygate.api.v1.CreateKeyRequest;
+import dev.keygate.api.v1.KeyAdminGrpc;
+import dev.keygate.api.v1.RevokeKeyRequest;
+import dev.keygate.config.KeygateConfig;
+import dev.keygate.key.KeyFormat;
+import dev.keygate.key.KeyKind;
+import dev.keygate.testing.Eventually;
+import dev.keygate.testing.Health;
+import dev.keygate.testing.RedisServer;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import java.lang.management.ManagementFactory;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Chaos: two keygate servers on Netty ports ({@code closed} and {@code stale} policy) over one
+ * append-only redis-server, under load from several client threads on real gRPC channels, while
+ * the test SIGKILLs and restarts Redis {@value #CYCLES} times. Every answer is classified as it
+ * arrives: no revoked or unknown key is ever allowed, a valid key is only ever allowed or denied
+ * with UNAVAILABLE, and no call runs into its deadline. After each restart both servers must
+ * serve again without being restarted (a bounded wait), and threads and heap after the last cycle
+ * must stay near what they were after the first few.
+ */
+class RedisChaosTest {
+  private static final int CYCLES = 20;
+  private static final int WARM_CYCLES = 3;
+  private static final int CLIENT_THREADS = 6;
+  private static final String ADMIN_TOKEN = "chaos-admin-token-0123456789";
+  private static final Duration WITHIN = Duration.ofSeconds(20);
+  private static final Set<String> VALID_OUTCOMES = Set.of("OK", "UNAVAILABLE STORE_UNAVAILABLE");
+  private static final Set<String> REVOKED_OUTCOMES =
+      Set.of("UNAUTHENTICATED KEY_REVOKED", "UNAVAILABLE STORE_UNAVAILABLE");
+  private static final Set<String> UNKNOWN_OUTCOMES =
+      Set.of("UNAUTHENTICATED KEY_UNKNOWN", "UNAVAILABLE STORE_UNAVAILABLE");
+
+  private final RedisServer redis =
+      RedisServer.start("--appendonly", "yes", "--appendfsync", "everysec");
+  private final List<KeygateServer> servers = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final Queue<String> violations = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicBoolean redisDead = new AtomicBoolean(); // from kill to restart
+  private final LongAdder calls = new LongAdder();
+  private final LongAdder staleAllowedDuringOutage = new LongAdder();
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    running.set(false);
+    for (ManagedChannel c : channels) {
+      c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    servers.forEach(KeygateServer::stop);
+    redis.close();
+  }
+
+  private ManagedChannel start(String policy) {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "KEYGATE_LISTEN", "127.0.0.1:0",
+        "KEYGATE_REDIS_URL", redis.url(),
+        "KEYGATE_REDIS_TIMEOUT", "200ms",
+        "KEYGATE_REDIS_FAILURE", policy,
+        "KEYGATE_PEPPER", "chaos-pepper-0123456789abcdef",
+        "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+        "KEYGATE_SHUTDOWN_GRACE", "1s",
+        "KEYGATE_USAGE_FLUSH_INTERVAL", "200ms"));
+    KeygateServer server = Main.start(KeygateConfig.fromEnv(env));
+    servers.add(server);
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    channels.add(channel);
+    return channel;
+  }
+
+  private static String outcome(ManagedChannel channel, String secret) {
+    try {
+      AuthorizeGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .check(CheckRequest.newBuilder().setKey(secret).addRequiredScopes("tasks:read").build());
+      return "OK";
+    } catch (StatusRuntimeException e) {
+      String reason = "";
+      com.google.rpc.Status status = StatusProto.fromThrowable(e);
+      if (status != null) {
+        for (var any : status.getDetailsList()) {
+          if (any.is(ErrorInfo.class)) {
+            try {
+              reason = any.unpack(ErrorInfo.class).getReason();
+            } catch (InvalidProtocolBufferException ex) {
+              reason = "UNREADABLE";
+            }
+          }
+        }
+      }
+      return e.getStatus().getCode() + " " + reason;
+    }
+  }
+
+  @Test
+  void redisKilledAndRestartedUnderLoad_neverWrongNeverHangsRecoversNoLeak() throws Exception {
+    ManagedChannel closed = start("closed");
+    ManagedChannel stale = start("stale");
+    // a second channel per server: several HTTP/2 connections, as several clients would have
+    List<ManagedChannel> closedChannels = List.of(closed, start2(servers.get(0)));
+    List<ManagedChannel> staleChannels = List.of(stale, start2(servers.get(1)));
+    Health.await(closed, "", ServingStatus.SERVING, WITHIN);
+    Health.await(stale, "", ServingStatus.SERVING, WITHIN);
+
+    KeyAdminGrpc.KeyAdminBlockingStub admin =
+        withBearer(KeyAdminGrpc.newBlockingStub(closed), ADMIN_TOKEN);
+    List<String> valid = new ArrayList<>();
+    List<String> revoked = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      var created = admin.createKey(CreateKeyRequest.newBuilder().setProject("chaos")
+          .setName("k" + i).addScopes("tasks:read").build());
+      if (i < 4) {
+        valid.add(created.getSecret());
+      } else {
+        admin.revokeKey(RevokeKeyRequest.newBuilder().setId(created.getKey().getId()).build());
+        revoked.add(created.getSecret());
+      }
+    }
+    KeyFormat format = new KeyFormat("kg", new SecureRandom());
+    List<String> unknown = List.of(format.newSecret(KeyKind.LIVE, format.newKeyId()),
+        format.newSecret(KeyKind.LIVE, format.newKeyId()));
+
+    List<Thread> clients = new ArrayList<>();
+    for (int t = 0; t < CLIENT_THREADS; t++) {
+      boolean onStale = t % 2 == 1;
+      ManagedChannel channel = (onStale ? staleChannels : closedChannels).get((t / 2) % 2);
+      Thread client = new Thread(() -> load(channel, onStale, valid, revoked, unknown),
+          "chaos-client-" + t);
+      client.start();
+      clients.add(client);
+    }
+
+    long baselineThreads = 0;
+    long baselineHeap = 0;
+    long maxRecoveryMillis = 0;
+    try {
+      for (int cycle = 1; cycle <= CYCLES; cycle++) {
+        redisDead.set(true);
+        redis.kill();
+        Thread.sleep(200); // the outage: traffic keeps flowing
+        redisDead.set(false);
+        redis.restart();
+        long back = System.nanoTime();
+        for (ManagedChannel channel : List.of(closed, stale)) {
+          String key = valid.get(cycle % valid.size());
+          // recovery without a restart of keygate: a bounded wait, not a speed requirement
+          Eventually.await("valid key allowed again after restart " + cycle,
+              () -> outcome(channel, key).equals("OK"));
+        }
+        maxRecoveryMillis = Math.max(maxRecoveryMillis,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
+        if (cycle == WARM_CYCLES) {
+          baselineThreads = threads();
+          baselineHeap = heapAfterGc();
+        }
+      }
+      Health.await(closed, "", ServingStatus.SERVING, WITHIN);
+      Health.await(stale, "", ServingStatus.SERVING, WITHIN);
+    } finally {
+      running.set(false);
+      for (Thread client : clients) {
+        client.join(TimeUnit.SECONDS.toMillis(30));
+      }
+    }
+    long finalThreads = threads();
+    long finalHeap = heapAfterGc();
+    System.out.printf("chaos: %d cycles, %d calls, longest recovery after restart %d ms, "
+            + "stale allowed during outages %d, threads %d -> %d, heap %d MB -> %d MB%n",
+        CYCLES, calls.sum(), maxRecoveryMillis, staleAllowedDuringOutage.sum(), baselineThreads,
+        finalThreads, baselineHeap >> 20, finalHeap >> 20);
+
+    assertEquals(List.of(), List.copyOf(violations).subList(0, Math.min(20, violations.size())),
+        violations.size() + " wrong answers");
+    assertTrue(calls.sum() > CYCLES * 10L, "load ran: " + calls.sum() + " calls");
+    assertTrue(staleAllowedDuringOutage.sum() > 0,
+        "the stale server never allowed a confirmed key while Redis was down");
+    // a leak of even one thread per reconnect would pass these bounds by the last cycle
+    assertTrue(finalThreads <= baselineThreads + 15,
+        "threads " + baselineThreads + " after cycle " + WARM_CYCLES + ", " + finalThreads + " at the end");
+    assertTrue(finalHeap <= baselineHeap + baselineHeap / 2 + (32L << 20),
+        "heap after GC " + (baselineHeap >> 20) + " MB after cycle " + WARM_CYCLES + ", "
+            + (finalHeap >> 20) + " MB at the end");
+  }
+
+  private ManagedChannel start2(KeygateServer server) {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    channels.add(channel);
+    return channel;
+  }
+
+  private void load(ManagedChannel channel, boolean onStale, List<String> valid,
+      List<String> revoked, List<String> unknown) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    while (running.get()) {
+      int kind = random.nextInt(10);
+      List<String> keys = kind < 6 ? valid : kind < 8 ? revoked : unknown;
+      Set<String> allowed = kind < 6 ? VALID_OUTCOMES : kind < 8 ? REVOKED_OUTCOMES : UNKNOWN_OUTCOMES;
+      boolean dead = redisDead.get();
+      String result = outcome(channel, keys.get(random.nextInt(keys.size())));
+      calls.increment();
+      if (!allowed.contains(result)) {
+        violations.add((kind < 6 ? "valid" : kind < 8 ? "revoked" : "unknown") + " key on the "
+            + (onStale ? "stale" : "closed") + " server: " + result);
+      } else if (onStale && dead && redisDead.get() && result.equals("OK")) {
+        staleAllowedDuringOutage.increment();
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private static long threads() {
+    return ManagementFactory.getThreadMXBean().getThreadCount();
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+}
