@@ -8,11 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Audit trails as Redis Streams: {@code <ns>:proj:{<project>}:events} per project (in the
@@ -24,21 +22,36 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>Entry fields: {@code t} time millis, {@code a} action, {@code o} outcome, {@code ac} actor,
  * {@code k} key id, {@code p} project, {@code r} request id, {@code s} surface, {@code d} dropped
  * failures before this sample. Empty fields are omitted.
+ *
+ * <p>Every command touches one stream, so the log works on a standalone server, behind Sentinel
+ * and on a Redis Cluster alike.
  */
 public final class RedisAuditLog implements AuditLog {
   private static final int MAX_BATCH = 500;
 
-  private final JedisPool pool;
+  private final Commands commands;
   private final String namespace;
   private final int maxEvents;
   private final LongAdder errors = new LongAdder();
 
-  /** @param pool shared with the key store, which closes it */
-  public RedisAuditLog(JedisPool pool, String namespace, int maxEvents) {
+  /**
+   * How the log reaches Redis: the key store's client, within its per-call time budget, with
+   * every Redis failure turned into {@link StoreUnavailableException}.
+   */
+  public interface Commands {
+    /** Runs {@code call} on the client. */
+    <T> T run(Function<UnifiedJedis, T> call);
+  }
+
+  /**
+   * @param commands the key store's client ({@code RedisKeyStore.auditLog}), which the store
+   *     closes
+   */
+  public RedisAuditLog(Commands commands, String namespace, int maxEvents) {
     if (maxEvents < 1) {
       throw new IllegalArgumentException("maxEvents must be at least 1");
     }
-    this.pool = pool;
+    this.commands = commands;
     this.namespace = namespace;
     this.maxEvents = maxEvents;
   }
@@ -140,18 +153,11 @@ public final class RedisAuditLog implements AuditLog {
     }
   }
 
-  private <T> T withJedis(Function<Jedis, T> call) {
-    try (Jedis jedis = pool.getResource()) {
-      return call.apply(jedis);
-    } catch (JedisException e) {
+  private <T> T withJedis(Function<UnifiedJedis, T> call) {
+    try {
+      return commands.run(call);
+    } catch (StoreUnavailableException e) {
       errors.increment();
-      // as in RedisKeyStore: the type says what happened, Jedis's message is not repeated
-      throw new StoreUnavailableException(
-          "redis audit log unavailable: " + e.getClass().getSimpleName(), e);
-    } catch (IllegalStateException e) {
-      if (pool.isClosed()) {
-        throw new StoreUnavailableException("redis audit log is closed", e);
-      }
       throw e;
     }
   }

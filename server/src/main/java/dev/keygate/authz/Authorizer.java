@@ -13,6 +13,7 @@ import dev.keygate.key.RateLimitSpec;
 import dev.keygate.key.Scopes;
 import dev.keygate.ratelimit.LimitState;
 import dev.keygate.ratelimit.RateLimits;
+import dev.keygate.ratelimit.SharedLimiter;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.StoreUnavailableException;
 import dev.keygate.throttle.FailureThrottle;
@@ -41,6 +42,7 @@ public final class Authorizer {
   private final Clock clock;
   private final KeyKind environment;
   private final RateLimitSpec defaultLimit;
+  private final SharedLimiter shared;
   private final FailureThrottle throttle;
   private final DecisionObserver observer;
 
@@ -52,19 +54,22 @@ public final class Authorizer {
    */
   public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
       UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit) {
-    this(format, hasher, store, rateLimits, usage, clock, environment, defaultLimit,
+    this(format, hasher, store, rateLimits, usage, clock, environment, defaultLimit, null,
         FailureThrottle.disabled(), DecisionObserver.NONE);
   }
 
   /**
    * @param environment the only key kind this sidecar accepts
    * @param defaultLimit the limit for keys without their own; null = unlimited
+   * @param shared when not null, limits are counted there, once for every sidecar sharing it
+   *     ({@code KEYGATE_RATE_LIMIT_SCOPE=global}), instead of in this process
    * @param throttle counts failed authentications per client
    * @param observer told about every decision (metrics, audit sampling)
    */
   public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
       UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit,
-      FailureThrottle throttle, DecisionObserver observer) {
+      SharedLimiter shared, FailureThrottle throttle, DecisionObserver observer) {
+    this.shared = shared;
     this.throttle = throttle;
     this.observer = observer;
     this.format = format;
@@ -195,7 +200,14 @@ public final class Authorizer {
 
   private Decision admit(ApiKeyRecord key, Instant now) {
     RateLimitSpec spec = key.rateLimit() != null ? key.rateLimit() : defaultLimit;
-    LimitState limit = spec == null ? null : rateLimits.acquire(key.id(), spec);
+    LimitState limit;
+    try {
+      limit = spec == null ? null
+          : shared != null ? shared.acquire(key.id(), spec) : rateLimits.acquire(key.id(), spec);
+    } catch (StoreUnavailableException e) {
+      // fail closed: without the shared count, admitting would let every sidecar spend the limit
+      return Denied.of(Reason.STORE_UNAVAILABLE);
+    }
     if (limit != null && !limit.admitted()) {
       return new Denied(Reason.RATE_LIMITED,
           "rate limit of " + spec.requests() + " per " + Durations.format(spec.period())

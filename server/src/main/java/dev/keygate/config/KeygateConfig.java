@@ -39,6 +39,11 @@ import java.util.regex.Pattern;
  *     record should an invalidation be lost (default 10s)
  * @param cacheNegativeTtl {@code KEYGATE_CACHE_NEGATIVE_TTL}, how long unknown key ids are
  *     remembered (default 1s; 0 = not at all)
+ * @param redisUser {@code KEYGATE_REDIS_USERNAME}, ACL user; null = the URL's (or none)
+ * @param redisPassword {@code KEYGATE_REDIS_PASSWORD} or the file named by
+ *     {@code KEYGATE_REDIS_PASSWORD_FILE}; null = the URL's (or none)
+ * @param globalRateLimits {@code KEYGATE_RATE_LIMIT_SCOPE}: {@code global} counts every limit in
+ *     Redis, shared by all sidecars; {@code local} (default) counts in this process only
  * @param redisFailure {@code KEYGATE_REDIS_FAILURE}, what Authorize does while Redis cannot be
  *     reached: {@code closed} (default) or {@code stale}
  * @param redisStaleMaxAge {@code KEYGATE_REDIS_STALE_MAX_AGE}, with {@code stale}: how long after
@@ -71,6 +76,9 @@ public record KeygateConfig(
     int cacheMaxKeys,
     Duration cacheMaxStaleness,
     Duration cacheNegativeTtl,
+    String redisUser,
+    String redisPassword,
+    boolean globalRateLimits,
     RedisFailurePolicy redisFailure,
     Duration redisStaleMaxAge,
     ThrottleSettings throttle,
@@ -96,8 +104,27 @@ public record KeygateConfig(
     }
     String host = listen.group(1).replace("[", "").replace("]", "");
     String redisUrl = r.optional("KEYGATE_REDIS_URL");
-    if (redisUrl != null && !redisUrl.matches("rediss?://.+")) {
-      throw new ConfigException("KEYGATE_REDIS_URL must start with redis:// or rediss://");
+    if (redisUrl != null && !redisUrl.matches("rediss?(\\+sentinel|\\+cluster)?://.+")) {
+      throw new ConfigException("KEYGATE_REDIS_URL must start with redis://, rediss://, "
+          + "redis+sentinel://, rediss+sentinel://, redis+cluster:// or rediss+cluster://");
+    }
+    if (redisUrl != null) {
+      try {
+        dev.keygate.store.RedisEndpoint.parse(redisUrl);
+      } catch (IllegalArgumentException e) {
+        // the parser's message never quotes the URL (it may hold a password)
+        throw new ConfigException("KEYGATE_REDIS_URL: " + e.getMessage());
+      }
+    }
+    String redisUser = r.optional("KEYGATE_REDIS_USERNAME");
+    byte[] redisPassword = r.secret("KEYGATE_REDIS_PASSWORD", 1);
+    String scope = r.get("KEYGATE_RATE_LIMIT_SCOPE", "local");
+    if (!scope.equals("local") && !scope.equals("global")) {
+      throw new ConfigException("KEYGATE_RATE_LIMIT_SCOPE must be local or global");
+    }
+    if (scope.equals("global") && redisUrl == null) {
+      throw new ConfigException("KEYGATE_RATE_LIMIT_SCOPE=global needs KEYGATE_REDIS_URL: "
+          + "the shared counts live in Redis");
     }
     String namespace = r.get("KEYGATE_REDIS_NAMESPACE", "kg");
     if (!NAMESPACE.matcher(namespace).matches()) {
@@ -147,6 +174,9 @@ public record KeygateConfig(
         cacheMaxKeys,
         r.duration("KEYGATE_CACHE_MAX_STALENESS", "10s", Duration.ofMillis(1), Duration.ofHours(1)),
         r.duration("KEYGATE_CACHE_NEGATIVE_TTL", "1s", Duration.ZERO, Duration.ofMinutes(1)),
+        redisUser,
+        redisPassword == null ? null : new String(redisPassword, StandardCharsets.UTF_8),
+        scope.equals("global"),
         failure,
         r.duration("KEYGATE_REDIS_STALE_MAX_AGE", "5m", Duration.ofSeconds(1), Duration.ofHours(24)),
         ThrottleSettings.fromEnv(env),
@@ -172,6 +202,8 @@ public record KeygateConfig(
         + ", envoyRoutes=" + envoy.routes().size()
         + ", cache=" + (cacheMaxKeys == 0 ? "off" : cacheMaxKeys + " keys, max staleness "
             + cacheMaxStaleness + ", negative " + cacheNegativeTtl)
+        + ", rateLimitScope=" + (globalRateLimits ? "global" : "local")
+        + ", redisPassword=" + (redisPassword == null ? "unset" : "set")
         + ", redisFailure=" + redisFailure.label()
         + (redisFailure == RedisFailurePolicy.STALE ? " (max age " + redisStaleMaxAge + ")" : "")
         + ", authFailureLimit=" + (throttle.enabled()
@@ -239,8 +271,12 @@ public record KeygateConfig(
       }
     }
 
-    /** The value of NAME, else the content of the file named by NAME_FILE; never both. */
     byte[] secret(String name) {
+      return secret(name, MIN_SECRET_LENGTH);
+    }
+
+    /** The value of NAME, else the content of the file named by NAME_FILE; never both. */
+    byte[] secret(String name, int minLength) {
       String direct = optional(name);
       String file = optional(name + "_FILE");
       if (direct != null && file != null) {
@@ -258,8 +294,8 @@ public record KeygateConfig(
         return null;
       }
       byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-      if (bytes.length < MIN_SECRET_LENGTH) {
-        throw new ConfigException(name + " must be at least " + MIN_SECRET_LENGTH + " bytes long");
+      if (bytes.length < minLength) {
+        throw new ConfigException(name + " must be at least " + minLength + " bytes long");
       }
       return bytes;
     }

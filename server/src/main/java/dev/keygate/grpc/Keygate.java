@@ -17,9 +17,9 @@ import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.ratelimit.RateLimits;
 import dev.keygate.store.CachingKeyStore;
 import dev.keygate.store.KeyStore;
-import dev.keygate.throttle.FailureThrottle;
 import dev.keygate.store.RedisKeyStore;
 import dev.keygate.store.Stores;
+import dev.keygate.throttle.FailureThrottle;
 import dev.keygate.usage.UsageRecorder;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ServerBuilder;
@@ -59,13 +59,15 @@ public final class Keygate implements AutoCloseable {
     this.usage = new UsageRecorder(store, config.usageFlushInterval());
     this.auditLog = Stores.openAuditLog(store, config.auditMaxEvents());
     this.trail = new AuditTrail(auditLog, clock, config.auditFailureSamples());
-    this.authorizer = new Authorizer(format, hasher, store, new RateLimits(), usage, clock,
-        config.environment(), config.defaultRateLimit(),
-        FailureThrottle.of(config.throttle(), clock), new DecisionAuditor(metrics, trail));
     this.trustedProxyHops = config.throttle().trustedProxyHops();
     // administration reads the store itself (fresh usage counts, fresh versions for
     // compare-and-set); only the decision path reads through the cache
     KeyStore adminStore = store instanceof CachingKeyStore cached ? cached.authoritative() : store;
+    this.authorizer = new Authorizer(format, hasher, store, new RateLimits(), usage, clock,
+        config.environment(), config.defaultRateLimit(),
+        config.globalRateLimits() && backing(store) instanceof RedisKeyStore redis
+            ? redis.sharedLimiter() : null,
+        FailureThrottle.of(config.throttle(), clock), new DecisionAuditor(metrics, trail));
     KeyService keys = new KeyService(adminStore, format, hasher, clock, config.environment(),
         config.maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock);
@@ -99,8 +101,7 @@ public final class Keygate implements AutoCloseable {
           "1 while invalidations are received and the cache is used, else 0",
           () -> cache.isLive() ? 1 : 0);
     }
-    KeyStore backing = store instanceof CachingKeyStore cache ? cache.delegate() : store;
-    if (backing instanceof RedisKeyStore redis) {
+    if (backing(store) instanceof RedisKeyStore redis) {
       metrics.counter("keygate.redis.errors", "Failed Redis calls (unreachable, timeout, error)",
           redis::errors, "component", "store");
     }
@@ -118,6 +119,10 @@ public final class Keygate implements AutoCloseable {
         "cause", "queue_full");
     metrics.counter("keygate.audit.events.dropped", dropped, trail::appendFailures,
         "cause", "append_failed");
+  }
+
+  private static KeyStore backing(KeyStore store) {
+    return store instanceof CachingKeyStore cached ? cached.delegate() : store;
   }
 
   /**

@@ -157,7 +157,10 @@ public final class CachingKeyStore implements KeyStore {
     return cache.estimatedSize();
   }
 
-  /** The store behind the cache (for wiring and metrics; reads through it skip the cache). */
+  /**
+   * The store behind the cache, for what it offers besides keys (wiring, metrics, shared rate
+   * limits); reads through it skip the cache.
+   */
   public KeyStore delegate() {
     return delegate;
   }

@@ -4,10 +4,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPubSub;
 
 /**
@@ -27,7 +28,7 @@ public final class RedisInvalidationListener implements AutoCloseable {
   static final long DEAD_AFTER_MILLIS = 2_000;
   private static final long MAX_BACKOFF_MILLIS = 1_000;
 
-  private final JedisPool pool;
+  private final Supplier<Connection> connections;
   private final String channel;
   private final CachingKeyStore cache;
   private final Thread thread;
@@ -35,8 +36,9 @@ public final class RedisInvalidationListener implements AutoCloseable {
   private final AtomicReference<Session> current = new AtomicReference<>();
   private volatile boolean closed;
 
-  private RedisInvalidationListener(JedisPool pool, String channel, CachingKeyStore cache) {
-    this.pool = pool;
+  private RedisInvalidationListener(
+      Supplier<Connection> connections, String channel, CachingKeyStore cache) {
+    this.connections = connections;
     this.channel = channel;
     this.cache = cache;
     this.thread = new Thread(this::run, "keygate-invalidations");
@@ -48,8 +50,14 @@ public final class RedisInvalidationListener implements AutoCloseable {
     });
   }
 
-  static RedisInvalidationListener start(JedisPool pool, String channel, CachingKeyStore cache) {
-    RedisInvalidationListener listener = new RedisInvalidationListener(pool, channel, cache);
+  /**
+   * @param connections hands out a connection to a node that sees the channel's messages (the
+   *     standalone server, the current Sentinel master, any Cluster node); closing it returns it
+   */
+  static RedisInvalidationListener start(
+      Supplier<Connection> connections, String channel, CachingKeyStore cache) {
+    RedisInvalidationListener listener =
+        new RedisInvalidationListener(connections, channel, cache);
     cache.attach(listener);
     listener.thread.start();
     listener.watchdog.scheduleWithFixedDelay(
@@ -60,7 +68,7 @@ public final class RedisInvalidationListener implements AutoCloseable {
   private void run() {
     long backoff = 50;
     while (!closed) {
-      try (Jedis jedis = pool.getResource()) {
+      try (Jedis jedis = new Jedis(connections.get())) {
         Session session = new Session(jedis);
         current.set(session);
         // blocks until unsubscribed or the connection fails

@@ -4,8 +4,6 @@ import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.KeyUsage;
 import dev.keygate.key.RateLimitSpec;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,23 +25,27 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.JedisPoolConfig;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.util.Pool;
 
 /**
- * A {@link KeyStore} in Redis (standalone or behind Sentinel), shared by every keygate replica.
+ * A {@link KeyStore} in Redis (standalone, behind Sentinel, or a Cluster), shared by every keygate
+ * replica.
  *
  * <p>Layout, for namespace {@code ns} (default {@value #DEFAULT_NAMESPACE}):
  *
@@ -61,11 +64,33 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *   <li>{@code ns:proj:{<project>}:active}: ZSET id → expiry millis ({@code +inf} = never) of the
  *       keys that are not revoked; the active count is the members scored above now.
  *   <li>{@code ns:proj:{<project>}:req:<request id>}: STRING key id, 24 h, for idempotent create.
+ *   <li>{@code ns:proj:{<project>}:pending}: HASH id → {@code <reserved ms> <position> <request
+ *       id>}: creates whose record write has not been confirmed yet (normally empty).
  * </ul>
  *
  * <p>The hash tags ({@code {...}}) put each key record in one Cluster slot and a project's indexes
- * in the project's slot. Create spans both slots, which works on standalone and Sentinel but not
- * on Cluster; Cluster support is left for later.
+ * in the project's slot, and no script or command touches two slots, so the same code runs on a
+ * standalone server, behind Sentinel and on a Redis Cluster ({@link RedisEndpoint}).
+ *
+ * <p>Because of that, create and replace are two ordered steps rather than one atomic script:
+ *
+ * <ul>
+ *   <li>create first <em>reserves</em> in the project's slot (request id, active-key count, index
+ *       entry and a {@code pending} entry, one script), then writes the record in the key's slot
+ *       (one script, which also publishes the invalidation), then drops the pending entry. If the
+ *       id turns out to be taken the reservation is released. A crash between the steps leaves a
+ *       pending entry: every later create of the project first <em>repairs</em> pending entries
+ *       older than {@link #repairAfter()}: confirmed if the record exists, released (index, active
+ *       set and request id) if not. Until then the reservation counts as an active key and an
+ *       idempotent retry with the same request id gets DUPLICATE for an id with no record.
+ *   <li>replace writes the record (compare-and-set on the version, and the invalidation) in the
+ *       key's slot, then sets the key's score in the project's active set. A crash between the
+ *       steps leaves the active set stale for that key; a create that finds the project full
+ *       reconciles the active set with the records before it answers FULL.
+ * </ul>
+ *
+ * <p>The record itself is always written by one script, so a reader never sees half a key, and
+ * the invalidation is published by the same script.
  *
  * <p>Every Jedis failure (connection refused, timeout, pool exhausted, server error) surfaces as
  * {@link StoreUnavailableException}. No message built here contains credentials.
@@ -80,48 +105,66 @@ public final class RedisKeyStore implements KeyStore {
   private static final int MAX_LIST_BATCH = 500;
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
-  // The checks and the writes of create must be one atomic step; a script is the only way to
-  // branch on read values inside Redis without WATCH/MULTI retry loops.
-  // KEYS: record, project index, project active set, request id key.
+  // Step 1 of create, in the project's slot: the checks and the reservation are one atomic step.
+  // KEYS: project index, project active set, request id key, pending hash.
   // ARGV: idempotent flag, max active, now ms, position, id, active score ("" = revoked),
-  //       request TTL seconds, invalidation channel, then the record's field/value pairs.
-  // The PUBLISH is part of the script so the write and its invalidation are one atomic step: no
-  // crash between them can leave another instance's cache (or negative cache) stale.
-  private static final Script CREATE = new Script("""
+  //       request TTL seconds, pending value.
+  private static final Script RESERVE = new Script("""
       if ARGV[1] == '1' then
-        local existing = redis.call('GET', KEYS[4])
+        local existing = redis.call('GET', KEYS[3])
         if existing then return {'DUPLICATE', existing} end
+      end
+      -- an id already active in this project is taken; checked before anything is touched
+      if redis.call('ZSCORE', KEYS[2], ARGV[5]) or redis.call('HEXISTS', KEYS[4], ARGV[5]) == 1 then
+        return {'TAKEN'}
       end
       -- expired keys never become active again unless replace re-adds them: drop them here so
       -- the active set stays bounded by the project's live keys
-      redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[3])
-      local active = redis.call('ZCOUNT', KEYS[3], '(' .. ARGV[3], '+inf')
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+      local active = redis.call('ZCOUNT', KEYS[2], '(' .. ARGV[3], '+inf')
       if active >= tonumber(ARGV[2]) then return {'FULL', active} end
-      if redis.call('EXISTS', KEYS[1]) == 1 then return {'TAKEN'} end
-      redis.call('HSET', KEYS[1], unpack(ARGV, 9))
-      redis.call('ZADD', KEYS[2], 0, ARGV[4])
-      if ARGV[6] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[5]) end
-      if ARGV[1] == '1' then redis.call('SET', KEYS[4], ARGV[5], 'EX', ARGV[7]) end
-      redis.call('PUBLISH', ARGV[8], ARGV[5])
-      return {'CREATED'}
+      redis.call('ZADD', KEYS[1], 0, ARGV[4])
+      if ARGV[6] ~= '' then redis.call('ZADD', KEYS[2], ARGV[6], ARGV[5]) end
+      if ARGV[1] == '1' then redis.call('SET', KEYS[3], ARGV[5], 'EX', ARGV[7]) end
+      redis.call('HSET', KEYS[4], ARGV[5], ARGV[8])
+      return {'RESERVED'}
       """);
 
-  // Compare-and-set on ver. Usage fields (ut/ud/un/lu) are never in the pair list, so flushed
-  // counts survive every update.
-  // KEYS: record, project active set. ARGV: expected version, id, active score ("" = revoked),
-  //       invalidation channel, then the record's field/value pairs. Publishes like CREATE.
+  // Step 2 of create, in the key's slot. The PUBLISH is part of the script so the write and its
+  // invalidation are one atomic step: no crash between them can leave another instance's cache
+  // (or negative cache) stale. KEYS: record. ARGV: channel, id, then field/value pairs.
+  private static final Script WRITE_NEW = new Script("""
+      if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+      redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+      redis.call('PUBLISH', ARGV[1], ARGV[2])
+      return 1
+      """);
+
+  // Undoes a reservation, only if it is still the pending one given (compare-and-delete).
+  // KEYS: project index, project active set, request id key (may be a dummy), pending hash.
+  // ARGV: id, position, expected pending value.
+  private static final Script RELEASE = new Script("""
+      if redis.call('HGET', KEYS[4], ARGV[1]) ~= ARGV[3] then return 0 end
+      redis.call('HDEL', KEYS[4], ARGV[1])
+      redis.call('ZREM', KEYS[1], ARGV[2])
+      redis.call('ZREM', KEYS[2], ARGV[1])
+      if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
+      return 1
+      """);
+
+  // Compare-and-set on ver, in the key's slot. Usage fields (ut/ud/un/lu) are never in the pair
+  // list, so flushed counts survive every update.
+  // KEYS: record. ARGV: expected version, id, invalidation channel, then field/value pairs.
+  // Publishes like WRITE_NEW.
   private static final Script REPLACE = new Script("""
       if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
       if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[1] then return 0 end
-      redis.call('HSET', KEYS[1], unpack(ARGV, 5))
-      if ARGV[3] == '' then
-        redis.call('ZREM', KEYS[2], ARGV[2])
-      else
-        redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
-      end
-      redis.call('PUBLISH', ARGV[4], ARGV[2])
+      redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+      redis.call('PUBLISH', ARGV[3], ARGV[2])
       return 1
       """);
+
+  private static final Script LIMIT = new Script(RedisGcraLimiter.SOURCE);
 
   // Never creates the hash: a delta for a deleted key must not resurrect a usage-only record.
   // KEYS: record. ARGV: count, UTC epoch day, last use ms.
@@ -140,38 +183,39 @@ public final class RedisKeyStore implements KeyStore {
       return 1
       """);
 
-  private final JedisPool pool;
+  private final UnifiedJedis redis;
+  private final Supplier<Connection> subscriberConnections;
   private final String namespace;
   private final String description;
-  /** Budget of one call from borrowing a connection to its last reply; 0 = the pool's own. */
-  private final long callBudgetNanos;
-  private final java.util.concurrent.atomic.LongAdder errors =
-      new java.util.concurrent.atomic.LongAdder();
+  private final Duration repairAfter;
+  private final CallBudget budget;
+  /** Drops the idle pooled connections after a connection failure; a no-op for a Cluster. */
+  private final Runnable dropIdleConnections;
+  private final LongAdder errors = new LongAdder();
+  private volatile boolean closed;
 
-  /**
-   * A store over a pool the caller configured (tests, custom TLS). The pool's timeouts bound
-   * every call; closing the store closes the pool.
-   */
-  public RedisKeyStore(JedisPool pool, String namespace) {
-    this(pool, namespace, "redis (caller-supplied pool)", Duration.ZERO);
-  }
-
-  private RedisKeyStore(JedisPool pool, String namespace, String description, Duration budget) {
+  private RedisKeyStore(UnifiedJedis redis, Supplier<Connection> subscriberConnections,
+      String namespace, String description, Duration timeout, CallBudget budget,
+      Runnable dropIdleConnections) {
     String ns = namespace == null || namespace.isEmpty() ? DEFAULT_NAMESPACE : namespace;
     if (!NAMESPACE.matcher(ns).matches()) {
       // braces would break the hash tags, spaces and other oddities make keys hard to inspect
       throw new IllegalArgumentException("namespace must match " + NAMESPACE.pattern());
     }
-    this.pool = pool;
+    this.redis = redis;
+    this.subscriberConnections = subscriberConnections;
     this.namespace = ns;
     this.description = description;
-    this.callBudgetNanos = budget.toNanos();
+    this.budget = budget;
+    this.dropIdleConnections = dropIdleConnections;
+    // longer than any create can take between its steps (every attempt timing out), so a repair
+    // never releases a reservation whose record write is still on its way
+    this.repairAfter = Duration.ofSeconds(30).plus(timeout.multipliedBy(4));
   }
 
   /**
-   * Connects to {@code redis://[user:password@]host:port[/db]} ({@code rediss://} for TLS). No
-   * I/O happens here: connections are opened on first use, so a Redis that is down at startup
-   * shows up as {@link #ping()} false rather than as a failed start.
+   * Connects to the Redis the URL names (see {@link RedisEndpoint} for the standalone, Sentinel
+   * and Cluster forms).
    *
    * @param timeout connect and socket timeout, also the longest wait for a pooled connection
    * @param namespace key prefix, null or empty for {@value #DEFAULT_NAMESPACE}
@@ -179,13 +223,22 @@ public final class RedisKeyStore implements KeyStore {
    *     it may hold a password)
    */
   public static RedisKeyStore connect(String redisUrl, Duration timeout, String namespace) {
-    RedisUrl url = RedisUrl.parse(redisUrl);
+    return connect(RedisEndpoint.parse(redisUrl), timeout, namespace);
+  }
+
+  /**
+   * Connects to a standalone server, a Sentinel-managed master or a Cluster. For a standalone
+   * server no I/O happens here: connections are opened on first use, so a Redis that is down at
+   * startup shows up as {@link #ping()} false rather than as a failed start. Sentinel and
+   * Cluster need their topology first: when no sentinel or seed answers this throws
+   * {@link StoreUnavailableException}.
+   */
+  public static RedisKeyStore connect(RedisEndpoint endpoint, Duration timeout, String namespace) {
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
         .connectionTimeoutMillis(millis)
         .socketTimeoutMillis(millis)
-        .database(url.database())
-        .ssl(url.tls())
+        .ssl(endpoint.tls())
         .clientName("keygate")
         // RESP2 without a HELLO round trip: works on every Redis version and the store needs
         // nothing from RESP3 (Jedis also warns on every connection otherwise)
@@ -193,21 +246,61 @@ public final class RedisKeyStore implements KeyStore {
         // no CLIENT SETINFO round trips on connect: every round trip there is one more timeout
         // a new connection can spend against an unresponsive Redis
         .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
-    if (url.password() != null) {
-      client.user(url.user()).password(url.password());
+    if (endpoint.mode() != RedisEndpoint.Mode.CLUSTER) {
+      client.database(endpoint.database());
     }
-    JedisPoolConfig poolConfig = new JedisPoolConfig();
+    if (endpoint.password() != null) {
+      client.user(endpoint.user()).password(endpoint.password());
+    }
+    JedisClientConfig config = client.build();
+    ConnectionPoolConfig poolConfig = new ConnectionPoolConfig();
     poolConfig.setMaxTotal(POOL_SIZE);
     poolConfig.setMaxIdle(POOL_SIZE);
     poolConfig.setMinIdle(0);
     // the default is to wait forever for a free connection; a saturated pool must fail like an
     // unreachable Redis instead of hanging the caller
     poolConfig.setMaxWait(Duration.ofMillis(millis));
-    JedisPool pool = new JedisPool(poolConfig, new HostAndPort(url.host(), url.port()),
-        client.build());
-    String description = "redis at " + url.host() + ":" + url.port() + " db " + url.database()
-        + (url.tls() ? " (tls)" : "");
-    return new RedisKeyStore(pool, namespace, description, Duration.ofMillis(millis));
+    String description = endpoint.describe();
+    CallBudget budget = new CallBudget(timeout);
+    try {
+      return switch (endpoint.mode()) {
+        case STANDALONE -> {
+          CallBudget.Standalone provider =
+              budget.new Standalone(endpoint.nodes().get(0), config, poolConfig);
+          yield new RedisKeyStore(new UnifiedJedis(provider, 1, timeout), provider::getConnection,
+              namespace, description, timeout, budget, () -> clear(provider.getPool()));
+        }
+        case SENTINEL -> {
+          JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder()
+              .connectionTimeoutMillis(millis)
+              .socketTimeoutMillis(millis)
+              .ssl(endpoint.tls())
+              .clientName("keygate")
+              .autoNegotiateProtocol(false)
+              .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+              .build();
+          CallBudget.Sentinel provider = budget.new Sentinel(
+              endpoint.masterName(), config, poolConfig, new HashSet<>(endpoint.nodes()),
+              sentinelConfig);
+          // a second attempt lands on the new master once the sentinels announced it
+          yield new RedisKeyStore(new UnifiedJedis(provider, 2, timeout.multipliedBy(2)),
+              provider::getConnection, namespace, description, timeout, budget,
+              () -> provider.getConnectionMap().values().forEach(RedisKeyStore::clear));
+        }
+        case CLUSTER -> {
+          CallBudget.Cluster provider =
+              budget.new Cluster(new HashSet<>(endpoint.nodes()), config, poolConfig);
+          // attempts also follow MOVED/ASK redirections after a failover or resharding; idle
+          // connections are kept: one node failing says nothing about the others, and the
+          // client re-reads the slot map itself after a connection failure
+          yield new RedisKeyStore(new JedisCluster(provider, 3, timeout.multipliedBy(3)),
+              provider::getConnection, namespace, description, timeout, budget, () -> { });
+        }
+      };
+    } catch (JedisException e) {
+      throw new StoreUnavailableException(
+          description + " unavailable: " + e.getClass().getSimpleName(), e);
+    }
   }
 
   // ---------------------------------------------------------------- key names
@@ -243,15 +336,45 @@ public final class RedisKeyStore implements KeyStore {
    * when it is closed itself.
    */
   public RedisInvalidationListener listenForInvalidations(CachingKeyStore cache) {
-    return RedisInvalidationListener.start(pool, invalidationChannel(), cache);
+    // plain PUBLISH reaches every node of a Cluster, so any node will do; behind Sentinel the
+    // provider hands out the current master, and the listener reconnects after a failover
+    return RedisInvalidationListener.start(subscriberConnections, invalidationChannel(), cache);
+  }
+
+  String projectPendingKey(String project) {
+    return namespace + ":proj:{" + project + "}:pending";
+  }
+
+  String namespace() {
+    return namespace;
   }
 
   /**
-   * The audit trails of this store's namespace, as Redis Streams on this store's pool (so the
-   * same address, credentials, TLS and database); the store's close closes the pool.
+   * Rate limits counted in this Redis, shared by every sidecar using it; each limit lives in its
+   * key's slot.
+   */
+  public dev.keygate.ratelimit.SharedLimiter sharedLimiter() {
+    return new RedisGcraLimiter(this);
+  }
+
+  List<?> evalLimit(String stateKey, List<String> args) {
+    return (List<?>) withRedis(r -> LIMIT.eval(r, List.of(stateKey), args));
+  }
+
+  /**
+   * The audit trails of this store's namespace, as Redis Streams on this store's client (so the
+   * same deployment, credentials, TLS, database and per-call time budget); the store's close
+   * closes the client. Project streams are hash-tagged to the project's slot, the global stream
+   * {@code <ns>:events} is a key of its own, and every command touches one stream, so the log
+   * works on a Cluster too.
    */
   public dev.keygate.audit.RedisAuditLog auditLog(int maxEvents) {
-    return new dev.keygate.audit.RedisAuditLog(pool, namespace, maxEvents);
+    return new dev.keygate.audit.RedisAuditLog(new dev.keygate.audit.RedisAuditLog.Commands() {
+      @Override
+      public <T> T run(Function<UnifiedJedis, T> call) {
+        return execute(call, "redis audit log", null);
+      }
+    }, namespace, maxEvents);
   }
 
   /** Redis failures seen by key-store calls since start (a metric). */
@@ -259,40 +382,159 @@ public final class RedisKeyStore implements KeyStore {
     return errors.sum();
   }
 
+  /** How old a pending reservation must be before a create repairs it. */
+  Duration repairAfter() {
+    return repairAfter;
+  }
+
   // ---------------------------------------------------------------- KeyStore
 
   @Override
   public CreateOutcome create(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
+    repairPending(key.project(), now);
+    List<?> reserved = reserve(key, requestId, maxActiveKeys, now);
+    String status = (String) reserved.get(0);
+    if (status.equals("FULL") && reconcileActive(key.project(), now)) {
+      // the active set was stale (a replace interrupted between its steps): ask again
+      reserved = reserve(key, requestId, maxActiveKeys, now);
+      status = (String) reserved.get(0);
+    }
+    switch (status) {
+      case "DUPLICATE":
+        return CreateOutcome.duplicate((String) reserved.get(1));
+      case "FULL":
+        return CreateOutcome.projectFull((Long) reserved.get(1));
+      case "TAKEN":
+        return CreateOutcome.idTaken();
+      case "RESERVED":
+        break;
+      default:
+        throw new IllegalStateException("unexpected create result " + status);
+    }
+    // if this throws, the reservation stays pending and a later create repairs it
+    boolean written = writeNew(key);
+    if (!written) {
+      release(key.project(), key.id(), pendingValue(key, requestId, now));
+      return CreateOutcome.idTaken();
+    }
+    withRedis(r -> r.hdel(projectPendingKey(key.project()), key.id()));
+    return CreateOutcome.created(key.id());
+  }
+
+  /** Step 1 of create: checks and reservation in the project's slot. */
+  List<?> reserve(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
     boolean idempotent = requestId != null && !requestId.isEmpty();
     List<String> keys = List.of(
-        recordKey(key.id()),
         projectKeysKey(key.project()),
         projectActiveKey(key.project()),
-        requestKey(key.project(), idempotent ? requestId : ""));
+        requestKey(key.project(), idempotent ? requestId : ""),
+        projectPendingKey(key.project()));
+    List<String> args = List.of(
+        idempotent ? "1" : "0",
+        Integer.toString(maxActiveKeys),
+        Long.toString(now.toEpochMilli()),
+        PageTokens.position(key),
+        key.id(),
+        activeScore(key),
+        Long.toString(REQUEST_ID_TTL_SECONDS),
+        pendingValue(key, requestId, now));
+    return (List<?>) withRedis(r -> RESERVE.eval(r, keys, args));
+  }
+
+  /** Step 2 of create: the record and its invalidation, in the key's slot. */
+  private boolean writeNew(ApiKeyRecord key) {
     List<String> args = new ArrayList<>();
-    args.add(idempotent ? "1" : "0");
-    args.add(Integer.toString(maxActiveKeys));
-    args.add(Long.toString(now.toEpochMilli()));
-    args.add(PageTokens.position(key));
-    args.add(key.id());
-    args.add(activeScore(key));
-    args.add(Long.toString(REQUEST_ID_TTL_SECONDS));
     args.add(invalidationChannel());
+    args.add(key.id());
     appendFields(args, key);
-    List<?> result = (List<?>) withJedis(jedis -> CREATE.eval(jedis, keys, args));
-    String status = (String) result.get(0);
-    return switch (status) {
-      case "CREATED" -> CreateOutcome.created(key.id());
-      case "DUPLICATE" -> CreateOutcome.duplicate((String) result.get(1));
-      case "FULL" -> CreateOutcome.projectFull((Long) result.get(1));
-      case "TAKEN" -> CreateOutcome.idTaken();
-      default -> throw new IllegalStateException("unexpected create result " + status);
-    };
+    return (Long) withRedis(r -> WRITE_NEW.eval(r, List.of(recordKey(key.id())), args)) == 1;
+  }
+
+  private static String pendingValue(ApiKeyRecord key, String requestId, Instant now) {
+    // request ids are validated upstream to exclude spaces; position holds none either
+    return now.toEpochMilli() + " " + PageTokens.position(key) + " "
+        + (requestId == null ? "" : requestId);
+  }
+
+  private boolean release(String project, String id, String pending) {
+    String[] parts = pending.split(" ", 3);
+    String requestId = parts.length > 2 ? parts[2] : "";
+    List<String> keys = List.of(projectKeysKey(project), projectActiveKey(project),
+        requestKey(project, requestId), projectPendingKey(project));
+    return (Long) withRedis(r -> RELEASE.eval(r, keys, List.of(id, parts[1], pending))) == 1;
+  }
+
+  /**
+   * Settles creates that reserved but never confirmed (a crash or timeout between the steps):
+   * confirmed when the record exists, released otherwise. Only reservations older than
+   * {@link #repairAfter()} are touched, so a create still in flight is left alone.
+   *
+   * @return how many reservations were settled
+   */
+  int repairPending(String project, Instant now) {
+    Map<String, String> pending = withRedis(r -> r.hgetAll(projectPendingKey(project)));
+    int settled = 0;
+    long cutoff = now.minus(repairAfter).toEpochMilli();
+    for (Map.Entry<String, String> e : pending.entrySet()) {
+      long reservedAt;
+      try {
+        reservedAt = Long.parseLong(e.getValue().split(" ", 2)[0]);
+      } catch (NumberFormatException ex) {
+        reservedAt = Long.MIN_VALUE; // not ours: settle it
+      }
+      if (reservedAt > cutoff) {
+        continue;
+      }
+      String id = e.getKey();
+      boolean exists = withRedis(r -> r.exists(recordKey(id)));
+      if (exists) {
+        withRedis(r -> r.hdel(projectPendingKey(project), id));
+      } else if (e.getValue().split(" ", 3).length >= 2) {
+        release(project, id, e.getValue());
+      } else {
+        withRedis(r -> r.hdel(projectPendingKey(project), id));
+      }
+      settled++;
+    }
+    return settled;
+  }
+
+  /**
+   * Makes the project's active set agree with the records of its members: revoked, missing and
+   * expired keys leave it, changed expiries are corrected. Pending reservations are kept.
+   *
+   * @return true if anything changed
+   */
+  boolean reconcileActive(String project, Instant now) {
+    String activeKey = projectActiveKey(project);
+    List<String> members = withRedis(r -> r.zrange(activeKey, 0, -1));
+    Map<String, String> pending = withRedis(r -> r.hgetAll(projectPendingKey(project)));
+    boolean changed = false;
+    for (String id : members) {
+      if (pending.containsKey(id)) {
+        continue;
+      }
+      Optional<ApiKeyRecord> key = find(id);
+      Double stored = withRedis(r -> r.zscore(activeKey, id));
+      if (key.isEmpty() || key.get().isRevoked() || !key.get().project().equals(project)
+          || key.get().isExpiredAt(now)) {
+        withRedis(r -> r.zrem(activeKey, id));
+        changed = true;
+      } else {
+        double score = key.get().expiresAt() == null
+            ? Double.POSITIVE_INFINITY : key.get().expiresAt().toEpochMilli();
+        if (stored == null || stored != score) {
+          withRedis(r -> r.zadd(activeKey, score, id));
+          changed = true;
+        }
+      }
+    }
+    return changed;
   }
 
   @Override
   public Optional<ApiKeyRecord> find(String id) {
-    Map<String, String> hash = withJedis(jedis -> jedis.hgetAll(recordKey(id)));
+    Map<String, String> hash = withRedis(r -> r.hgetAll(recordKey(id)));
     return decode(id, hash);
   }
 
@@ -300,20 +542,22 @@ public final class RedisKeyStore implements KeyStore {
   public KeyPage list(String project, String pageToken, int pageSize, boolean includeRevoked) {
     String after = PageTokens.decode(pageToken);
     String indexKey = projectKeysKey(project);
-    return withJedis(jedis -> {
+    return withRedis(r -> {
       List<ApiKeyRecord> page = new ArrayList<>();
       String cursor = after;
       while (true) {
         // one more member than the page still needs, so a full page knows whether more remain
         int batch = Math.min(Math.max(pageSize - page.size(), 0) + 1, MAX_LIST_BATCH);
-        List<String> positions = jedis.zrangeByLex(
+        List<String> positions = r.zrangeByLex(
             indexKey, cursor.isEmpty() ? "-" : "(" + cursor, "+", 0, batch);
-        Pipeline pipeline = jedis.pipelined();
+        // on a Cluster the records live on many nodes; the cluster pipeline groups them by node
         List<Response<Map<String, String>>> hashes = new ArrayList<>(positions.size());
-        for (String position : positions) {
-          hashes.add(pipeline.hgetAll(recordKey(idOf(position))));
+        try (AbstractPipeline pipeline = r.pipelined()) {
+          for (String position : positions) {
+            hashes.add(pipeline.hgetAll(recordKey(idOf(position))));
+          }
+          pipeline.sync();
         }
-        pipeline.sync();
         for (int i = 0; i < positions.size(); i++) {
           if (page.size() >= pageSize) {
             return new KeyPage(page, PageTokens.encode(cursor));
@@ -336,18 +580,29 @@ public final class RedisKeyStore implements KeyStore {
 
   @Override
   public boolean replace(ApiKeyRecord updated, long expectedVersion) {
-    List<String> keys = List.of(recordKey(updated.id()), projectActiveKey(updated.project()));
     List<String> args = new ArrayList<>();
     args.add(Long.toString(expectedVersion));
     args.add(updated.id());
-    args.add(activeScore(updated));
     args.add(invalidationChannel());
     appendFields(args, updated);
-    long result = (Long) withJedis(jedis -> REPLACE.eval(jedis, keys, args));
+    long result = (Long) withRedis(
+        r -> REPLACE.eval(r, List.of(recordKey(updated.id())), args));
     if (result < 0) {
       throw new NoSuchElementException("no key " + updated.id());
     }
-    return result == 1;
+    if (result == 0) {
+      return false;
+    }
+    // step 2, in the project's slot; if this fails the set is stale until a create reconciles it
+    String activeKey = projectActiveKey(updated.project());
+    if (updated.isRevoked()) {
+      withRedis(r -> r.zrem(activeKey, updated.id()));
+    } else {
+      double score = updated.expiresAt() == null
+          ? Double.POSITIVE_INFINITY : updated.expiresAt().toEpochMilli();
+      withRedis(r -> r.zadd(activeKey, score, updated.id()));
+    }
+    return true;
   }
 
   @Override
@@ -355,7 +610,7 @@ public final class RedisKeyStore implements KeyStore {
     if (deltas.isEmpty()) {
       return;
     }
-    withJedis(jedis -> {
+    withRedis(r -> {
       List<UsageDelta> pending = List.copyOf(deltas);
       List<List<String>> keys = new ArrayList<>(pending.size());
       List<List<String>> args = new ArrayList<>(pending.size());
@@ -366,19 +621,20 @@ public final class RedisKeyStore implements KeyStore {
             Long.toString(LocalDate.ofInstant(d.lastUsedAt(), ZoneOffset.UTC).toEpochDay()),
             Long.toString(d.lastUsedAt().toEpochMilli())));
       }
-      Pipeline pipeline = jedis.pipelined();
       List<Response<Object>> responses = new ArrayList<>(pending.size());
-      for (int i = 0; i < pending.size(); i++) {
-        responses.add(pipeline.evalsha(USAGE.sha, keys.get(i), args.get(i)));
+      try (AbstractPipeline pipeline = r.pipelined()) {
+        for (int i = 0; i < pending.size(); i++) {
+          responses.add(pipeline.evalsha(USAGE.sha, keys.get(i), args.get(i)));
+        }
+        pipeline.sync();
       }
-      pipeline.sync();
       // a script cache miss (Redis restarted or flushed) fails only that command, which then
       // did not run: re-running it with EVAL neither loses nor double-counts the delta
       for (int i = 0; i < responses.size(); i++) {
         try {
           responses.get(i).get();
         } catch (JedisNoScriptException e) {
-          jedis.eval(USAGE.source, keys.get(i), args.get(i));
+          r.eval(USAGE.source, keys.get(i), args.get(i));
         }
       }
       return null;
@@ -388,7 +644,7 @@ public final class RedisKeyStore implements KeyStore {
   @Override
   public boolean ping() {
     try {
-      return "PONG".equals(withJedis(Jedis::ping));
+      return "PONG".equals(withRedis(UnifiedJedis::ping));
     } catch (RuntimeException e) {
       return false;
     }
@@ -401,7 +657,8 @@ public final class RedisKeyStore implements KeyStore {
 
   @Override
   public void close() {
-    pool.close();
+    closed = true;
+    redis.close();
   }
 
   // ---------------------------------------------------------------- encoding
@@ -533,63 +790,47 @@ public final class RedisKeyStore implements KeyStore {
   // ---------------------------------------------------------------- plumbing
 
   /**
-   * Runs {@code call} on a pooled connection, within one budget of {@code KEYGATE_REDIS_TIMEOUT}:
-   * borrowing (waiting for a free connection, or connecting and its handshake, each step bounded
-   * by the timeout) and then each reply may only wait for what is left of the budget, so a call
-   * against an unresponsive Redis fails after about one timeout, at worst about two (a
-   * multi-round-trip call such as a long list may take longer per round trip).
-   * Jedis marks a connection broken on I/O errors and the pool discards it on return; after a
-   * connection failure the idle connections are dropped too, since they most likely point at the
-   * same dead peer (a restarted Redis would otherwise cost one failed call per pooled connection).
+   * Runs {@code call} on the client within one budget of {@code KEYGATE_REDIS_TIMEOUT} (see
+   * {@link CallBudget}): borrowing a connection (waiting for a free one, or connecting and its
+   * handshake, each bounded by the timeout), then each reply may only wait for what is left of
+   * the budget, at least a tenth of the timeout. Against an unresponsive standalone Redis a call
+   * so fails after about one timeout; Sentinel and Cluster clients retry (see README, "Failure
+   * modes"). Jedis marks a connection broken on I/O errors and the pool discards it on return;
+   * after a connection failure the idle connections are dropped too, since they most likely point
+   * at the same dead peer (a restarted Redis would otherwise cost one failed call per pooled
+   * connection). The Sentinel and Cluster clients also follow a failover to the new master.
    */
-  private <T> T withJedis(Function<Jedis, T> call) {
-    long start = System.nanoTime();
-    try (Jedis jedis = pool.getResource()) {
-      if (callBudgetNanos == 0) {
-        return call.apply(jedis);
-      }
-      long leftMillis = (callBudgetNanos - (System.nanoTime() - start)) / 1_000_000;
-      // a borrow that used up the budget (a new connection's handshake on a loaded machine)
-      // still leaves the command a tenth of it rather than a certain failure; never 0, which
-      // the socket takes as "wait forever"
-      Connection connection = jedis.getConnection();
-      int configured = connection.getSoTimeout();
-      long floor = Math.max(1, configured / 10);
-      connection.setSoTimeout((int) Math.max(floor, Math.min(configured, leftMillis)));
-      try {
-        return call.apply(jedis);
-      } finally {
-        restoreTimeout(connection, configured);
-      }
+  private <T> T withRedis(Function<UnifiedJedis, T> call) {
+    return execute(call, description, errors);
+  }
+
+  /** {@link #withRedis}, naming {@code what} in failures and counting them in {@code counter}. */
+  private <T> T execute(Function<UnifiedJedis, T> call, String what, LongAdder counter) {
+    if (closed) {
+      throw new StoreUnavailableException(what + " is closed", null);
+    }
+    try {
+      return budget.run(() -> call.apply(redis));
     } catch (JedisException e) {
-      errors.increment();
+      if (counter != null) {
+        counter.increment();
+      }
       if (!(e instanceof JedisDataException)) {
-        dropIdleConnections();
+        dropIdleConnections.run();
       }
       // the exception type says what happened; its message is Jedis's own and carries at most
       // host and port, never the password, but we do not repeat it
       throw new StoreUnavailableException(
-          description + " unavailable: " + e.getClass().getSimpleName(), e);
+          what + " unavailable: " + e.getClass().getSimpleName(), e);
     } catch (IllegalStateException e) {
-      if (pool.isClosed()) {
-        throw new StoreUnavailableException(description + " is closed", e);
+      if (closed) {
+        throw new StoreUnavailableException(what + " is closed", e);
       }
       throw e;
     }
   }
 
-  private static void restoreTimeout(Connection connection, int configured) {
-    if (connection.isBroken()) {
-      return; // discarded on return to the pool
-    }
-    try {
-      connection.setSoTimeout(configured);
-    } catch (JedisException e) {
-      // the connection is now marked broken and is discarded; the call itself succeeded
-    }
-  }
-
-  private void dropIdleConnections() {
+  private static void clear(Pool<Connection> pool) {
     try {
       pool.clear();
     } catch (RuntimeException e) {
@@ -607,12 +848,12 @@ public final class RedisKeyStore implements KeyStore {
       this.sha = sha1(source);
     }
 
-    Object eval(Jedis jedis, List<String> keys, List<String> args) {
+    Object eval(UnifiedJedis redis, List<String> keys, List<String> args) {
       try {
-        return jedis.evalsha(sha, keys, args);
+        return redis.evalsha(sha, keys, args);
       } catch (JedisNoScriptException e) {
         // first use on this server, or its script cache was flushed; EVAL also caches it
-        return jedis.eval(source, keys, args);
+        return redis.eval(source, keys, args);
       }
     }
 
@@ -623,63 +864,6 @@ public final class RedisKeyStore implements KeyStore {
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("SHA-1 unavailable", e);
       }
-    }
-  }
-
-  /** The parts of a Redis URL; {@link #toString()} omits the credentials. */
-  private record RedisUrl(
-      String host, int port, int database, boolean tls, String user, String password) {
-    private static final String SHAPE = "redis URL must be redis://[user:password@]host:port[/db]"
-        + " or rediss://...";
-
-    static RedisUrl parse(String url) {
-      if (url == null) {
-        throw new IllegalArgumentException(SHAPE);
-      }
-      URI uri;
-      try {
-        uri = new URI(url);
-      } catch (URISyntaxException e) {
-        // not chained: URISyntaxException's message quotes the whole URL, password included
-        throw new IllegalArgumentException(SHAPE);
-      }
-      String scheme = uri.getScheme();
-      if (!"redis".equals(scheme) && !"rediss".equals(scheme) || uri.getHost() == null) {
-        throw new IllegalArgumentException(SHAPE);
-      }
-      int port = uri.getPort() < 0 ? 6379 : uri.getPort();
-      int database = 0;
-      String path = uri.getPath();
-      if (path != null && !path.isEmpty() && !path.equals("/")) {
-        try {
-          database = Integer.parseInt(path.substring(1));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(SHAPE);
-        }
-        if (database < 0) {
-          throw new IllegalArgumentException(SHAPE);
-        }
-      }
-      String user = null;
-      String password = null;
-      String userInfo = uri.getRawUserInfo();
-      if (userInfo != null && !userInfo.isEmpty()) {
-        int colon = userInfo.indexOf(':');
-        if (colon < 0) {
-          // redis://secret@host is the common shorthand for a password without a user
-          password = URLDecoder.decode(userInfo, StandardCharsets.UTF_8);
-        } else {
-          String u = URLDecoder.decode(userInfo.substring(0, colon), StandardCharsets.UTF_8);
-          user = u.isEmpty() ? null : u;
-          password = URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8);
-        }
-      }
-      return new RedisUrl(uri.getHost(), port, database, "rediss".equals(scheme), user, password);
-    }
-
-    @Override
-    public String toString() {
-      return "RedisUrl[" + host + ":" + port + "/" + database + "]";
     }
   }
 }

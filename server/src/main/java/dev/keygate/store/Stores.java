@@ -24,8 +24,10 @@ public final class Stores {
     if (config.inMemory()) {
       return new InMemoryKeyStore();
     }
+    RedisEndpoint endpoint = RedisEndpoint.parse(config.redisUrl())
+        .withCredentials(config.redisUser(), config.redisPassword());
     RedisKeyStore redis =
-        RedisKeyStore.connect(config.redisUrl(), config.redisTimeout(), config.redisNamespace());
+        RedisKeyStore.connect(endpoint, config.redisTimeout(), config.redisNamespace());
     if (config.cacheMaxKeys() == 0) {
       return redis;
     }

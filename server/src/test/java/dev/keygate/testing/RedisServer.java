@@ -31,6 +31,8 @@ public final class RedisServer implements AutoCloseable {
   private final Path dir;
   private final List<String> extraArgs;
   private final Thread shutdownHook;
+  /** Sentinel configuration file (sentinels need a writable one); null for a data server. */
+  private Path sentinelConfig;
   private int port;
   private Process process;
   private boolean closed;
@@ -48,6 +50,24 @@ public final class RedisServer implements AutoCloseable {
    * @param extraArgs further command-line options, e.g. {@code "--requirepass", "pw"}
    */
   public static RedisServer start(String... extraArgs) {
+    return launchNew(null, extraArgs);
+  }
+
+  /**
+   * Starts a Sentinel ({@code redis-server <config> --sentinel}) watching the master on
+   * {@code masterPort} under {@code masterName}, with short failure detection for tests.
+   */
+  public static RedisServer startSentinel(String masterName, int masterPort, int quorum) {
+    String config = String.join("\n",
+        "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + quorum,
+        "sentinel down-after-milliseconds " + masterName + " 1000",
+        "sentinel failover-timeout " + masterName + " 4000",
+        "sentinel parallel-syncs " + masterName + " 1",
+        "");
+    return launchNew(config);
+  }
+
+  private static RedisServer launchNew(String sentinelConfig, String... extraArgs) {
     Path executable = findExecutable();
     Path dir;
     try {
@@ -56,6 +76,14 @@ public final class RedisServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     RedisServer server = new RedisServer(executable, dir, List.of(extraArgs));
+    if (sentinelConfig != null) {
+      server.sentinelConfig = dir.resolve("sentinel.conf");
+      try {
+        Files.writeString(server.sentinelConfig, sentinelConfig);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     Runtime.getRuntime().addShutdownHook(server.shutdownHook);
     IllegalStateException failure = null;
     // the free port can be taken between probing and binding: try a few fresh ports
@@ -88,6 +116,16 @@ public final class RedisServer implements AutoCloseable {
   /** SIGKILLs the server and waits for it to exit: clients see connection refused afterwards. */
   public synchronized void kill() {
     destroyProcess();
+  }
+
+  /** True while the process runs (false after {@link #kill()} until {@link #restart()}). */
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** The server's temporary directory (Cluster node files, sentinel config). */
+  public Path dir() {
+    return dir;
   }
 
   /**
@@ -151,13 +189,20 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private synchronized void launch() {
-    List<String> command = new ArrayList<>(List.of(
-        executable.toString(),
-        "--port", Integer.toString(port),
-        "--bind", "127.0.0.1",
-        "--save", "",
-        "--appendonly", "no",
-        "--dir", dir.toString()));
+    List<String> command = new ArrayList<>();
+    if (sentinelConfig != null) {
+      // the config file must come first; sentinels rewrite it with what they learn
+      command.addAll(List.of(executable.toString(), sentinelConfig.toString(), "--sentinel",
+          "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString()));
+    } else {
+      command.addAll(List.of(
+          executable.toString(),
+          "--port", Integer.toString(port),
+          "--bind", "127.0.0.1",
+          "--save", "",
+          "--appendonly", "no",
+          "--dir", dir.toString()));
+    }
     command.addAll(extraArgs);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
