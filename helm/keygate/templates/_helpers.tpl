@@ -155,6 +155,20 @@ keygate's environment. Context: {root, v, listen}. Secrets only through secretKe
       name: {{ include "keygate.secretName" . }}
       key: {{ $v.secrets.adminTokenKey }}
 {{- end }}
+{{- range $name, $key := dict "KEYGATE_REDIS_FAILURE" "redisFailure" "KEYGATE_REDIS_STALE_MAX_AGE" "redisStaleMaxAge" "KEYGATE_RATE_LIMIT_SCOPE" "rateLimitScope" "KEYGATE_CACHE_MAX_KEYS" "cacheMaxKeys" "KEYGATE_CACHE_MAX_STALENESS" "cacheMaxStaleness" "KEYGATE_CACHE_NEGATIVE_TTL" "cacheNegativeTtl" "KEYGATE_AUTH_FAILURE_LIMIT" "authFailureLimit" "KEYGATE_AUTH_FAILURE_WINDOW" "authFailureWindow" "KEYGATE_TRUSTED_PROXY_HOPS" "trustedProxyHops" "KEYGATE_AUDIT_MAX_EVENTS" "auditMaxEvents" "KEYGATE_AUDIT_FAILURE_SAMPLES" "auditFailureSamples" }}
+{{- $value := index $v.config $key }}
+{{- if or (kindIs "float64" $value) (kindIs "int64" $value) (kindIs "int" $value) }}
+- name: {{ $name }}
+  value: {{ $value | int64 | toString | quote }}
+{{- else if $value }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end }}
+{{- if $v.metrics.enabled }}
+- name: KEYGATE_METRICS_LISTEN
+  value: {{ printf "0.0.0.0:%d" (int $v.metrics.port) | quote }}
+{{- end }}
 {{- if $v.config.javaOpts }}
 - name: JAVA_TOOL_OPTIONS
   value: {{ $v.config.javaOpts | quote }}
@@ -175,6 +189,11 @@ keygate's environment. Context: {root, v, listen}. Secrets only through secretKe
     - name: keygate-grpc
       containerPort: {{ $v.port }}
       protocol: TCP
+    {{- if $v.metrics.enabled }}
+    - name: metrics
+      containerPort: {{ $v.metrics.port }}
+      protocol: TCP
+    {{- end }}
   env:
     {{- include "keygate.env" . | nindent 4 }}
   {{- if .probes }}

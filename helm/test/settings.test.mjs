@@ -1,0 +1,78 @@
+// The chart's optional keygate settings and the metrics port: rendered only when set, as the
+// KEYGATE_* variables the README documents, and rejected by the schema when out of range.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHART, helm, render } from './lib/helm.mjs';
+import { validate } from './lib/k8s.mjs';
+import { keygateContainers, env } from './lib/assertions.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'keygate-settings-'));
+const valuesFile = (name, text) => {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+test('optional settings are absent by default, so keygate keeps its own defaults', () => {
+  const [c] = keygateContainers(render(CHART), 7070).map((k) => k.container);
+  const e = env(c);
+  for (const name of ['KEYGATE_REDIS_FAILURE', 'KEYGATE_CACHE_MAX_KEYS', 'KEYGATE_AUTH_FAILURE_LIMIT',
+    'KEYGATE_TRUSTED_PROXY_HOPS', 'KEYGATE_METRICS_LISTEN', 'KEYGATE_RATE_LIMIT_SCOPE']) {
+    assert.equal(e[name], undefined, name);
+  }
+  assert.deepEqual(c.ports.map((p) => p.name), ['keygate-grpc']);
+});
+
+test('set optional settings become KEYGATE_* variables, zero included; metrics get a port', async () => {
+  const objects = render(CHART, { values: [valuesFile('set.yaml', `
+config:
+  redisFailure: stale
+  redisStaleMaxAge: 2m
+  rateLimitScope: global
+  cacheMaxKeys: 0
+  cacheMaxStaleness: 5s
+  cacheNegativeTtl: 500ms
+  authFailureLimit: 20
+  authFailureWindow: 1m
+  trustedProxyHops: 1
+  auditMaxEvents: 5000
+  auditFailureSamples: 0
+redis:
+  url: redis://redis.example.svc:6379
+metrics:
+  enabled: true
+  port: 9090
+`)] });
+  for (const o of objects) await validate(o);
+  const [c] = keygateContainers(objects, 7070).map((k) => k.container);
+  const e = env(c);
+  const expected = {
+    KEYGATE_REDIS_FAILURE: 'stale', KEYGATE_REDIS_STALE_MAX_AGE: '2m',
+    KEYGATE_RATE_LIMIT_SCOPE: 'global', KEYGATE_CACHE_MAX_KEYS: '0',
+    KEYGATE_CACHE_MAX_STALENESS: '5s', KEYGATE_CACHE_NEGATIVE_TTL: '500ms',
+    KEYGATE_AUTH_FAILURE_LIMIT: '20', KEYGATE_AUTH_FAILURE_WINDOW: '1m',
+    KEYGATE_TRUSTED_PROXY_HOPS: '1', KEYGATE_AUDIT_MAX_EVENTS: '5000',
+    KEYGATE_AUDIT_FAILURE_SAMPLES: '0', KEYGATE_METRICS_LISTEN: '0.0.0.0:9090',
+  };
+  for (const [name, value] of Object.entries(expected)) {
+    assert.equal(e[name]?.value, value, name);
+  }
+  assert.deepEqual(c.ports.find((p) => p.name === 'metrics'),
+    { name: 'metrics', containerPort: 9090, protocol: 'TCP' });
+});
+
+test('out-of-range optional settings are rejected by the schema', () => {
+  for (const [name, text] of [
+    ['failure.yaml', 'config:\n  redisFailure: open\n'],
+    ['hops.yaml', 'config:\n  trustedProxyHops: 11\n'],
+    ['window.yaml', 'config:\n  authFailureWindow: soon\n'],
+    ['metrics.yaml', 'metrics:\n  enabled: true\n  port: 70000\n'],
+  ]) {
+    const r = helm('template', 'kg', CHART, '-f', valuesFile(name, text));
+    assert.notEqual(r.status, 0, `${name} rendered`);
+    assert.match(r.stderr, /values don't meet the specifications of the schema/, r.stderr);
+  }
+});
