@@ -59,6 +59,9 @@ java -Xmx3g -jar bench/target/keygate-bench.jar \
   --target "127.0.0.1:$PORT_A" --second "127.0.0.1:$PORT_B" \
   --redis "redis://127.0.0.1:$REDIS_PORT" --out "$RESULTS/latest.json" "$@" | tee "$RESULTS/latest.md"
 
+# heap per active rate limiter, in a JVM of its own so nothing else is on the heap
+java -Xmx2g -jar bench/target/keygate-bench.jar limiter-memory 200000 | tee "$RESULTS/limiter-memory.txt"
+
 if [ "${JMH:-1}" != 0 ]; then
   java -jar bench/target/keygate-bench.jar jmh -rf json -rff "$RESULTS/jmh.json" \
     | tee "$RESULTS/jmh.txt" | grep -E '^(Benchmark|[A-Za-z]+Benchmark\.)' || true

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The load generator: runs the chosen scenarios against a running keygate, prints a summary and
- * writes a JSON result file. {@code jmh} as first argument runs the micro-benchmarks instead.
+ * writes a JSON result file. {@code jmh} as first argument runs the micro-benchmarks instead, {@code limiter-memory} the
+ * rate-limiter heap measurement ({@link LimiterMemory}).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -20,6 +21,10 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("jmh")) {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("limiter-memory")) {
+      LimiterMemory.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     BenchOptions options;

@@ -99,12 +99,44 @@ public final class Authorizer {
    * (so no store lookup); otherwise every UNAUTHENTICATED answer counts as one more failure.
    */
   public Decision decide(String presentedKey, Collection<String> requiredScopes, Call call) {
+    return decide(presentedKey, requiredScopes, call, false);
+  }
+
+  /**
+   * {@link #decide} if it can be done without I/O or waiting (the key's record is cached, the
+   * rate limit counts in this process), so a transport thread may run it inline; empty, with
+   * nothing counted or reported, when deciding needs the store: then call {@link #decide} on a
+   * thread that may block. Denials that need no lookup (missing, malformed key, throttled
+   * client) are decided here too.
+   */
+  public Optional<Decision> decideWithoutBlocking(
+      String presentedKey, Collection<String> requiredScopes, Call call) {
+    if (limitsNeedStore()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(decide(presentedKey, requiredScopes, call, true));
+  }
+
+  /**
+   * True when counting a rate limit may call the store: with a limiter shared through Redis (one
+   * count for all sidecars) every decision goes to a thread that may block.
+   */
+  private boolean limitsNeedStore() {
+    return shared != null;
+  }
+
+  /** @param withoutIo decide only from memory: null (nothing reported) if the store is needed */
+  private Decision decide(
+      String presentedKey, Collection<String> requiredScopes, Call call, boolean withoutIo) {
     Optional<Denied> throttled = throttled(call);
     if (throttled.isPresent()) {
       return throttled.get();
     }
     long start = System.nanoTime();
-    Outcome outcome = decideUntimed(presentedKey, requiredScopes);
+    Outcome outcome = decideUntimed(presentedKey, requiredScopes, withoutIo);
+    if (outcome == null) {
+      return null;
+    }
     long nanos = Math.max(1, System.nanoTime() - start);
     if (outcome.decision() instanceof Denied denied) {
       countFailure(call, denied);
@@ -149,7 +181,8 @@ public final class Authorizer {
     }
   }
 
-  private Outcome decideUntimed(String presentedKey, Collection<String> requiredScopes) {
+  private Outcome decideUntimed(
+      String presentedKey, Collection<String> requiredScopes, boolean withoutIo) {
     if (presentedKey == null || presentedKey.isEmpty()) {
       return new Outcome(Denied.of(Reason.KEY_MISSING), null);
     }
@@ -163,7 +196,15 @@ public final class Authorizer {
     }
     Optional<ApiKeyRecord> found;
     try {
-      found = store.find(parsed.get().keyId());
+      if (withoutIo) {
+        Optional<Optional<ApiKeyRecord>> cached = store.findWithoutIo(parsed.get().keyId());
+        if (cached.isEmpty()) {
+          return null;
+        }
+        found = cached.get();
+      } else {
+        found = store.find(parsed.get().keyId());
+      }
     } catch (StoreUnavailableException e) {
       return new Outcome(Denied.of(Reason.STORE_UNAVAILABLE), null);
     }

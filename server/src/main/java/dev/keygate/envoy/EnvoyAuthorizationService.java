@@ -12,7 +12,12 @@ import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.stub.StreamObserver;
+import dev.keygate.grpc.Offload;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code envoy.service.auth.v3.Authorization}: keygate as Envoy's external authorization
@@ -27,9 +32,12 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
   /** The {@code context_extensions} entry naming a route's requirement. */
   public static final String SCOPE_EXTENSION = "keygate_scope";
 
+  private static final Logger log = LoggerFactory.getLogger(EnvoyAuthorizationService.class);
+
   private final Authorizer authorizer;
   private final EnvoySettings settings;
   private final int trustedProxyHops;
+  private final Executor workers;
 
   public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings) {
     this(authorizer, settings, 0);
@@ -42,9 +50,19 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
    */
   public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings,
       int trustedProxyHops) {
+    this(authorizer, settings, trustedProxyHops, Runnable::run);
+  }
+
+  /**
+   * @param workers where decisions that need the store run; Check itself may run on the
+   *     transport thread and answers there only what it can decide from memory
+   */
+  public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings,
+      int trustedProxyHops, Executor workers) {
     this.authorizer = authorizer;
     this.settings = settings;
     this.trustedProxyHops = trustedProxyHops;
+    this.workers = workers;
   }
 
   @Override
@@ -53,8 +71,20 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
     PresentedKey presented = PresentedKey.from(http, settings.keyHeaders());
     String client = ClientAddresses.resolve(ClientAddresses.parse(http.sourceAddress()),
         http.header("x-forwarded-for"), trustedProxyHops);
-    Decision decision = decide(http, presented, new Call(Surface.ENVOY, client,
-        requestId(request, http)));
+    Call call = new Call(Surface.ENVOY, client, requestId(request, http));
+    Optional<Decision> inline = decide(http, presented, call, true);
+    if (inline.isPresent()) {
+      answer(inline.get(), http, presented, responses);
+      return;
+    }
+    Offload.run(workers, responses,
+        () -> answer(decide(http, presented, call, false).orElseThrow(), http, presented,
+            responses),
+        log);
+  }
+
+  private void answer(Decision decision, EnvoyRequest http, PresentedKey presented,
+      StreamObserver<CheckResponse> responses) {
     if (decision instanceof Decision.Denied denied) {
       if (denied.reason() == Reason.STORE_UNAVAILABLE) {
         // not a decision: an error, so failure_mode_allow / status_on_error apply
@@ -75,7 +105,9 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
     return RequestIds.sanitize(id.isEmpty() ? http.header("x-request-id") : id);
   }
 
-  private Decision decide(EnvoyRequest http, PresentedKey presented, Call call) {
+  /** @param withoutIo empty (nothing reported) when only a store read can decide */
+  private Optional<Decision> decide(
+      EnvoyRequest http, PresentedKey presented, Call call, boolean withoutIo) {
     Requirement requirement;
     String extension = http.contextExtension(SCOPE_EXTENSION);
     if (extension != null) {
@@ -84,13 +116,15 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       } catch (IllegalArgumentException e) {
         // fail closed: a broken route setting must not open the route, nor be an RPC error
         // that failure_mode_allow would turn into a pass
-        return refuse(call, Reason.ROUTE_MISCONFIGURED,
-            "the route's " + SCOPE_EXTENSION + " context extension is invalid: " + e.getMessage());
+        return Optional.of(refuse(call, Reason.ROUTE_MISCONFIGURED,
+            "the route's " + SCOPE_EXTENSION + " context extension is invalid: "
+                + e.getMessage()));
       }
     } else if (!settings.routes().isEmpty()) {
       if (!PathPattern.isNormalized(http.path())) {
-        return refuse(call, Reason.INVALID_ARGUMENT, "the request path is not in normal form "
-            + "(empty, . or .. segments, backslashes or percent-encoded . / \\)");
+        return Optional.of(refuse(call, Reason.INVALID_ARGUMENT,
+            "the request path is not in normal form "
+                + "(empty, . or .. segments, backslashes or percent-encoded . / \\)"));
       }
       requirement = settings.routes().find(http.method(), http.path())
           .orElse(settings.routesDefault());
@@ -98,9 +132,10 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       requirement = settings.routesDefault();
     }
     if (requirement instanceof Requirement.Scoped scoped) {
-      return authorizer.decide(presented.key(), scoped.scopes(), call);
+      return withoutIo ? authorizer.decideWithoutBlocking(presented.key(), scoped.scopes(), call)
+          : Optional.of(authorizer.decide(presented.key(), scoped.scopes(), call));
     }
-    return refuse(call, Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary());
+    return Optional.of(refuse(call, Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary()));
   }
 
   /** A refusal of the route or request itself, before any key is looked at: counted, sampled. */

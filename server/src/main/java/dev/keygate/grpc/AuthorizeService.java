@@ -15,41 +15,69 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code keygate.v1.Authorize}: a thin gRPC surface over {@link Authorizer#decide}. */
+/**
+ * {@code keygate.v1.Authorize}: a thin gRPC surface over {@link Authorizer#decide}.
+ *
+ * <p>Check runs on the transport thread (see {@link Keygate#bind}): a decision that needs
+ * nothing but memory (a cached key, a malformed one) is made and answered right there, with no
+ * thread hop; one that needs the store is handed to the worker pool and answered from there, so
+ * a Netty event loop never waits for Redis.
+ */
 public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
+  private static final Logger log = LoggerFactory.getLogger(AuthorizeService.class);
   static final int MAX_REQUIRED_SCOPES = 32;
 
   private final Authorizer authorizer;
   private final Clock clock;
+  private final Executor workers;
 
+  /** Every decision on the calling thread (for callers that may block anyway). */
   public AuthorizeService(Authorizer authorizer, Clock clock) {
+    this(authorizer, clock, Runnable::run);
+  }
+
+  /** @param workers where decisions that need the store run */
+  public AuthorizeService(Authorizer authorizer, Clock clock, Executor workers) {
     this.authorizer = authorizer;
     this.clock = clock;
+    this.workers = workers;
   }
 
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
+    Call call = new Call(Surface.AUTHORIZE, ClientIdentity.current(), RequestIds.current());
     try {
-      Call call = new Call(Surface.AUTHORIZE, ClientIdentity.current(), RequestIds.current());
-      try {
-        validate(request.getKey(), request.getRequiredScopesList());
-      } catch (KeygateException e) {
-        // counted like any refusal; no key was looked at
-        authorizer.observeDenied(call, new Decision.Denied(e.reason(), e.reason().summary(),
-            java.util.Map.of(), null));
-        throw e;
-      }
-      String key = request.getKey().isEmpty() ? Credentials.current() : request.getKey();
-      Decision decision = authorizer.decide(key, request.getRequiredScopesList(), call);
-      if (decision instanceof Decision.Denied denied) {
-        throw denied.toException();
-      }
-      responses.onNext(toResponse((Decision.Allowed) decision));
-      responses.onCompleted();
+      validate(request.getKey(), request.getRequiredScopesList());
     } catch (KeygateException e) {
+      // counted like any refusal; no key was looked at
+      authorizer.observeDenied(call, new Decision.Denied(e.reason(), e.reason().summary(),
+          java.util.Map.of(), null));
       responses.onError(Statuses.toStatus(e));
+      return;
     }
+    String key = request.getKey().isEmpty() ? Credentials.current() : request.getKey();
+    List<String> scopes = request.getRequiredScopesList();
+    Optional<Decision> inline = authorizer.decideWithoutBlocking(key, scopes, call);
+    if (inline.isPresent()) {
+      answer(inline.get(), responses);
+      return;
+    }
+    Offload.run(workers, responses, () -> answer(authorizer.decide(key, scopes, call), responses),
+        log);
+  }
+
+  private void answer(Decision decision, StreamObserver<CheckResponse> responses) {
+    if (decision instanceof Decision.Denied denied) {
+      responses.onError(Statuses.toStatus(denied.toException()));
+      return;
+    }
+    responses.onNext(toResponse((Decision.Allowed) decision));
+    responses.onCompleted();
   }
 
   private CheckResponse toResponse(Decision.Allowed allowed) {

@@ -29,6 +29,12 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The assembled application: every domain part wired once from the config, and the gRPC
@@ -48,6 +54,7 @@ public final class Keygate implements AutoCloseable {
   private final KeygateMetrics metrics = new KeygateMetrics();
   private final AuditLog auditLog;
   private final AuditTrail trail;
+  private final ExecutorService workers = newWorkerPool();
 
   /**
    * @param pepper the HMAC pepper (the config's, or a generated one for the in-memory store)
@@ -65,17 +72,17 @@ public final class Keygate implements AutoCloseable {
     KeyStore adminStore = store instanceof CachingKeyStore cached ? cached.authoritative() : store;
     this.authorizer = new Authorizer(format, hasher, store, new RateLimits(), usage, clock,
         config.environment(), config.defaultRateLimit(),
-        config.globalRateLimits() && backing(store) instanceof RedisKeyStore redis
+        config.globalRateLimits() && Stores.backing(store) instanceof RedisKeyStore redis
             ? redis.sharedLimiter() : null,
         FailureThrottle.of(config.throttle(), clock), new DecisionAuditor(metrics, trail));
     KeyService keys = new KeyService(adminStore, format, hasher, clock, config.environment(),
         config.maxActiveKeysPerProject());
-    this.authorizeService = new AuthorizeService(authorizer, clock);
+    this.authorizeService = new AuthorizeService(authorizer, clock, workers);
     this.keyAdminService = new KeyAdminService(
         new AdminAuthenticator(config.adminToken(), format, authorizer), keys, clock, trail,
         metrics);
     this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(),
-        trustedProxyHops);
+        trustedProxyHops, workers);
     this.health = new HealthMonitor(store, healthStatus,
         List.of(AuthorizeGrpc.SERVICE_NAME, KeyAdminGrpc.SERVICE_NAME,
             AuthorizationGrpc.SERVICE_NAME));
@@ -101,7 +108,7 @@ public final class Keygate implements AutoCloseable {
           "1 while invalidations are received and the cache is used, else 0",
           () -> cache.isLive() ? 1 : 0);
     }
-    if (backing(store) instanceof RedisKeyStore redis) {
+    if (Stores.backing(store) instanceof RedisKeyStore redis) {
       metrics.counter("keygate.redis.errors", "Failed Redis calls (unreachable, timeout, error)",
           redis::errors, "component", "store");
     }
@@ -121,27 +128,53 @@ public final class Keygate implements AutoCloseable {
         "cause", "append_failed");
   }
 
-  private static KeyStore backing(KeyStore store) {
-    return store instanceof CachingKeyStore cached ? cached.delegate() : store;
+  /** Prefix of the worker pool's thread names (tests check where calls ran). */
+  public static final String WORKER_THREAD_PREFIX = "keygate-worker-";
+
+  /**
+   * Where every call that may block runs: KeyAdmin, and decisions that need the store. As
+   * gRPC's own default executor, it grows with the calls waiting (each waits at most about the
+   * Redis timeout) and idle threads go after a minute.
+   */
+  private static ExecutorService newWorkerPool() {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, WORKER_THREAD_PREFIX + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** The pool for calls that may block (see {@link #bind}). */
+  public Executor workers() {
+    return workers;
   }
 
   /**
    * Adds KeyAdmin, Authorize, Envoy's ext_authz Authorization, health and reflection to a server
-   * under construction.
+   * under construction. Build the server with {@code directExecutor()}: Authorize and ext_authz
+   * Check then run on the transport thread (Netty's event loop) and answer there what memory can
+   * decide, handing store reads to {@link #workers()} themselves; health Check (in-memory
+   * statuses, the benchmarks' baseline) runs there too; KeyAdmin and reflection are moved to
+   * the worker pool whole ({@link OnWorkers}).
    */
   public <T extends ServerBuilder<T>> T bind(T builder) {
     Credentials credentials = new Credentials();
     ClientIdentity client = new ClientIdentity(trustedProxyHops);
     RequestIds requestIds = new RequestIds();
+    OnWorkers onWorkers = new OnWorkers(workers);
     return builder
         .addService(ServerInterceptors.intercept(authorizeService, credentials, client,
             requestIds))
+        // onWorkers last: the outermost, so the other interceptors' callbacks run on the pool
         .addService(ServerInterceptors.intercept(keyAdminService, credentials, client,
-            requestIds))
+            requestIds, onWorkers))
         // the key travels inside the CheckRequest, so no Credentials interceptor here
         .addService(envoyService)
         .addService(healthStatus.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance());
+        .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
+            onWorkers));
   }
 
   public Authorizer authorizer() {
@@ -187,5 +220,7 @@ public final class Keygate implements AutoCloseable {
     trail.close();
     auditLog.close();
     store.close();
+    // after the server stopped (KeygateServer), so no call is left to run on it
+    workers.shutdown();
   }
 }

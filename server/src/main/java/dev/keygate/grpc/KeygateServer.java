@@ -52,6 +52,9 @@ public final class KeygateServer {
           + "KEYGATE_TLS_CLIENT_CA_FILE cannot be used: " + e.getMessage(), e);
     }
     Server server = app.bind(builder
+            // calls run on the event loop that read them; whatever may block is moved to the
+            // worker pool by the services themselves (see Keygate.bind)
+            .directExecutor()
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
             .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES))
         .build();

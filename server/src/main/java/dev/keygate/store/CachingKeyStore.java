@@ -177,6 +177,24 @@ public final class CachingKeyStore implements KeyStore {
     return staleAnswers.sum();
   }
 
+  /**
+   * A cached answer, if there is one and the cache is live; never loads, never waits for a load
+   * in flight (that id then answers empty: only {@link #find} can tell). Stale records are not
+   * offered here: they are only for when Redis has just failed, which takes a read to learn.
+   */
+  @Override
+  public Optional<Optional<ApiKeyRecord>> findWithoutIo(String id) {
+    if (!live) {
+      return Optional.empty();
+    }
+    // the quiet probe keeps a miss from being counted twice (find counts it when it loads);
+    // a hit is then read the ordinary way, so it counts and the eviction policy sees it
+    if (cache.policy().getIfPresentQuietly(id) == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(cache.getIfPresent(id));
+  }
+
   @Override
   public Optional<ApiKeyRecord> find(String id) {
     try {

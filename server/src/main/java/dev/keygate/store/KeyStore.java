@@ -3,6 +3,8 @@ package dev.keygate.store;
 import dev.keygate.key.ApiKeyRecord;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +24,30 @@ public interface KeyStore extends AutoCloseable {
 
   /** The key with this id, with its flushed usage counts. */
   Optional<ApiKeyRecord> find(String id);
+
+  /**
+   * {@link #find} for several ids at once; stores that can read them in one round trip (Redis:
+   * pipelined) override this. The answer has one entry per distinct id asked for.
+   */
+  default Map<String, Optional<ApiKeyRecord>> findAll(Collection<String> ids) {
+    Map<String, Optional<ApiKeyRecord>> found = new LinkedHashMap<>();
+    for (String id : ids) {
+      if (!found.containsKey(id)) {
+        found.put(id, find(id));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * What {@link #find} would answer, if this store can answer without I/O and without waiting
+   * for anything slower than a short in-memory lock (a cache hit, the in-memory store); empty
+   * when only {@link #find} can tell. Lets a caller on a thread that must never block (a Netty
+   * event loop) decide there and hand everything else to a thread that may.
+   */
+  default Optional<Optional<ApiKeyRecord>> findWithoutIo(String id) {
+    return Optional.empty();
+  }
 
   /**
    * One page of a project's keys in creation order.

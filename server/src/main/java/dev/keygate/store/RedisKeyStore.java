@@ -538,6 +538,32 @@ public final class RedisKeyStore implements KeyStore {
     return decode(id, hash);
   }
 
+  /** One pipelined round trip: an HGETALL per distinct id, all sent before any reply is read. */
+  @Override
+  public Map<String, Optional<ApiKeyRecord>> findAll(Collection<String> ids) {
+    List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(ids));
+    List<Map<String, String>> hashes = withRedis(r -> {
+      // on a Cluster the records live on many nodes; the cluster pipeline groups them by node
+      List<Response<Map<String, String>>> replies = new ArrayList<>(distinct.size());
+      try (AbstractPipeline pipeline = r.pipelined()) {
+        for (String id : distinct) {
+          replies.add(pipeline.hgetAll(recordKey(id)));
+        }
+        pipeline.sync();
+      }
+      List<Map<String, String>> out = new ArrayList<>(replies.size());
+      for (Response<Map<String, String>> reply : replies) {
+        out.add(reply.get());
+      }
+      return out;
+    });
+    Map<String, Optional<ApiKeyRecord>> found = new LinkedHashMap<>();
+    for (int i = 0; i < distinct.size(); i++) {
+      found.put(distinct.get(i), decode(distinct.get(i), hashes.get(i)));
+    }
+    return found;
+  }
+
   @Override
   public KeyPage list(String project, String pageToken, int pageSize, boolean includeRevoked) {
     String after = PageTokens.decode(pageToken);

@@ -13,7 +13,8 @@ public final class Stores {
    * Redis when {@code KEYGATE_REDIS_URL} is set, else the in-memory store. Redis is fronted by
    * the verified-key cache unless {@code KEYGATE_CACHE_MAX_KEYS} is 0; the in-memory store needs
    * no cache (it is one already). With {@code KEYGATE_REDIS_FAILURE=stale} the cache also answers
-   * for recently confirmed keys while Redis cannot.
+   * for recently confirmed keys while Redis cannot. Reads that reach Redis go through a
+   * {@link BatchingKeyStore}, so concurrent misses share pipelined round trips.
    */
   public static KeyStore open(KeygateConfig config) {
     return open(config, Ticker.systemTicker());
@@ -28,12 +29,13 @@ public final class Stores {
         .withCredentials(config.redisUser(), config.redisPassword());
     RedisKeyStore redis =
         RedisKeyStore.connect(endpoint, config.redisTimeout(), config.redisNamespace());
+    BatchingKeyStore batched = new BatchingKeyStore(redis);
     if (config.cacheMaxKeys() == 0) {
-      return redis;
+      return batched;
     }
     Duration staleMaxAge = config.redisFailure() == RedisFailurePolicy.STALE
         ? config.redisStaleMaxAge() : Duration.ZERO;
-    CachingKeyStore cache = new CachingKeyStore(redis, new CachingKeyStore.Settings(
+    CachingKeyStore cache = new CachingKeyStore(batched, new CachingKeyStore.Settings(
         config.cacheMaxKeys(), config.cacheMaxStaleness(), config.cacheNegativeTtl(),
         staleMaxAge), cacheTicker);
     redis.listenForInvalidations(cache);
@@ -45,10 +47,23 @@ public final class Stores {
    * store is Redis, else a bounded in-memory log.
    */
   public static dev.keygate.audit.AuditLog openAuditLog(KeyStore store, int maxEvents) {
-    KeyStore backing = store instanceof CachingKeyStore cached ? cached.delegate() : store;
-    if (backing instanceof RedisKeyStore redis) {
+    if (backing(store) instanceof RedisKeyStore redis) {
       return redis.auditLog(maxEvents);
     }
     return new dev.keygate.audit.InMemoryAuditLog(maxEvents);
+  }
+
+  /** The store at the bottom of the cache and batching layers (Redis or in-memory). */
+  public static KeyStore backing(KeyStore store) {
+    KeyStore s = store;
+    while (true) {
+      if (s instanceof CachingKeyStore cached) {
+        s = cached.delegate();
+      } else if (s instanceof BatchingKeyStore batching) {
+        s = batching.delegate();
+      } else {
+        return s;
+      }
+    }
   }
 }

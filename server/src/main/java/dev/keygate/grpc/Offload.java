@@ -1,0 +1,47 @@
+package dev.keygate.grpc;
+
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+
+/**
+ * Moves the rest of a unary call from the transport thread to the worker pool. gRPC no longer
+ * catches what the work throws (it already returned from the handler), so this does: the client
+ * gets INTERNAL instead of a call that never ends.
+ */
+public final class Offload {
+  private Offload() {}
+
+  /**
+   * Runs {@code work} (which answers {@code responses}) on {@code workers}, in the call's
+   * context (deadline, cancellation).
+   */
+  public static void run(Executor workers, StreamObserver<?> responses, Runnable work,
+      Logger log) {
+    Runnable task = Context.current().wrap(() -> {
+      try {
+        work.run();
+      } catch (RuntimeException e) {
+        // the class only: messages of unexpected failures are not vetted for secrets
+        log.error("call failed: {}", e.getClass().getName());
+        fail(responses, Status.INTERNAL.withDescription("internal error"));
+      }
+    });
+    try {
+      workers.execute(task);
+    } catch (RejectedExecutionException e) {
+      fail(responses, Status.UNAVAILABLE.withDescription("keygate is shutting down"));
+    }
+  }
+
+  private static void fail(StreamObserver<?> responses, Status status) {
+    try {
+      responses.onError(status.asRuntimeException());
+    } catch (RuntimeException alreadyClosed) {
+      // the call was answered or cancelled before the failure: nothing left to tell
+    }
+  }
+}
