@@ -38,6 +38,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -538,30 +539,62 @@ public final class RedisKeyStore implements KeyStore {
     return decode(id, hash);
   }
 
-  /** One pipelined round trip: an HGETALL per distinct id, all sent before any reply is read. */
+  /**
+   * One pipelined round trip: an HGETALL per distinct id, all sent before any reply is read. If
+   * the pipeline fails, the ids are read one by one: single commands follow the client's retry,
+   * failover and (on a Cluster) slot-map refresh, which pipelines do not, so a batch never keeps
+   * failing against a node that has been replaced.
+   */
   @Override
   public Map<String, Optional<ApiKeyRecord>> findAll(Collection<String> ids) {
     List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(ids));
-    List<Map<String, String>> hashes = withRedis(r -> {
+    List<Map<String, String>> hashes;
+    try {
+      hashes = pipelinedHashes(distinct);
+    } catch (StoreUnavailableException e) {
+      Map<String, Optional<ApiKeyRecord>> found = new LinkedHashMap<>();
+      for (String id : distinct) {
+        found.put(id, find(id));
+      }
+      return found;
+    }
+    Map<String, Optional<ApiKeyRecord>> found = new LinkedHashMap<>();
+    for (int i = 0; i < distinct.size(); i++) {
+      found.put(distinct.get(i), decode(distinct.get(i), hashes.get(i)));
+    }
+    return found;
+  }
+
+  /**
+   * A pipelined reply. A Cluster pipeline that lost a node's connection logs the error and leaves
+   * that node's replies unset, which Jedis reports as IllegalStateException: that is a Redis
+   * failure like any other, so it becomes one (and {@link #execute} makes it
+   * StoreUnavailableException).
+   */
+  private static <T> T reply(Response<T> response) {
+    try {
+      return response.get();
+    } catch (IllegalStateException e) {
+      throw new JedisConnectionException("pipeline reply lost", e);
+    }
+  }
+
+  private List<Map<String, String>> pipelinedHashes(List<String> ids) {
+    return withRedis(r -> {
       // on a Cluster the records live on many nodes; the cluster pipeline groups them by node
-      List<Response<Map<String, String>>> replies = new ArrayList<>(distinct.size());
+      List<Response<Map<String, String>>> replies = new ArrayList<>(ids.size());
       try (AbstractPipeline pipeline = r.pipelined()) {
-        for (String id : distinct) {
+        for (String id : ids) {
           replies.add(pipeline.hgetAll(recordKey(id)));
         }
         pipeline.sync();
       }
       List<Map<String, String>> out = new ArrayList<>(replies.size());
       for (Response<Map<String, String>> reply : replies) {
-        out.add(reply.get());
+        out.add(reply(reply));
       }
       return out;
     });
-    Map<String, Optional<ApiKeyRecord>> found = new LinkedHashMap<>();
-    for (int i = 0; i < distinct.size(); i++) {
-      found.put(distinct.get(i), decode(distinct.get(i), hashes.get(i)));
-    }
-    return found;
   }
 
   @Override
@@ -592,7 +625,7 @@ public final class RedisKeyStore implements KeyStore {
           cursor = position;
           // an index member without its hash is skipped: nothing deletes keys today, but a
           // hand-deleted record must not break listing
-          Optional<ApiKeyRecord> key = decode(idOf(position), hashes.get(i).get());
+          Optional<ApiKeyRecord> key = decode(idOf(position), reply(hashes.get(i)));
           if (key.isPresent() && (includeRevoked || !key.get().isRevoked())) {
             page.add(key.get());
           }
@@ -658,7 +691,7 @@ public final class RedisKeyStore implements KeyStore {
       // did not run: re-running it with EVAL neither loses nor double-counts the delta
       for (int i = 0; i < responses.size(); i++) {
         try {
-          responses.get(i).get();
+          reply(responses.get(i));
         } catch (JedisNoScriptException e) {
           r.eval(USAGE.source, keys.get(i), args.get(i));
         }
