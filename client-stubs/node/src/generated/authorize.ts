@@ -30,6 +30,7 @@ export interface ProtoGrpcType {
       CheckResponse: MessageTypeDefinition<_keygate_v1_CheckResponse, _keygate_v1_CheckResponse__Output>
       KeyKind: EnumTypeDefinition
       KeyState: EnumTypeDefinition
+      LimitScope: EnumTypeDefinition
       RateLimit: MessageTypeDefinition<_keygate_v1_RateLimit, _keygate_v1_RateLimit__Output>
       RateLimitState: MessageTypeDefinition<_keygate_v1_RateLimitState, _keygate_v1_RateLimitState__Output>
       Usage: MessageTypeDefinition<_keygate_v1_Usage, _keygate_v1_Usage__Output>

@@ -23,6 +23,7 @@ export interface ProtoGrpcType {
       ApiKey: MessageTypeDefinition<_keygate_v1_ApiKey, _keygate_v1_ApiKey__Output>
       KeyKind: EnumTypeDefinition
       KeyState: EnumTypeDefinition
+      LimitScope: EnumTypeDefinition
       RateLimit: MessageTypeDefinition<_keygate_v1_RateLimit, _keygate_v1_RateLimit__Output>
       Usage: MessageTypeDefinition<_keygate_v1_Usage, _keygate_v1_Usage__Output>
     }

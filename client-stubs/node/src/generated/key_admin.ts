@@ -43,6 +43,7 @@ export interface ProtoGrpcType {
       KeyAdmin: SubtypeConstructor<typeof grpc.Client, _keygate_v1_KeyAdminClient> & { service: _keygate_v1_KeyAdminDefinition }
       KeyKind: EnumTypeDefinition
       KeyState: EnumTypeDefinition
+      LimitScope: EnumTypeDefinition
       ListEventsRequest: MessageTypeDefinition<_keygate_v1_ListEventsRequest, _keygate_v1_ListEventsRequest__Output>
       ListEventsResponse: MessageTypeDefinition<_keygate_v1_ListEventsResponse, _keygate_v1_ListEventsResponse__Output>
       ListKeysRequest: MessageTypeDefinition<_keygate_v1_ListKeysRequest, _keygate_v1_ListKeysRequest__Output>

@@ -13,7 +13,11 @@ class AuthorizeStub(object):
     UNAUTHENTICATED     KEY_MISSING, KEY_MALFORMED, KEY_UNKNOWN, KEY_EXPIRED, KEY_REVOKED,
     KEY_ENVIRONMENT_MISMATCH
     PERMISSION_DENIED   SCOPE_MISSING (ErrorInfo.metadata["missing_scopes"])
-    RESOURCE_EXHAUSTED  RATE_LIMITED (plus RetryInfo and QuotaFailure)
+    RESOURCE_EXHAUSTED  RATE_LIMITED (plus RetryInfo and QuotaFailure): ErrorInfo.metadata names
+    the refusing limit: "limit", "period", "scope" (local|global),
+    "subject" (key|project), and "key_id" / "project"; RetryInfo is the
+    longest wait among the exhausted limits; QuotaFailure's subject is
+    "key:<id>" or "project:<project>"
     UNAVAILABLE         STORE_UNAVAILABLE (the key store cannot be reached)
     """
 
@@ -38,7 +42,11 @@ class AuthorizeServicer(object):
     UNAUTHENTICATED     KEY_MISSING, KEY_MALFORMED, KEY_UNKNOWN, KEY_EXPIRED, KEY_REVOKED,
     KEY_ENVIRONMENT_MISMATCH
     PERMISSION_DENIED   SCOPE_MISSING (ErrorInfo.metadata["missing_scopes"])
-    RESOURCE_EXHAUSTED  RATE_LIMITED (plus RetryInfo and QuotaFailure)
+    RESOURCE_EXHAUSTED  RATE_LIMITED (plus RetryInfo and QuotaFailure): ErrorInfo.metadata names
+    the refusing limit: "limit", "period", "scope" (local|global),
+    "subject" (key|project), and "key_id" / "project"; RetryInfo is the
+    longest wait among the exhausted limits; QuotaFailure's subject is
+    "key:<id>" or "project:<project>"
     UNAVAILABLE         STORE_UNAVAILABLE (the key store cannot be reached)
     """
 
@@ -72,7 +80,11 @@ class Authorize(object):
     UNAUTHENTICATED     KEY_MISSING, KEY_MALFORMED, KEY_UNKNOWN, KEY_EXPIRED, KEY_REVOKED,
     KEY_ENVIRONMENT_MISMATCH
     PERMISSION_DENIED   SCOPE_MISSING (ErrorInfo.metadata["missing_scopes"])
-    RESOURCE_EXHAUSTED  RATE_LIMITED (plus RetryInfo and QuotaFailure)
+    RESOURCE_EXHAUSTED  RATE_LIMITED (plus RetryInfo and QuotaFailure): ErrorInfo.metadata names
+    the refusing limit: "limit", "period", "scope" (local|global),
+    "subject" (key|project), and "key_id" / "project"; RetryInfo is the
+    longest wait among the exhausted limits; QuotaFailure's subject is
+    "key:<id>" or "project:<project>"
     UNAVAILABLE         STORE_UNAVAILABLE (the key store cannot be reached)
     """
 

@@ -25,6 +25,7 @@ export interface ApiKey {
   'usage'?: (_keygate_v1_Usage | null);
   'state'?: (_keygate_v1_KeyState);
   'updatedAt'?: (_google_protobuf_Timestamp | null);
+  'limits'?: (_keygate_v1_RateLimit)[];
 }
 
 export interface ApiKey__Output {
@@ -46,4 +47,5 @@ export interface ApiKey__Output {
   'usage': (_keygate_v1_Usage__Output | null);
   'state': (_keygate_v1_KeyState__Output);
   'updatedAt': (_google_protobuf_Timestamp__Output | null);
+  'limits': (_keygate_v1_RateLimit__Output)[];
 }

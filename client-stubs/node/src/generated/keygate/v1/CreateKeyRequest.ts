@@ -14,6 +14,7 @@ export interface CreateKeyRequest {
   'expiresAt'?: (_google_protobuf_Timestamp | null);
   'rateLimit'?: (_keygate_v1_RateLimit | null);
   'requestId'?: (string);
+  'limits'?: (_keygate_v1_RateLimit)[];
 }
 
 export interface CreateKeyRequest__Output {
@@ -26,4 +27,5 @@ export interface CreateKeyRequest__Output {
   'expiresAt': (_google_protobuf_Timestamp__Output | null);
   'rateLimit': (_keygate_v1_RateLimit__Output | null);
   'requestId': (string);
+  'limits': (_keygate_v1_RateLimit__Output)[];
 }

@@ -1,13 +1,16 @@
 // Original file: keygate/v1/key.proto
 
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
+import type { LimitScope as _keygate_v1_LimitScope, LimitScope__Output as _keygate_v1_LimitScope__Output } from '../../keygate/v1/LimitScope';
 
 export interface RateLimit {
   'requests'?: (number);
   'period'?: (_google_protobuf_Duration | null);
+  'scope'?: (_keygate_v1_LimitScope);
 }
 
 export interface RateLimit__Output {
   'requests': (number);
   'period': (_google_protobuf_Duration__Output | null);
+  'scope': (_keygate_v1_LimitScope__Output);
 }

@@ -62,6 +62,7 @@ public final class KeyService {
     v.scopes("scopes", request.scopes());
     v.expiry("expires_at", request.expiresAt(), now);
     v.requestId("request_id", request.requestId());
+    v.limits("limits", request.rateLimit(), request.limits());
     v.throwIfInvalid();
     requireProject(caller, request.project());
     requireGrantable(caller, request.scopes());
@@ -75,7 +76,7 @@ public final class KeyService {
           .metadata(request.metadata()).scopes(request.scopes()).kind(kind)
           .prefix(format.displayPrefix(kind, id)).createdAt(now).updatedAt(now)
           .expiresAt(request.expiresAt()).digest(hasher.digest(secret))
-          .rateLimit(request.rateLimit()).version(1).build();
+          .rateLimit(request.rateLimit()).limits(request.limits()).version(1).build();
       CreateOutcome outcome = storeCall(() ->
           store.create(key, request.requestId(), maxActiveKeysPerProject, now));
       switch (outcome.status()) {
@@ -172,6 +173,10 @@ public final class KeyService {
     if (changes.paths().contains("expires_at")) {
       v.expiry("key.expires_at", changes.expiresAt(), now);
     }
+    if (changes.paths().contains("limits") || changes.paths().contains("rate_limit")) {
+      v.limits("key.limits", changes.paths().contains("rate_limit") ? changes.rateLimit() : null,
+          changes.paths().contains("limits") ? changes.limits() : List.of());
+    }
     v.throwIfInvalid();
     if (changes.paths().contains("scopes")) {
       requireGrantable(caller, changes.scopes());
@@ -180,7 +185,12 @@ public final class KeyService {
       requireNotRevoked(key);
       ApiKeyRecord.Builder b = key.toBuilder();
       changes.paths().forEach(path -> apply(b, path, changes));
-      return b.build();
+      ApiKeyRecord changed = b.build();
+      // the new limits may clash with the stored ones the mask left alone
+      Validation combined = new Validation();
+      combined.limits("key.limits", changed.rateLimit(), changed.limits());
+      combined.throwIfInvalid();
+      return changed;
     }, "updated");
   }
 
@@ -258,6 +268,7 @@ public final class KeyService {
       case "scopes" -> b.scopes(c.scopes());
       case "expires_at" -> b.expiresAt(c.expiresAt());
       case "rate_limit" -> b.rateLimit(c.rateLimit());
+      case "limits" -> b.limits(c.limits());
       default -> throw new IllegalArgumentException(path);
     }
   }

@@ -1,6 +1,7 @@
 package dev.keygate.admin;
 
 import dev.keygate.key.KeyKind;
+import dev.keygate.key.KeyLimit;
 import dev.keygate.key.RateLimitSpec;
 import java.time.Instant;
 import java.util.List;
@@ -11,9 +12,22 @@ import java.util.Map;
  *
  * @param kind null = the sidecar's environment
  * @param expiresAt null = never
- * @param rateLimit null = the default
+ * @param rateLimit null = none (in the sidecar's default scope)
+ * @param limits further limits, each with its own scope
  * @param requestId null or "" = not idempotent
  */
 public record NewKey(String project, String name, String description, Map<String, String> metadata,
     List<String> scopes, KeyKind kind, Instant expiresAt, RateLimitSpec rateLimit,
-    String requestId) {}
+    List<KeyLimit> limits, String requestId) {
+  public NewKey {
+    limits = limits == null ? List.of() : List.copyOf(limits);
+  }
+
+  /** A request without further limits. */
+  public NewKey(String project, String name, String description, Map<String, String> metadata,
+      List<String> scopes, KeyKind kind, Instant expiresAt, RateLimitSpec rateLimit,
+      String requestId) {
+    this(project, name, description, metadata, scopes, kind, expiresAt, rateLimit, List.of(),
+        requestId);
+  }
+}

@@ -2,7 +2,11 @@ package dev.keygate.admin;
 
 import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
+import dev.keygate.key.KeyLimit;
+import dev.keygate.key.LimitScope;
+import dev.keygate.key.RateLimitSpec;
 import dev.keygate.key.Scopes;
+import dev.keygate.ratelimit.LimitEvaluator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,7 +27,7 @@ final class Validation {
   static final int MAX_SCOPES = 32;
   static final int MAX_REASON = 256;
   static final int MAX_PAGE_TOKEN = 256;
-  /** Most update_mask paths: six fields are updatable, a few repeats or typos are tolerated. */
+  /** Most update_mask paths: seven fields are updatable, a few repeats or typos are tolerated. */
   static final int MAX_MASK_PATHS = 16;
   /** Longest piece of caller input echoed in a violation, so error trailers stay small. */
   private static final int MAX_ECHO = 64;
@@ -110,6 +114,26 @@ final class Validation {
     paths.stream().filter(p -> !updatable.contains(p)).limit(MAX_MASK_PATHS).forEach(p ->
         violations.add(new FieldViolation(field, "'" + abbreviate(p) + "' cannot be updated; "
             + "updatable: " + String.join(", ", updatable.stream().sorted().toList()))));
+  }
+
+  /**
+   * A key's limits: the single {@code rateLimit} (default scope, may be null) and the further
+   * {@code limits}: at most {@link LimitEvaluator#MAX_KEY_LIMITS} together, no two with the same
+   * period and scope (one of them would be redundant or contradict the other).
+   */
+  void limits(String field, RateLimitSpec rateLimit, List<KeyLimit> limits) {
+    int total = limits.size() + (rateLimit == null ? 0 : 1);
+    check(total <= LimitEvaluator.MAX_KEY_LIMITS, field, "must hold at most "
+        + LimitEvaluator.MAX_KEY_LIMITS + " limits (rate_limit included)");
+    var seen = new HashSet<String>();
+    if (rateLimit != null) {
+      seen.add(LimitScope.DEFAULT + "/" + rateLimit.period());
+    }
+    for (int i = 0; i < limits.size() && i < LimitEvaluator.MAX_KEY_LIMITS; i++) {
+      KeyLimit l = limits.get(i);
+      check(seen.add(l.scope() + "/" + l.spec().period()), field + "[" + i + "]",
+          "repeats the period and scope of an earlier limit (or of rate_limit)");
+    }
   }
 
   void reason(String field, String reason) {

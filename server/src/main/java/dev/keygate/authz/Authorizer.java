@@ -11,6 +11,8 @@ import dev.keygate.key.KeyKind;
 import dev.keygate.key.ParsedKey;
 import dev.keygate.key.RateLimitSpec;
 import dev.keygate.key.Scopes;
+import dev.keygate.ratelimit.LimitEvaluator;
+import dev.keygate.ratelimit.LimitOwner;
 import dev.keygate.ratelimit.LimitState;
 import dev.keygate.ratelimit.RateLimits;
 import dev.keygate.ratelimit.SharedLimiter;
@@ -21,6 +23,7 @@ import dev.keygate.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,12 +40,10 @@ public final class Authorizer {
   private final KeyFormat format;
   private final KeyHasher hasher;
   private final KeyStore store;
-  private final RateLimits rateLimits;
+  private final LimitEvaluator limits;
   private final UsageRecorder usage;
   private final Clock clock;
   private final KeyKind environment;
-  private final RateLimitSpec defaultLimit;
-  private final SharedLimiter shared;
   private final FailureThrottle throttle;
   private final DecisionObserver observer;
 
@@ -69,17 +70,29 @@ public final class Authorizer {
   public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
       UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit,
       SharedLimiter shared, FailureThrottle throttle, DecisionObserver observer) {
-    this.shared = shared;
+    this(format, hasher, store,
+        new LimitEvaluator(rateLimits, shared, shared != null, defaultLimit, List.of()),
+        usage, clock, environment, throttle, observer);
+  }
+
+  /**
+   * @param limits applies the key's and its project's rate limits
+   * @param environment the only key kind this sidecar accepts
+   * @param throttle counts failed authentications per client
+   * @param observer told about every decision (metrics, audit sampling)
+   */
+  public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, LimitEvaluator limits,
+      UsageRecorder usage, Clock clock, KeyKind environment, FailureThrottle throttle,
+      DecisionObserver observer) {
     this.throttle = throttle;
     this.observer = observer;
     this.format = format;
     this.hasher = hasher;
     this.store = store;
-    this.rateLimits = rateLimits;
+    this.limits = limits;
     this.usage = usage;
     this.clock = clock;
     this.environment = environment;
-    this.defaultLimit = defaultLimit;
   }
 
   /**
@@ -103,26 +116,15 @@ public final class Authorizer {
   }
 
   /**
-   * {@link #decide} if it can be done without I/O or waiting (the key's record is cached, the
-   * rate limit counts in this process), so a transport thread may run it inline; empty, with
+   * {@link #decide} if it can be done without I/O or waiting (the key's record is cached, its
+   * rate limits and its project's all count in this process), so a transport thread may run it inline; empty, with
    * nothing counted or reported, when deciding needs the store: then call {@link #decide} on a
    * thread that may block. Denials that need no lookup (missing, malformed key, throttled
    * client) are decided here too.
    */
   public Optional<Decision> decideWithoutBlocking(
       String presentedKey, Collection<String> requiredScopes, Call call) {
-    if (limitsNeedStore()) {
-      return Optional.empty();
-    }
     return Optional.ofNullable(decide(presentedKey, requiredScopes, call, true));
-  }
-
-  /**
-   * True when counting a rate limit may call the store: with a limiter shared through Redis (one
-   * count for all sidecars) every decision goes to a thread that may block.
-   */
-  private boolean limitsNeedStore() {
-    return shared != null;
   }
 
   /** @param withoutIo decide only from memory: null (nothing reported) if the store is needed */
@@ -202,6 +204,10 @@ public final class Authorizer {
           return null;
         }
         found = cached.get();
+        // a global limit is counted in Redis: such a key is decided where waiting is allowed
+        if (found.isPresent() && limits.needsStore(found.get())) {
+          return null;
+        }
       } else {
         found = store.find(parsed.get().keyId());
       }
@@ -240,25 +246,34 @@ public final class Authorizer {
   }
 
   private Decision admit(ApiKeyRecord key, Instant now) {
-    RateLimitSpec spec = key.rateLimit() != null ? key.rateLimit() : defaultLimit;
-    LimitState limit;
+    LimitEvaluator.Verdict verdict;
     try {
-      limit = spec == null ? null
-          : shared != null ? shared.acquire(key.id(), spec) : rateLimits.acquire(key.id(), spec);
+      verdict = limits.evaluate(key);
     } catch (StoreUnavailableException e) {
       // fail closed: without the shared count, admitting would let every sidecar spend the limit
       return Denied.of(Reason.STORE_UNAVAILABLE);
     }
-    if (limit != null && !limit.admitted()) {
+    if (!verdict.admitted()) {
+      LimitState refusing = verdict.refusing();
+      RateLimitSpec spec = refusing.spec();
+      boolean project = refusing.subject() == LimitOwner.Kind.PROJECT;
+      Map<String, String> metadata = new LinkedHashMap<>();
+      metadata.put("key_id", key.id());
+      metadata.put("limit", Integer.toString(spec.requests()));
+      metadata.put("period", Durations.format(spec.period()));
+      metadata.put("scope", refusing.scope().label());
+      metadata.put("subject", refusing.subject().label());
+      if (project) {
+        metadata.put("project", key.project());
+      }
       return new Denied(Reason.RATE_LIMITED,
-          "rate limit of " + spec.requests() + " per " + Durations.format(spec.period())
-              + " reached",
-          Map.of("key_id", key.id(), "limit", Integer.toString(spec.requests()),
-              "period", Durations.format(spec.period())),
-          limit.resetAfter());
+          (project ? "project " + key.project() + " quota of " : "rate limit of ")
+              + spec.requests() + " per " + Durations.format(spec.period()) + " ("
+              + refusing.scope().label() + ") reached",
+          metadata, verdict.retryAfter());
     }
     usage.record(key.id(), now);
-    return new Allowed(key, limit);
+    return new Allowed(key, verdict.tightest());
   }
 
   /** A decision and the key whose digest the secret matched (null if none). */

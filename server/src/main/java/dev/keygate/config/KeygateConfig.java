@@ -3,6 +3,8 @@ package dev.keygate.config;
 import dev.keygate.envoy.EnvoySettings;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyKind;
+import dev.keygate.key.KeyLimit;
+import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
 import dev.keygate.throttle.ThrottleSettings;
 import dev.keygate.tls.TlsSettings;
@@ -11,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -55,6 +59,13 @@ import java.util.regex.Pattern;
  *     10000; Redis trims approximately)
  * @param auditFailureSamples {@code KEYGATE_AUDIT_FAILURE_SAMPLES}, refused calls sampled into
  *     each trail per second (default 10; 0 = none)
+ * @param projectRateLimits {@code KEYGATE_PROJECT_RATE_LIMITS}, a quota every project gets,
+ *     shared by all of its keys, e.g. {@code global:10000/1m,local:200/1s} (default none)
+ * @param rateLimitLease {@code KEYGATE_RATE_LIMIT_LEASE}, most calls a sidecar takes from a
+ *     global limit at once and spends locally (default 1 = no leasing); a lease is also at most
+ *     5 % of the smallest limit
+ * @param rateLimitLeaseTtl {@code KEYGATE_RATE_LIMIT_LEASE_TTL}, how long a lease may be spent
+ *     (default 1s)
  * @param metricsHost {@code KEYGATE_METRICS_LISTEN} host; null = no metrics endpoint (default)
  * @param metricsPort {@code KEYGATE_METRICS_LISTEN} port (0 = any free port); -1 when off
  */
@@ -86,7 +97,10 @@ public record KeygateConfig(
     int auditMaxEvents,
     int auditFailureSamples,
     String metricsHost,
-    int metricsPort) {
+    int metricsPort,
+    List<KeyLimit> projectRateLimits,
+    int rateLimitLease,
+    Duration rateLimitLeaseTtl) {
 
   /** Shortest pepper and admin token accepted, in bytes. */
   public static final int MIN_SECRET_LENGTH = 16;
@@ -183,7 +197,11 @@ public record KeygateConfig(
         TlsSettings.fromEnv(env),
         r.integer("KEYGATE_AUDIT_MAX_EVENTS", 10_000, 100, 10_000_000),
         r.integer("KEYGATE_AUDIT_FAILURE_SAMPLES", 10, 0, 10_000),
-        metricsHost, metricsPort);
+        metricsHost, metricsPort,
+        projectLimits(r.get("KEYGATE_PROJECT_RATE_LIMITS", "none")),
+        r.integer("KEYGATE_RATE_LIMIT_LEASE", 1, 1, 1000),
+        r.duration("KEYGATE_RATE_LIMIT_LEASE_TTL", "1s", Duration.ofMillis(10),
+            Duration.ofMinutes(1)));
   }
 
   /** True when keys live in this process only. */
@@ -203,6 +221,10 @@ public record KeygateConfig(
         + ", cache=" + (cacheMaxKeys == 0 ? "off" : cacheMaxKeys + " keys, max staleness "
             + cacheMaxStaleness + ", negative " + cacheNegativeTtl)
         + ", rateLimitScope=" + (globalRateLimits ? "global" : "local")
+        + ", projectRateLimits=" + (projectRateLimits.isEmpty() ? "none"
+            : KeyLimit.encodeAll(projectRateLimits))
+        + ", rateLimitLease=" + (rateLimitLease <= 1 ? "off"
+            : rateLimitLease + " for " + Durations.format(rateLimitLeaseTtl))
         + ", redisPassword=" + (redisPassword == null ? "unset" : "set")
         + ", redisFailure=" + redisFailure.label()
         + (redisFailure == RedisFailurePolicy.STALE ? " (max age " + redisStaleMaxAge + ")" : "")
@@ -213,6 +235,43 @@ public record KeygateConfig(
         + ", auditMaxEvents=" + auditMaxEvents + ", auditFailureSamples=" + auditFailureSamples
         + "/s, metrics=" + (metricsHost == null ? "off" : metricsHost + ":" + metricsPort)
         + ", adminToken=" + (adminToken == null ? "unset" : "set") + "]";
+  }
+
+  /** {@code none}, or comma-separated {@code [local:|global:]<requests>/<period>}. */
+  private static List<KeyLimit> projectLimits(String text) {
+    if (text.equals("none")) {
+      return List.of();
+    }
+    String problem = "KEYGATE_PROJECT_RATE_LIMITS must be none or comma-separated "
+        + "[local:|global:]<requests>/<period>, e.g. global:10000/1m,local:200/1s";
+    List<KeyLimit> out = new ArrayList<>();
+    var seen = new java.util.HashSet<String>();
+    for (String part : text.split(",")) {
+      String p = part.trim();
+      LimitScope scope = LimitScope.DEFAULT;
+      if (p.startsWith("local:") || p.startsWith("global:")) {
+        scope = p.startsWith("local:") ? LimitScope.LOCAL : LimitScope.GLOBAL;
+        p = p.substring(p.indexOf(':') + 1);
+      }
+      var m = RATE.matcher(p);
+      if (!m.matches()) {
+        throw new ConfigException(problem);
+      }
+      try {
+        KeyLimit limit = new KeyLimit(
+            new RateLimitSpec(Integer.parseInt(m.group(1)), Durations.parse(m.group(2))), scope);
+        if (!seen.add(scope + "/" + limit.spec().period())) {
+          throw new ConfigException(problem + " (two limits with the same period and scope)");
+        }
+        out.add(limit);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(problem + " (" + e.getMessage() + ")");
+      }
+    }
+    if (out.size() > 8) {
+      throw new ConfigException(problem + " (at most 8)");
+    }
+    return List.copyOf(out);
   }
 
   private static RateLimitSpec rateLimit(String text) {

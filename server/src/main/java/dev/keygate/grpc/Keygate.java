@@ -14,7 +14,10 @@ import dev.keygate.envoy.EnvoyAuthorizationService;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.metrics.KeygateMetrics;
+import dev.keygate.ratelimit.LeasingLimiter;
+import dev.keygate.ratelimit.LimitEvaluator;
 import dev.keygate.ratelimit.RateLimits;
+import dev.keygate.ratelimit.SharedLimiter;
 import dev.keygate.store.CachingKeyStore;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.RedisKeyStore;
@@ -70,10 +73,16 @@ public final class Keygate implements AutoCloseable {
     // administration reads the store itself (fresh usage counts, fresh versions for
     // compare-and-set); only the decision path reads through the cache
     KeyStore adminStore = store instanceof CachingKeyStore cached ? cached.authoritative() : store;
-    this.authorizer = new Authorizer(format, hasher, store, new RateLimits(), usage, clock,
-        config.environment(), config.defaultRateLimit(),
-        config.globalRateLimits() && Stores.backing(store) instanceof RedisKeyStore redis
-            ? redis.sharedLimiter() : null,
+    // global limits need the shared store; a key or project may ask for them whatever the
+    // default scope is, so the shared limiter exists whenever Redis does
+    SharedLimiter shared = Stores.backing(store) instanceof RedisKeyStore redis
+        ? new LeasingLimiter(redis.sharedLimiter(), config.rateLimitLease(),
+            config.rateLimitLeaseTtl())
+        : null;
+    this.authorizer = new Authorizer(format, hasher, store,
+        new LimitEvaluator(new RateLimits(), shared, config.globalRateLimits(),
+            config.defaultRateLimit(), config.projectRateLimits()),
+        usage, clock, config.environment(),
         FailureThrottle.of(config.throttle(), clock), new DecisionAuditor(metrics, trail));
     KeyService keys = new KeyService(adminStore, format, hasher, clock, config.environment(),
         config.maxActiveKeysPerProject());

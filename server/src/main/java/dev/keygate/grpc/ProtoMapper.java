@@ -13,13 +13,17 @@ import dev.keygate.api.v1.UpdateKeyRequest;
 import dev.keygate.api.v1.Usage;
 import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
+import dev.keygate.api.v1.LimitScope;
 import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.KeyLimit;
 import dev.keygate.key.RateLimitSpec;
+import dev.keygate.ratelimit.LimitEvaluator;
 import dev.keygate.ratelimit.LimitState;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -65,6 +69,9 @@ final class ProtoMapper {
           .setRequests(key.rateLimit().requests())
           .setPeriod(duration(key.rateLimit().period())));
     }
+    for (KeyLimit l : key.limits()) {
+      b.addLimits(toProto(l));
+    }
     Usage.Builder usage = Usage.newBuilder()
         .setTotal(key.usage().total())
         .setToday(key.usage().countOn(LocalDate.ofInstant(now, ZoneOffset.UTC)));
@@ -79,7 +86,26 @@ final class ProtoMapper {
         .setLimit(limit.spec().requests())
         .setRemaining(limit.remaining())
         .setResetAt(timestamp(now.plus(limit.resetAfter())))
+        .setPeriod(duration(limit.spec().period()))
+        .setScope(toProto(limit.scope()))
+        .setSubject(limit.subject().label())
         .build();
+  }
+
+  static RateLimit toProto(KeyLimit l) {
+    return RateLimit.newBuilder()
+        .setRequests(l.spec().requests())
+        .setPeriod(duration(l.spec().period()))
+        .setScope(toProto(l.scope()))
+        .build();
+  }
+
+  static LimitScope toProto(dev.keygate.key.LimitScope scope) {
+    return switch (scope) {
+      case LOCAL -> LimitScope.LIMIT_SCOPE_LOCAL;
+      case GLOBAL -> LimitScope.LIMIT_SCOPE_GLOBAL;
+      case DEFAULT -> LimitScope.LIMIT_SCOPE_UNSPECIFIED;
+    };
   }
 
   static KeyKind toProto(dev.keygate.key.KeyKind kind) {
@@ -91,6 +117,7 @@ final class ProtoMapper {
         List.copyOf(r.getScopesList()), kind(r.getKind()),
         r.hasExpiresAt() ? requestInstant("expires_at", r.getExpiresAt()) : null,
         r.hasRateLimit() ? rateLimit("rate_limit", r.getRateLimit()) : null,
+        limits("limits", r.getLimitsList()),
         r.getRequestId());
   }
 
@@ -101,7 +128,8 @@ final class ProtoMapper {
         List.copyOf(k.getScopesList()),
         k.hasExpiresAt() ? requestInstant("key.expires_at", k.getExpiresAt()) : null,
         k.hasRateLimit() && paths.contains("rate_limit")
-            ? rateLimit("key.rate_limit", k.getRateLimit()) : null);
+            ? rateLimit("key.rate_limit", k.getRateLimit()) : null,
+        paths.contains("limits") ? limits("key.limits", k.getLimitsList()) : List.of());
   }
 
   static Timestamp timestamp(Instant t) {
@@ -155,7 +183,52 @@ final class ProtoMapper {
     };
   }
 
+  /** The single rate_limit: its scope is the sidecar's default and must not be given. */
   private static RateLimitSpec rateLimit(String field, RateLimit limit) {
+    if (limit.getScopeValue() != 0) {
+      throw KeygateException.invalid(List.of(new FieldViolation(field + ".scope",
+          "must be unset: rate_limit is counted in the sidecar's default scope; put a limit "
+              + "with its own scope into limits")));
+    }
+    return spec(field, limit);
+  }
+
+  /**
+   * The repeated limits, each checked on its own; the count and duplicates are checked by the
+   * admin validation. Entries past a generous bound are not converted, so a flood of entries
+   * costs no more than one violation.
+   */
+  private static List<KeyLimit> limits(String field, List<RateLimit> limits) {
+    List<KeyLimit> out = new ArrayList<>();
+    List<FieldViolation> violations = new ArrayList<>();
+    for (int i = 0; i < limits.size() && i <= LimitEvaluator.MAX_KEY_LIMITS; i++) {
+      RateLimit l = limits.get(i);
+      String at = field + "[" + i + "]";
+      try {
+        dev.keygate.key.LimitScope scope = switch (l.getScope()) {
+          case LIMIT_SCOPE_LOCAL -> dev.keygate.key.LimitScope.LOCAL;
+          case LIMIT_SCOPE_GLOBAL -> dev.keygate.key.LimitScope.GLOBAL;
+          case LIMIT_SCOPE_UNSPECIFIED -> dev.keygate.key.LimitScope.DEFAULT;
+          default -> throw KeygateException.invalid(List.of(new FieldViolation(at + ".scope",
+              "must be LIMIT_SCOPE_LOCAL, LIMIT_SCOPE_GLOBAL or unset")));
+        };
+        out.add(new KeyLimit(spec(at, l), scope));
+      } catch (KeygateException e) {
+        violations.addAll(e.violations());
+      }
+    }
+    if (limits.size() > LimitEvaluator.MAX_KEY_LIMITS) {
+      // keep the count visible to the validation, which reports it
+      violations.add(new FieldViolation(field, "must hold at most "
+          + LimitEvaluator.MAX_KEY_LIMITS + " limits (rate_limit included)"));
+    }
+    if (!violations.isEmpty()) {
+      throw KeygateException.invalid(violations);
+    }
+    return out;
+  }
+
+  private static RateLimitSpec spec(String field, RateLimit limit) {
     Duration period = requestDuration(field + ".period", limit.getPeriod());
     try {
       if (period.toNanosPart() % 1_000_000 != 0) {

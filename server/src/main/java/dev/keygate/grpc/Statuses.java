@@ -45,7 +45,9 @@ public final class Statuses {
     if (reason == Reason.RATE_LIMITED) {
       status.addDetails(Any.pack(QuotaFailure.newBuilder()
           .addViolations(QuotaFailure.Violation.newBuilder()
-              .setSubject("key:" + e.metadata().getOrDefault("key_id", ""))
+              .setSubject("project".equals(e.metadata().get("subject"))
+                  ? "project:" + e.metadata().getOrDefault("project", "")
+                  : "key:" + e.metadata().getOrDefault("key_id", ""))
               .setDescription(e.getMessage()))
           .build()));
     }

@@ -24,7 +24,9 @@ import java.util.Map;
  * @param previousDigest HMAC of the secret replaced by the last rotation, null = none
  * @param previousExpiresAt until when {@code previousDigest} is accepted, null = none
  * @param rotatedAt last rotation, null = never
- * @param rateLimit the key's own limit, null = the configured default
+ * @param rateLimit the key's own limit in the sidecar's default scope, null = none
+ * @param limits further limits, each with its own scope; with {@code rateLimit} they are the
+ *     key's limits, and when both are empty the configured default applies
  * @param version optimistic-concurrency version, bumped by every write
  * @param usage usage counts as last flushed (ignored on writes)
  */
@@ -47,12 +49,14 @@ public record ApiKeyRecord(
     Instant previousExpiresAt,
     Instant rotatedAt,
     RateLimitSpec rateLimit,
+    List<KeyLimit> limits,
     long version,
     KeyUsage usage) {
 
   public ApiKeyRecord {
     metadata = Map.copyOf(metadata);
     scopes = List.copyOf(scopes);
+    limits = limits == null ? List.of() : List.copyOf(limits);
     usage = usage == null ? KeyUsage.NONE : usage;
   }
 
@@ -69,6 +73,20 @@ public record ApiKeyRecord(
   /** Counts toward the project's active-key maximum: not revoked, not expired. */
   public boolean isActiveAt(Instant now) {
     return !isRevoked() && !isExpiredAt(now);
+  }
+
+  /**
+   * The key's own limits: {@code rateLimit} (in the default scope) followed by {@code limits};
+   * empty when the key has none (the configured default then applies).
+   */
+  public List<KeyLimit> ownLimits() {
+    if (rateLimit == null) {
+      return limits;
+    }
+    List<KeyLimit> all = new java.util.ArrayList<>(limits.size() + 1);
+    all.add(new KeyLimit(rateLimit, LimitScope.DEFAULT));
+    all.addAll(limits);
+    return all;
   }
 
   /** A builder seeded with this record's values, for copy-with-changes. */
@@ -102,6 +120,7 @@ public record ApiKeyRecord(
     private Instant previousExpiresAt;
     private Instant rotatedAt;
     private RateLimitSpec rateLimit;
+    private List<KeyLimit> limits = List.of();
     private long version;
     private KeyUsage usage = KeyUsage.NONE;
 
@@ -126,6 +145,7 @@ public record ApiKeyRecord(
       previousExpiresAt = r.previousExpiresAt;
       rotatedAt = r.rotatedAt;
       rateLimit = r.rateLimit;
+      limits = r.limits;
       version = r.version;
       usage = r.usage;
     }
@@ -148,13 +168,14 @@ public record ApiKeyRecord(
     public Builder previousExpiresAt(Instant v) { previousExpiresAt = v; return this; }
     public Builder rotatedAt(Instant v) { rotatedAt = v; return this; }
     public Builder rateLimit(RateLimitSpec v) { rateLimit = v; return this; }
+    public Builder limits(List<KeyLimit> v) { limits = v; return this; }
     public Builder version(long v) { version = v; return this; }
     public Builder usage(KeyUsage v) { usage = v; return this; }
 
     public ApiKeyRecord build() {
       return new ApiKeyRecord(id, project, name, description, metadata, scopes, kind, prefix,
           createdAt, updatedAt, expiresAt, revokedAt, revokeReason, digest, previousDigest,
-          previousExpiresAt, rotatedAt, rateLimit, version, usage);
+          previousExpiresAt, rotatedAt, rateLimit, limits, version, usage);
     }
   }
 }

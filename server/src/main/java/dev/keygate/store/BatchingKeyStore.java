@@ -56,6 +56,7 @@ public final class BatchingKeyStore implements KeyStore {
   }
 
   /** The store the batches are read from. */
+  @Override
   public KeyStore delegate() {
     return delegate;
   }

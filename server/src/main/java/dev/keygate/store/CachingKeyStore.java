@@ -161,6 +161,7 @@ public final class CachingKeyStore implements KeyStore {
    * The store behind the cache, for what it offers besides keys (wiring, metrics, shared rate
    * limits); reads through it skip the cache.
    */
+  @Override
   public KeyStore delegate() {
     return delegate;
   }

@@ -75,6 +75,14 @@ public interface KeyStore extends AutoCloseable {
   /** A one-line description for the startup log (never credentials). */
   String describe();
 
+  /**
+   * The store this one wraps (a cache, a batcher), or itself: {@link Stores#backing} follows it
+   * to the bottom store, for what that offers besides keys (shared rate limits, the audit log).
+   */
+  default KeyStore delegate() {
+    return this;
+  }
+
   @Override
   void close();
 }

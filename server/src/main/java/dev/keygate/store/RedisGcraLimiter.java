@@ -1,37 +1,65 @@
 package dev.keygate.store;
 
+import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
+import dev.keygate.ratelimit.LimitOwner;
 import dev.keygate.ratelimit.LimitState;
 import dev.keygate.ratelimit.SharedLimiter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Global rate limits in Redis: GCRA (the generic cell rate algorithm, a token bucket kept as one
- * number, the theoretical arrival time) in one Lua call on {@code ns:rl:{<id>}:<spec>}, which
- * shares the key's hash tag and so its Cluster slot.
+ * number, the theoretical arrival time) in one Lua call over all of an owner's limits. A key's
+ * state lives in {@code ns:rl:{<id>}:<spec>} (the key's hash tag), a project's in
+ * {@code ns:proj:{<project>}:rl:<spec>} (the project's), so one call touches one Cluster slot.
  *
  * <p>A limit of N per period admits a burst of N, then one call per period/N. In any window of
  * one period at most 2N - 1 calls pass (a full bucket, then a whole period of refill); over a
- * period starting from a full bucket, at most N plus what refilled. Time is Redis's own clock
- * ({@code TIME}), so sidecars with skewed clocks still share one count.
+ * period starting from a full bucket, at most N plus what refilled. Taking k calls at once (a
+ * lease) moves the arrival time k intervals, exactly as k single calls would. Time is Redis's own
+ * clock ({@code TIME}), so sidecars with skewed clocks still share one count.
  */
 final class RedisGcraLimiter implements SharedLimiter {
-  // KEYS: the limit's state. ARGV: emission interval µs, period µs.
-  // Returns {admitted 0/1, remaining, retry-after µs, reset-after µs}.
+  // KEYS: one state per limit. ARGV: want, then per limit: emission interval µs, period µs.
+  // Grants g = min(want, calls every limit can admit) from all of them, or nothing.
+  // Returns {g, then per limit: remaining, reset-after µs, retry-after µs (0 = can admit)}.
   static final String SOURCE = """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-      local interval = tonumber(ARGV[1])
-      local period = tonumber(ARGV[2])
-      local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-      if tat < now then tat = now end
-      local next = tat + interval
-      if next - period > now then
-        return {0, 0, next - period - now, tat - now}
+      local want = tonumber(ARGV[1])
+      local tats = {}
+      local grant = want
+      for i = 1, #KEYS do
+        local interval = tonumber(ARGV[2 * i])
+        local period = tonumber(ARGV[2 * i + 1])
+        local tat = tonumber(redis.call('GET', KEYS[i]) or '0')
+        if tat < now then tat = now end
+        tats[i] = tat
+        local free = math.floor((now + period - tat) / interval)
+        if free < grant then grant = free end
       end
-      redis.call('SET', KEYS[1], string.format('%d', next), 'PX', math.floor((next - now) / 1000) + 1)
-      return {1, math.floor((now + period - next) / interval), 0, next - now}
+      if grant < 0 then grant = 0 end
+      local out = {grant}
+      for i = 1, #KEYS do
+        local interval = tonumber(ARGV[2 * i])
+        local period = tonumber(ARGV[2 * i + 1])
+        local tat = tats[i]
+        local free = math.floor((now + period - tat) / interval)
+        local retry = 0
+        if free < 1 then retry = tat + interval - period - now end
+        if grant > 0 then
+          tat = tat + grant * interval
+          redis.call('SET', KEYS[i], string.format('%d', tat), 'PX', math.floor((tat - now) / 1000) + 1)
+          free = math.floor((now + period - tat) / interval)
+        end
+        if free < 0 then free = 0 end
+        out[#out + 1] = free
+        out[#out + 1] = tat - now
+        out[#out + 1] = retry
+      end
+      return out
       """;
 
   private final RedisKeyStore store;
@@ -41,19 +69,42 @@ final class RedisGcraLimiter implements SharedLimiter {
   }
 
   String stateKey(String keyId, RateLimitSpec spec) {
-    return store.namespace() + ":rl:{" + keyId + "}:" + spec.encode();
+    return stateKey(LimitOwner.key(keyId), spec);
+  }
+
+  String stateKey(LimitOwner owner, RateLimitSpec spec) {
+    return owner.kind() == LimitOwner.Kind.KEY
+        ? store.namespace() + ":rl:{" + owner.id() + "}:" + spec.encode()
+        : store.namespace() + ":proj:{" + owner.id() + "}:rl:" + spec.encode();
   }
 
   @Override
-  public LimitState acquire(String keyId, RateLimitSpec spec) {
-    long periodMicros = spec.period().toMillis() * 1000;
-    // rounded up, so rounding never admits more than N per period
-    long interval = (periodMicros + spec.requests() - 1) / spec.requests();
-    List<?> r = store.evalLimit(stateKey(keyId, spec),
-        List.of(Long.toString(interval), Long.toString(periodMicros)));
-    boolean admitted = (Long) r.get(0) == 1;
-    int remaining = (int) Math.min(spec.requests(), Math.max(0, (Long) r.get(1)));
-    Duration wait = Duration.ofNanos((Long) r.get(admitted ? 3 : 2) * 1000);
-    return new LimitState(admitted, spec, remaining, wait);
+  public Grant acquire(LimitOwner owner, List<RateLimitSpec> specs, int want) {
+    List<String> keys = new ArrayList<>(specs.size());
+    List<String> args = new ArrayList<>(1 + 2 * specs.size());
+    args.add(Integer.toString(want));
+    for (RateLimitSpec spec : specs) {
+      long periodMicros = spec.period().toMillis() * 1000;
+      // rounded up, so rounding never admits more than N per period
+      long interval = (periodMicros + spec.requests() - 1) / spec.requests();
+      keys.add(stateKey(owner, spec));
+      args.add(Long.toString(interval));
+      args.add(Long.toString(periodMicros));
+    }
+    List<?> r = store.evalLimit(keys, args);
+    int granted = (int) (long) (Long) r.get(0);
+    List<LimitState> states = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      RateLimitSpec spec = specs.get(i);
+      long remaining = (Long) r.get(1 + 3 * i);
+      long resetMicros = (Long) r.get(2 + 3 * i);
+      long retryMicros = (Long) r.get(3 + 3 * i);
+      // a limit that could admit reports its reset; one that could not, its retry delay
+      boolean admits = retryMicros == 0;
+      states.add(new LimitState(admits, spec, (int) Math.min(spec.requests(), remaining),
+          Duration.ofNanos((admits ? resetMicros : retryMicros) * 1000), LimitScope.GLOBAL,
+          owner.kind()));
+    }
+    return new Grant(granted, states);
   }
 }

@@ -3,6 +3,7 @@ package dev.keygate.store;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.KeyUsage;
+import dev.keygate.key.KeyLimit;
 import dev.keygate.key.RateLimitSpec;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -57,7 +58,9 @@ import redis.clients.jedis.util.Pool;
  *       {@code px} display prefix, {@code c}/{@code u}/{@code e}/{@code r}/{@code ro}/{@code pe}
  *       created/updated/expires/revoked/rotated/previous-secret-expiry epoch millis ("" = none),
  *       {@code rr} revoke reason, {@code h}/{@code ph} current/previous digest (base64url, no
- *       padding), {@code rl} rate limit ({@link RateLimitSpec#encode()}, "" = default),
+ *       padding), {@code rl} rate limit ({@link RateLimitSpec#encode()}, "" = none), {@code lm}
+ *       further limits ({@link KeyLimit#encodeAll}: {@code g100/60000,l20/1000}, scope letter
+ *       d/l/g for default/local/global; "" or absent = none),
  *       {@code ver} version; and, written only by {@link #recordUsage}, {@code ut} total,
  *       {@code ud} UTC epoch day, {@code un} count on that day, {@code lu} last use millis.
  *   <li>{@code ns:proj:{<project>}:keys}: ZSET of {@link PageTokens#position positions}, all with
@@ -358,8 +361,9 @@ public final class RedisKeyStore implements KeyStore {
     return new RedisGcraLimiter(this);
   }
 
-  List<?> evalLimit(String stateKey, List<String> args) {
-    return (List<?>) withRedis(r -> LIMIT.eval(r, List.of(stateKey), args));
+  /** Runs the GCRA script; every key must share one hash tag (one Cluster slot). */
+  List<?> evalLimit(List<String> stateKeys, List<String> args) {
+    return (List<?>) withRedis(r -> LIMIT.eval(r, stateKeys, args));
   }
 
   /**
@@ -749,6 +753,7 @@ public final class RedisKeyStore implements KeyStore {
         "pe", millis(k.previousExpiresAt()),
         "ro", millis(k.rotatedAt()),
         "rl", k.rateLimit() == null ? "" : k.rateLimit().encode(),
+        "lm", KeyLimit.encodeAll(k.limits()),
         "ver", Long.toString(k.version())));
   }
 
@@ -788,6 +793,8 @@ public final class RedisKeyStore implements KeyStore {
         .previousExpiresAt(instant(h.get("pe")))
         .rotatedAt(instant(h.get("ro")))
         .rateLimit(rateLimit.isEmpty() ? null : RateLimitSpec.decode(rateLimit))
+        // absent in records written before per-limit scopes existed: no further limits
+        .limits(KeyLimit.decodeAll(h.getOrDefault("lm", "")))
         .version(Long.parseLong(h.get("ver")))
         .usage(usage)
         .build());

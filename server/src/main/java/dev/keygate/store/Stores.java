@@ -56,14 +56,9 @@ public final class Stores {
   /** The store at the bottom of the cache and batching layers (Redis or in-memory). */
   public static KeyStore backing(KeyStore store) {
     KeyStore s = store;
-    while (true) {
-      if (s instanceof CachingKeyStore cached) {
-        s = cached.delegate();
-      } else if (s instanceof BatchingKeyStore batching) {
-        s = batching.delegate();
-      } else {
-        return s;
-      }
+    while (s.delegate() != s) {
+      s = s.delegate();
     }
+    return s;
   }
 }

@@ -102,7 +102,7 @@ class AuthorizerTest {
     assertEquals(Reason.RATE_LIMITED, denied.reason());
     assertEquals(key.key().id(), denied.metadata().get("key_id"));
     assertEquals("1m", denied.metadata().get("period"));
-    assertEquals("rate limit of 1 per 1m reached", denied.message());
+    assertEquals("rate limit of 1 per 1m (local) reached", denied.message());
     assertEquals(true, denied.retryAfter().compareTo(Duration.ofMinutes(1)) <= 0);
     assertEquals(0, usage.pendingKeys());
   }

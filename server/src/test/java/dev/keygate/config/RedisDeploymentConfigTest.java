@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keygate.key.KeyLimit;
+import dev.keygate.key.LimitScope;
+import dev.keygate.key.RateLimitSpec;
 import dev.keygate.store.RedisEndpoint;
 import dev.keygate.store.RedisEndpoint.Mode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -69,6 +73,28 @@ class RedisDeploymentConfigTest {
     assertMessage("KEYGATE_RATE_LIMIT_SCOPE", Map.of("KEYGATE_RATE_LIMIT_SCOPE", "global"));
     assertMessage("KEYGATE_REDIS_URL", Map.of("KEYGATE_REDIS_URL", "redis+sentinel://h:1",
         "KEYGATE_PEPPER", PEPPER));
+  }
+
+  @Test
+  void fromEnv_projectQuotasAndLeasing() {
+    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
+        "KEYGATE_PROJECT_RATE_LIMITS", "global:10000/1m, local:200/1s,50000/1d",
+        "KEYGATE_RATE_LIMIT_LEASE", "10",
+        "KEYGATE_RATE_LIMIT_LEASE_TTL", "500ms"));
+    assertEquals(List.of(
+        new KeyLimit(new RateLimitSpec(10_000, Duration.ofMinutes(1)), LimitScope.GLOBAL),
+        new KeyLimit(new RateLimitSpec(200, Duration.ofSeconds(1)), LimitScope.LOCAL),
+        new KeyLimit(new RateLimitSpec(50_000, Duration.ofDays(1)), LimitScope.DEFAULT)),
+        c.projectRateLimits());
+    assertEquals(10, c.rateLimitLease());
+    assertEquals(Duration.ofMillis(500), c.rateLimitLeaseTtl());
+    KeygateConfig defaults = KeygateConfig.fromEnv(Map.of());
+    assertEquals(List.of(), defaults.projectRateLimits());
+    assertEquals(1, defaults.rateLimitLease(), "no leasing unless asked for");
+    for (String bad : List.of("global:1/0s", "cluster:5/1m", "5", "global:5/1m,global:9/1m")) {
+      assertMessage("KEYGATE_PROJECT_RATE_LIMITS", Map.of("KEYGATE_PROJECT_RATE_LIMITS", bad));
+    }
+    assertMessage("KEYGATE_RATE_LIMIT_LEASE", Map.of("KEYGATE_RATE_LIMIT_LEASE", "0"));
   }
 
   private static void assertMessage(String variable, Map<String, String> env) {

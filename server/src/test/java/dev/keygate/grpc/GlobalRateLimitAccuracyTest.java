@@ -30,13 +30,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Three sidecars sharing one Redis, 64 concurrent clients spread over them, one key with a global
  * limit of {@value #LIMIT} per hour: together they admit the limit, and never more than the
  * limit plus what GCRA refills while the test runs (one call per 24 s), also when one sidecar
- * dies mid-window.
+ * dies mid-window; and the same with leases of L calls spent locally, where every admitted call
+ * was still taken from Redis first (the upper bound is unchanged) and at most S x (L - 1) leased
+ * calls can be stranded (the lower bound drops by that much).
  */
 @ExtendWith(RedisServerExtension.class)
 class GlobalRateLimitAccuracyTest {
   private static final int LIMIT = 150;
   private static final long PERIOD_MILLIS = 3_600_000;
   private static final int CLIENTS = 64;
+  /** KEYGATE_RATE_LIMIT_LEASE in the leased runs. */
+  private static final int LEASE_SETTING = 10;
+  /** The lease that gives: 5 % of the limit, capped by the setting. */
+  private static final int LEASE = Math.min(LEASE_SETTING, LIMIT / 20);
 
   private final TestRedis redis;
   private final List<InProcessKeygate> sidecars = new ArrayList<>();
@@ -52,14 +58,14 @@ class GlobalRateLimitAccuracyTest {
 
   @Test
   void globalLimit_threeInstancesAdmitAtMostTheLimit() throws Exception {
-    startSidecars();
+    startSidecars(1);
     Result r = hammer(null);
     assertWithinBound(r, 0);
   }
 
   @Test
   void globalLimit_instanceKilledMidWindow_stillAtMostTheLimit() throws Exception {
-    startSidecars();
+    startSidecars(1);
     Result r = hammer(sidecars.get(2));
     assertTrue(r.killed, "the third sidecar was closed mid-window");
     // calls in flight on the dying sidecar were counted in Redis but their answers were lost:
@@ -67,12 +73,34 @@ class GlobalRateLimitAccuracyTest {
     assertWithinBound(r, CLIENTS);
   }
 
-  private void startSidecars() {
+  @Test
+  void leasedGlobalLimit_threeInstancesAdmitAtMostTheLimit() throws Exception {
+    startSidecars(LEASE_SETTING);
+    Result r = hammer(null);
+    // every admitted call was taken from Redis first: the same upper bound as without leases;
+    // a lease's rest can be stranded only when it expires (not within this run) or its
+    // sidecar dies, so at most S x (L - 1) below the limit
+    assertWithinBound(r, sidecars.size() * (LEASE - 1));
+  }
+
+  @Test
+  void leasedGlobalLimit_instanceKilledMidWindow_stillAtMostTheLimit() throws Exception {
+    startSidecars(LEASE_SETTING);
+    Result r = hammer(sidecars.get(2));
+    assertTrue(r.killed, "the third sidecar was closed mid-window");
+    // the dead sidecar's lease rest is lost with it (under-admission, never over)
+    assertWithinBound(r, CLIENTS + sidecars.size() * (LEASE - 1));
+  }
+
+  private void startSidecars(int lease) {
     String namespace = redis.newNamespace();
     for (int i = 0; i < 3; i++) {
       sidecars.add(InProcessKeygate.overRedis(redis.url(), namespace, Ticker.systemTicker(),
           Map.of("KEYGATE_RATE_LIMIT_SCOPE", "global",
-              "KEYGATE_DEFAULT_RATE_LIMIT", LIMIT + "/1h")));
+              "KEYGATE_DEFAULT_RATE_LIMIT", LIMIT + "/1h",
+              "KEYGATE_RATE_LIMIT_LEASE", Integer.toString(lease),
+              // longer than any run, so no lease expires and strands calls mid-test
+              "KEYGATE_RATE_LIMIT_LEASE_TTL", "1m")));
     }
   }
 

@@ -188,6 +188,30 @@ class TransportThreadTest {
   }
 
   @Test
+  void aKeyWithAGlobalLimitIsAlwaysDecidedOnAWorker() {
+    long before = cache.invalidationsReceived();
+    CreateKeyResponse key = withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN)
+        .createKey(CreateKeyRequest.newBuilder().setProject("acme").setName("global")
+            .addScopes("tasks:read")
+            .addLimits(dev.keygate.api.v1.RateLimit.newBuilder().setRequests(1000)
+                .setPeriod(com.google.protobuf.Duration.newBuilder().setSeconds(60))
+                .setScope(dev.keygate.api.v1.LimitScope.LIMIT_SCOPE_GLOBAL))
+            .build());
+    Eventually.await("the create's invalidation", () -> cache.invalidationsReceived() > before);
+    var authorize = AuthorizeGrpc.newBlockingStub(channel);
+    CheckRequest check = CheckRequest.newBuilder().setKey(key.getSecret()).build();
+    String method = AuthorizeGrpc.getCheckMethod().getFullMethodName();
+    for (int i = 0; i < 3; i++) {
+      // cached after the first call, but its limit is counted in Redis: never on the event loop
+      var answer = authorize.check(check);
+      assertEquals(key.getKey().getId(), answer.getKeyId());
+      assertEquals(1000 - 1 - i, answer.getRateLimit().getRemaining());
+      assertTrue(isWorker(lastAnswer(method)), lastAnswer(method).getName());
+    }
+    assertNoStoreCallOnAnEventLoop();
+  }
+
+  @Test
   void aKeyRevokedElsewhereIsReadOnAWorkerAgain() {
     CreateKeyResponse key = createKey();
     var authorize = AuthorizeGrpc.newBlockingStub(channel);
@@ -253,6 +277,12 @@ class TransportThreadTest {
 
     Recording(KeyStore delegate) {
       this.delegate = delegate;
+    }
+
+    @Override
+    public KeyStore delegate() {
+      // lets Keygate find the Redis store below (shared rate limits, audit log), as in production
+      return delegate;
     }
 
     private void note(String call) {

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.KeyUsage;
+import dev.keygate.key.KeyLimit;
+import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
 import dev.keygate.store.CreateOutcome.Status;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +69,10 @@ abstract class KeyStoreContract {
         .previousExpiresAt(T0.plusSeconds(3600))
         .rotatedAt(T0.plusSeconds(5))
         .rateLimit(new RateLimitSpec(100, Duration.ofMinutes(1)))
+        .limits(List.of(
+            new KeyLimit(new RateLimitSpec(1000, Duration.ofHours(1)), LimitScope.GLOBAL),
+            new KeyLimit(new RateLimitSpec(20, Duration.ofSeconds(1)), LimitScope.LOCAL),
+            new KeyLimit(new RateLimitSpec(50_000, Duration.ofDays(1)), LimitScope.DEFAULT)))
         .build();
     ApiKeyRecord minimal = key("mini00000001", "proj", T0.plusMillis(1)).toBuilder()
         .description("")
@@ -84,6 +90,7 @@ abstract class KeyStoreContract {
     assertNull(found.revokedAt());
     assertNull(found.previousDigest());
     assertNull(found.rateLimit());
+    assertEquals(List.of(), found.limits());
     assertEquals(KeyUsage.NONE, found.usage());
   }
 
@@ -217,6 +224,8 @@ abstract class KeyStoreContract {
         .previousExpiresAt(T0.plusSeconds(60))
         .rotatedAt(T0)
         .rateLimit(new RateLimitSpec(5, Duration.ofSeconds(1)))
+        .limits(List.of(
+            new KeyLimit(new RateLimitSpec(100, Duration.ofMinutes(1)), LimitScope.GLOBAL)))
         .build();
     store.create(v1, null, NO_LIMIT, T0);
     ApiKeyRecord v2 = v1.toBuilder()
@@ -228,6 +237,7 @@ abstract class KeyStoreContract {
         .previousExpiresAt(null)
         .rotatedAt(null)
         .rateLimit(null)
+        .limits(List.of())
         .version(2)
         .build();
 
@@ -506,6 +516,7 @@ abstract class KeyStoreContract {
     assertEquals(expected.previousExpiresAt(), actual.previousExpiresAt(), "previousExpiresAt");
     assertEquals(expected.rotatedAt(), actual.rotatedAt(), "rotatedAt");
     assertEquals(expected.rateLimit(), actual.rateLimit(), "rateLimit");
+    assertEquals(expected.limits(), actual.limits(), "limits");
     assertEquals(expected.version(), actual.version(), "version");
   }
 }

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keygate.key.RateLimitSpec;
+import dev.keygate.key.LimitScope;
+import dev.keygate.ratelimit.LimitOwner;
 import dev.keygate.ratelimit.LimitState;
 import dev.keygate.ratelimit.SharedLimiter;
 import dev.keygate.testing.RedisServerExtension;
 import dev.keygate.testing.TestRedis;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -48,6 +51,52 @@ class RedisGcraLimiterTest {
       assertTrue(la.acquire("gcra00000002", spec).admitted());
       assertTrue(la.acquire("gcra00000001", new RateLimitSpec(10, Duration.ofHours(1)))
           .admitted());
+    }
+  }
+
+  @Test
+  void acquire_severalLimits_allOrNothing() {
+    String ns = redis.newNamespace();
+    RateLimitSpec two = new RateLimitSpec(2, Duration.ofHours(1));
+    RateLimitSpec five = new RateLimitSpec(5, Duration.ofHours(1));
+    try (RedisKeyStore s = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), ns)) {
+      SharedLimiter l = s.sharedLimiter();
+      LimitOwner owner = LimitOwner.key("multi0000001");
+      assertEquals(1, l.acquire(owner, List.of(two, five), 1).granted());
+      assertEquals(1, l.acquire(owner, List.of(two, five), 1).granted());
+      SharedLimiter.Grant refused = l.acquire(owner, List.of(two, five), 1);
+      assertEquals(0, refused.granted());
+      assertFalse(refused.states().get(0).admitted(), "the exhausted limit is named");
+      assertTrue(refused.states().get(1).admitted(), "the other could still admit");
+      assertEquals(LimitScope.GLOBAL, refused.states().get(0).scope());
+      // the refusal spent nothing from the limit that could admit: 5 - 2 - 1 = 2 left
+      assertEquals(2, l.acquire(owner, List.of(five), 1).states().get(0).remaining());
+    }
+  }
+
+  @Test
+  void acquire_leaseGrantsWhatEveryLimitCanSpare() {
+    String ns = redis.newNamespace();
+    RateLimitSpec five = new RateLimitSpec(5, Duration.ofHours(1));
+    try (RedisKeyStore s = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), ns)) {
+      SharedLimiter l = s.sharedLimiter();
+      LimitOwner owner = LimitOwner.project("acme");
+      SharedLimiter.Grant g = l.acquire(owner, List.of(five), 3);
+      assertEquals(3, g.granted());
+      assertEquals(2, g.states().get(0).remaining());
+      assertEquals(LimitOwner.Kind.PROJECT, g.states().get(0).subject());
+      assertEquals(2, l.acquire(owner, List.of(five), 3).granted(), "only 2 were left");
+      assertEquals(0, l.acquire(owner, List.of(five), 3).granted());
+    }
+  }
+
+  @Test
+  void projectStateKey_sharesTheProjectsSlot() {
+    try (RedisKeyStore s = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), "kg")) {
+      String state = new RedisGcraLimiter(s).stateKey(LimitOwner.project("shop"),
+          new RateLimitSpec(100, Duration.ofMinutes(1)));
+      assertEquals(JedisClusterCRC16.getSlot(s.projectPendingKey("shop")),
+          JedisClusterCRC16.getSlot(state));
     }
   }
 

@@ -122,7 +122,7 @@ class RedisKeyStoreTest extends KeyStoreContract {
           requestKey), new HashSet<>(scanKeys(j)));
       assertEquals("hash", j.type(recordKey));
       assertEquals(Set.of("p", "n", "d", "m", "s", "k", "px", "c", "u", "e", "r", "rr", "h", "ph",
-          "pe", "ro", "rl", "ver"), j.hgetAll(recordKey).keySet());
+          "pe", "ro", "rl", "lm", "ver"), j.hgetAll(recordKey).keySet());
       Map<String, String> h = j.hgetAll(recordKey);
       assertEquals("acme", h.get("p"));
       assertEquals("live", h.get("k"));
