@@ -219,7 +219,8 @@ public record KeygateConfig(
         + ", defaultRateLimit=" + (defaultRateLimit == null ? "none" : defaultRateLimit.encode())
         + ", envoyRoutes=" + envoy.routes().size()
         + ", cache=" + (cacheMaxKeys == 0 ? "off" : cacheMaxKeys + " keys, max staleness "
-            + cacheMaxStaleness + ", negative " + cacheNegativeTtl)
+            + Durations.format(cacheMaxStaleness) + ", negative "
+            + Durations.format(cacheNegativeTtl))
         + ", rateLimitScope=" + (globalRateLimits ? "global" : "local")
         + ", projectRateLimits=" + (projectRateLimits.isEmpty() ? "none"
             : KeyLimit.encodeAll(projectRateLimits))
@@ -227,7 +228,7 @@ public record KeygateConfig(
             : rateLimitLease + " for " + Durations.format(rateLimitLeaseTtl))
         + ", redisPassword=" + (redisPassword == null ? "unset" : "set")
         + ", redisFailure=" + redisFailure.label()
-        + (redisFailure == RedisFailurePolicy.STALE ? " (max age " + redisStaleMaxAge + ")" : "")
+        + (redisFailure == RedisFailurePolicy.STALE ? " (max age " + Durations.format(redisStaleMaxAge) + ")" : "")
         + ", authFailureLimit=" + (throttle.enabled()
             ? throttle.limit() + " per " + Durations.format(throttle.window()) : "off")
         + ", trustedProxyHops=" + throttle.trustedProxyHops()
