@@ -8,10 +8,7 @@ import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
 import dev.keygate.throttle.ThrottleSettings;
 import dev.keygate.tls.TlsSettings;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +108,7 @@ public record KeygateConfig(
 
   /** Reads and validates the settings. */
   public static KeygateConfig fromEnv(Map<String, String> env) {
-    Reader r = new Reader(env);
+    EnvReader r = new EnvReader(env);
     var listen = LISTEN.matcher(r.get("KEYGATE_LISTEN", "127.0.0.1:7070"));
     if (!listen.matches() || Integer.parseInt(listen.group(2)) > 65535) {
       throw new ConfigException("KEYGATE_LISTEN must be host:port, e.g. 127.0.0.1:7070 or 0.0.0.0:7070");
@@ -144,13 +141,13 @@ public record KeygateConfig(
     if (!NAMESPACE.matcher(namespace).matches()) {
       throw new ConfigException("KEYGATE_REDIS_NAMESPACE must be 1-32 characters of [A-Za-z0-9_.-]");
     }
-    byte[] pepper = r.secret("KEYGATE_PEPPER");
+    byte[] pepper = r.secret("KEYGATE_PEPPER", MIN_SECRET_LENGTH);
     if (pepper == null && redisUrl != null) {
       throw new ConfigException("KEYGATE_PEPPER (or KEYGATE_PEPPER_FILE) is required with "
           + "KEYGATE_REDIS_URL: keys are stored as HMAC digests keyed by the pepper, and a lost "
           + "or changed pepper invalidates every key. Generate one: openssl rand -base64 32");
     }
-    byte[] token = r.secret("KEYGATE_ADMIN_TOKEN");
+    byte[] token = r.secret("KEYGATE_ADMIN_TOKEN", MIN_SECRET_LENGTH);
     String prefix = r.get("KEYGATE_KEY_PREFIX", "kg");
     if (!KeyFormat.isValidPrefix(prefix)) {
       throw new ConfigException("KEYGATE_KEY_PREFIX must be 1-16 characters of [a-z0-9], starting with a letter");
@@ -288,76 +285,6 @@ public record KeygateConfig(
       return new RateLimitSpec(Integer.parseInt(m.group(1)), Durations.parse(m.group(2)));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(problem + " (" + e.getMessage() + ")");
-    }
-  }
-
-  /** Reads variables, turning every problem into a ConfigException naming the variable. */
-  private record Reader(Map<String, String> env) {
-    String optional(String name) {
-      String v = env.get(name);
-      return v == null || v.isBlank() ? null : v.trim();
-    }
-
-    String get(String name, String fallback) {
-      String v = optional(name);
-      return v == null ? fallback : v;
-    }
-
-    int integer(String name, int fallback, int min, int max) {
-      String v = optional(name);
-      if (v == null) {
-        return fallback;
-      }
-      try {
-        int n = Integer.parseInt(v);
-        if (n >= min && n <= max) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new ConfigException(name + " must be a whole number from " + min + " to " + max);
-    }
-
-    Duration duration(String name, String fallback, Duration min, Duration max) {
-      try {
-        Duration d = Durations.parse(get(name, fallback));
-        if (d.compareTo(min) >= 0 && d.compareTo(max) <= 0) {
-          return d;
-        }
-        throw new ConfigException(name + " must be between " + min + " and " + max);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(name + ": " + e.getMessage());
-      }
-    }
-
-    byte[] secret(String name) {
-      return secret(name, MIN_SECRET_LENGTH);
-    }
-
-    /** The value of NAME, else the content of the file named by NAME_FILE; never both. */
-    byte[] secret(String name, int minLength) {
-      String direct = optional(name);
-      String file = optional(name + "_FILE");
-      if (direct != null && file != null) {
-        throw new ConfigException("set " + name + " or " + name + "_FILE, not both");
-      }
-      String value = direct;
-      if (file != null) {
-        try {
-          value = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-        } catch (IOException | RuntimeException e) {
-          throw new ConfigException(name + "_FILE: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
-        }
-      }
-      if (value == null) {
-        return null;
-      }
-      byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-      if (bytes.length < minLength) {
-        throw new ConfigException(name + " must be at least " + minLength + " bytes long");
-      }
-      return bytes;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.keygate.envoy;
 
 import dev.keygate.config.ConfigException;
+import dev.keygate.config.EnvReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,16 +44,12 @@ public record EnvoySettings(
 
   /** Reads and validates the settings; a bad one throws a ConfigException naming it. */
   public static EnvoySettings fromEnv(Map<String, String> env) {
+    EnvReader r = new EnvReader(env);
     return new EnvoySettings(
-        keyHeaders(value(env, "KEYGATE_ENVOY_KEY_HEADERS", "authorization,x-api-key")),
-        bool(env, "KEYGATE_ENVOY_REMOVE_KEY_HEADERS", true),
-        routes(value(env, "KEYGATE_ROUTES", "")),
-        requirement(value(env, "KEYGATE_ROUTES_DEFAULT", Requirement.DENY)));
-  }
-
-  private static String value(Map<String, String> env, String name, String fallback) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? fallback : v.strip();
+        keyHeaders(r.get("KEYGATE_ENVOY_KEY_HEADERS", "authorization,x-api-key")),
+        bool(r, "KEYGATE_ENVOY_REMOVE_KEY_HEADERS", true),
+        routes(r.get("KEYGATE_ROUTES", "")),
+        requirement(r.get("KEYGATE_ROUTES_DEFAULT", Requirement.DENY)));
   }
 
   private static List<String> keyHeaders(String text) {
@@ -74,8 +71,8 @@ public record EnvoySettings(
     return names;
   }
 
-  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
-    String v = value(env, name, Boolean.toString(fallback)).toLowerCase(Locale.ROOT);
+  private static boolean bool(EnvReader r, String name, boolean fallback) {
+    String v = r.get(name, Boolean.toString(fallback)).toLowerCase(Locale.ROOT);
     return switch (v) {
       case "true" -> true;
       case "false" -> false;

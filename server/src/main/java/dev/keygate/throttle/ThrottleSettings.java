@@ -1,7 +1,6 @@
 package dev.keygate.throttle;
 
-import dev.keygate.config.ConfigException;
-import dev.keygate.config.Durations;
+import dev.keygate.config.EnvReader;
 import java.time.Duration;
 import java.util.Map;
 
@@ -34,48 +33,12 @@ public record ThrottleSettings(int limit, Duration window, int trustedProxyHops,
 
   /** Reads and validates the settings; a bad one throws a ConfigException naming it. */
   public static ThrottleSettings fromEnv(Map<String, String> env) {
+    EnvReader r = new EnvReader(env);
     return new ThrottleSettings(
-        integer(env, "KEYGATE_AUTH_FAILURE_LIMIT", DEFAULT_LIMIT, 0, 1_000_000),
-        duration(env, "KEYGATE_AUTH_FAILURE_WINDOW", "1m", Duration.ofSeconds(1),
+        r.integer("KEYGATE_AUTH_FAILURE_LIMIT", DEFAULT_LIMIT, 0, 1_000_000),
+        r.duration("KEYGATE_AUTH_FAILURE_WINDOW", "1m", Duration.ofSeconds(1),
             Duration.ofHours(1)),
-        integer(env, "KEYGATE_TRUSTED_PROXY_HOPS", 0, 0, MAX_HOPS),
-        integer(env, "KEYGATE_AUTH_FAILURE_MAX_CLIENTS", 100_000, 1, 10_000_000));
-  }
-
-  private static String value(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? null : v.strip();
-  }
-
-  private static int integer(Map<String, String> env, String name, int fallback, int min,
-      int max) {
-    String v = value(env, name);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ConfigException(name + " must be a whole number from " + min + " to " + max);
-  }
-
-  private static Duration duration(Map<String, String> env, String name, String fallback,
-      Duration min, Duration max) {
-    String v = value(env, name);
-    try {
-      Duration d = Durations.parse(v == null ? fallback : v);
-      if (d.compareTo(min) >= 0 && d.compareTo(max) <= 0) {
-        return d;
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(name + ": " + e.getMessage());
-    }
-    throw new ConfigException(name + " must be between " + Durations.format(min) + " and "
-        + Durations.format(max));
+        r.integer("KEYGATE_TRUSTED_PROXY_HOPS", 0, 0, MAX_HOPS),
+        r.integer("KEYGATE_AUTH_FAILURE_MAX_CLIENTS", 100_000, 1, 10_000_000));
   }
 }

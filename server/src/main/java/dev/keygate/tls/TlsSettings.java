@@ -1,6 +1,7 @@
 package dev.keygate.tls;
 
 import dev.keygate.config.ConfigException;
+import dev.keygate.config.EnvReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,9 +44,10 @@ public record TlsSettings(Path certFile, Path keyFile, Path clientCaFile) {
    * the certificate and key parse and belong together is checked when the port opens.)
    */
   public static TlsSettings fromEnv(Map<String, String> env) {
-    String cert = value(env, "KEYGATE_TLS_CERT_FILE");
-    String key = value(env, "KEYGATE_TLS_KEY_FILE");
-    String ca = value(env, "KEYGATE_TLS_CLIENT_CA_FILE");
+    EnvReader r = new EnvReader(env);
+    String cert = r.optional("KEYGATE_TLS_CERT_FILE");
+    String key = r.optional("KEYGATE_TLS_KEY_FILE");
+    String ca = r.optional("KEYGATE_TLS_CLIENT_CA_FILE");
     if (cert == null && key == null && ca == null) {
       return OFF;
     }
@@ -58,11 +60,6 @@ public record TlsSettings(Path certFile, Path keyFile, Path clientCaFile) {
         pem("KEYGATE_TLS_CERT_FILE", cert, "CERTIFICATE"),
         pem("KEYGATE_TLS_KEY_FILE", key, "PRIVATE KEY"),
         ca == null ? null : pem("KEYGATE_TLS_CLIENT_CA_FILE", ca, "CERTIFICATE"));
-  }
-
-  private static String value(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? null : v.strip();
   }
 
   /** The path, once it is a readable file holding a PEM block of the given kind. */
