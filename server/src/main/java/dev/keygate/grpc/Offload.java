@@ -25,8 +25,9 @@ public final class Offload {
       try {
         work.run();
       } catch (RuntimeException e) {
-        // the class only: messages of unexpected failures are not vetted for secrets
-        log.error("call failed: {}", e.getClass().getName());
+        // the class and where, never the message: messages of unexpected failures are not
+        // vetted for secrets
+        log.error("call failed: {} at {}", e.getClass().getName(), where(e));
         fail(responses, Status.INTERNAL.withDescription("internal error"));
       }
     });
@@ -35,6 +36,16 @@ public final class Offload {
     } catch (RejectedExecutionException e) {
       fail(responses, Status.UNAVAILABLE.withDescription("keygate is shutting down"));
     }
+  }
+
+  /** The innermost frames that locate a failure, without its message. */
+  static String where(Throwable e) {
+    StackTraceElement[] frames = e.getStackTrace();
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < Math.min(6, frames.length); i++) {
+      out.append(i == 0 ? "" : " < ").append(frames[i]);
+    }
+    return out.toString();
   }
 
   private static void fail(StreamObserver<?> responses, Status status) {

@@ -39,7 +39,6 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -569,20 +568,6 @@ public final class RedisKeyStore implements KeyStore {
     return found;
   }
 
-  /**
-   * A pipelined reply. A Cluster pipeline that lost a node's connection logs the error and leaves
-   * that node's replies unset, which Jedis reports as IllegalStateException: that is a Redis
-   * failure like any other, so it becomes one (and {@link #execute} makes it
-   * StoreUnavailableException).
-   */
-  private static <T> T reply(Response<T> response) {
-    try {
-      return response.get();
-    } catch (IllegalStateException e) {
-      throw new JedisConnectionException("pipeline reply lost", e);
-    }
-  }
-
   private List<Map<String, String>> pipelinedHashes(List<String> ids) {
     return withRedis(r -> {
       // on a Cluster the records live on many nodes; the cluster pipeline groups them by node
@@ -595,7 +580,7 @@ public final class RedisKeyStore implements KeyStore {
       }
       List<Map<String, String>> out = new ArrayList<>(replies.size());
       for (Response<Map<String, String>> reply : replies) {
-        out.add(reply(reply));
+        out.add(reply.get());
       }
       return out;
     });
@@ -629,7 +614,7 @@ public final class RedisKeyStore implements KeyStore {
           cursor = position;
           // an index member without its hash is skipped: nothing deletes keys today, but a
           // hand-deleted record must not break listing
-          Optional<ApiKeyRecord> key = decode(idOf(position), reply(hashes.get(i)));
+          Optional<ApiKeyRecord> key = decode(idOf(position), hashes.get(i).get());
           if (key.isPresent() && (includeRevoked || !key.get().isRevoked())) {
             page.add(key.get());
           }
@@ -695,7 +680,7 @@ public final class RedisKeyStore implements KeyStore {
       // did not run: re-running it with EVAL neither loses nor double-counts the delta
       for (int i = 0; i < responses.size(); i++) {
         try {
-          reply(responses.get(i));
+          responses.get(i).get();
         } catch (JedisNoScriptException e) {
           r.eval(USAGE.source, keys.get(i), args.get(i));
         }
@@ -871,6 +856,11 @@ public final class RedisKeyStore implements KeyStore {
   }
 
   /** {@link #withRedis}, naming {@code what} in failures and counting them in {@code counter}. */
+  private static boolean raisedByJedis(RuntimeException e) {
+    StackTraceElement[] frames = e.getStackTrace();
+    return frames.length > 0 && frames[0].getClassName().startsWith("redis.clients.jedis.");
+  }
+
   private <T> T execute(Function<UnifiedJedis, T> call, String what, LongAdder counter) {
     if (closed) {
       throw new StoreUnavailableException(what + " is closed", null);
@@ -888,11 +878,20 @@ public final class RedisKeyStore implements KeyStore {
       // host and port, never the password, but we do not repeat it
       throw new StoreUnavailableException(
           what + " unavailable: " + e.getClass().getSimpleName(), e);
-    } catch (IllegalStateException e) {
+    } catch (RuntimeException e) {
       if (closed) {
         throw new StoreUnavailableException(what + " is closed", e);
       }
-      throw e;
+      if (!raisedByJedis(e)) {
+        throw e;
+      }
+      // a Cluster pipeline racing a failover fails inside Jedis with other exceptions too (a
+      // reply never read, a node gone from the slot map): Redis failures all the same
+      if (counter != null) {
+        counter.increment();
+      }
+      throw new StoreUnavailableException(
+          what + " unavailable: " + e.getClass().getSimpleName(), e);
     }
   }
 
