@@ -15,7 +15,6 @@ import dev.keygate.ratelimit.LimitEvaluator;
 import dev.keygate.ratelimit.LimitOwner;
 import dev.keygate.ratelimit.LimitState;
 import dev.keygate.ratelimit.RateLimits;
-import dev.keygate.ratelimit.SharedLimiter;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.StoreUnavailableException;
 import dev.keygate.throttle.FailureThrottle;
@@ -48,31 +47,16 @@ public final class Authorizer {
   private final DecisionObserver observer;
 
   /**
-   * An Authorizer that neither throttles nor reports its decisions.
+   * An Authorizer that neither throttles nor reports its decisions, with local limits only.
    *
    * @param environment the only key kind this sidecar accepts
    * @param defaultLimit the limit for keys without their own; null = unlimited
    */
   public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
       UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit) {
-    this(format, hasher, store, rateLimits, usage, clock, environment, defaultLimit, null,
-        FailureThrottle.disabled(), DecisionObserver.NONE);
-  }
-
-  /**
-   * @param environment the only key kind this sidecar accepts
-   * @param defaultLimit the limit for keys without their own; null = unlimited
-   * @param shared when not null, limits are counted there, once for every sidecar sharing it
-   *     ({@code KEYGATE_RATE_LIMIT_SCOPE=global}), instead of in this process
-   * @param throttle counts failed authentications per client
-   * @param observer told about every decision (metrics, audit sampling)
-   */
-  public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
-      UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit,
-      SharedLimiter shared, FailureThrottle throttle, DecisionObserver observer) {
     this(format, hasher, store,
-        new LimitEvaluator(rateLimits, shared, shared != null, defaultLimit, List.of()),
-        usage, clock, environment, throttle, observer);
+        new LimitEvaluator(rateLimits, null, false, defaultLimit, List.of()),
+        usage, clock, environment, FailureThrottle.disabled(), DecisionObserver.NONE);
   }
 
   /**
