@@ -1,68 +1,25 @@
 package dev.keygate.store;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.keygate.key.ApiKeyRecord;
-import dev.keygate.testing.RedisSentinelSetup;
 import dev.keygate.testing.RedisDeploymentsExtension;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
+import dev.keygate.testing.RedisSentinelSetup;
 import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.util.JedisClusterCRC16;
 
 /** The store contract on a real Sentinel-managed master, plus the crash repair of create. */
 @ExtendWith(RedisDeploymentsExtension.class)
-class SentinelKeyStoreTest extends KeyStoreContract {
-  private static final AtomicLong NAMESPACES = new AtomicLong();
-  private final RedisSentinelSetup cluster;
+class SentinelKeyStoreTest extends RedisDeploymentContract {
+  private final RedisSentinelSetup deployment;
 
-  SentinelKeyStoreTest(RedisSentinelSetup cluster) {
-    this.cluster = cluster;
+  SentinelKeyStoreTest(RedisSentinelSetup deployment) {
+    this.deployment = deployment;
   }
 
   @Override
-  protected KeyStore newStore() {
-    return RedisKeyStore.connect(cluster.url(), Duration.ofSeconds(2),
-        "kgsn" + NAMESPACES.incrementAndGet() + Long.toString(System.nanoTime(), 36));
+  protected String url() {
+    return deployment.url();
   }
 
-  @Test
-  void create_keyAndProjectInDifferentSlots() {
-    // the contract's ids and projects hash to different slots, so every create above crossed
-    // slots; make that explicit for one pair
-    ApiKeyRecord k = key("slot00000001", "proj", T0);
-    assertTrue(JedisClusterCRC16.getSlot("slot00000001") != JedisClusterCRC16.getSlot("proj"));
-    assertEquals(CreateOutcome.created(k.id()), store.create(k, "r", NO_LIMIT, T0));
-    assertEquals(k.name(), store.find(k.id()).orElseThrow().name());
-  }
-
-  @Test
-  void create_crashAfterReserve_repairedByLaterCreate() {
-    RedisKeyStore redis = (RedisKeyStore) store;
-    ApiKeyRecord lost = key("lost00000001", "proj", T0);
-    // step 1 only: as if the sidecar died before writing the record
-    assertEquals("RESERVED", redis.reserve(lost, "req-lost", 1, T0).get(0));
-    // the reservation holds the only active slot and the request id until it is repaired
-    assertEquals(CreateOutcome.Status.PROJECT_FULL,
-        store.create(key("next00000001", "proj", T0.plusSeconds(1)), null, 1, T0).status());
-    assertEquals(CreateOutcome.duplicate(lost.id()),
-        store.create(key("retr00000001", "proj", T0.plusSeconds(1)), "req-lost", 1, T0));
-
-    java.time.Instant later = T0.plus(redis.repairAfter()).plusSeconds(1);
-    ApiKeyRecord next = key("next00000002", "proj", later);
-    assertEquals(CreateOutcome.created(next.id()), store.create(next, "req-lost", 1, later));
-    assertTrue(store.find(lost.id()).isEmpty());
-    assertEquals(1, store.list("proj", "", 10, true).keys().size());
-  }
-
-  @Test
-  void create_crashAfterRecordWrite_confirmedByRepair() {
-    RedisKeyStore redis = (RedisKeyStore) store;
-    ApiKeyRecord k = key("half00000001", "proj", T0);
-    assertEquals(CreateOutcome.created(k.id()), store.create(k, null, NO_LIMIT, T0));
-    // nothing pending after a complete create
-    assertEquals(0, redis.repairPending("proj", T0.plus(Duration.ofDays(1))));
+  @Override
+  protected String namespacePrefix() {
+    return "kgsn";
   }
 }
