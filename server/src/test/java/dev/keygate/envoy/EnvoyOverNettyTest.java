@@ -1,16 +1,13 @@
 package dev.keygate.envoy;
 
 import static dev.keygate.envoy.EnvoyChecks.request;
-import static dev.keygate.testing.InProcessKeygate.withBearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.keygate.Main;
 import dev.keygate.api.v1.CreateKeyRequest;
-import dev.keygate.api.v1.KeyAdminGrpc;
-import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.KeygateServer;
 import dev.keygate.testing.Health;
+import dev.keygate.testing.NettyKeygate;
 import dev.keygate.testing.RedisServer;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
@@ -18,7 +15,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,25 +28,15 @@ import org.junit.jupiter.api.Test;
  * failure_mode_allow decides.
  */
 class EnvoyOverNettyTest {
-  private static final String ADMIN_TOKEN = "envoy-admin-token-0123456789";
   private static final Duration WITHIN = Duration.ofSeconds(15);
 
-  private final RedisServer redis = RedisServer.start();
-  private final KeygateServer server = Main.start(KeygateConfig.fromEnv(Map.of(
-      "KEYGATE_LISTEN", "127.0.0.1:0",
-      "KEYGATE_REDIS_URL", redis.url(),
-      "KEYGATE_REDIS_TIMEOUT", "200ms",
-      "KEYGATE_PEPPER", "envoy-pepper-0123456789abcdef",
-      "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-      "KEYGATE_SHUTDOWN_GRACE", "1s")));
-  private final ManagedChannel channel =
-      NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+  private final NettyKeygate kg = NettyKeygate.start(Map.of());
+  private final RedisServer redis = kg.redis;
+  private final ManagedChannel channel = kg.channel;
 
   @AfterEach
   void stop() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.stop();
-    redis.close();
+    kg.close();
   }
 
   private CheckResponse check(String secret) {
@@ -61,7 +47,7 @@ class EnvoyOverNettyTest {
   @Test
   void check_overRedis_allowsThenErrorsWhileRedisIsDown() throws Exception {
     Health.await(channel, AuthorizationGrpc.SERVICE_NAME, ServingStatus.SERVING, WITHIN);
-    String secret = withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN)
+    String secret = kg.admin()
         .createKey(CreateKeyRequest.newBuilder().setProject("acme").setName("k")
             .addScopes("tasks:read").build())
         .getSecret();

@@ -1,23 +1,20 @@
 package dev.keygate.grpc;
 
 import static dev.keygate.testing.GrpcErrors.assertDenied;
-import static dev.keygate.testing.InProcessKeygate.withBearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.keygate.Main;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.api.v1.KeyKind;
-import dev.keygate.config.KeygateConfig;
 import dev.keygate.testing.Health;
+import dev.keygate.testing.NettyKeygate;
 import dev.keygate.testing.RedisServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status.Code;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -33,29 +30,19 @@ import redis.clients.jedis.Jedis;
  * calls fail with UNAVAILABLE (never an OK, never a hang) and recover without a restart.
  */
 class RedisOutageTest {
-  private static final String ADMIN_TOKEN = "outage-admin-token-0123456789";
   private static final Duration WITHIN = Duration.ofSeconds(15);
 
-  private final RedisServer redis = RedisServer.start();
-  private final KeygateServer server = Main.start(KeygateConfig.fromEnv(Map.of(
-      "KEYGATE_LISTEN", "127.0.0.1:0",
-      "KEYGATE_REDIS_URL", redis.url(),
-      "KEYGATE_REDIS_TIMEOUT", "200ms",
-      "KEYGATE_PEPPER", "outage-pepper-0123456789abcdef",
-      "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-      "KEYGATE_SHUTDOWN_GRACE", "1s")));
-  private final ManagedChannel channel =
-      NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+  private final NettyKeygate kg = NettyKeygate.start(Map.of());
+  private final RedisServer redis = kg.redis;
+  private final ManagedChannel channel = kg.channel;
 
   @AfterEach
   void stop() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.stop();
-    redis.close();
+    kg.close();
   }
 
   private KeyAdminGrpc.KeyAdminBlockingStub admin() {
-    return withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN);
+    return kg.admin();
   }
 
   private CreateKeyResponse createKey() {
