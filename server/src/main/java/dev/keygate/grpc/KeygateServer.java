@@ -1,5 +1,6 @@
 package dev.keygate.grpc;
 
+import dev.keygate.config.Durations;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.tls.ServerTls;
 import dev.keygate.metrics.MetricsEndpoint;
@@ -96,7 +97,7 @@ public final class KeygateServer {
     if (server.isTerminated()) {
       return;
     }
-    log.info("shutting down: draining in-flight calls for up to {}", shutdownGrace);
+    log.info("shutting down: draining in-flight calls for up to {}", Durations.format(shutdownGrace));
     app.health().close();
     server.shutdown();
     try {
