@@ -71,25 +71,7 @@ final class LoadRunner {
             clientsDone.countDown();
             return;
           }
-          Futures.addCallback(call.get(), new FutureCallback<Object>() {
-            @Override
-            public void onSuccess(Object result) {
-              done(true);
-            }
-
-            @Override
-            public void onFailure(Throwable t) {
-              done(false);
-            }
-
-            private void done(boolean ok) {
-              if (recorder != null) {
-                recorder.recordValue(Math.max(1, System.nanoTime() - t0));
-              }
-              (ok ? counts.ok : counts.failed).incrementAndGet();
-              next();
-            }
-          }, MoreExecutors.directExecutor());
+          whenDone(call.get(), counts, recorder, t0, this::next);
         }
       }.next();
     }
@@ -119,30 +101,39 @@ final class LoadRunner {
         LockSupport.parkNanos(wait);
       }
       inFlight.acquireUninterruptibly();
-      Futures.addCallback(call.get(), new FutureCallback<Object>() {
-        @Override
-        public void onSuccess(Object result) {
-          done(true);
-        }
-
-        @Override
-        public void onFailure(Throwable t) {
-          done(false);
-        }
-
-        private void done(boolean ok) {
-          if (rec != null) {
-            rec.recordValue(Math.max(1, System.nanoTime() - intended));
-          }
-          (ok ? counts.ok : counts.failed).incrementAndGet();
-          inFlight.release();
-        }
-      }, MoreExecutors.directExecutor());
+      whenDone(call.get(), counts, rec, intended, inFlight::release);
     }
     inFlight.acquireUninterruptibly(OPEN_LOOP_MAX_IN_FLIGHT);
     inFlight.release(OPEN_LOOP_MAX_IN_FLIGHT);
     counts.seconds = (System.nanoTime() - start) / 1e9;
     return counts;
+  }
+
+  /**
+   * When {@code future} completes: records its latency since {@code sinceNanos} (when a
+   * recorder is given), counts it as ok or failed, then runs {@code then}.
+   */
+  private static void whenDone(ListenableFuture<?> future, Counts counts, Recorder recorder,
+      long sinceNanos, Runnable then) {
+    Futures.addCallback(future, new FutureCallback<Object>() {
+      @Override
+      public void onSuccess(Object result) {
+        done(true);
+      }
+
+      @Override
+      public void onFailure(Throwable t) {
+        done(false);
+      }
+
+      private void done(boolean ok) {
+        if (recorder != null) {
+          recorder.recordValue(Math.max(1, System.nanoTime() - sinceNanos));
+        }
+        (ok ? counts.ok : counts.failed).incrementAndGet();
+        then.run();
+      }
+    }, MoreExecutors.directExecutor());
   }
 
   private static void await(CountDownLatch latch, Duration duration) {
