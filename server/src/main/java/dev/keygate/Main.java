@@ -47,11 +47,13 @@ public final class Main {
     log.info("key store: {}", store.describe());
     byte[] pepper = config.pepper();
     if (pepper == null) {
-      // only reachable with the in-memory store: its keys die with the process, and so may the pepper
+      // only reachable with the in-memory store: its keys die with the process, and so may the
+      // pepper
       pepper = new byte[32];
       new SecureRandom().nextBytes(pepper);
-      log.warn("in-memory store: keys live in this process only and are lost on exit; "
-          + "set KEYGATE_REDIS_URL and KEYGATE_PEPPER to keep them");
+      log.warn(
+          "in-memory store: keys live in this process only and are lost on exit; "
+              + "set KEYGATE_REDIS_URL and KEYGATE_PEPPER to keep them");
     }
     if (config.adminToken() == null) {
       log.warn("KEYGATE_ADMIN_TOKEN is not set: KeyAdmin accepts only API keys holding keys:write");

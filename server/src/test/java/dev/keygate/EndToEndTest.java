@@ -54,13 +54,21 @@ class EndToEndTest {
   EndToEndTest(TestRedis redis) {
     this.redis = redis;
     this.namespace = redis.newNamespace();
-    KeygateConfig config = KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_LISTEN", "127.0.0.1:0",
-        "KEYGATE_REDIS_URL", redis.url(),
-        "KEYGATE_REDIS_NAMESPACE", namespace,
-        "KEYGATE_PEPPER", "e2e-pepper-0123456789abcdef",
-        "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-        "KEYGATE_SHUTDOWN_GRACE", "2s"));
+    KeygateConfig config =
+        KeygateConfig.fromEnv(
+            Map.of(
+                "KEYGATE_LISTEN",
+                "127.0.0.1:0",
+                "KEYGATE_REDIS_URL",
+                redis.url(),
+                "KEYGATE_REDIS_NAMESPACE",
+                namespace,
+                "KEYGATE_PEPPER",
+                "e2e-pepper-0123456789abcdef",
+                "KEYGATE_ADMIN_TOKEN",
+                ADMIN_TOKEN,
+                "KEYGATE_SHUTDOWN_GRACE",
+                "2s"));
     server = Main.start(config);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }
@@ -76,22 +84,37 @@ class EndToEndTest {
   }
 
   private String authorize(String secret, String... scopes) {
-    return AuthorizeGrpc.newBlockingStub(channel).check(CheckRequest.newBuilder()
-        .setKey(secret).addAllRequiredScopes(List.of(scopes)).build()).getKeyId();
+    return AuthorizeGrpc.newBlockingStub(channel)
+        .check(
+            CheckRequest.newBuilder().setKey(secret).addAllRequiredScopes(List.of(scopes)).build())
+        .getKeyId();
   }
 
   @Test
   void lifecycle_createAuthorizeRotateRevoke() throws Exception {
     Health.await(channel, "", ServingStatus.SERVING, java.time.Duration.ofSeconds(10));
-    CreateKeyResponse created = admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("e2e").addScopes("tasks:*").build());
+    CreateKeyResponse created =
+        admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("e2e")
+                    .addScopes("tasks:*")
+                    .build());
     String id = created.getKey().getId();
     assertEquals(id, authorize(created.getSecret(), "tasks:read"));
-    assertDenied(Code.PERMISSION_DENIED, "SCOPE_MISSING",
+    assertDenied(
+        Code.PERMISSION_DENIED,
+        "SCOPE_MISSING",
         () -> authorize(created.getSecret(), "users:read"));
 
-    RotateKeyResponse rotated = admin().rotateKey(RotateKeyRequest.newBuilder().setId(id)
-        .setGracePeriod(Duration.newBuilder().setSeconds(300)).build());
+    RotateKeyResponse rotated =
+        admin()
+            .rotateKey(
+                RotateKeyRequest.newBuilder()
+                    .setId(id)
+                    .setGracePeriod(Duration.newBuilder().setSeconds(300))
+                    .build());
     assertNotEquals(created.getSecret(), rotated.getSecret());
     assertEquals(id, authorize(created.getSecret(), "tasks:read"), "old secret in grace");
     assertEquals(id, authorize(rotated.getSecret(), "tasks:write"));
@@ -106,8 +129,14 @@ class EndToEndTest {
   @Test
   void shutdown_flushesUsageCounts() throws Exception {
     Health.await(channel, "", ServingStatus.SERVING, java.time.Duration.ofSeconds(10));
-    CreateKeyResponse created = admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("counted").addScopes("tasks:read").build());
+    CreateKeyResponse created =
+        admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("counted")
+                    .addScopes("tasks:read")
+                    .build());
     for (int i = 0; i < 7; i++) {
       authorize(created.getSecret());
     }
@@ -121,8 +150,14 @@ class EndToEndTest {
 
   @Test
   void getKey_afterFlushShowsUsage() throws Exception {
-    CreateKeyResponse created = admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("counted").addScopes("tasks:read").build());
+    CreateKeyResponse created =
+        admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("counted")
+                    .addScopes("tasks:read")
+                    .build());
     authorize(created.getSecret());
     authorize(created.getSecret());
     GetKeyRequest get = GetKeyRequest.newBuilder().setId(created.getKey().getId()).build();

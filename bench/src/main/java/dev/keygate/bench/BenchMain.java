@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * The load generator: runs the chosen scenarios against a running keygate, prints a summary and
- * writes a JSON result file. {@code jmh} as first argument runs the micro-benchmarks instead, {@code limiter-memory} the
- * rate-limiter heap measurement ({@link LimiterMemory}).
+ * writes a JSON result file. {@code jmh} as first argument runs the micro-benchmarks instead,
+ * {@code limiter-memory} the rate-limiter heap measurement ({@link LimiterMemory}).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -110,7 +110,8 @@ public final class BenchMain {
       String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return f[0] + " " + f[1] + " " + f[2];
     } catch (IOException e) {
-      return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      return String.format(
+          "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
 }

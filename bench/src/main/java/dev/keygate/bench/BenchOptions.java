@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Load-generator settings, from {@code --name value} arguments. Secrets (admin token, pepper)
- * are read from the environment ({@code KEYGATE_ADMIN_TOKEN}, {@code KEYGATE_PEPPER}) so they
- * never show in a process list, and are never written to the result file.
+ * Load-generator settings, from {@code --name value} arguments. Secrets (admin token, pepper) are
+ * read from the environment ({@code KEYGATE_ADMIN_TOKEN}, {@code KEYGATE_PEPPER}) so they never
+ * show in a process list, and are never written to the result file.
  */
 record BenchOptions(
     String target,
@@ -33,7 +33,8 @@ record BenchOptions(
     Set<String> scenarios,
     Path out) {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       keygate-bench [--target 127.0.0.1:7070] [--second host:port] [--redis redis://host:port]
                     [--namespace kg] [--scenarios a,b,c,d,e,f] [--duration 10s] [--warmup 3s]
                     [--concurrency 32] [--hot-keys 16] [--keys 1000000] [--zipf-s 1.0]
@@ -57,31 +58,50 @@ record BenchOptions(
     }
     String token = env.get("KEYGATE_ADMIN_TOKEN");
     if (token == null || token.isBlank()) {
-      throw new IllegalArgumentException("KEYGATE_ADMIN_TOKEN must be set (the server's admin token)");
+      throw new IllegalArgumentException(
+          "KEYGATE_ADMIN_TOKEN must be set (the server's admin token)");
     }
-    BenchOptions o = new BenchOptions(
-        a.getOrDefault("target", "127.0.0.1:7070"),
-        a.get("second"),
-        a.get("redis"),
-        a.getOrDefault("namespace", "kg"),
-        env.get("KEYGATE_PEPPER"),
-        token,
-        duration(a.getOrDefault("warmup", "3s")),
-        duration(a.getOrDefault("duration", "10s")),
-        Integer.parseInt(a.getOrDefault("concurrency", "32")),
-        Integer.parseInt(a.getOrDefault("hot-keys", "16")),
-        Integer.parseInt(a.getOrDefault("keys", "1000000")),
-        Double.parseDouble(a.getOrDefault("zipf-s", "1.0")),
-        Double.parseDouble(a.getOrDefault("miss-ratio", "0.05")),
-        Integer.parseInt(a.getOrDefault("rate-limit", "1000")),
-        Integer.parseInt(a.getOrDefault("admin-writes", "50")),
-        Integer.parseInt(a.getOrDefault("revocations", "200")),
-        Double.parseDouble(a.getOrDefault("open-load", "0.7")),
-        Set.of(a.getOrDefault("scenarios", "a,b,c,d,e,f").split(",")),
-        Path.of(a.getOrDefault("out", "bench-result.json")));
-    a.keySet().removeAll(Set.of("target", "second", "redis", "namespace", "warmup", "duration",
-        "concurrency", "hot-keys", "keys", "zipf-s", "miss-ratio", "rate-limit", "admin-writes",
-        "revocations", "open-load", "scenarios", "out"));
+    BenchOptions o =
+        new BenchOptions(
+            a.getOrDefault("target", "127.0.0.1:7070"),
+            a.get("second"),
+            a.get("redis"),
+            a.getOrDefault("namespace", "kg"),
+            env.get("KEYGATE_PEPPER"),
+            token,
+            duration(a.getOrDefault("warmup", "3s")),
+            duration(a.getOrDefault("duration", "10s")),
+            Integer.parseInt(a.getOrDefault("concurrency", "32")),
+            Integer.parseInt(a.getOrDefault("hot-keys", "16")),
+            Integer.parseInt(a.getOrDefault("keys", "1000000")),
+            Double.parseDouble(a.getOrDefault("zipf-s", "1.0")),
+            Double.parseDouble(a.getOrDefault("miss-ratio", "0.05")),
+            Integer.parseInt(a.getOrDefault("rate-limit", "1000")),
+            Integer.parseInt(a.getOrDefault("admin-writes", "50")),
+            Integer.parseInt(a.getOrDefault("revocations", "200")),
+            Double.parseDouble(a.getOrDefault("open-load", "0.7")),
+            Set.of(a.getOrDefault("scenarios", "a,b,c,d,e,f").split(",")),
+            Path.of(a.getOrDefault("out", "bench-result.json")));
+    a.keySet()
+        .removeAll(
+            Set.of(
+                "target",
+                "second",
+                "redis",
+                "namespace",
+                "warmup",
+                "duration",
+                "concurrency",
+                "hot-keys",
+                "keys",
+                "zipf-s",
+                "miss-ratio",
+                "rate-limit",
+                "admin-writes",
+                "revocations",
+                "open-load",
+                "scenarios",
+                "out"));
     if (!a.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + a.keySet());
     }
@@ -122,7 +142,8 @@ record BenchOptions(
       return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
     }
     if (text.endsWith("s")) {
-      return Duration.ofMillis((long) (Double.parseDouble(text.substring(0, text.length() - 1)) * 1000));
+      return Duration.ofMillis(
+          (long) (Double.parseDouble(text.substring(0, text.length() - 1)) * 1000));
     }
     throw new IllegalArgumentException("durations look like 500ms or 10s, got " + text);
   }

@@ -9,11 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Heap per active rate limiter: {@link RateLimits} (the server's own class) holding N limiters,
- * one per key, measured as used heap after full GCs, minus the same before, divided by N. The
- * key ids are made before the first measurement, since a live key's id string is held by its
- * cached record anyway; so the figure is what the limiter itself adds (limiter, its cache entry
- * and map node, the lookup key). The period is long, so no limiter is evicted while counting.
+ * Heap per active rate limiter: {@link RateLimits} (the server's own class) holding N limiters, one
+ * per key, measured as used heap after full GCs, minus the same before, divided by N. The key ids
+ * are made before the first measurement, since a live key's id string is held by its cached record
+ * anyway; so the figure is what the limiter itself adds (limiter, its cache entry and map node, the
+ * lookup key). The period is long, so no limiter is evicted while counting.
  */
 public final class LimiterMemory {
   private LimiterMemory() {}
@@ -22,7 +22,8 @@ public final class LimiterMemory {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     Map<String, Object> result = measure(n);
-    System.out.printf("rate limiters: %,d active, %,d bytes of heap each (%,d bytes in all)%n",
+    System.out.printf(
+        "rate limiters: %,d active, %,d bytes of heap each (%,d bytes in all)%n",
         result.get("limiters"), result.get("bytes_per_limiter"), result.get("bytes_total"));
     System.out.println(Json.write(result));
   }

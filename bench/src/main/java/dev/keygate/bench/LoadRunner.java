@@ -18,8 +18,8 @@ import org.HdrHistogram.Recorder;
  * Drives one kind of call and measures it. Closed loop: {@code concurrency} virtual clients, each
  * sending its next call when the previous one completes (measures peak throughput). Open loop:
  * calls start on a fixed schedule whatever the server does, and latency counts from the
- * <em>intended</em> start, so a stalled server cannot hide its queueing (no coordinated
- * omission). A warm-up precedes every measured phase and is not recorded.
+ * <em>intended</em> start, so a stalled server cannot hide its queueing (no coordinated omission).
+ * A warm-up precedes every measured phase and is not recorded.
  */
 final class LoadRunner {
   /** Most calls in flight in open loop before the generator itself gives up on the schedule. */
@@ -39,8 +39,8 @@ final class LoadRunner {
   }
 
   /**
-   * One call; the future fails for an error status (e.g. a denial), which is counted as failed
-   * but still timed: a denial is a full answer.
+   * One call; the future fails for an error status (e.g. a denial), which is counted as failed but
+   * still timed: a denial is a full answer.
    */
   interface Call extends Supplier<ListenableFuture<?>> {}
 
@@ -48,8 +48,8 @@ final class LoadRunner {
     run(call, concurrency, warmup, null);
     Recorder recorder = new Recorder(3);
     Counts counts = run(call, concurrency, duration, recorder);
-    return new Result(counts.ok.get(), counts.failed.get(), counts.seconds,
-        recorder.getIntervalHistogram());
+    return new Result(
+        counts.ok.get(), counts.failed.get(), counts.seconds, recorder.getIntervalHistogram());
   }
 
   private static final class Counts {
@@ -84,8 +84,8 @@ final class LoadRunner {
     schedule(call, perSecond, warmup, null);
     Recorder recorder = new Recorder(3);
     Counts counts = schedule(call, perSecond, duration, recorder);
-    return new Result(counts.ok.get(), counts.failed.get(), counts.seconds,
-        recorder.getIntervalHistogram());
+    return new Result(
+        counts.ok.get(), counts.failed.get(), counts.seconds, recorder.getIntervalHistogram());
   }
 
   private static Counts schedule(Call call, double perSecond, Duration duration, Recorder rec) {
@@ -110,30 +110,37 @@ final class LoadRunner {
   }
 
   /**
-   * When {@code future} completes: records its latency since {@code sinceNanos} (when a
-   * recorder is given), counts it as ok or failed, then runs {@code then}.
+   * When {@code future} completes: records its latency since {@code sinceNanos} (when a recorder is
+   * given), counts it as ok or failed, then runs {@code then}.
    */
-  private static void whenDone(ListenableFuture<?> future, Counts counts, Recorder recorder,
-      long sinceNanos, Runnable then) {
-    Futures.addCallback(future, new FutureCallback<Object>() {
-      @Override
-      public void onSuccess(Object result) {
-        done(true);
-      }
+  private static void whenDone(
+      ListenableFuture<?> future,
+      Counts counts,
+      Recorder recorder,
+      long sinceNanos,
+      Runnable then) {
+    Futures.addCallback(
+        future,
+        new FutureCallback<Object>() {
+          @Override
+          public void onSuccess(Object result) {
+            done(true);
+          }
 
-      @Override
-      public void onFailure(Throwable t) {
-        done(false);
-      }
+          @Override
+          public void onFailure(Throwable t) {
+            done(false);
+          }
 
-      private void done(boolean ok) {
-        if (recorder != null) {
-          recorder.recordValue(Math.max(1, System.nanoTime() - sinceNanos));
-        }
-        (ok ? counts.ok : counts.failed).incrementAndGet();
-        then.run();
-      }
-    }, MoreExecutors.directExecutor());
+          private void done(boolean ok) {
+            if (recorder != null) {
+              recorder.recordValue(Math.max(1, System.nanoTime() - sinceNanos));
+            }
+            (ok ? counts.ok : counts.failed).incrementAndGet();
+            then.run();
+          }
+        },
+        MoreExecutors.directExecutor());
   }
 
   private static void await(CountDownLatch latch, Duration duration) {

@@ -29,12 +29,13 @@ final class RedisStats implements AutoCloseable {
   /** Calls per command between two snapshots, without zero entries. */
   static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
     Map<String, Long> d = new HashMap<>();
-    after.forEach((k, v) -> {
-      long n = v - before.getOrDefault(k, 0L);
-      if (n != 0) {
-        d.put(k, n);
-      }
-    });
+    after.forEach(
+        (k, v) -> {
+          long n = v - before.getOrDefault(k, 0L);
+          if (n != 0) {
+            d.put(k, n);
+          }
+        });
     return d;
   }
 

@@ -1,13 +1,13 @@
 package dev.keygate.bench;
 
+import com.google.protobuf.FieldMask;
+import dev.keygate.api.v1.ApiKey;
 import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.api.v1.UpdateKeyRequest;
 import dev.keygate.bench.LoadRunner.Call;
 import dev.keygate.bench.LoadRunner.Result;
-import com.google.protobuf.FieldMask;
-import dev.keygate.api.v1.ApiKey;
 import io.grpc.StatusRuntimeException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * The scenarios of the Performance section. Each measures Authorize and, right before it under
- * the same concurrency and duration, the baseline (health Check on the same server and channel),
- * and reports Authorize relative to it.
+ * The scenarios of the Performance section. Each measures Authorize and, right before it under the
+ * same concurrency and duration, the baseline (health Check on the same server and channel), and
+ * reports Authorize relative to it.
  */
 final class Scenarios {
   private final BenchOptions o;
@@ -75,8 +75,9 @@ final class Scenarios {
     // warm every key into the cache, then count Redis commands over the measured phase only
     LoadRunner.closedLoop(randomOf(requests), o.concurrency(), o.warmup(), o.warmup());
     Map<String, Long> before = redis == null ? null : redis.commandCalls();
-    Result authz = LoadRunner.closedLoop(
-        randomOf(requests), o.concurrency(), java.time.Duration.ZERO, o.duration());
+    Result authz =
+        LoadRunner.closedLoop(
+            randomOf(requests), o.concurrency(), java.time.Duration.ZERO, o.duration());
     Map<String, Object> out = compare(base, authz);
     if (redis != null) {
       Map<String, Long> delta = RedisStats.delta(before, redis.commandCalls());
@@ -123,12 +124,13 @@ final class Scenarios {
     Zipf zipf = new Zipf(known.length, o.zipfS());
     ThreadLocal<SplittableRandom> random =
         ThreadLocal.withInitial(() -> new SplittableRandom(ThreadLocalRandom.current().nextLong()));
-    Call call = () -> {
-      SplittableRandom r = random.get();
-      CheckRequest req = r.nextDouble() < o.missRatio()
-          ? bad[r.nextInt(bad.length)] : known[zipf.next(r)];
-      return target.authorize(req);
-    };
+    Call call =
+        () -> {
+          SplittableRandom r = random.get();
+          CheckRequest req =
+              r.nextDouble() < o.missRatio() ? bad[r.nextInt(bad.length)] : known[zipf.next(r)];
+          return target.authorize(req);
+        };
     Result base = baseline();
     Map<String, Long> before = redis.commandCalls();
     Result authz = LoadRunner.closedLoop(call, o.concurrency(), o.warmup(), o.duration());
@@ -136,8 +138,9 @@ final class Scenarios {
     out.put("zipf_s", o.zipfS());
     out.put("unknown_key_share", o.missRatio());
     out.putAll(compare(base, authz));
-    out.put("redis_key_reads", RedisStats.delta(before, redis.commandCalls())
-        .getOrDefault("hgetall", 0L));
+    out.put(
+        "redis_key_reads",
+        RedisStats.delta(before, redis.commandCalls()).getOrDefault("hgetall", 0L));
     return out;
   }
 
@@ -145,8 +148,9 @@ final class Scenarios {
   Map<String, Object> rateLimited() {
     int limit = o.rateLimit();
     CheckRequest request = Target.checkRequest(target.createKey("limited", limit).getSecret());
-    Result r = LoadRunner.closedLoop(
-        () -> target.authorize(request), 64, java.time.Duration.ZERO, o.duration());
+    Result r =
+        LoadRunner.closedLoop(
+            () -> target.authorize(request), 64, java.time.Duration.ZERO, o.duration());
     // the limiter's periods are 1 s long and start when it is created (first call): a run of
     // s seconds touches at most ceil(s) + 1 periods
     long periods = (long) Math.ceil(r.seconds()) + 1;
@@ -178,25 +182,32 @@ final class Scenarios {
     AtomicLong writes = new AtomicLong();
     AtomicLong writeErrors = new AtomicLong();
     long pauseMillis = Math.max(1, 1000 / Math.max(1, o.adminWritesPerSecond()));
-    Thread writer = new Thread(() -> {
-      int i = 0;
-      while (!stop.get()) {
-        try {
-          target.admin().updateKey(UpdateKeyRequest.newBuilder()
-              .setKey(ApiKey.newBuilder().setId(ids[i % n]).setName("bench " + i))
-              .setUpdateMask(FieldMask.newBuilder().addPaths("name")).build());
-          writes.incrementAndGet();
-        } catch (StatusRuntimeException e) {
-          writeErrors.incrementAndGet();
-        }
-        i++;
-        try {
-          Thread.sleep(pauseMillis);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "bench-admin-writer");
+    Thread writer =
+        new Thread(
+            () -> {
+              int i = 0;
+              while (!stop.get()) {
+                try {
+                  target
+                      .admin()
+                      .updateKey(
+                          UpdateKeyRequest.newBuilder()
+                              .setKey(ApiKey.newBuilder().setId(ids[i % n]).setName("bench " + i))
+                              .setUpdateMask(FieldMask.newBuilder().addPaths("name"))
+                              .build());
+                  writes.incrementAndGet();
+                } catch (StatusRuntimeException e) {
+                  writeErrors.incrementAndGet();
+                }
+                i++;
+                try {
+                  Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "bench-admin-writer");
     writer.start();
     Result authz = authorize(requests);
     stop.set(true);
@@ -226,8 +237,10 @@ final class Scenarios {
         }
       }
       long t0 = System.nanoTime();
-      first.admin().revokeKey(RevokeKeyRequest.newBuilder()
-          .setId(key.getKey().getId()).setReason("bench").build());
+      first
+          .admin()
+          .revokeKey(
+              RevokeKeyRequest.newBuilder().setId(key.getKey().getId()).setReason("bench").build());
       long t1 = System.nanoTime();
       int polls = 0;
       while (true) {

@@ -26,6 +26,7 @@ final class Seeder {
    * sets are as large (and encoded as compactly) as they are in a default deployment.
    */
   private static final int KEYS_PER_PROJECT = 10;
+
   private static final int THREADS = 8;
 
   private Seeder() {}
@@ -41,24 +42,33 @@ final class Seeder {
       List<Future<?>> parts = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         int first = t;
-        parts.add(pool.submit(() -> {
-          for (int i = first; i < n; i += THREADS) {
-            String id = format.newKeyId();
-            String secret = format.newSecret(KeyKind.LIVE, id);
-            ApiKeyRecord key = new ApiKeyRecord.Builder()
-                .id(id).project("bench" + (i / KEYS_PER_PROJECT)).name("bench " + i)
-                .scopes(List.of("tasks:read")).kind(KeyKind.LIVE)
-                .prefix(format.displayPrefix(KeyKind.LIVE, id))
-                .createdAt(now).updatedAt(now).digest(hasher.digest(secret)).version(1)
-                .build();
-            CreateOutcome outcome = store.create(key, "", Integer.MAX_VALUE, now);
-            if (outcome.status() != CreateOutcome.Status.CREATED) {
-              throw new IllegalStateException("seeding failed: " + outcome.status());
-            }
-            secrets[i] = secret;
-          }
-          return null;
-        }));
+        parts.add(
+            pool.submit(
+                () -> {
+                  for (int i = first; i < n; i += THREADS) {
+                    String id = format.newKeyId();
+                    String secret = format.newSecret(KeyKind.LIVE, id);
+                    ApiKeyRecord key =
+                        new ApiKeyRecord.Builder()
+                            .id(id)
+                            .project("bench" + (i / KEYS_PER_PROJECT))
+                            .name("bench " + i)
+                            .scopes(List.of("tasks:read"))
+                            .kind(KeyKind.LIVE)
+                            .prefix(format.displayPrefix(KeyKind.LIVE, id))
+                            .createdAt(now)
+                            .updatedAt(now)
+                            .digest(hasher.digest(secret))
+                            .version(1)
+                            .build();
+                    CreateOutcome outcome = store.create(key, "", Integer.MAX_VALUE, now);
+                    if (outcome.status() != CreateOutcome.Status.CREATED) {
+                      throw new IllegalStateException("seeding failed: " + outcome.status());
+                    }
+                    secrets[i] = secret;
+                  }
+                  return null;
+                }));
       }
       for (Future<?> part : parts) {
         part.get();

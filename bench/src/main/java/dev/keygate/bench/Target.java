@@ -35,17 +35,19 @@ final class Target implements AutoCloseable {
   Target(String address, String adminToken) {
     this.address = address;
     int colon = address.lastIndexOf(':');
-    this.channel = NettyChannelBuilder
-        .forAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))
-        .usePlaintext()
-        .build();
+    this.channel =
+        NettyChannelBuilder.forAddress(
+                address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))
+            .usePlaintext()
+            .build();
     this.health = HealthGrpc.newFutureStub(channel);
     this.authorize = AuthorizeGrpc.newFutureStub(channel);
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + adminToken);
-    this.admin = KeyAdminGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + adminToken);
+    this.admin =
+        KeyAdminGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   /** Waits until the server reports SERVING (Redis reachable), at most {@code seconds}. */
@@ -53,8 +55,11 @@ final class Target implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (true) {
       try {
-        if (HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
-            .check(HEALTH).getStatus() == ServingStatus.SERVING) {
+        if (HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(1, TimeUnit.SECONDS)
+                .check(HEALTH)
+                .getStatus()
+            == ServingStatus.SERVING) {
           return;
         }
       } catch (RuntimeException e) {
@@ -80,11 +85,16 @@ final class Target implements AutoCloseable {
   }
 
   CreateKeyResponse createKey(String project, int limitPerSecond) {
-    CreateKeyRequest.Builder b = CreateKeyRequest.newBuilder()
-        .setProject(project).setName("bench").addAllScopes(List.of("tasks:read", "tasks:write"));
+    CreateKeyRequest.Builder b =
+        CreateKeyRequest.newBuilder()
+            .setProject(project)
+            .setName("bench")
+            .addAllScopes(List.of("tasks:read", "tasks:write"));
     if (limitPerSecond > 0) {
-      b.setRateLimit(RateLimit.newBuilder().setRequests(limitPerSecond)
-          .setPeriod(Duration.newBuilder().setSeconds(1)));
+      b.setRateLimit(
+          RateLimit.newBuilder()
+              .setRequests(limitPerSecond)
+              .setPeriod(Duration.newBuilder().setSeconds(1)));
     }
     return admin.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).createKey(b.build());
   }

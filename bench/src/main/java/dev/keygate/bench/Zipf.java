@@ -3,7 +3,9 @@ package dev.keygate.bench;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Draws ranks 0..n-1 with probability proportional to 1/(rank+1)^s (inverse CDF, binary search). */
+/**
+ * Draws ranks 0..n-1 with probability proportional to 1/(rank+1)^s (inverse CDF, binary search).
+ */
 final class Zipf {
   private final double[] cdf;
 

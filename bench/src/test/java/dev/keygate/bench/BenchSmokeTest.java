@@ -25,18 +25,37 @@ class BenchSmokeTest {
 
   @Test
   void run_hotKeysRateLimitAndAdminWrites_writesRatiosToJson(@TempDir Path dir) throws Exception {
-    KeygateServer server = Main.start(KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_LISTEN", "127.0.0.1:0",
-        "KEYGATE_ADMIN_TOKEN", TOKEN,
-        "KEYGATE_SHUTDOWN_GRACE", "0s")));
+    KeygateServer server =
+        Main.start(
+            KeygateConfig.fromEnv(
+                Map.of(
+                    "KEYGATE_LISTEN", "127.0.0.1:0",
+                    "KEYGATE_ADMIN_TOKEN", TOKEN,
+                    "KEYGATE_SHUTDOWN_GRACE", "0s")));
     try {
       Path out = dir.resolve("result.json");
-      BenchOptions options = BenchOptions.parse(List.of(
-          "--target", "127.0.0.1:" + server.port(),
-          "--scenarios", "a,d,e",
-          "--warmup", "100ms", "--duration", "300ms",
-          "--concurrency", "4", "--hot-keys", "3", "--rate-limit", "50",
-          "--admin-writes", "20", "--out", out.toString()), Map.of("KEYGATE_ADMIN_TOKEN", TOKEN));
+      BenchOptions options =
+          BenchOptions.parse(
+              List.of(
+                  "--target",
+                  "127.0.0.1:" + server.port(),
+                  "--scenarios",
+                  "a,d,e",
+                  "--warmup",
+                  "100ms",
+                  "--duration",
+                  "300ms",
+                  "--concurrency",
+                  "4",
+                  "--hot-keys",
+                  "3",
+                  "--rate-limit",
+                  "50",
+                  "--admin-writes",
+                  "20",
+                  "--out",
+                  out.toString()),
+              Map.of("KEYGATE_ADMIN_TOKEN", TOKEN));
 
       Map<String, Object> result = BenchMain.run(options);
 
@@ -63,13 +82,16 @@ class BenchSmokeTest {
   @Test
   void parse_badOptions_clearErrors() {
     Map<String, String> env = Map.of("KEYGATE_ADMIN_TOKEN", TOKEN);
-    assertThrows(IllegalArgumentException.class,
-        () -> BenchOptions.parse(List.of("--nope", "1"), env));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> BenchOptions.parse(List.of("--nope", "1"), env));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BenchOptions.parse(List.of("--scenarios", "b"), env)); // b needs Redis
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BenchOptions.parse(List.of("--scenarios", "a"), Map.of())); // no token
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BenchOptions.parse(List.of("--duration", "ten"), env));
   }
 }

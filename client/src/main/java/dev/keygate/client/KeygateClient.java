@@ -41,7 +41,8 @@ public final class KeygateClient implements AutoCloseable {
   /** A plaintext client for {@code host:port}. */
   public static KeygateClient forAddress(String hostAndPort) {
     return new KeygateClient(
-        Grpc.newChannelBuilder(hostAndPort, InsecureChannelCredentials.create()).build(), true,
+        Grpc.newChannelBuilder(hostAndPort, InsecureChannelCredentials.create()).build(),
+        true,
         Duration.ofSeconds(2));
   }
 
@@ -55,10 +56,11 @@ public final class KeygateClient implements AutoCloseable {
     try {
       return AuthorizeGrpc.newBlockingStub(channel)
           .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .check(CheckRequest.newBuilder()
-              .setKey(key == null ? "" : key)
-              .addAllRequiredScopes(scopes)
-              .build());
+          .check(
+              CheckRequest.newBuilder()
+                  .setKey(key == null ? "" : key)
+                  .addAllRequiredScopes(scopes)
+                  .build());
     } catch (StatusRuntimeException e) {
       throw KeygateDenied.from(e);
     }

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * keygate refused a call (or could not be asked). {@link #reason()} is keygate's stable
- * ErrorInfo reason ({@code KEY_UNKNOWN}, {@code SCOPE_MISSING}, {@code RATE_LIMITED}, …), or the
- * gRPC code's name when the failure did not come from keygate itself (sidecar down, deadline).
+ * keygate refused a call (or could not be asked). {@link #reason()} is keygate's stable ErrorInfo
+ * reason ({@code KEY_UNKNOWN}, {@code SCOPE_MISSING}, {@code RATE_LIMITED}, …), or the gRPC code's
+ * name when the failure did not come from keygate itself (sidecar down, deadline).
  */
 public final class KeygateDenied extends RuntimeException {
   static final String DOMAIN = "keygate";
@@ -27,11 +27,18 @@ public final class KeygateDenied extends RuntimeException {
   private final List<QuotaFailure.Violation> quotaViolations;
   private final List<BadRequest.FieldViolation> fieldViolations;
 
-  private KeygateDenied(StatusRuntimeException cause, String reason, Map<String, String> metadata,
-      Duration retryAfter, List<QuotaFailure.Violation> quota,
+  private KeygateDenied(
+      StatusRuntimeException cause,
+      String reason,
+      Map<String, String> metadata,
+      Duration retryAfter,
+      List<QuotaFailure.Violation> quota,
       List<BadRequest.FieldViolation> fields) {
-    super(cause.getStatus().getCode() + " " + reason + ": " + cause.getStatus().getDescription(),
-        null, false, false); // no stack trace: a denial is an expected outcome, not a bug
+    super(
+        cause.getStatus().getCode() + " " + reason + ": " + cause.getStatus().getDescription(),
+        null,
+        false,
+        false); // no stack trace: a denial is an expected outcome, not a bug
     this.cause = cause;
     this.reason = reason;
     this.metadata = Map.copyOf(metadata);

@@ -22,8 +22,8 @@ import java.util.Set;
  * <p>Method names are gRPC's full names without the leading slash. Methods in {@code publicMethods}
  * pass without a key; every other unmapped method is denied (fail closed), so a new method cannot
  * slip through unprotected. A denial reaches the caller with keygate's own code, message and
- * google.rpc details (ErrorInfo reason, RetryInfo). The check blocks: it runs on the server's
- * call executor, so do not combine it with {@code directExecutor()}.
+ * google.rpc details (ErrorInfo reason, RetryInfo). The check blocks: it runs on the server's call
+ * executor, so do not combine it with {@code directExecutor()}.
  */
 public final class KeygateServerInterceptor implements ServerInterceptor {
   static final Metadata.Key<String> AUTHORIZATION =
@@ -39,8 +39,8 @@ public final class KeygateServerInterceptor implements ServerInterceptor {
   private final Set<String> publicMethods;
 
   /** Guards the mapped methods; {@code publicMethods} need no key. */
-  public KeygateServerInterceptor(KeygateClient client, Map<String, List<String>> scopes,
-      Set<String> publicMethods) {
+  public KeygateServerInterceptor(
+      KeygateClient client, Map<String, List<String>> scopes, Set<String> publicMethods) {
     this.client = client;
     this.scopes = Map.copyOf(scopes);
     this.publicMethods = Set.copyOf(publicMethods);
@@ -60,8 +60,9 @@ public final class KeygateServerInterceptor implements ServerInterceptor {
     }
     List<String> required = required(method);
     if (required == null) {
-      call.close(Status.PERMISSION_DENIED.withDescription(
-          method + " is not mapped to keygate scopes"), new Metadata());
+      call.close(
+          Status.PERMISSION_DENIED.withDescription(method + " is not mapped to keygate scopes"),
+          new Metadata());
       return new ServerCall.Listener<>() {};
     }
     try {
@@ -92,8 +93,7 @@ public final class KeygateServerInterceptor implements ServerInterceptor {
   /** The key in {@code authorization: Bearer <key>}, else {@code x-api-key}; empty if none. */
   static String presentedKey(Metadata headers) {
     String authorization = headers.get(AUTHORIZATION);
-    if (authorization != null
-        && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       String token = authorization.substring(BEARER.length()).strip();
       if (!token.isEmpty()) {
         return token;

@@ -1,40 +1,19 @@
 package dev.keygate.client;
 
+import static dev.keygate.client.Sidecar.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static dev.keygate.client.Sidecar.bearer;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.BytesValue;
-import com.google.rpc.ErrorInfo;
-import com.google.rpc.RetryInfo;
-import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.GetKeyRequest;
 import dev.keygate.api.v1.RevokeKeyRequest;
-import io.grpc.CallOptions;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.InsecureServerCredentials;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.ProtoUtils;
-import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.ServerCalls;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,25 +54,27 @@ class KeygateClientTest {
 
   @Test
   void fromEnv_readsKeygateAddr() {
-    try (var fromEnv = KeygateClient.fromEnv(Map.of("KEYGATE_ADDR", "127.0.0.1:" + keygate.server.port()))) {
+    try (var fromEnv =
+        KeygateClient.fromEnv(Map.of("KEYGATE_ADDR", "127.0.0.1:" + keygate.server.port()))) {
       CreateKeyResponse created = createKey(List.of("tasks:read"), 0);
-      assertEquals(created.getKey().getId(),
-          fromEnv.authorize(created.getSecret(), List.of()).getKeyId());
+      assertEquals(
+          created.getKey().getId(), fromEnv.authorize(created.getSecret(), List.of()).getKeyId());
     }
   }
 
   @Test
   void authorize_missingKeyIsUnauthenticated() {
-    var denied = assertThrows(KeygateDenied.class,
-        () -> client.authorize("", List.of("tasks:read")));
-    assertEquals(List.of(Status.Code.UNAUTHENTICATED, "KEY_MISSING", 401),
+    var denied =
+        assertThrows(KeygateDenied.class, () -> client.authorize("", List.of("tasks:read")));
+    assertEquals(
+        List.of(Status.Code.UNAUTHENTICATED, "KEY_MISSING", 401),
         List.of(denied.code(), denied.reason(), denied.httpStatus()));
   }
 
   @Test
   void authorize_malformedKeyIsUnauthenticatedAndNotEchoed() {
-    var denied = assertThrows(KeygateDenied.class,
-        () -> client.authorize("kg_live_not-a-key", List.of()));
+    var denied =
+        assertThrows(KeygateDenied.class, () -> client.authorize("kg_live_not-a-key", List.of()));
     assertEquals("KEY_MALFORMED", denied.reason());
     assertFalse(denied.getMessage().contains("kg_live_not-a-key"));
   }
@@ -101,19 +82,26 @@ class KeygateClientTest {
   @Test
   void authorize_revokedKeyIsUnauthenticated() {
     CreateKeyResponse created = createKey(List.of("tasks:read"), 0);
-    keygate.admin().revokeKey(RevokeKeyRequest.newBuilder().setId(created.getKey().getId())
-            .setReason("e2e").build());
-    var denied = assertThrows(KeygateDenied.class,
-        () -> client.authorize(created.getSecret(), List.of("tasks:read")));
+    keygate
+        .admin()
+        .revokeKey(
+            RevokeKeyRequest.newBuilder().setId(created.getKey().getId()).setReason("e2e").build());
+    var denied =
+        assertThrows(
+            KeygateDenied.class,
+            () -> client.authorize(created.getSecret(), List.of("tasks:read")));
     assertEquals("KEY_REVOKED", denied.reason());
   }
 
   @Test
   void authorize_missingScopeIsPermissionDenied() {
     CreateKeyResponse created = createKey(List.of("tasks:read"), 0);
-    var denied = assertThrows(KeygateDenied.class,
-        () -> client.authorize(created.getSecret(), List.of("tasks:delete")));
-    assertEquals(List.of(Status.Code.PERMISSION_DENIED, "SCOPE_MISSING", 403),
+    var denied =
+        assertThrows(
+            KeygateDenied.class,
+            () -> client.authorize(created.getSecret(), List.of("tasks:delete")));
+    assertEquals(
+        List.of(Status.Code.PERMISSION_DENIED, "SCOPE_MISSING", 403),
         List.of(denied.code(), denied.reason(), denied.httpStatus()));
     assertEquals("tasks:delete", denied.metadata().get("missing_scopes"));
   }
@@ -121,33 +109,45 @@ class KeygateClientTest {
   @Test
   void authorize_overLimitIsRateLimitedWithRetryAfterAndQuota() {
     CreateKeyResponse created = createKey(List.of("tasks:read"), 1);
-    assertEquals(0, client.authorize(created.getSecret(), List.of("tasks:read"))
-        .getRateLimit().getRemaining());
-    var denied = assertThrows(KeygateDenied.class,
-        () -> client.authorize(created.getSecret(), List.of("tasks:read")));
-    assertEquals(List.of(Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED", 429),
+    assertEquals(
+        0,
+        client.authorize(created.getSecret(), List.of("tasks:read")).getRateLimit().getRemaining());
+    var denied =
+        assertThrows(
+            KeygateDenied.class,
+            () -> client.authorize(created.getSecret(), List.of("tasks:read")));
+    assertEquals(
+        List.of(Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED", 429),
         List.of(denied.code(), denied.reason(), denied.httpStatus()));
     var retryAfter = denied.retryAfter().orElseThrow();
-    assertTrue(!retryAfter.isNegative() && !retryAfter.isZero()
-        && retryAfter.compareTo(java.time.Duration.ofHours(1)) <= 0, retryAfter::toString);
-    assertEquals("key:" + created.getKey().getId(),
-        denied.quotaViolations().get(0).getSubject());
+    assertTrue(
+        !retryAfter.isNegative()
+            && !retryAfter.isZero()
+            && retryAfter.compareTo(java.time.Duration.ofHours(1)) <= 0,
+        retryAfter::toString);
+    assertEquals("key:" + created.getKey().getId(), denied.quotaViolations().get(0).getSubject());
   }
 
   @Test
   void admin_badTokenDecodesAdminCredentialInvalid() {
-    var e = assertThrows(StatusRuntimeException.class, () -> client.admin()
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(
-            bearer("wrong-token-wrong-token")))
-        .getKey(GetKeyRequest.newBuilder().setId("x").build()));
+    var e =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                client
+                    .admin()
+                    .withInterceptors(
+                        MetadataUtils.newAttachHeadersInterceptor(
+                            bearer("wrong-token-wrong-token")))
+                    .getKey(GetKeyRequest.newBuilder().setId("x").build()));
     assertEquals("ADMIN_CREDENTIAL_INVALID", KeygateDenied.from(e).reason());
   }
 
   @Test
   void authorize_sidecarDownIsUnavailable() {
     try (var down = KeygateClient.forAddress("127.0.0.1:1")) {
-      var denied = assertThrows(KeygateDenied.class,
-          () -> down.authorize("kg_live_whatever", List.of()));
+      var denied =
+          assertThrows(KeygateDenied.class, () -> down.authorize("kg_live_whatever", List.of()));
       assertEquals(List.of("UNAVAILABLE", 503), List.of(denied.reason(), denied.httpStatus()));
     }
   }

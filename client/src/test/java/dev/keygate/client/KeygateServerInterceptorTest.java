@@ -1,19 +1,15 @@
 package dev.keygate.client;
 
+import static dev.keygate.client.Sidecar.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static dev.keygate.client.Sidecar.bearer;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.BytesValue;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
-import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
-import dev.keygate.api.v1.GetKeyRequest;
-import dev.keygate.api.v1.RevokeKeyRequest;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -79,21 +75,32 @@ class KeygateServerInterceptorTest {
     startKeygate(); // one @BeforeAll: JUnit does not order several
     var service = ServerServiceDefinition.builder("demo.Tasks");
     for (String name : List.of("List", "Delete", "Unmapped", "Health")) {
-      service.addMethod(method(name), ServerCalls.asyncUnaryCall((request, observer) -> {
-        observer.onNext(BytesValue.of(ByteString.copyFromUtf8("tasks:")
-            .concat(request.getValue())));
-        observer.onCompleted();
-      }));
+      service.addMethod(
+          method(name),
+          ServerCalls.asyncUnaryCall(
+              (request, observer) -> {
+                observer.onNext(
+                    BytesValue.of(ByteString.copyFromUtf8("tasks:").concat(request.getValue())));
+                observer.onCompleted();
+              }));
     }
-    demo = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-        .addService(ServerInterceptors.intercept(service.build(),
-            new KeygateServerInterceptor(client, Map.of(
-                "demo.Tasks/List", List.of("tasks:read"),
-                "demo.Tasks/Delete", List.of("tasks:delete")),
-                Set.of("demo.Tasks/Health"))))
-        .build().start();
-    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", demo.getPort(),
-        InsecureChannelCredentials.create()).build();
+    demo =
+        Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+            .addService(
+                ServerInterceptors.intercept(
+                    service.build(),
+                    new KeygateServerInterceptor(
+                        client,
+                        Map.of(
+                            "demo.Tasks/List", List.of("tasks:read"),
+                            "demo.Tasks/Delete", List.of("tasks:delete")),
+                        Set.of("demo.Tasks/Health"))))
+            .build()
+            .start();
+    channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", demo.getPort(), InsecureChannelCredentials.create())
+            .build();
   }
 
   @AfterAll
@@ -104,16 +111,18 @@ class KeygateServerInterceptorTest {
   }
 
   private String call(String name, Metadata headers) {
-    var response = ClientCalls.blockingUnaryCall(
-        io.grpc.ClientInterceptors.intercept(channel,
-            MetadataUtils.newAttachHeadersInterceptor(headers)),
-        method(name), CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
-        BytesValue.of(ByteString.copyFromUtf8("ping")));
+    var response =
+        ClientCalls.blockingUnaryCall(
+            io.grpc.ClientInterceptors.intercept(
+                channel, MetadataUtils.newAttachHeadersInterceptor(headers)),
+            method(name),
+            CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+            BytesValue.of(ByteString.copyFromUtf8("ping")));
     return response.getValue().toStringUtf8();
   }
 
-  private com.google.rpc.Status assertDenied(Status.Code code, String reason, String name,
-      Metadata headers) throws Exception {
+  private com.google.rpc.Status assertDenied(
+      Status.Code code, String reason, String name, Metadata headers) throws Exception {
     var e = assertThrows(StatusRuntimeException.class, () -> call(name, headers));
     assertEquals(code, e.getStatus().getCode());
     var status = StatusProto.fromThrowable(e);
@@ -125,8 +134,8 @@ class KeygateServerInterceptorTest {
 
   @Test
   void intercept_allowedKeyReachesService() {
-    assertEquals("tasks:ping",
-        call("List", bearer(createKey(List.of("tasks:read"), 0).getSecret())));
+    assertEquals(
+        "tasks:ping", call("List", bearer(createKey(List.of("tasks:read"), 0).getSecret())));
   }
 
   @Test
@@ -148,7 +157,10 @@ class KeygateServerInterceptorTest {
 
   @Test
   void intercept_missingScopeIsPermissionDenied() throws Exception {
-    assertDenied(Status.Code.PERMISSION_DENIED, "SCOPE_MISSING", "Delete",
+    assertDenied(
+        Status.Code.PERMISSION_DENIED,
+        "SCOPE_MISSING",
+        "Delete",
         bearer(createKey(List.of("tasks:read"), 0).getSecret()));
   }
 
@@ -165,8 +177,10 @@ class KeygateServerInterceptorTest {
 
   @Test
   void intercept_unmappedMethodIsDenied() {
-    var e = assertThrows(StatusRuntimeException.class,
-        () -> call("Unmapped", bearer(createKey(List.of("admin:*"), 0).getSecret())));
+    var e =
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> call("Unmapped", bearer(createKey(List.of("admin:*"), 0).getSecret())));
     assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
   }
 

@@ -25,8 +25,10 @@ final class Sidecar implements AutoCloseable {
   final KeygateClient client;
 
   Sidecar() {
-    server = Main.start(KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_LISTEN", "127.0.0.1:0", "KEYGATE_ADMIN_TOKEN", adminToken)));
+    server =
+        Main.start(
+            KeygateConfig.fromEnv(
+                Map.of("KEYGATE_LISTEN", "127.0.0.1:0", "KEYGATE_ADMIN_TOKEN", adminToken)));
     client = KeygateClient.forAddress(address());
   }
 
@@ -36,17 +38,23 @@ final class Sidecar implements AutoCloseable {
 
   /** The KeyAdmin stub with the admin token attached. */
   KeyAdminGrpc.KeyAdminBlockingStub admin() {
-    return client.admin().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(
-        bearer(adminToken)));
+    return client
+        .admin()
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(adminToken)));
   }
 
   /** Creates a key in project java-e2e; {@code rateLimit} calls per hour, 0 = unlimited. */
   CreateKeyResponse createKey(List<String> scopes, int rateLimit) {
-    var request = CreateKeyRequest.newBuilder().setProject("java-e2e").setName("java e2e")
-        .addAllScopes(scopes);
+    var request =
+        CreateKeyRequest.newBuilder()
+            .setProject("java-e2e")
+            .setName("java e2e")
+            .addAllScopes(scopes);
     if (rateLimit > 0) {
-      request.setRateLimit(RateLimit.newBuilder().setRequests(rateLimit)
-          .setPeriod(Duration.newBuilder().setSeconds(3600)));
+      request.setRateLimit(
+          RateLimit.newBuilder()
+              .setRequests(rateLimit)
+              .setPeriod(Duration.newBuilder().setSeconds(3600)));
     }
     return admin().createKey(request.build());
   }

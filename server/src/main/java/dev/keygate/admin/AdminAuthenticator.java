@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns an admin credential into a {@link Caller}: the bootstrap admin token (compared in
- * constant time), or an API key checked through the same {@link Authorizer} as any other call,
- * needing {@code keys:write} for changes and {@code keys:read} for reads.
+ * Turns an admin credential into a {@link Caller}: the bootstrap admin token (compared in constant
+ * time), or an API key checked through the same {@link Authorizer} as any other call, needing
+ * {@code keys:write} for changes and {@code keys:read} for reads.
  */
 public final class AdminAuthenticator {
   public static final String KEYS_READ = "keys:read";
@@ -27,7 +27,9 @@ public final class AdminAuthenticator {
   private final KeyFormat format;
   private final Authorizer authorizer;
 
-  /** @param adminToken the bootstrap token; null = none (only API keys may administer) */
+  /**
+   * @param adminToken the bootstrap token; null = none (only API keys may administer)
+   */
   public AdminAuthenticator(String adminToken, KeyFormat format, Authorizer authorizer) {
     this.adminTokenDigest = adminToken == null ? null : sha256(adminToken);
     this.format = format;
@@ -44,9 +46,9 @@ public final class AdminAuthenticator {
   }
 
   /**
-   * As {@link #authenticate(String, String)} for a known call. A throttled client is refused
-   * before the admin token is compared (so the token cannot be guessed at speed); a wrong admin
-   * token counts as a failed authentication like a wrong key; every outcome is reported to the
+   * As {@link #authenticate(String, String)} for a known call. A throttled client is refused before
+   * the admin token is compared (so the token cannot be guessed at speed); a wrong admin token
+   * counts as a failed authentication like a wrong key; every outcome is reported to the
    * authorizer's observer, so refusals are counted and sampled into the audit trail.
    */
   public Caller authenticate(String credential, String requiredScope, Call call) {
@@ -55,8 +57,13 @@ public final class AdminAuthenticator {
       throw throttled.get().toException();
     }
     if (credential == null || credential.isEmpty()) {
-      throw refused(call, new Decision.Denied(Reason.KEY_MISSING,
-          "KeyAdmin needs 'authorization: Bearer <admin token or API key>'", Map.of(), null));
+      throw refused(
+          call,
+          new Decision.Denied(
+              Reason.KEY_MISSING,
+              "KeyAdmin needs 'authorization: Bearer <admin token or API key>'",
+              Map.of(),
+              null));
     }
     // digesting both sides makes the comparison constant-time whatever the lengths
     if (adminTokenDigest != null && MessageDigest.isEqual(adminTokenDigest, sha256(credential))) {
@@ -64,8 +71,13 @@ public final class AdminAuthenticator {
       return Caller.ADMIN_TOKEN;
     }
     if (format.parse(credential).isEmpty()) {
-      throw refused(call, new Decision.Denied(Reason.ADMIN_CREDENTIAL_INVALID,
-          Reason.ADMIN_CREDENTIAL_INVALID.summary(), Map.of(), null));
+      throw refused(
+          call,
+          new Decision.Denied(
+              Reason.ADMIN_CREDENTIAL_INVALID,
+              Reason.ADMIN_CREDENTIAL_INVALID.summary(),
+              Map.of(),
+              null));
     }
     Decision decision = authorizer.decide(credential, List.of(requiredScope), call);
     if (decision instanceof Decision.Denied denied) {

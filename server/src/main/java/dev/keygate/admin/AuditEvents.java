@@ -10,8 +10,8 @@ import dev.keygate.error.Reason;
 import java.util.List;
 
 /**
- * Reading the audit trail (KeyAdmin.ListEvents) under the same rules as ListKeys: a project's
- * trail for callers who may manage the project, the global trail for the admin token only.
+ * Reading the audit trail (KeyAdmin.ListEvents) under the same rules as ListKeys: a project's trail
+ * for callers who may manage the project, the global trail for the admin token only.
  */
 public final class AuditEvents {
   private final AuditLog log;
@@ -27,23 +27,29 @@ public final class AuditEvents {
    * @param keyId filter, "" = any
    * @param action filter, "" = any
    */
-  public EventPage list(Caller caller, String project, String pageToken, int pageSize,
-      String keyId, String action) {
+  public EventPage list(
+      Caller caller, String project, String pageToken, int pageSize, String keyId, String action) {
     Validation v = new Validation();
     if (!project.isEmpty()) {
       v.project("project", project);
     }
-    v.check(pageSize >= 0 && pageSize <= KeyService.MAX_PAGE_SIZE, "page_size",
+    v.check(
+        pageSize >= 0 && pageSize <= KeyService.MAX_PAGE_SIZE,
+        "page_size",
         "must be 0 (default " + KeyService.DEFAULT_PAGE_SIZE + ") to " + KeyService.MAX_PAGE_SIZE);
     if (!keyId.isEmpty()) {
       v.keyId("key_id", keyId);
     }
-    v.check(action.isEmpty() || AuditEvent.ACTIONS.contains(action), "action",
-        "must be empty or one of " + String.join(", ", AuditEvent.ACTIONS.stream().sorted().toList()));
+    v.check(
+        action.isEmpty() || AuditEvent.ACTIONS.contains(action),
+        "action",
+        "must be empty or one of "
+            + String.join(", ", AuditEvent.ACTIONS.stream().sorted().toList()));
     v.throwIfInvalid();
     if (project.isEmpty()) {
       if (caller.project() != null) {
-        throw new KeygateException(Reason.PROJECT_MISMATCH,
+        throw new KeygateException(
+            Reason.PROJECT_MISMATCH,
             "the global audit trail is readable with the admin token only; name a project");
       }
     } else {
@@ -51,8 +57,9 @@ public final class AuditEvents {
     }
     EventQuery query;
     try {
-      query = new EventQuery(pageToken, pageSize == 0 ? KeyService.DEFAULT_PAGE_SIZE : pageSize,
-          keyId, action);
+      query =
+          new EventQuery(
+              pageToken, pageSize == 0 ? KeyService.DEFAULT_PAGE_SIZE : pageSize, keyId, action);
     } catch (IllegalArgumentException e) {
       throw KeygateException.invalid(List.of(new FieldViolation("page_token", e.getMessage())));
     }

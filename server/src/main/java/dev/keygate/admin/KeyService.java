@@ -41,8 +41,13 @@ public final class KeyService {
   private final KeyKind environment;
   private final int maxActiveKeysPerProject;
 
-  public KeyService(KeyStore store, KeyFormat format, KeyHasher hasher, Clock clock,
-      KeyKind environment, int maxActiveKeysPerProject) {
+  public KeyService(
+      KeyStore store,
+      KeyFormat format,
+      KeyHasher hasher,
+      Clock clock,
+      KeyKind environment,
+      int maxActiveKeysPerProject) {
     this.store = store;
     this.format = format;
     this.hasher = hasher;
@@ -70,29 +75,53 @@ public final class KeyService {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       String id = format.newKeyId();
       String secret = format.newSecret(kind, id);
-      ApiKeyRecord key = new ApiKeyRecord.Builder()
-          .id(id).project(request.project()).name(request.name())
-          .description(request.description() == null ? "" : request.description())
-          .metadata(request.metadata()).scopes(request.scopes()).kind(kind)
-          .prefix(format.displayPrefix(kind, id)).createdAt(now).updatedAt(now)
-          .expiresAt(request.expiresAt()).digest(hasher.digest(secret))
-          .rateLimit(request.rateLimit()).limits(request.limits()).version(1).build();
-      CreateOutcome outcome = storeCall(() ->
-          store.create(key, request.requestId(), maxActiveKeysPerProject, now));
+      ApiKeyRecord key =
+          new ApiKeyRecord.Builder()
+              .id(id)
+              .project(request.project())
+              .name(request.name())
+              .description(request.description() == null ? "" : request.description())
+              .metadata(request.metadata())
+              .scopes(request.scopes())
+              .kind(kind)
+              .prefix(format.displayPrefix(kind, id))
+              .createdAt(now)
+              .updatedAt(now)
+              .expiresAt(request.expiresAt())
+              .digest(hasher.digest(secret))
+              .rateLimit(request.rateLimit())
+              .limits(request.limits())
+              .version(1)
+              .build();
+      CreateOutcome outcome =
+          storeCall(() -> store.create(key, request.requestId(), maxActiveKeysPerProject, now));
       switch (outcome.status()) {
         case CREATED -> {
           log.info("key {} created in project {} by {}", id, key.project(), caller.describe());
           return new CreatedKey(key, secret);
         }
-        case DUPLICATE_REQUEST -> throw new KeygateException(Reason.DUPLICATE_REQUEST,
-            "request_id was already used to create key " + outcome.keyId()
-                + "; its secret is shown only once",
-            Map.of("key_id", outcome.keyId()), List.of(), null);
-        case PROJECT_FULL -> throw new KeygateException(Reason.PROJECT_KEY_LIMIT,
-            "project " + request.project() + " has " + outcome.activeKeys()
-                + " active keys, the maximum is " + maxActiveKeysPerProject
-                + "; revoke one first",
-            Map.of("limit", Integer.toString(maxActiveKeysPerProject)), List.of(), null);
+        case DUPLICATE_REQUEST ->
+            throw new KeygateException(
+                Reason.DUPLICATE_REQUEST,
+                "request_id was already used to create key "
+                    + outcome.keyId()
+                    + "; its secret is shown only once",
+                Map.of("key_id", outcome.keyId()),
+                List.of(),
+                null);
+        case PROJECT_FULL ->
+            throw new KeygateException(
+                Reason.PROJECT_KEY_LIMIT,
+                "project "
+                    + request.project()
+                    + " has "
+                    + outcome.activeKeys()
+                    + " active keys, the maximum is "
+                    + maxActiveKeysPerProject
+                    + "; revoke one first",
+                Map.of("limit", Integer.toString(maxActiveKeysPerProject)),
+                List.of(),
+                null);
         case ID_TAKEN -> log.debug("generated key id collided, drawing another");
       }
     }
@@ -135,12 +164,14 @@ public final class KeyService {
   }
 
   /** Returns one page of a project's keys. */
-  public KeyPage list(Caller caller, String project, String pageToken, int pageSize,
-      boolean includeRevoked) {
+  public KeyPage list(
+      Caller caller, String project, String pageToken, int pageSize, boolean includeRevoked) {
     Validation v = new Validation();
     v.project("project", project);
     v.pageToken("page_token", pageToken);
-    v.check(pageSize >= 0 && pageSize <= MAX_PAGE_SIZE, "page_size",
+    v.check(
+        pageSize >= 0 && pageSize <= MAX_PAGE_SIZE,
+        "page_size",
         "must be 0 (default " + DEFAULT_PAGE_SIZE + ") to " + MAX_PAGE_SIZE);
     v.throwIfInvalid();
     requireProject(caller, project);
@@ -174,24 +205,30 @@ public final class KeyService {
       v.expiry("key.expires_at", changes.expiresAt(), now);
     }
     if (changes.paths().contains("limits") || changes.paths().contains("rate_limit")) {
-      v.limits("key.limits", changes.paths().contains("rate_limit") ? changes.rateLimit() : null,
+      v.limits(
+          "key.limits",
+          changes.paths().contains("rate_limit") ? changes.rateLimit() : null,
           changes.paths().contains("limits") ? changes.limits() : List.of());
     }
     v.throwIfInvalid();
     if (changes.paths().contains("scopes")) {
       requireGrantable(caller, changes.scopes());
     }
-    return modify(caller, id, key -> {
-      requireNotRevoked(key);
-      ApiKeyRecord.Builder b = key.toBuilder();
-      changes.paths().forEach(path -> apply(b, path, changes));
-      ApiKeyRecord changed = b.build();
-      // the new limits may clash with the stored ones the mask left alone
-      Validation combined = new Validation();
-      combined.limits("key.limits", changed.rateLimit(), changed.limits());
-      combined.throwIfInvalid();
-      return changed;
-    }, "updated");
+    return modify(
+        caller,
+        id,
+        key -> {
+          requireNotRevoked(key);
+          ApiKeyRecord.Builder b = key.toBuilder();
+          changes.paths().forEach(path -> apply(b, path, changes));
+          ApiKeyRecord changed = b.build();
+          // the new limits may clash with the stored ones the mask left alone
+          Validation combined = new Validation();
+          combined.limits("key.limits", changed.rateLimit(), changed.limits());
+          combined.throwIfInvalid();
+          return changed;
+        },
+        "updated");
   }
 
   /** Revokes a key at once. Revoking a revoked key changes nothing. */
@@ -201,28 +238,42 @@ public final class KeyService {
     v.reason("reason", reason);
     v.throwIfInvalid();
     Instant now = clock.instant();
-    return modify(caller, id, key -> key.isRevoked() ? null
-        : key.toBuilder().revokedAt(now).revokeReason(reason).build(), "revoked");
+    return modify(
+        caller,
+        id,
+        key -> key.isRevoked() ? null : key.toBuilder().revokedAt(now).revokeReason(reason).build(),
+        "revoked");
   }
 
   /**
-   * Issues a new secret. The old one keeps working until {@code now + grace}; with a zero grace
-   * it stops at once (and is then answered with KEY_REVOKED, not KEY_UNKNOWN).
+   * Issues a new secret. The old one keeps working until {@code now + grace}; with a zero grace it
+   * stops at once (and is then answered with KEY_REVOKED, not KEY_UNKNOWN).
    */
   public CreatedKey rotate(Caller caller, String id, Duration grace) {
     Validation v = new Validation();
     v.keyId("id", id);
-    v.check(!grace.isNegative() && grace.compareTo(MAX_GRACE) <= 0, "grace_period",
+    v.check(
+        !grace.isNegative() && grace.compareTo(MAX_GRACE) <= 0,
+        "grace_period",
         "must be 0 to 30 days");
     v.throwIfInvalid();
     Instant now = clock.instant();
     String[] secret = new String[1];
-    ApiKeyRecord rotated = modify(caller, id, key -> {
-      requireNotRevoked(key);
-      secret[0] = format.newSecret(key.kind(), key.id());
-      return key.toBuilder().previousDigest(key.digest()).previousExpiresAt(now.plus(grace))
-          .digest(hasher.digest(secret[0])).rotatedAt(now).build();
-    }, "rotated");
+    ApiKeyRecord rotated =
+        modify(
+            caller,
+            id,
+            key -> {
+              requireNotRevoked(key);
+              secret[0] = format.newSecret(key.kind(), key.id());
+              return key.toBuilder()
+                  .previousDigest(key.digest())
+                  .previousExpiresAt(now.plus(grace))
+                  .digest(hasher.digest(secret[0]))
+                  .rotatedAt(now)
+                  .build();
+            },
+            "rotated");
     return new CreatedKey(rotated, secret[0]);
   }
 
@@ -230,8 +281,8 @@ public final class KeyService {
    * Read-modify-write with optimistic concurrency: re-read and retry when another writer got in
    * between. {@code change} returns null for "nothing to do".
    */
-  private ApiKeyRecord modify(Caller caller, String id, UnaryOperator<ApiKeyRecord> change,
-      String verb) {
+  private ApiKeyRecord modify(
+      Caller caller, String id, UnaryOperator<ApiKeyRecord> change, String verb) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       ApiKeyRecord current = load(id);
       requireProject(caller, current.project());
@@ -239,8 +290,8 @@ public final class KeyService {
       if (changed == null) {
         return current;
       }
-      ApiKeyRecord next = changed.toBuilder()
-          .updatedAt(clock.instant()).version(current.version() + 1).build();
+      ApiKeyRecord next =
+          changed.toBuilder().updatedAt(clock.instant()).version(current.version() + 1).build();
       boolean written;
       try {
         written = storeCall(() -> store.replace(next, current.version()));
@@ -252,8 +303,8 @@ public final class KeyService {
         return next.toBuilder().usage(current.usage()).build();
       }
     }
-    throw new KeygateException(Reason.CONCURRENT_MODIFICATION,
-        "key " + id + " kept changing concurrently; retry");
+    throw new KeygateException(
+        Reason.CONCURRENT_MODIFICATION, "key " + id + " kept changing concurrently; retry");
   }
 
   private ApiKeyRecord load(String id) {
@@ -275,25 +326,31 @@ public final class KeyService {
 
   static void requireProject(Caller caller, String project) {
     if (!caller.mayManage(project)) {
-      throw new KeygateException(Reason.PROJECT_MISMATCH,
-          "the calling key belongs to project " + caller.project()
-              + " and may not manage keys of project " + project);
+      throw new KeygateException(
+          Reason.PROJECT_MISMATCH,
+          "the calling key belongs to project "
+              + caller.project()
+              + " and may not manage keys of project "
+              + project);
     }
   }
 
   private static void requireGrantable(Caller caller, List<String> scopes) {
     List<String> notHeld = Scopes.missing(caller.scopes(), scopes);
     if (!notHeld.isEmpty()) {
-      throw new KeygateException(Reason.SCOPE_ESCALATION,
+      throw new KeygateException(
+          Reason.SCOPE_ESCALATION,
           "the calling key does not hold " + String.join(", ", notHeld) + " and so cannot grant it",
-          Map.of("scopes", String.join(" ", notHeld)), List.of(), null);
+          Map.of("scopes", String.join(" ", notHeld)),
+          List.of(),
+          null);
     }
   }
 
   private static void requireNotRevoked(ApiKeyRecord key) {
     if (key.isRevoked()) {
-      throw new KeygateException(Reason.KEY_ALREADY_REVOKED,
-          "key " + key.id() + " is revoked; create a new key instead");
+      throw new KeygateException(
+          Reason.KEY_ALREADY_REVOKED, "key " + key.id() + " is revoked; create a new key instead");
     }
   }
 
@@ -305,7 +362,8 @@ public final class KeyService {
     try {
       return call.get();
     } catch (StoreUnavailableException e) {
-      throw new KeygateException(Reason.STORE_UNAVAILABLE,
+      throw new KeygateException(
+          Reason.STORE_UNAVAILABLE,
           "the key store is unreachable; retry later (a CreateKey retry with the same request_id never creates a second key)");
     }
   }

@@ -16,18 +16,42 @@ import java.util.Map;
  * @param limits further limits, each with its own scope
  * @param requestId null or "" = not idempotent
  */
-public record NewKey(String project, String name, String description, Map<String, String> metadata,
-    List<String> scopes, KeyKind kind, Instant expiresAt, RateLimitSpec rateLimit,
-    List<KeyLimit> limits, String requestId) {
+public record NewKey(
+    String project,
+    String name,
+    String description,
+    Map<String, String> metadata,
+    List<String> scopes,
+    KeyKind kind,
+    Instant expiresAt,
+    RateLimitSpec rateLimit,
+    List<KeyLimit> limits,
+    String requestId) {
   public NewKey {
     limits = limits == null ? List.of() : List.copyOf(limits);
   }
 
   /** A request without further limits. */
-  public NewKey(String project, String name, String description, Map<String, String> metadata,
-      List<String> scopes, KeyKind kind, Instant expiresAt, RateLimitSpec rateLimit,
+  public NewKey(
+      String project,
+      String name,
+      String description,
+      Map<String, String> metadata,
+      List<String> scopes,
+      KeyKind kind,
+      Instant expiresAt,
+      RateLimitSpec rateLimit,
       String requestId) {
-    this(project, name, description, metadata, scopes, kind, expiresAt, rateLimit, List.of(),
+    this(
+        project,
+        name,
+        description,
+        metadata,
+        scopes,
+        kind,
+        expiresAt,
+        rateLimit,
+        List.of(),
         requestId);
   }
 }

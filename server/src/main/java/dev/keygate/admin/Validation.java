@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Collects field violations for admin requests and throws them all at once, so a caller fixes
- * every problem in one round. Bounds are the ones documented in the .proto files.
+ * Collects field violations for admin requests and throws them all at once, so a caller fixes every
+ * problem in one round. Bounds are the ones documented in the .proto files.
  */
 final class Validation {
   static final int MAX_NAME = 128;
@@ -27,8 +27,10 @@ final class Validation {
   static final int MAX_SCOPES = 32;
   static final int MAX_REASON = 256;
   static final int MAX_PAGE_TOKEN = 256;
+
   /** Most update_mask paths: seven fields are updatable, a few repeats or typos are tolerated. */
   static final int MAX_MASK_PATHS = 16;
+
   /** Longest piece of caller input echoed in a violation, so error trailers stay small. */
   private static final int MAX_ECHO = 64;
 
@@ -47,36 +49,53 @@ final class Validation {
   }
 
   void project(String field, String project) {
-    check(project != null && PROJECT.matcher(project).matches(), field,
+    check(
+        project != null && PROJECT.matcher(project).matches(),
+        field,
         "must be 1-64 characters of [a-z0-9_-], starting with a letter or digit");
   }
 
   void name(String field, String name) {
-    check(name != null && !name.isBlank() && name.length() <= MAX_NAME, field,
+    check(
+        name != null && !name.isBlank() && name.length() <= MAX_NAME,
+        field,
         "must be 1-" + MAX_NAME + " characters, not blank");
   }
 
   void description(String field, String description) {
-    check(description == null || description.length() <= MAX_DESCRIPTION, field,
+    check(
+        description == null || description.length() <= MAX_DESCRIPTION,
+        field,
         "must be at most " + MAX_DESCRIPTION + " characters");
   }
 
   void metadata(String field, Map<String, String> metadata) {
-    check(metadata.size() <= MAX_METADATA_ENTRIES, field,
+    check(
+        metadata.size() <= MAX_METADATA_ENTRIES,
+        field,
         "must have at most " + MAX_METADATA_ENTRIES + " entries");
     // entries beyond the maximum are not inspected: one violation says enough, and a flood of
     // entries must not become a flood of violations in the error's trailers
-    metadata.entrySet().stream().limit(MAX_METADATA_ENTRIES).forEach(e -> {
-      String k = e.getKey();
-      check(!k.isEmpty() && k.length() <= MAX_METADATA_KEY, field,
-          "keys must be 1-" + MAX_METADATA_KEY + " characters");
-      check(e.getValue().length() <= MAX_METADATA_VALUE, field + "[" + abbreviate(k) + "]",
-          "must be at most " + MAX_METADATA_VALUE + " characters");
-    });
+    metadata.entrySet().stream()
+        .limit(MAX_METADATA_ENTRIES)
+        .forEach(
+            e -> {
+              String k = e.getKey();
+              check(
+                  !k.isEmpty() && k.length() <= MAX_METADATA_KEY,
+                  field,
+                  "keys must be 1-" + MAX_METADATA_KEY + " characters");
+              check(
+                  e.getValue().length() <= MAX_METADATA_VALUE,
+                  field + "[" + abbreviate(k) + "]",
+                  "must be at most " + MAX_METADATA_VALUE + " characters");
+            });
   }
 
   void scopes(String field, List<String> scopes) {
-    check(!scopes.isEmpty() && scopes.size() <= MAX_SCOPES, field,
+    check(
+        !scopes.isEmpty() && scopes.size() <= MAX_SCOPES,
+        field,
         "must hold 1-" + MAX_SCOPES + " scopes");
     var seen = new HashSet<String>();
     for (int i = 0; i < scopes.size() && i < MAX_SCOPES; i++) {
@@ -92,8 +111,10 @@ final class Validation {
   }
 
   void requestId(String field, String requestId) {
-    check(requestId == null || requestId.isEmpty() || REQUEST_ID.matcher(requestId).matches(),
-        field, "must be 1-128 characters of [A-Za-z0-9._:-]");
+    check(
+        requestId == null || requestId.isEmpty() || REQUEST_ID.matcher(requestId).matches(),
+        field,
+        "must be 1-128 characters of [A-Za-z0-9._:-]");
   }
 
   void keyId(String field, String id) {
@@ -101,19 +122,30 @@ final class Validation {
   }
 
   void pageToken(String field, String token) {
-    check(token == null || token.length() <= MAX_PAGE_TOKEN, field,
+    check(
+        token == null || token.length() <= MAX_PAGE_TOKEN,
+        field,
         "must be at most " + MAX_PAGE_TOKEN + " characters");
   }
 
   /** The mask's paths: at least one, at most {@link #MAX_MASK_PATHS}, each updatable. */
-  void updateMask(String field, java.util.Collection<String> paths,
-      java.util.Set<String> updatable) {
+  void updateMask(
+      String field, java.util.Collection<String> paths, java.util.Set<String> updatable) {
     check(!paths.isEmpty(), field, "must name at least one field");
-    check(paths.size() <= MAX_MASK_PATHS, field, "must name at most " + MAX_MASK_PATHS
-        + " fields");
-    paths.stream().filter(p -> !updatable.contains(p)).limit(MAX_MASK_PATHS).forEach(p ->
-        violations.add(new FieldViolation(field, "'" + abbreviate(p) + "' cannot be updated; "
-            + "updatable: " + String.join(", ", updatable.stream().sorted().toList()))));
+    check(paths.size() <= MAX_MASK_PATHS, field, "must name at most " + MAX_MASK_PATHS + " fields");
+    paths.stream()
+        .filter(p -> !updatable.contains(p))
+        .limit(MAX_MASK_PATHS)
+        .forEach(
+            p ->
+                violations.add(
+                    new FieldViolation(
+                        field,
+                        "'"
+                            + abbreviate(p)
+                            + "' cannot be updated; "
+                            + "updatable: "
+                            + String.join(", ", updatable.stream().sorted().toList()))));
   }
 
   /**
@@ -123,15 +155,19 @@ final class Validation {
    */
   void limits(String field, RateLimitSpec rateLimit, List<KeyLimit> limits) {
     int total = limits.size() + (rateLimit == null ? 0 : 1);
-    check(total <= LimitEvaluator.MAX_KEY_LIMITS, field, "must hold at most "
-        + LimitEvaluator.MAX_KEY_LIMITS + " limits (rate_limit included)");
+    check(
+        total <= LimitEvaluator.MAX_KEY_LIMITS,
+        field,
+        "must hold at most " + LimitEvaluator.MAX_KEY_LIMITS + " limits (rate_limit included)");
     var seen = new HashSet<String>();
     if (rateLimit != null) {
       seen.add(LimitScope.DEFAULT + "/" + rateLimit.period());
     }
     for (int i = 0; i < limits.size() && i < LimitEvaluator.MAX_KEY_LIMITS; i++) {
       KeyLimit l = limits.get(i);
-      check(seen.add(l.scope() + "/" + l.spec().period()), field + "[" + i + "]",
+      check(
+          seen.add(l.scope() + "/" + l.spec().period()),
+          field + "[" + i + "]",
           "repeats the period and scope of an earlier limit (or of rate_limit)");
     }
   }

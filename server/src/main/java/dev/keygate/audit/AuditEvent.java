@@ -19,19 +19,31 @@ import java.util.Set;
  * @param requestId the caller's {@code x-request-id} (Envoy's request id for ext_authz), else
  *     CreateKey's {@code request_id}; "" when none
  * @param surface {@code admin}, {@code authorize} or {@code envoy}
- * @param droppedBefore failures of this trail not sampled since the previous sample (rate limit
- *     or full queue); 0 for admin actions
+ * @param droppedBefore failures of this trail not sampled since the previous sample (rate limit or
+ *     full queue); 0 for admin actions
  */
-public record AuditEvent(String id, Instant time, String action, String outcome, String actor,
-    String keyId, String project, String requestId, String surface, long droppedBefore) {
+public record AuditEvent(
+    String id,
+    Instant time,
+    String action,
+    String outcome,
+    String actor,
+    String keyId,
+    String project,
+    String requestId,
+    String surface,
+    long droppedBefore) {
   public static final String CREATE = "create";
   public static final String UPDATE = "update";
   public static final String ROTATE = "rotate";
   public static final String REVOKE = "revoke";
+
   /** A KeyAdmin call whose credential was refused (sampled). */
   public static final String ADMIN_AUTH_FAILED = "admin_auth_failed";
+
   /** An Authorize.Check or Envoy ext_authz denial (sampled). */
   public static final String AUTHORIZE_DENIED = "authorize_denied";
+
   public static final Set<String> ACTIONS =
       Set.of(CREATE, UPDATE, ROTATE, REVOKE, ADMIN_AUTH_FAILED, AUTHORIZE_DENIED);
   public static final String OK = "ok";
@@ -48,8 +60,8 @@ public record AuditEvent(String id, Instant time, String action, String outcome,
 
   /** The same event with the id the log gave it. */
   public AuditEvent withId(String newId) {
-    return new AuditEvent(newId, time, action, outcome, actor, keyId, project, requestId, surface,
-        droppedBefore);
+    return new AuditEvent(
+        newId, time, action, outcome, actor, keyId, project, requestId, surface, droppedBefore);
   }
 
   private static String orEmpty(String s) {

@@ -1,9 +1,9 @@
 package dev.keygate.audit;
 
 /**
- * Where audit events are kept: one bounded trail per project plus a global trail for events
- * with no known project (a refused credential that matches no key). Implementations keep at
- * most about {@code maxEvents} per trail, dropping the oldest.
+ * Where audit events are kept: one bounded trail per project plus a global trail for events with no
+ * known project (a refused credential that matches no key). Implementations keep at most about
+ * {@code maxEvents} per trail, dropping the oldest.
  *
  * <p>Implementations throw {@link dev.keygate.store.StoreUnavailableException} when the backing
  * store cannot answer.

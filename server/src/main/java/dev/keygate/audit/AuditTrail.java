@@ -9,20 +9,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the audit trail of one keygate instance, never at the expense of the call being
- * audited.
+ * Writes the audit trail of one keygate instance, never at the expense of the call being audited.
  *
  * <ul>
  *   <li><b>Admin actions</b> ({@link #recordAction}) are appended synchronously, right after the
- *       change was stored and before the call answers, so a ListEvents after a CreateKey sees
- *       it. If the append fails (Redis lost between the change and the append), the change stands
- *       and the call still succeeds: failing it would tell the caller a stored change did not
- *       happen (and a CreateKey retry would then hit DUPLICATE_REQUEST or create a second key).
- *       The loss is logged and counted ({@code keygate_audit_append_failures_total}).
+ *       change was stored and before the call answers, so a ListEvents after a CreateKey sees it.
+ *       If the append fails (Redis lost between the change and the append), the change stands and
+ *       the call still succeeds: failing it would tell the caller a stored change did not happen
+ *       (and a CreateKey retry would then hit DUPLICATE_REQUEST or create a second key). The loss
+ *       is logged and counted ({@code keygate_audit_append_failures_total}).
  *   <li><b>Failures</b> ({@link #sampleFailure}) come from the hot path: at most N per second and
  *       trail are queued (the rest only counted, and the next sample carries how many were
- *       dropped), and one background thread appends them. A full queue drops too; nothing
- *       blocks a decision.
+ *       dropped), and one background thread appends them. A full queue drops too; nothing blocks a
+ *       decision.
  * </ul>
  */
 public final class AuditTrail implements AutoCloseable {
@@ -40,7 +39,9 @@ public final class AuditTrail implements AutoCloseable {
   private final LongAdder droppedQueueFull = new LongAdder();
   private volatile boolean closed;
 
-  /** @param samplesPerSecond failure samples admitted per trail and second; 0 = none */
+  /**
+   * @param samplesPerSecond failure samples admitted per trail and second; 0 = none
+   */
   public AuditTrail(AuditLog auditLog, Clock clock, int samplesPerSecond) {
     this.auditLog = auditLog;
     this.clock = clock;
@@ -56,17 +57,24 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   /** Appends an admin action now; a failure is logged and counted, never thrown. */
-  public void recordAction(String action, String outcome, String actor, String keyId,
-      String project, String requestId) {
-    AuditEvent event = new AuditEvent("", clock.instant(), action, outcome, actor, keyId, project,
-        requestId, "admin", 0);
+  public void recordAction(
+      String action, String outcome, String actor, String keyId, String project, String requestId) {
+    AuditEvent event =
+        new AuditEvent(
+            "", clock.instant(), action, outcome, actor, keyId, project, requestId, "admin", 0);
     try {
       auditLog.append(event);
       written.increment();
     } catch (RuntimeException e) {
       appendFailures.increment();
-      log.warn("audit event lost: {} of key '{}' in project '{}' by {} ({}): {}", action, keyId,
-          project, actor, outcome, e.getMessage());
+      log.warn(
+          "audit event lost: {} of key '{}' in project '{}' by {} ({}): {}",
+          action,
+          keyId,
+          project,
+          actor,
+          outcome,
+          e.getMessage());
     }
   }
 
@@ -74,15 +82,31 @@ public final class AuditTrail implements AutoCloseable {
    * Queues a failure for the trail of {@code project} ("" = global) if the trail's sampling rate
    * allows; otherwise only counts it. Never blocks.
    */
-  public void sampleFailure(String action, String outcome, String actor, String keyId,
-      String project, String requestId, String surface) {
+  public void sampleFailure(
+      String action,
+      String outcome,
+      String actor,
+      String keyId,
+      String project,
+      String requestId,
+      String surface) {
     long droppedBefore = sampler.admit(project);
     if (droppedBefore < 0) {
       droppedRateLimited.increment();
       return;
     }
-    AuditEvent event = new AuditEvent("", clock.instant(), action, outcome, actor, keyId, project,
-        requestId, surface, droppedBefore);
+    AuditEvent event =
+        new AuditEvent(
+            "",
+            clock.instant(),
+            action,
+            outcome,
+            actor,
+            keyId,
+            project,
+            requestId,
+            surface,
+            droppedBefore);
     if (closed || !queue.offer(event)) {
       droppedQueueFull.increment();
       sampler.unwrite(project);

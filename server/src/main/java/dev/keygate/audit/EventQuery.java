@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
  */
 public record EventQuery(String pageToken, int pageSize, String keyId, String action) {
   /**
-   * The most entries one call examines when filters skip most of them: a page can then be short
-   * (or empty) with a token to go on, so no call scans a whole trail.
+   * The most entries one call examines when filters skip most of them: a page can then be short (or
+   * empty) with a token to go on, so no call scans a whole trail.
    */
   public static final int MAX_SCAN = 2000;
+
   private static final Pattern TOKEN = Pattern.compile("\\d{1,19}-\\d{1,19}");
 
   public EventQuery {
@@ -41,8 +42,9 @@ public record EventQuery(String pageToken, int pageSize, String keyId, String ac
     }
     int dash = pageToken.indexOf('-');
     try {
-      return new long[] {Long.parseLong(pageToken.substring(0, dash)),
-          Long.parseLong(pageToken.substring(dash + 1))};
+      return new long[] {
+        Long.parseLong(pageToken.substring(0, dash)), Long.parseLong(pageToken.substring(dash + 1))
+      };
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("page_token is not a token this server issued");
     }

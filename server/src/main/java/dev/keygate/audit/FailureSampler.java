@@ -7,16 +7,14 @@ import java.time.Duration;
 
 /**
  * Admits at most {@code perSecond} failure samples per trail and clock second, and remembers how
- * many were turned away so the next admitted sample can say so. Bounded: windows of trails not
- * seen for a minute are forgotten (with their dropped count, which the metrics still hold).
+ * many were turned away so the next admitted sample can say so. Bounded: windows of trails not seen
+ * for a minute are forgotten (with their dropped count, which the metrics still hold).
  */
 final class FailureSampler {
   private final int perSecond;
   private final Clock clock;
-  private final Cache<String, Window> windows = Caffeine.newBuilder()
-      .maximumSize(10_000)
-      .expireAfterAccess(Duration.ofMinutes(1))
-      .build();
+  private final Cache<String, Window> windows =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(1)).build();
 
   FailureSampler(int perSecond, Clock clock) {
     this.perSecond = perSecond;

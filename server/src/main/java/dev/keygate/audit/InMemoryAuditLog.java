@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Audit trails in this process's memory, for the in-memory key store: exactly {@code maxEvents}
- * per trail at most (the oldest dropped first), lost on exit. Ids look like Redis stream ids
- * ({@code <millis>-<seq>}, increasing), so page tokens work the same on both logs.
+ * Audit trails in this process's memory, for the in-memory key store: exactly {@code maxEvents} per
+ * trail at most (the oldest dropped first), lost on exit. Ids look like Redis stream ids ({@code
+ * <millis>-<seq>}, increasing), so page tokens work the same on both logs.
  */
 public final class InMemoryAuditLog implements AuditLog {
   private final int maxEvents;

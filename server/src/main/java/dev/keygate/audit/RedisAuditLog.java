@@ -13,18 +13,18 @@ import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * Audit trails as Redis Streams: {@code <ns>:proj:{<project>}:events} per project (in the
- * project's Cluster slot, beside its key indexes) and {@code <ns>:events} for the global trail.
- * Each append is {@code XADD key MAXLEN ~ <maxEvents> * field value …}: Redis trims whole
- * internal nodes, so a trail holds at least {@code maxEvents} entries and at most about one node
- * (100 entries by default, {@code stream-node-max-entries}) more, at O(1) cost per append.
+ * Audit trails as Redis Streams: {@code <ns>:proj:{<project>}:events} per project (in the project's
+ * Cluster slot, beside its key indexes) and {@code <ns>:events} for the global trail. Each append
+ * is {@code XADD key MAXLEN ~ <maxEvents> * field value …}: Redis trims whole internal nodes, so a
+ * trail holds at least {@code maxEvents} entries and at most about one node (100 entries by
+ * default, {@code stream-node-max-entries}) more, at O(1) cost per append.
  *
  * <p>Entry fields: {@code t} time millis, {@code a} action, {@code o} outcome, {@code ac} actor,
  * {@code k} key id, {@code p} project, {@code r} request id, {@code s} surface, {@code d} dropped
  * failures before this sample. Empty fields are omitted.
  *
- * <p>Every command touches one stream, so the log works on a standalone server, behind Sentinel
- * and on a Redis Cluster alike.
+ * <p>Every command touches one stream, so the log works on a standalone server, behind Sentinel and
+ * on a Redis Cluster alike.
  */
 public final class RedisAuditLog implements AuditLog {
   private static final int MAX_BATCH = 500;
@@ -35,8 +35,8 @@ public final class RedisAuditLog implements AuditLog {
   private final LongAdder errors = new LongAdder();
 
   /**
-   * How the log reaches Redis: the key store's client, within its per-call time budget, with
-   * every Redis failure turned into {@link StoreUnavailableException}.
+   * How the log reaches Redis: the key store's client, within its per-call time budget, with every
+   * Redis failure turned into {@link StoreUnavailableException}.
    */
   public interface Commands {
     /** Runs {@code call} on the client. */
@@ -44,8 +44,7 @@ public final class RedisAuditLog implements AuditLog {
   }
 
   /**
-   * @param commands the key store's client ({@code RedisKeyStore.auditLog}), which the store
-   *     closes
+   * @param commands the key store's client ({@code RedisKeyStore.auditLog}), which the store closes
    */
   public RedisAuditLog(Commands commands, String namespace, int maxEvents) {
     if (maxEvents < 1) {
@@ -84,33 +83,36 @@ public final class RedisAuditLog implements AuditLog {
   public EventPage list(String project, EventQuery query) {
     query.position(); // validates the token before any I/O
     String key = streamKey(project);
-    return withJedis(jedis -> {
-      List<AuditEvent> page = new ArrayList<>();
-      String end = query.pageToken().isEmpty() ? "+" : "(" + query.pageToken();
-      String last = "";
-      int scanned = 0;
-      while (true) {
-        // one more entry than still needed, so a full page knows whether older ones remain
-        int batch = Math.min(
-            Math.min(query.pageSize() - page.size(), EventQuery.MAX_SCAN - scanned) + 1, MAX_BATCH);
-        List<StreamEntry> entries = jedis.xrevrange(key, end, "-", batch);
-        for (StreamEntry entry : entries) {
-          if (page.size() == query.pageSize() || scanned == EventQuery.MAX_SCAN) {
-            return new EventPage(page, last);
+    return withJedis(
+        jedis -> {
+          List<AuditEvent> page = new ArrayList<>();
+          String end = query.pageToken().isEmpty() ? "+" : "(" + query.pageToken();
+          String last = "";
+          int scanned = 0;
+          while (true) {
+            // one more entry than still needed, so a full page knows whether older ones remain
+            int batch =
+                Math.min(
+                    Math.min(query.pageSize() - page.size(), EventQuery.MAX_SCAN - scanned) + 1,
+                    MAX_BATCH);
+            List<StreamEntry> entries = jedis.xrevrange(key, end, "-", batch);
+            for (StreamEntry entry : entries) {
+              if (page.size() == query.pageSize() || scanned == EventQuery.MAX_SCAN) {
+                return new EventPage(page, last);
+              }
+              scanned++;
+              last = entry.getID().toString();
+              AuditEvent event = decode(last, entry.getFields());
+              if (query.matches(event)) {
+                page.add(event);
+              }
+            }
+            if (entries.size() < batch) {
+              return new EventPage(page, "");
+            }
+            end = "(" + last;
           }
-          scanned++;
-          last = entry.getID().toString();
-          AuditEvent event = decode(last, entry.getFields());
-          if (query.matches(event)) {
-            page.add(event);
-          }
-        }
-        if (entries.size() < batch) {
-          return new EventPage(page, "");
-        }
-        end = "(" + last;
-      }
-    });
+        });
   }
 
   /** Entries in a trail now (tests, operations). */
@@ -143,8 +145,17 @@ public final class RedisAuditLog implements AuditLog {
       // an entry added by hand: fall back to the stream id's time
       at = Instant.ofEpochMilli(Long.parseLong(id.substring(0, id.indexOf('-'))));
     }
-    return new AuditEvent(id, at, f.getOrDefault("a", ""), f.getOrDefault("o", ""),
-        f.get("ac"), f.get("k"), f.get("p"), f.get("r"), f.get("s"), dropped);
+    return new AuditEvent(
+        id,
+        at,
+        f.getOrDefault("a", ""),
+        f.getOrDefault("o", ""),
+        f.get("ac"),
+        f.get("k"),
+        f.get("p"),
+        f.get("r"),
+        f.get("s"),
+        dropped);
   }
 
   private static void putIfSet(Map<String, String> fields, String name, String value) {

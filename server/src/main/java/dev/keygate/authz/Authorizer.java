@@ -31,9 +31,9 @@ import java.util.Optional;
  * The one decision path: every surface (Authorize.Check, KeyAdmin credentials, Envoy ext_authz)
  * asks this class whether a presented key may make a call that needs some scopes.
  *
- * <p>Order matters: format and environment are checked before any store lookup (cheap, and
- * floods of garbage never reach Redis); the digest is compared before the key's state is
- * revealed, so someone without the secret learns only KEY_UNKNOWN.
+ * <p>Order matters: format and environment are checked before any store lookup (cheap, and floods
+ * of garbage never reach Redis); the digest is compared before the key's state is revealed, so
+ * someone without the secret learns only KEY_UNKNOWN.
  */
 public final class Authorizer {
   private final KeyFormat format;
@@ -52,11 +52,25 @@ public final class Authorizer {
    * @param environment the only key kind this sidecar accepts
    * @param defaultLimit the limit for keys without their own; null = unlimited
    */
-  public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, RateLimits rateLimits,
-      UsageRecorder usage, Clock clock, KeyKind environment, RateLimitSpec defaultLimit) {
-    this(format, hasher, store,
+  public Authorizer(
+      KeyFormat format,
+      KeyHasher hasher,
+      KeyStore store,
+      RateLimits rateLimits,
+      UsageRecorder usage,
+      Clock clock,
+      KeyKind environment,
+      RateLimitSpec defaultLimit) {
+    this(
+        format,
+        hasher,
+        store,
         new LimitEvaluator(rateLimits, null, false, defaultLimit, List.of()),
-        usage, clock, environment, FailureThrottle.disabled(), DecisionObserver.NONE);
+        usage,
+        clock,
+        environment,
+        FailureThrottle.disabled(),
+        DecisionObserver.NONE);
   }
 
   /**
@@ -65,8 +79,15 @@ public final class Authorizer {
    * @param throttle counts failed authentications per client
    * @param observer told about every decision (metrics, audit sampling)
    */
-  public Authorizer(KeyFormat format, KeyHasher hasher, KeyStore store, LimitEvaluator limits,
-      UsageRecorder usage, Clock clock, KeyKind environment, FailureThrottle throttle,
+  public Authorizer(
+      KeyFormat format,
+      KeyHasher hasher,
+      KeyStore store,
+      LimitEvaluator limits,
+      UsageRecorder usage,
+      Clock clock,
+      KeyKind environment,
+      FailureThrottle throttle,
       DecisionObserver observer) {
     this.throttle = throttle;
     this.observer = observer;
@@ -90,28 +111,30 @@ public final class Authorizer {
   }
 
   /**
-   * Decides one call and tells the observer (counted per surface and reason, denials sampled
-   * into the audit trail). A client that has had more failed authentications than the throttle
-   * allows in its window is refused with AUTH_FAILURES_THROTTLED before the key is even parsed
-   * (so no store lookup); otherwise every UNAUTHENTICATED answer counts as one more failure.
+   * Decides one call and tells the observer (counted per surface and reason, denials sampled into
+   * the audit trail). A client that has had more failed authentications than the throttle allows in
+   * its window is refused with AUTH_FAILURES_THROTTLED before the key is even parsed (so no store
+   * lookup); otherwise every UNAUTHENTICATED answer counts as one more failure.
    */
   public Decision decide(String presentedKey, Collection<String> requiredScopes, Call call) {
     return decide(presentedKey, requiredScopes, call, false);
   }
 
   /**
-   * {@link #decide} if it can be done without I/O or waiting (the key's record is cached, its
-   * rate limits and its project's all count in this process), so a transport thread may run it inline; empty, with
-   * nothing counted or reported, when deciding needs the store: then call {@link #decide} on a
-   * thread that may block. Denials that need no lookup (missing, malformed key, throttled
-   * client) are decided here too.
+   * {@link #decide} if it can be done without I/O or waiting (the key's record is cached, its rate
+   * limits and its project's all count in this process), so a transport thread may run it inline;
+   * empty, with nothing counted or reported, when deciding needs the store: then call {@link
+   * #decide} on a thread that may block. Denials that need no lookup (missing, malformed key,
+   * throttled client) are decided here too.
    */
   public Optional<Decision> decideWithoutBlocking(
       String presentedKey, Collection<String> requiredScopes, Call call) {
     return Optional.ofNullable(decide(presentedKey, requiredScopes, call, true));
   }
 
-  /** @param withoutIo decide only from memory: null (nothing reported) if the store is needed */
+  /**
+   * @param withoutIo decide only from memory: null (nothing reported) if the store is needed
+   */
   private Decision decide(
       String presentedKey, Collection<String> requiredScopes, Call call, boolean withoutIo) {
     Optional<Denied> throttled = throttled(call);
@@ -134,15 +157,22 @@ public final class Authorizer {
   }
 
   /**
-   * The AUTH_FAILURES_THROTTLED denial (already reported) when the call's client is throttled
-   * now; empty otherwise. For surfaces that check a credential themselves before {@link #decide}.
+   * The AUTH_FAILURES_THROTTLED denial (already reported) when the call's client is throttled now;
+   * empty otherwise. For surfaces that check a credential themselves before {@link #decide}.
    */
   public Optional<Denied> throttled(Call call) {
-    Optional<Denied> denied = throttle.check(call.client())
-        .map(retryAfter -> new Denied(Reason.AUTH_FAILURES_THROTTLED,
-            "too many failed authentications from this client; retry in "
-                + Math.max(1, (retryAfter.toMillis() + 999) / 1000) + " s",
-            Map.of(), retryAfter));
+    Optional<Denied> denied =
+        throttle
+            .check(call.client())
+            .map(
+                retryAfter ->
+                    new Denied(
+                        Reason.AUTH_FAILURES_THROTTLED,
+                        "too many failed authentications from this client; retry in "
+                            + Math.max(1, (retryAfter.toMillis() + 999) / 1000)
+                            + " s",
+                        Map.of(),
+                        retryAfter));
     denied.ifPresent(d -> observer.denied(call.surface(), d, null, call.requestId(), 0));
     return denied;
   }
@@ -177,8 +207,13 @@ public final class Authorizer {
       return new Outcome(Denied.of(Reason.KEY_MALFORMED), null);
     }
     if (parsed.get().kind() != environment) {
-      return new Outcome(new Denied(Reason.KEY_ENVIRONMENT_MISMATCH,
-          "this sidecar accepts " + environment.label() + " keys only", Map.of(), null), null);
+      return new Outcome(
+          new Denied(
+              Reason.KEY_ENVIRONMENT_MISMATCH,
+              "this sidecar accepts " + environment.label() + " keys only",
+              Map.of(),
+              null),
+          null);
     }
     Optional<ApiKeyRecord> found;
     try {
@@ -215,16 +250,22 @@ public final class Authorizer {
       return new Denied(Reason.KEY_REVOKED, "the API key was revoked", keyId, null);
     }
     if (match == SecretMatch.PREVIOUS_EXPIRED) {
-      return new Denied(Reason.KEY_REVOKED,
-          "the API key was replaced by rotation and its grace period has ended", keyId, null);
+      return new Denied(
+          Reason.KEY_REVOKED,
+          "the API key was replaced by rotation and its grace period has ended",
+          keyId,
+          null);
     }
     if (key.isExpiredAt(now)) {
       return new Denied(Reason.KEY_EXPIRED, Reason.KEY_EXPIRED.summary(), keyId, null);
     }
     List<String> missing = Scopes.missing(key.scopes(), requiredScopes);
     if (!missing.isEmpty()) {
-      return new Denied(Reason.SCOPE_MISSING, "the API key lacks scope " + String.join(", ", missing),
-          Map.of("key_id", key.id(), "missing_scopes", String.join(" ", missing)), null);
+      return new Denied(
+          Reason.SCOPE_MISSING,
+          "the API key lacks scope " + String.join(", ", missing),
+          Map.of("key_id", key.id(), "missing_scopes", String.join(" ", missing)),
+          null);
     }
     return admit(key, now);
   }
@@ -250,11 +291,17 @@ public final class Authorizer {
       if (project) {
         metadata.put("project", key.project());
       }
-      return new Denied(Reason.RATE_LIMITED,
+      return new Denied(
+          Reason.RATE_LIMITED,
           (project ? "project " + key.project() + " quota of " : "rate limit of ")
-              + spec.requests() + " per " + Durations.format(spec.period()) + " ("
-              + refusing.scope().label() + ") reached",
-          metadata, verdict.retryAfter());
+              + spec.requests()
+              + " per "
+              + Durations.format(spec.period())
+              + " ("
+              + refusing.scope().label()
+              + ") reached",
+          metadata,
+          verdict.retryAfter());
     }
     usage.record(key.id(), now);
     return new Allowed(key, verdict.tightest());

@@ -5,8 +5,8 @@ package dev.keygate.authz;
  * client's identity (for failed-authentication throttling) and the request id (audit).
  *
  * @param surface where the decision was asked for
- * @param client the caller's identity ({@link dev.keygate.throttle.ClientAddresses}); null when
- *     the surface cannot tell (such calls are never throttled)
+ * @param client the caller's identity ({@link dev.keygate.throttle.ClientAddresses}); null when the
+ *     surface cannot tell (such calls are never throttled)
  * @param requestId the caller's request id for the audit trail, "" when none
  */
 public record Call(Surface surface, String client, String requestId) {

@@ -15,8 +15,8 @@ public sealed interface Decision {
    * The call may proceed.
    *
    * @param key the verified key
-   * @param limit the tightest rate limit's state after counting this call (see
-   *     {@link dev.keygate.ratelimit.LimitEvaluator}); null when no limit applies
+   * @param limit the tightest rate limit's state after counting this call (see {@link
+   *     dev.keygate.ratelimit.LimitEvaluator}); null when no limit applies
    */
   record Allowed(ApiKeyRecord key, LimitState limit) implements Decision {}
 

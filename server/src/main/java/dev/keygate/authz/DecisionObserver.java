@@ -8,14 +8,19 @@ import dev.keygate.key.ApiKeyRecord;
  */
 public interface DecisionObserver {
   /** Observes nothing. */
-  DecisionObserver NONE = new DecisionObserver() {
-    @Override
-    public void allowed(Surface surface, long nanos) {}
+  DecisionObserver NONE =
+      new DecisionObserver() {
+        @Override
+        public void allowed(Surface surface, long nanos) {}
 
-    @Override
-    public void denied(Surface surface, Decision.Denied denied, ApiKeyRecord key,
-        String requestId, long nanos) {}
-  };
+        @Override
+        public void denied(
+            Surface surface,
+            Decision.Denied denied,
+            ApiKeyRecord key,
+            String requestId,
+            long nanos) {}
+      };
 
   /**
    * A call was allowed.
@@ -32,6 +37,6 @@ public interface DecisionObserver {
    * @param requestId the caller's request id, "" when none
    * @param nanos how long the decision took; 0 when it was not timed
    */
-  void denied(Surface surface, Decision.Denied denied, ApiKeyRecord key, String requestId,
-      long nanos);
+  void denied(
+      Surface surface, Decision.Denied denied, ApiKeyRecord key, String requestId, long nanos);
 }

@@ -4,13 +4,18 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the short durations used in settings: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 1d}. */
+/**
+ * Parses the short durations used in settings: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h},
+ * {@code 1d}.
+ */
 public final class Durations {
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
   private Durations() {}
 
-  /** @throws IllegalArgumentException when the text is not such a duration */
+  /**
+   * @throws IllegalArgumentException when the text is not such a duration
+   */
   public static Duration parse(String text) {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {

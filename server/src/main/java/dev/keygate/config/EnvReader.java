@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Reads settings from environment variables, turning every problem into a
- * {@link ConfigException} that names the variable. Blank counts as unset; values are stripped.
- * Shared by every settings record, so all of them read and report alike.
+ * Reads settings from environment variables, turning every problem into a {@link ConfigException}
+ * that names the variable. Blank counts as unset; values are stripped. Shared by every settings
+ * record, so all of them read and report alike.
  */
 public record EnvReader(Map<String, String> env) {
 
@@ -43,7 +43,9 @@ public record EnvReader(Map<String, String> env) {
     throw new ConfigException(name + " must be a whole number from " + min + " to " + max);
   }
 
-  /** A duration ({@link Durations}) from {@code min} to {@code max}; {@code fallback} when unset. */
+  /**
+   * A duration ({@link Durations}) from {@code min} to {@code max}; {@code fallback} when unset.
+   */
   public Duration duration(String name, String fallback, Duration min, Duration max) {
     Duration d;
     try {
@@ -52,16 +54,15 @@ public record EnvReader(Map<String, String> env) {
       throw new ConfigException(name + ": " + e.getMessage());
     }
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-      throw new ConfigException(name + " must be between " + Durations.format(min) + " and "
-          + Durations.format(max));
+      throw new ConfigException(
+          name + " must be between " + Durations.format(min) + " and " + Durations.format(max));
     }
     return d;
   }
 
   /**
    * A secret: the value of NAME, else the content of the file named by NAME_FILE (for mounted
-   * Kubernetes Secrets); never both. Null when neither is set. The value never appears in an
-   * error.
+   * Kubernetes Secrets); never both. Null when neither is set. The value never appears in an error.
    */
   public byte[] secret(String name, int minLength) {
     String direct = optional(name);
@@ -74,8 +75,8 @@ public record EnvReader(Map<String, String> env) {
       try {
         value = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
       } catch (IOException | RuntimeException e) {
-        throw new ConfigException(name + "_FILE: cannot read " + file + " ("
-            + e.getClass().getSimpleName() + ")");
+        throw new ConfigException(
+            name + "_FILE: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
       }
     }
     if (value == null) {

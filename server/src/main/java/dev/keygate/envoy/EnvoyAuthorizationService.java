@@ -5,6 +5,7 @@ import dev.keygate.authz.Call;
 import dev.keygate.authz.Decision;
 import dev.keygate.authz.Surface;
 import dev.keygate.error.Reason;
+import dev.keygate.grpc.Offload;
 import dev.keygate.grpc.RequestIds;
 import dev.keygate.grpc.Statuses;
 import dev.keygate.throttle.ClientAddresses;
@@ -12,7 +13,6 @@ import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.stub.StreamObserver;
-import dev.keygate.grpc.Offload;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -20,13 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code envoy.service.auth.v3.Authorization}: keygate as Envoy's external authorization
- * server, over the same {@link Authorizer#decide} as {@code keygate.v1.Authorize}.
+ * {@code envoy.service.auth.v3.Authorization}: keygate as Envoy's external authorization server,
+ * over the same {@link Authorizer#decide} as {@code keygate.v1.Authorize}.
  *
  * <p>The scope a request needs comes, in this order, from the route's {@code context_extensions}
- * entry {@value #SCOPE_EXTENSION}, from the route table, else from the configured default. A
- * denial is a successful RPC carrying the HTTP answer; only an unreachable key store is an RPC
- * error, so Envoy's {@code failure_mode_allow} decides what happens then, as the operator chose.
+ * entry {@value #SCOPE_EXTENSION}, from the route table, else from the configured default. A denial
+ * is a successful RPC carrying the HTTP answer; only an unreachable key store is an RPC error, so
+ * Envoy's {@code failure_mode_allow} decides what happens then, as the operator chose.
  */
 public final class EnvoyAuthorizationService extends AuthorizationGrpc.AuthorizationImplBase {
   /** The {@code context_extensions} entry naming a route's requirement. */
@@ -45,20 +45,20 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
 
   /**
    * @param trustedProxyHops {@code KEYGATE_TRUSTED_PROXY_HOPS}: how many {@code x-forwarded-for}
-   *     entries, from the right, were written by trusted proxies (0 = the client is
-   *     {@code source.address})
+   *     entries, from the right, were written by trusted proxies (0 = the client is {@code
+   *     source.address})
    */
-  public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings,
-      int trustedProxyHops) {
+  public EnvoyAuthorizationService(
+      Authorizer authorizer, EnvoySettings settings, int trustedProxyHops) {
     this(authorizer, settings, trustedProxyHops, Runnable::run);
   }
 
   /**
-   * @param workers where decisions that need the store run; Check itself may run on the
-   *     transport thread and answers there only what it can decide from memory
+   * @param workers where decisions that need the store run; Check itself may run on the transport
+   *     thread and answers there only what it can decide from memory
    */
-  public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings,
-      int trustedProxyHops, Executor workers) {
+  public EnvoyAuthorizationService(
+      Authorizer authorizer, EnvoySettings settings, int trustedProxyHops, Executor workers) {
     this.authorizer = authorizer;
     this.settings = settings;
     this.trustedProxyHops = trustedProxyHops;
@@ -69,21 +69,29 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
     EnvoyRequest http = EnvoyRequest.of(request);
     PresentedKey presented = PresentedKey.from(http, settings.keyHeaders());
-    String client = ClientAddresses.resolve(ClientAddresses.parse(http.sourceAddress()),
-        http.header("x-forwarded-for"), trustedProxyHops);
+    String client =
+        ClientAddresses.resolve(
+            ClientAddresses.parse(http.sourceAddress()),
+            http.header("x-forwarded-for"),
+            trustedProxyHops);
     Call call = new Call(Surface.ENVOY, client, requestId(request, http));
     Optional<Decision> inline = decide(http, presented, call, true);
     if (inline.isPresent()) {
       answer(inline.get(), http, presented, responses);
       return;
     }
-    Offload.run(workers, responses,
-        () -> answer(decide(http, presented, call, false).orElseThrow(), http, presented,
-            responses),
+    Offload.run(
+        workers,
+        responses,
+        () ->
+            answer(decide(http, presented, call, false).orElseThrow(), http, presented, responses),
         log);
   }
 
-  private void answer(Decision decision, EnvoyRequest http, PresentedKey presented,
+  private void answer(
+      Decision decision,
+      EnvoyRequest http,
+      PresentedKey presented,
       StreamObserver<CheckResponse> responses) {
     if (decision instanceof Decision.Denied denied) {
       if (denied.reason() == Reason.STORE_UNAVAILABLE) {
@@ -93,8 +101,9 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       }
       responses.onNext(EnvoyResponses.denied(denied));
     } else {
-      responses.onNext(EnvoyResponses.allowed((Decision.Allowed) decision, http, presented,
-          settings.removeKeyHeaders()));
+      responses.onNext(
+          EnvoyResponses.allowed(
+              (Decision.Allowed) decision, http, presented, settings.removeKeyHeaders()));
     }
     responses.onCompleted();
   }
@@ -105,7 +114,9 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
     return RequestIds.sanitize(id.isEmpty() ? http.header("x-request-id") : id);
   }
 
-  /** @param withoutIo empty (nothing reported) when only a store read can decide */
+  /**
+   * @param withoutIo empty (nothing reported) when only a store read can decide
+   */
   private Optional<Decision> decide(
       EnvoyRequest http, PresentedKey presented, Call call, boolean withoutIo) {
     Requirement requirement;
@@ -116,23 +127,32 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       } catch (IllegalArgumentException e) {
         // fail closed: a broken route setting must not open the route, nor be an RPC error
         // that failure_mode_allow would turn into a pass
-        return Optional.of(refuse(call, Reason.ROUTE_MISCONFIGURED,
-            "the route's " + SCOPE_EXTENSION + " context extension is invalid: "
-                + e.getMessage()));
+        return Optional.of(
+            refuse(
+                call,
+                Reason.ROUTE_MISCONFIGURED,
+                "the route's "
+                    + SCOPE_EXTENSION
+                    + " context extension is invalid: "
+                    + e.getMessage()));
       }
     } else if (!settings.routes().isEmpty()) {
       if (!PathPattern.isNormalized(http.path())) {
-        return Optional.of(refuse(call, Reason.INVALID_ARGUMENT,
-            "the request path is not in normal form "
-                + "(empty, . or .. segments, backslashes or percent-encoded . / \\)"));
+        return Optional.of(
+            refuse(
+                call,
+                Reason.INVALID_ARGUMENT,
+                "the request path is not in normal form "
+                    + "(empty, . or .. segments, backslashes or percent-encoded . / \\)"));
       }
-      requirement = settings.routes().find(http.method(), http.path())
-          .orElse(settings.routesDefault());
+      requirement =
+          settings.routes().find(http.method(), http.path()).orElse(settings.routesDefault());
     } else {
       requirement = settings.routesDefault();
     }
     if (requirement instanceof Requirement.Scoped scoped) {
-      return withoutIo ? authorizer.decideWithoutBlocking(presented.key(), scoped.scopes(), call)
+      return withoutIo
+          ? authorizer.decideWithoutBlocking(presented.key(), scoped.scopes(), call)
           : Optional.of(authorizer.decide(presented.key(), scoped.scopes(), call));
     }
     return Optional.of(refuse(call, Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary()));

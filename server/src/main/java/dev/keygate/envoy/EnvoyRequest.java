@@ -11,10 +11,10 @@ import java.util.Set;
 
 /**
  * The parts of an ext_authz {@link CheckRequest} keygate reads, whichever way Envoy sent them:
- * headers come in {@code headers} (names lower-cased, repeats joined by commas) or, with
- * {@code encode_raw_headers}, in {@code header_map} (values possibly only in {@code raw_value}).
- * Envoy fills one of the two; {@code header_map} is read when it has entries, repeats joined by
- * commas as Envoy joins them in {@code headers}.
+ * headers come in {@code headers} (names lower-cased, repeats joined by commas) or, with {@code
+ * encode_raw_headers}, in {@code header_map} (values possibly only in {@code raw_value}). Envoy
+ * fills one of the two; {@code header_map} is read when it has entries, repeats joined by commas as
+ * Envoy joins them in {@code headers}.
  */
 final class EnvoyRequest {
   private final Map<String, String> headers;
@@ -23,8 +23,12 @@ final class EnvoyRequest {
   private final Map<String, String> contextExtensions;
   private final String sourceAddress;
 
-  private EnvoyRequest(Map<String, String> headers, String method, String path,
-      Map<String, String> contextExtensions, String sourceAddress) {
+  private EnvoyRequest(
+      Map<String, String> headers,
+      String method,
+      String path,
+      Map<String, String> contextExtensions,
+      String sourceAddress) {
     this.headers = headers;
     this.method = method;
     this.path = path;
@@ -38,17 +42,22 @@ final class EnvoyRequest {
     Map<String, String> headers = new LinkedHashMap<>();
     if (http.getHeaderMap().getHeadersCount() > 0) {
       for (HeaderValue h : http.getHeaderMap().getHeadersList()) {
-        String value = h.getValue().isEmpty()
-            ? h.getRawValue().toString(StandardCharsets.ISO_8859_1) : h.getValue();
+        String value =
+            h.getValue().isEmpty()
+                ? h.getRawValue().toString(StandardCharsets.ISO_8859_1)
+                : h.getValue();
         add(headers, h.getKey(), value);
       }
     } else {
       http.getHeadersMap().forEach((name, value) -> add(headers, name, value));
     }
-    String method = http.getMethod().isEmpty() ? headers.getOrDefault(":method", "")
-        : http.getMethod();
+    String method =
+        http.getMethod().isEmpty() ? headers.getOrDefault(":method", "") : http.getMethod();
     String path = http.getPath().isEmpty() ? headers.getOrDefault(":path", "") : http.getPath();
-    return new EnvoyRequest(headers, method, withoutQuery(path),
+    return new EnvoyRequest(
+        headers,
+        method,
+        withoutQuery(path),
         attributes.getContextExtensionsMap(),
         attributes.getSource().getAddress().getSocketAddress().getAddress());
   }

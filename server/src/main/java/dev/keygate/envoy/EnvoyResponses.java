@@ -21,33 +21,39 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Turns a {@link Decision} into the ext_authz {@link CheckResponse} Envoy acts on. Envoy looks
- * only at whether {@code status.code} is OK; the HTTP status of a denial comes from
- * {@code denied_response.status} (403 when unset), so every denial sets it.
+ * Turns a {@link Decision} into the ext_authz {@link CheckResponse} Envoy acts on. Envoy looks only
+ * at whether {@code status.code} is OK; the HTTP status of a denial comes from {@code
+ * denied_response.status} (403 when unset), so every denial sets it.
  */
 final class EnvoyResponses {
   static final String KEY_ID = "x-keygate-key-id";
   static final String PROJECT = "x-keygate-project";
   static final String SCOPES = "x-keygate-scopes";
   static final String ENVIRONMENT = "x-keygate-environment";
+
   /** Headers keygate owns upstream: a client-sent header with this prefix is never passed on. */
   static final String OWN_PREFIX = "x-keygate-";
+
   private static final Set<String> IDENTITY = Set.of(KEY_ID, PROJECT, SCOPES, ENVIRONMENT);
 
   private EnvoyResponses() {}
 
   /**
-   * The request goes upstream with identity headers that overwrite any the client sent, without
-   * the headers that carried the key, and the client gets {@code RateLimit-*} headers.
+   * The request goes upstream with identity headers that overwrite any the client sent, without the
+   * headers that carried the key, and the client gets {@code RateLimit-*} headers.
    */
-  static CheckResponse allowed(Decision.Allowed allowed, EnvoyRequest request,
-      PresentedKey presented, boolean removeKeyHeaders) {
+  static CheckResponse allowed(
+      Decision.Allowed allowed,
+      EnvoyRequest request,
+      PresentedKey presented,
+      boolean removeKeyHeaders) {
     ApiKeyRecord key = allowed.key();
-    OkHttpResponse.Builder ok = OkHttpResponse.newBuilder()
-        .addHeaders(overwrite(KEY_ID, key.id()))
-        .addHeaders(overwrite(PROJECT, key.project()))
-        .addHeaders(overwrite(SCOPES, String.join(" ", key.scopes())))
-        .addHeaders(overwrite(ENVIRONMENT, key.kind().label()));
+    OkHttpResponse.Builder ok =
+        OkHttpResponse.newBuilder()
+            .addHeaders(overwrite(KEY_ID, key.id()))
+            .addHeaders(overwrite(PROJECT, key.project()))
+            .addHeaders(overwrite(SCOPES, String.join(" ", key.scopes())))
+            .addHeaders(overwrite(ENVIRONMENT, key.kind().label()));
     if (removeKeyHeaders) {
       ok.addAllHeadersToRemove(presented.headers());
     }
@@ -58,18 +64,19 @@ final class EnvoyResponses {
     }
     LimitState limit = allowed.limit();
     if (limit != null) {
-      ok.addResponseHeadersToAdd(overwrite("ratelimit-limit",
-              Integer.toString(limit.spec().requests())))
-          .addResponseHeadersToAdd(overwrite("ratelimit-remaining",
-              Integer.toString(limit.remaining())))
-          .addResponseHeadersToAdd(overwrite("ratelimit-reset",
-              Long.toString(seconds(limit.resetAfter()))));
+      ok.addResponseHeadersToAdd(
+              overwrite("ratelimit-limit", Integer.toString(limit.spec().requests())))
+          .addResponseHeadersToAdd(
+              overwrite("ratelimit-remaining", Integer.toString(limit.remaining())))
+          .addResponseHeadersToAdd(
+              overwrite("ratelimit-reset", Long.toString(seconds(limit.resetAfter()))));
     }
-    Struct metadata = Struct.newBuilder()
-        .putFields("key_id", text(key.id()))
-        .putFields("project", text(key.project()))
-        .putFields("environment", text(key.kind().label()))
-        .build();
+    Struct metadata =
+        Struct.newBuilder()
+            .putFields("key_id", text(key.id()))
+            .putFields("project", text(key.project()))
+            .putFields("environment", text(key.kind().label()))
+            .build();
     return CheckResponse.newBuilder()
         .setStatus(com.google.rpc.Status.newBuilder().setCode(io.grpc.Status.Code.OK.value()))
         .setOkResponse(ok)
@@ -78,25 +85,29 @@ final class EnvoyResponses {
   }
 
   /**
-   * A denial as a successful RPC: {@code status.code} the reason's gRPC code, the HTTP status
-   * from the reason table, a JSON body, {@code WWW-Authenticate} on 401 and {@code Retry-After}
-   * on 429. The reason goes into dynamic metadata for access logs.
+   * A denial as a successful RPC: {@code status.code} the reason's gRPC code, the HTTP status from
+   * the reason table, a JSON body, {@code WWW-Authenticate} on 401 and {@code Retry-After} on 429.
+   * The reason goes into dynamic metadata for access logs.
    */
   static CheckResponse denied(Decision.Denied denied) {
     Reason reason = denied.reason();
-    DeniedHttpResponse.Builder http = DeniedHttpResponse.newBuilder()
-        .setStatus(HttpStatus.newBuilder().setCodeValue(reason.httpStatus()))
-        .addHeaders(overwrite("content-type", "application/json"))
-        .addHeaders(overwrite("cache-control", "no-store"));
+    DeniedHttpResponse.Builder http =
+        DeniedHttpResponse.newBuilder()
+            .setStatus(HttpStatus.newBuilder().setCodeValue(reason.httpStatus()))
+            .addHeaders(overwrite("content-type", "application/json"))
+            .addHeaders(overwrite("cache-control", "no-store"));
     JsonObject body = new JsonObject();
     body.addProperty("error", reason.grpcCode().name().toLowerCase(Locale.ROOT));
     body.addProperty("message", denied.message());
     body.addProperty("reason", reason.name());
     if (reason.grpcCode() == io.grpc.Status.Code.UNAUTHENTICATED) {
       // RFC 6750: no error code when no credential was sent, invalid_token otherwise
-      http.addHeaders(overwrite("www-authenticate", reason == Reason.KEY_MISSING
-          ? "Bearer realm=\"keygate\""
-          : "Bearer realm=\"keygate\", error=\"invalid_token\""));
+      http.addHeaders(
+          overwrite(
+              "www-authenticate",
+              reason == Reason.KEY_MISSING
+                  ? "Bearer realm=\"keygate\""
+                  : "Bearer realm=\"keygate\", error=\"invalid_token\""));
     }
     if (denied.retryAfter() != null) {
       long retry = seconds(denied.retryAfter());
@@ -120,14 +131,17 @@ final class EnvoyResponses {
       metadata.putFields("key_id", text(keyId));
     }
     return CheckResponse.newBuilder()
-        .setStatus(com.google.rpc.Status.newBuilder()
-            .setCode(reason.grpcCode().value())
-            .setMessage(denied.message())
-            .addDetails(Any.pack(ErrorInfo.newBuilder()
-                .setDomain(Reason.DOMAIN)
-                .setReason(reason.name())
-                .putAllMetadata(denied.metadata())
-                .build())))
+        .setStatus(
+            com.google.rpc.Status.newBuilder()
+                .setCode(reason.grpcCode().value())
+                .setMessage(denied.message())
+                .addDetails(
+                    Any.pack(
+                        ErrorInfo.newBuilder()
+                            .setDomain(Reason.DOMAIN)
+                            .setReason(reason.name())
+                            .putAllMetadata(denied.metadata())
+                            .build())))
         .setDeniedResponse(http)
         .setDynamicMetadata(metadata)
         .build();

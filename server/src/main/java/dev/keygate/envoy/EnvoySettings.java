@@ -15,21 +15,24 @@ import java.util.regex.Pattern;
 /**
  * The settings of the Envoy ext_authz surface, read with the rest of the configuration.
  *
- * @param keyHeaders request headers that may carry the key, in the order tried
- *     ({@code KEYGATE_ENVOY_KEY_HEADERS}, default {@code authorization,x-api-key});
- *     {@code authorization} is read in the Bearer scheme, any other header whole
- * @param removeKeyHeaders whether the headers that carried the key are removed before the
- *     request goes upstream ({@code KEYGATE_ENVOY_REMOVE_KEY_HEADERS}, default true)
+ * @param keyHeaders request headers that may carry the key, in the order tried ({@code
+ *     KEYGATE_ENVOY_KEY_HEADERS}, default {@code authorization,x-api-key}); {@code authorization}
+ *     is read in the Bearer scheme, any other header whole
+ * @param removeKeyHeaders whether the headers that carried the key are removed before the request
+ *     goes upstream ({@code KEYGATE_ENVOY_REMOVE_KEY_HEADERS}, default true)
  * @param routes the route table from the file named by {@code KEYGATE_ROUTES} (default none)
- * @param routesDefault the requirement of requests that neither the route's
- *     {@code context_extensions} nor the table cover ({@code KEYGATE_ROUTES_DEFAULT},
- *     default {@code deny})
+ * @param routesDefault the requirement of requests that neither the route's {@code
+ *     context_extensions} nor the table cover ({@code KEYGATE_ROUTES_DEFAULT}, default {@code
+ *     deny})
  */
 public record EnvoySettings(
-    List<String> keyHeaders, boolean removeKeyHeaders, RouteTable routes,
+    List<String> keyHeaders,
+    boolean removeKeyHeaders,
+    RouteTable routes,
     Requirement routesDefault) {
   /** Largest route file read; a hand-written table is a few KiB. */
   static final long MAX_ROUTES_FILE_BYTES = 1 << 20;
+
   static final int MAX_KEY_HEADERS = 8;
   private static final Pattern HEADER_NAME = Pattern.compile("[a-z0-9!#$%&'*+.^_`|~-]{1,64}");
 
@@ -57,16 +60,17 @@ public record EnvoySettings(
     for (String raw : text.split(",")) {
       String name = raw.strip().toLowerCase(Locale.ROOT);
       if (!HEADER_NAME.matcher(name).matches()) {
-        throw new ConfigException("KEYGATE_ENVOY_KEY_HEADERS must be HTTP header names "
-            + "separated by commas, e.g. authorization,x-api-key");
+        throw new ConfigException(
+            "KEYGATE_ENVOY_KEY_HEADERS must be HTTP header names "
+                + "separated by commas, e.g. authorization,x-api-key");
       }
       if (!names.contains(name)) {
         names.add(name);
       }
     }
     if (names.size() > MAX_KEY_HEADERS) {
-      throw new ConfigException("KEYGATE_ENVOY_KEY_HEADERS may name at most " + MAX_KEY_HEADERS
-          + " headers");
+      throw new ConfigException(
+          "KEYGATE_ENVOY_KEY_HEADERS may name at most " + MAX_KEY_HEADERS + " headers");
     }
     return names;
   }
@@ -98,11 +102,11 @@ public record EnvoySettings(
         return Files.readString(path, StandardCharsets.UTF_8);
       }
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException("KEYGATE_ROUTES: cannot read " + file + " ("
-          + e.getClass().getSimpleName() + ")");
+      throw new ConfigException(
+          "KEYGATE_ROUTES: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
     }
-    throw new ConfigException("KEYGATE_ROUTES: " + file + " is larger than "
-        + MAX_ROUTES_FILE_BYTES + " bytes");
+    throw new ConfigException(
+        "KEYGATE_ROUTES: " + file + " is larger than " + MAX_ROUTES_FILE_BYTES + " bytes");
   }
 
   private static Requirement requirement(String text) {

@@ -5,16 +5,17 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A path pattern of a route rule: literal segments, {@code *} for exactly one segment and
- * {@code **} for any number of segments (zero included), each a whole segment:
- * {@code /v1/tasks/*} matches {@code /v1/tasks/42} but not {@code /v1/tasks} or
- * {@code /v1/tasks/42/notes}; {@code /v1/tasks/**} matches all three. Matching is
- * case-sensitive and ignores one trailing slash. A pattern holds at most one {@code **}, which
- * keeps matching linear in the path's length whatever a client sends.
+ * A path pattern of a route rule: literal segments, {@code *} for exactly one segment and {@code
+ * **} for any number of segments (zero included), each a whole segment: {@code /v1/tasks/*} matches
+ * {@code /v1/tasks/42} but not {@code /v1/tasks} or {@code /v1/tasks/42/notes}; {@code
+ * /v1/tasks/**} matches all three. Matching is case-sensitive and ignores one trailing slash. A
+ * pattern holds at most one {@code **}, which keeps matching linear in the path's length whatever a
+ * client sends.
  */
 final class PathPattern {
   private static final String ONE = "*";
   private static final String ANY = "**";
+
   /** Characters of a literal segment: RFC 3986 pchar without percent-encoding tricks. */
   private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9._~!$&'()+,;=:@-]+");
 
@@ -26,7 +27,9 @@ final class PathPattern {
     this.segments = segments;
   }
 
-  /** @throws IllegalArgumentException saying what is wrong with the pattern */
+  /**
+   * @throws IllegalArgumentException saying what is wrong with the pattern
+   */
   static PathPattern parse(String text) {
     if (!text.startsWith("/")) {
       throw new IllegalArgumentException("path pattern '" + text + "' must start with /");
@@ -40,18 +43,22 @@ final class PathPattern {
         continue;
       }
       if (s.isEmpty() || s.equals(".") || s.equals("..") || !LITERAL.matcher(s).matches()) {
-        throw new IllegalArgumentException("path pattern '" + text + "': segment '" + s
-            + "' must be *, ** or literal characters (no empty, dot or percent-encoded"
-            + " segments; * and ** stand for whole segments only)");
+        throw new IllegalArgumentException(
+            "path pattern '"
+                + text
+                + "': segment '"
+                + s
+                + "' must be *, ** or literal characters (no empty, dot or percent-encoded"
+                + " segments; * and ** stand for whole segments only)");
       }
     }
     return new PathPattern(text, List.copyOf(segments));
   }
 
   /**
-   * True if the path is in the normal form patterns are matched against: absolute, no empty,
-   * {@code .} or {@code ..} segments, no backslash and no percent-encoded dot, slash or
-   * backslash. Anything else could match one rule here and reach another resource upstream.
+   * True if the path is in the normal form patterns are matched against: absolute, no empty, {@code
+   * .} or {@code ..} segments, no backslash and no percent-encoded dot, slash or backslash.
+   * Anything else could match one rule here and reach another resource upstream.
    */
   static boolean isNormalized(String path) {
     if (!path.startsWith("/") || path.contains("\\")) {
@@ -90,7 +97,8 @@ final class PathPattern {
         }
         return false;
       }
-      if (s >= path.size() || path.get(s).isEmpty()
+      if (s >= path.size()
+          || path.get(s).isEmpty()
           || !(want.equals(ONE) || want.equals(path.get(s)))) {
         return false;
       }
@@ -102,8 +110,10 @@ final class PathPattern {
 
   /** "/a/b/" and "/a/b" give [a, b]; "/" gives []. */
   private static List<String> segments(String path) {
-    String trimmed = path.length() > 1 && path.endsWith("/")
-        ? path.substring(1, path.length() - 1) : path.substring(1);
+    String trimmed =
+        path.length() > 1 && path.endsWith("/")
+            ? path.substring(1, path.length() - 1)
+            : path.substring(1);
     List<String> out = new ArrayList<>();
     if (trimmed.isEmpty()) {
       return out;

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The key an HTTP request presents, and every header that carried a credential (removed before
- * the request goes upstream, so the application never sees a secret). Only headers are read:
- * a key in a query string would end up in access logs and browser histories.
+ * The key an HTTP request presents, and every header that carried a credential (removed before the
+ * request goes upstream, so the application never sees a secret). Only headers are read: a key in a
+ * query string would end up in access logs and browser histories.
  *
  * @param key the first credential found in the configured header order; null when none
  * @param headers lower-cased names of the headers that carried a credential
@@ -20,9 +20,8 @@ record PresentedKey(String key, List<String> headers) {
   }
 
   /**
-   * Reads the configured headers in order. {@code authorization} counts only in the Bearer
-   * scheme (a Basic credential meant for the application is left alone); any other header
-   * counts whole.
+   * Reads the configured headers in order. {@code authorization} counts only in the Bearer scheme
+   * (a Basic credential meant for the application is left alone); any other header counts whole.
    */
   static PresentedKey from(EnvoyRequest request, List<String> keyHeaders) {
     String key = null;

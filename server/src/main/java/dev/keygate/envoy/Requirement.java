@@ -5,16 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What an HTTP request needs from its API key, as a route rule, a route's
- * {@code context_extensions} or the default spell it: {@code deny} (no key opens the route),
- * {@code any-key} (any valid key), or one or more scopes, all required
- * ({@code tasks:read}, {@code tasks:read tasks:write} or {@code tasks:read,tasks:write}).
+ * What an HTTP request needs from its API key, as a route rule, a route's {@code
+ * context_extensions} or the default spell it: {@code deny} (no key opens the route), {@code
+ * any-key} (any valid key), or one or more scopes, all required ({@code tasks:read}, {@code
+ * tasks:read tasks:write} or {@code tasks:read,tasks:write}).
  */
 public sealed interface Requirement {
   /** The spelling of {@link Deny}. */
   String DENY = "deny";
+
   /** The spelling of a {@link Scoped} requirement without scopes. */
   String ANY_KEY = "any-key";
+
   /** Most scopes one requirement may list; matches the Authorize API's limit. */
   int MAX_SCOPES = 32;
 
@@ -53,15 +55,14 @@ public sealed interface Requirement {
       return new Scoped(List.of());
     }
     if (trimmed.isEmpty()) {
-      throw new IllegalArgumentException(
-          "empty: expected deny, any-key or scopes like tasks:read");
+      throw new IllegalArgumentException("empty: expected deny, any-key or scopes like tasks:read");
     }
     List<String> scopes = new ArrayList<>();
     for (String scope : trimmed.split("[\\s,]+")) {
       var problem = Scopes.validate(scope);
       if (problem.isPresent()) {
-        throw new IllegalArgumentException("'" + scope + "': " + problem.get()
-            + " (or deny / any-key alone)");
+        throw new IllegalArgumentException(
+            "'" + scope + "': " + problem.get() + " (or deny / any-key alone)");
       }
       scopes.add(scope);
     }

@@ -96,11 +96,11 @@ public final class RouteTable {
     static Rule parse(String content) {
       String[] parts = content.split("\\s+", 3);
       if (parts.length < 3) {
-        throw new IllegalArgumentException("expected '<methods> <path pattern> <requirement>', "
-            + "e.g. 'GET /v1/tasks/** tasks:read'");
+        throw new IllegalArgumentException(
+            "expected '<methods> <path pattern> <requirement>', "
+                + "e.g. 'GET /v1/tasks/** tasks:read'");
       }
-      return new Rule(methods(parts[0]), PathPattern.parse(parts[1]),
-          Requirement.parse(parts[2]));
+      return new Rule(methods(parts[0]), PathPattern.parse(parts[1]), Requirement.parse(parts[2]));
     }
 
     private static Set<String> methods(String text) {
@@ -110,8 +110,10 @@ public final class RouteTable {
       List<String> methods = List.of(text.split(",", -1));
       for (String m : methods) {
         if (!METHOD.matcher(m).matches()) {
-          throw new IllegalArgumentException("method '" + m
-              + "' must be an upper-case HTTP method like GET, several joined by commas, or *");
+          throw new IllegalArgumentException(
+              "method '"
+                  + m
+                  + "' must be an upper-case HTTP method like GET, several joined by commas, or *");
         }
       }
       return Set.copyOf(methods);

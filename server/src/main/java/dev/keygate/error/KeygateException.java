@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A domain failure with a {@link Reason}. Messages are written for the caller and never contain
- * key material.
+ * A domain failure with a {@link Reason}. Messages are written for the caller and never contain key
+ * material.
  */
 public class KeygateException extends RuntimeException {
   private final Reason reason;
@@ -18,8 +18,12 @@ public class KeygateException extends RuntimeException {
     this(reason, message, Map.of(), List.of(), null);
   }
 
-  public KeygateException(Reason reason, String message, Map<String, String> metadata,
-      List<FieldViolation> violations, Duration retryAfter) {
+  public KeygateException(
+      Reason reason,
+      String message,
+      Map<String, String> metadata,
+      List<FieldViolation> violations,
+      Duration retryAfter) {
     super(message, null, false, false);
     this.reason = reason;
     this.metadata = Map.copyOf(metadata);
@@ -30,8 +34,8 @@ public class KeygateException extends RuntimeException {
   /** INVALID_ARGUMENT with field violations. */
   public static KeygateException invalid(List<FieldViolation> violations) {
     String first = violations.get(0).field() + ": " + violations.get(0).description();
-    String message = violations.size() == 1
-        ? first : first + " (and " + (violations.size() - 1) + " more)";
+    String message =
+        violations.size() == 1 ? first : first + " (and " + (violations.size() - 1) + " more)";
     return new KeygateException(Reason.INVALID_ARGUMENT, message, Map.of(), violations, null);
   }
 

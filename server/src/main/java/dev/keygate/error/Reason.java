@@ -3,32 +3,51 @@ package dev.keygate.error;
 import io.grpc.Status;
 
 /**
- * Every outcome keygate reports to a caller, with its gRPC code and HTTP equivalent: the one
- * table both the gRPC services and the Envoy surface map through. The enum names are the stable
- * {@code ErrorInfo.reason} strings (domain {@value #DOMAIN}); never rename one.
+ * Every outcome keygate reports to a caller, with its gRPC code and HTTP equivalent: the one table
+ * both the gRPC services and the Envoy surface map through. The enum names are the stable {@code
+ * ErrorInfo.reason} strings (domain {@value #DOMAIN}); never rename one.
  */
 public enum Reason {
   KEY_MISSING(Status.Code.UNAUTHENTICATED, 401, "no API key was presented"),
-  KEY_MALFORMED(Status.Code.UNAUTHENTICATED, 401, "the API key is not well-formed or its checksum does not match"),
+  KEY_MALFORMED(
+      Status.Code.UNAUTHENTICATED,
+      401,
+      "the API key is not well-formed or its checksum does not match"),
   KEY_UNKNOWN(Status.Code.UNAUTHENTICATED, 401, "the API key is not known"),
   KEY_EXPIRED(Status.Code.UNAUTHENTICATED, 401, "the API key has expired"),
   KEY_REVOKED(Status.Code.UNAUTHENTICATED, 401, "the API key was revoked or replaced by rotation"),
-  KEY_ENVIRONMENT_MISMATCH(Status.Code.UNAUTHENTICATED, 401, "the API key belongs to another environment"),
-  ADMIN_CREDENTIAL_INVALID(Status.Code.UNAUTHENTICATED, 401, "the admin credential is neither the admin token nor an API key"),
+  KEY_ENVIRONMENT_MISMATCH(
+      Status.Code.UNAUTHENTICATED, 401, "the API key belongs to another environment"),
+  ADMIN_CREDENTIAL_INVALID(
+      Status.Code.UNAUTHENTICATED,
+      401,
+      "the admin credential is neither the admin token nor an API key"),
   SCOPE_MISSING(Status.Code.PERMISSION_DENIED, 403, "the API key lacks a required scope"),
-  PROJECT_MISMATCH(Status.Code.PERMISSION_DENIED, 403, "the API key may only manage keys of its own project"),
-  SCOPE_ESCALATION(Status.Code.PERMISSION_DENIED, 403, "a key may not grant a scope it does not hold"),
-  ROUTE_DENIED(Status.Code.PERMISSION_DENIED, 403, "no API key may make this request: no route rule allows it"),
-  ROUTE_MISCONFIGURED(Status.Code.INTERNAL, 500, "the route's keygate_scope context extension is invalid"),
+  PROJECT_MISMATCH(
+      Status.Code.PERMISSION_DENIED, 403, "the API key may only manage keys of its own project"),
+  SCOPE_ESCALATION(
+      Status.Code.PERMISSION_DENIED, 403, "a key may not grant a scope it does not hold"),
+  ROUTE_DENIED(
+      Status.Code.PERMISSION_DENIED,
+      403,
+      "no API key may make this request: no route rule allows it"),
+  ROUTE_MISCONFIGURED(
+      Status.Code.INTERNAL, 500, "the route's keygate_scope context extension is invalid"),
   RATE_LIMITED(Status.Code.RESOURCE_EXHAUSTED, 429, "the API key's rate limit is used up"),
   INVALID_ARGUMENT(Status.Code.INVALID_ARGUMENT, 400, "the request is invalid"),
-  KEY_ALREADY_REVOKED(Status.Code.FAILED_PRECONDITION, 400, "the key is revoked and cannot be changed"),
-  PROJECT_KEY_LIMIT(Status.Code.FAILED_PRECONDITION, 400, "the project has its maximum of active keys"),
+  KEY_ALREADY_REVOKED(
+      Status.Code.FAILED_PRECONDITION, 400, "the key is revoked and cannot be changed"),
+  PROJECT_KEY_LIMIT(
+      Status.Code.FAILED_PRECONDITION, 400, "the project has its maximum of active keys"),
   KEY_NOT_FOUND(Status.Code.NOT_FOUND, 404, "no key has this id"),
-  DUPLICATE_REQUEST(Status.Code.ALREADY_EXISTS, 409, "a key was already created for this request_id"),
+  DUPLICATE_REQUEST(
+      Status.Code.ALREADY_EXISTS, 409, "a key was already created for this request_id"),
   CONCURRENT_MODIFICATION(Status.Code.ABORTED, 409, "the key changed concurrently; retry"),
   STORE_UNAVAILABLE(Status.Code.UNAVAILABLE, 503, "the key store is unreachable"),
-  AUTH_FAILURES_THROTTLED(Status.Code.RESOURCE_EXHAUSTED, 429, "too many failed authentications from this client; retry later");
+  AUTH_FAILURES_THROTTLED(
+      Status.Code.RESOURCE_EXHAUSTED,
+      429,
+      "too many failed authentications from this client; retry later");
 
   /** The {@code ErrorInfo.domain} of every keygate error. */
   public static final String DOMAIN = "keygate";

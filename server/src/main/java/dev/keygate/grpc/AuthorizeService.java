@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code keygate.v1.Authorize}: a thin gRPC surface over {@link Authorizer#decide}.
  *
- * <p>Check runs on the transport thread (see {@link Keygate#bind}): a decision that needs
- * nothing but memory (a cached key, a malformed one) is made and answered right there, with no
- * thread hop; one that needs the store is handed to the worker pool and answered from there, so
- * a Netty event loop never waits for Redis.
+ * <p>Check runs on the transport thread (see {@link Keygate#bind}): a decision that needs nothing
+ * but memory (a cached key, a malformed one) is made and answered right there, with no thread hop;
+ * one that needs the store is handed to the worker pool and answered from there, so a Netty event
+ * loop never waits for Redis.
  */
 public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
   private static final Logger log = LoggerFactory.getLogger(AuthorizeService.class);
@@ -41,7 +41,9 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
     this(authorizer, clock, Runnable::run);
   }
 
-  /** @param workers where decisions that need the store run */
+  /**
+   * @param workers where decisions that need the store run
+   */
   public AuthorizeService(Authorizer authorizer, Clock clock, Executor workers) {
     this.authorizer = authorizer;
     this.clock = clock;
@@ -55,8 +57,8 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
       validate(request.getKey(), request.getRequiredScopesList());
     } catch (KeygateException e) {
       // counted like any refusal; no key was looked at
-      authorizer.observeDenied(call, new Decision.Denied(e.reason(), e.reason().summary(),
-          java.util.Map.of(), null));
+      authorizer.observeDenied(
+          call, new Decision.Denied(e.reason(), e.reason().summary(), java.util.Map.of(), null));
       responses.onError(Statuses.toStatus(e));
       return;
     }
@@ -67,8 +69,8 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
       answer(inline.get(), responses);
       return;
     }
-    Offload.run(workers, responses, () -> answer(authorizer.decide(key, scopes, call), responses),
-        log);
+    Offload.run(
+        workers, responses, () -> answer(authorizer.decide(key, scopes, call), responses), log);
   }
 
   private void answer(Decision decision, StreamObserver<CheckResponse> responses) {
@@ -82,12 +84,13 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
 
   private CheckResponse toResponse(Decision.Allowed allowed) {
     var key = allowed.key();
-    CheckResponse.Builder b = CheckResponse.newBuilder()
-        .setKeyId(key.id())
-        .setProject(key.project())
-        .setKind(ProtoMapper.toProto(key.kind()))
-        .addAllGrantedScopes(key.scopes())
-        .setKeyName(key.name());
+    CheckResponse.Builder b =
+        CheckResponse.newBuilder()
+            .setKeyId(key.id())
+            .setProject(key.project())
+            .setKind(ProtoMapper.toProto(key.kind()))
+            .addAllGrantedScopes(key.scopes())
+            .setKeyName(key.name());
     if (allowed.limit() != null) {
       b.setRateLimit(ProtoMapper.toProto(allowed.limit(), clock.instant()));
     }
@@ -98,8 +101,8 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
     List<FieldViolation> violations = new ArrayList<>();
     if (key.length() > KeyFormat.MAX_KEY_LENGTH) {
       // a bound on input, not an authentication failure: the field is far from any real key
-      violations.add(new FieldViolation("key",
-          "must be at most " + KeyFormat.MAX_KEY_LENGTH + " characters"));
+      violations.add(
+          new FieldViolation("key", "must be at most " + KeyFormat.MAX_KEY_LENGTH + " characters"));
     }
     if (required.size() > MAX_REQUIRED_SCOPES) {
       violations.add(new FieldViolation("required_scopes", "at most " + MAX_REQUIRED_SCOPES));

@@ -22,7 +22,9 @@ public final class ClientIdentity implements ServerInterceptor {
 
   private final int trustedProxyHops;
 
-  /** @param trustedProxyHops {@code KEYGATE_TRUSTED_PROXY_HOPS}; 0 = the peer address only */
+  /**
+   * @param trustedProxyHops {@code KEYGATE_TRUSTED_PROXY_HOPS}; 0 = the peer address only
+   */
   public ClientIdentity(int trustedProxyHops) {
     this.trustedProxyHops = trustedProxyHops;
   }
@@ -40,13 +42,14 @@ public final class ClientIdentity implements ServerInterceptor {
       Iterable<String> values = headers.getAll(FORWARDED_FOR);
       forwarded = values == null ? null : String.join(",", values);
     }
-    String client = ClientAddresses.resolve(
-        ClientAddresses.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
-        forwarded, trustedProxyHops);
+    String client =
+        ClientAddresses.resolve(
+            ClientAddresses.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
+            forwarded,
+            trustedProxyHops);
     if (client == null) {
       return next.startCall(call, headers);
     }
-    return Contexts.interceptCall(Context.current().withValue(CLIENT, client), call, headers,
-        next);
+    return Contexts.interceptCall(Context.current().withValue(CLIENT, client), call, headers, next);
   }
 }

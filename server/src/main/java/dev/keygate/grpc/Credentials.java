@@ -32,11 +32,13 @@ public final class Credentials implements ServerInterceptor {
     if (credential == null) {
       return next.startCall(call, headers);
     }
-    return Contexts.interceptCall(Context.current().withValue(PRESENTED, credential), call,
-        headers, next);
+    return Contexts.interceptCall(
+        Context.current().withValue(PRESENTED, credential), call, headers, next);
   }
 
-  /** The credential in an Authorization value (Bearer scheme, any case), else the x-api-key value. */
+  /**
+   * The credential in an Authorization value (Bearer scheme, any case), else the x-api-key value.
+   */
   public static String fromHeaders(String authorization, String apiKey) {
     if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       String token = authorization.substring(BEARER.length()).strip();

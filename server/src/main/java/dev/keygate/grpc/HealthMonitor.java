@@ -15,11 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives {@code grpc.health.v1}: NOT_SERVING until the key store answers, NOT_SERVING again while
  * it does not, and NOT_SERVING for good once shutdown begins, so load balancers and kubelet stop
- * sending traffic before the server stops. The {@value #LIVENESS} entry only says the process is
- * up and serving gRPC: a liveness probe must not restart keygate because Redis is down.
+ * sending traffic before the server stops. The {@value #LIVENESS} entry only says the process is up
+ * and serving gRPC: a liveness probe must not restart keygate because Redis is down.
  */
 public final class HealthMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+
   /** Health service name that is SERVING while the process runs, whatever the store does. */
   public static final String LIVENESS = "liveness";
 
@@ -30,16 +31,20 @@ public final class HealthMonitor implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Boolean lastServing;
 
-  /** @param services the service names reported besides the server-wide "" entry */
+  /**
+   * @param services the service names reported besides the server-wide "" entry
+   */
   public HealthMonitor(KeyStore store, HealthStatusManager health, List<String> services) {
     this.store = store;
     this.health = health;
     this.services = services;
-    this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "keygate-health");
-      t.setDaemon(true);
-      return t;
-    });
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "keygate-health");
+              t.setDaemon(true);
+              return t;
+            });
     set(ServingStatus.NOT_SERVING);
     health.setStatus(LIVENESS, ServingStatus.SERVING);
   }

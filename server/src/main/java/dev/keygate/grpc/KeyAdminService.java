@@ -31,10 +31,10 @@ import java.time.Clock;
 import java.util.function.Function;
 
 /**
- * {@code keygate.v1.KeyAdmin}: authenticates the caller, translates the request, calls
- * {@link KeyService}, translates the answer. Every write that got past authentication is
- * appended to the audit trail with its outcome (refused credentials are sampled by the
- * authorizer's observer instead).
+ * {@code keygate.v1.KeyAdmin}: authenticates the caller, translates the request, calls {@link
+ * KeyService}, translates the answer. Every write that got past authentication is appended to the
+ * audit trail with its outcome (refused credentials are sampled by the authorizer's observer
+ * instead).
  */
 public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final AdminAuthenticator auth;
@@ -44,7 +44,11 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final AuditEvents events;
   private final KeygateMetrics metrics;
 
-  public KeyAdminService(AdminAuthenticator auth, KeyService keys, Clock clock, AuditTrail trail,
+  public KeyAdminService(
+      AdminAuthenticator auth,
+      KeyService keys,
+      Clock clock,
+      AuditTrail trail,
       KeygateMetrics metrics) {
     this.auth = auth;
     this.keys = keys;
@@ -57,9 +61,16 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   @Override
   public void createKey(CreateKeyRequest request, StreamObserver<CreateKeyResponse> out) {
     String project = KeyService.isProject(request.getProject()) ? request.getProject() : null;
-    String requestId = RequestIds.current().isEmpty()
-        ? RequestIds.sanitize(request.getRequestId()) : RequestIds.current();
-    write(out, AuditEvent.CREATE, "", project, requestId,
+    String requestId =
+        RequestIds.current().isEmpty()
+            ? RequestIds.sanitize(request.getRequestId())
+            : RequestIds.current();
+    write(
+        out,
+        AuditEvent.CREATE,
+        "",
+        project,
+        requestId,
         caller -> created(keys.create(caller, ProtoMapper.fromProto(request))),
         CreateKeyResponse::getKey);
   }
@@ -71,55 +82,98 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
 
   @Override
   public void listKeys(ListKeysRequest request, StreamObserver<ListKeysResponse> out) {
-    answer(out, AdminAuthenticator.KEYS_READ, caller -> {
-      KeyPage page = keys.list(caller, request.getProject(), request.getPageToken(),
-          request.getPageSize(), request.getIncludeRevoked());
-      var now = clock.instant();
-      return ListKeysResponse.newBuilder()
-          .addAllKeys(page.keys().stream().map(k -> ProtoMapper.toProto(k, now)).toList())
-          .setNextPageToken(page.nextPageToken())
-          .build();
-    });
+    answer(
+        out,
+        AdminAuthenticator.KEYS_READ,
+        caller -> {
+          KeyPage page =
+              keys.list(
+                  caller,
+                  request.getProject(),
+                  request.getPageToken(),
+                  request.getPageSize(),
+                  request.getIncludeRevoked());
+          var now = clock.instant();
+          return ListKeysResponse.newBuilder()
+              .addAllKeys(page.keys().stream().map(k -> ProtoMapper.toProto(k, now)).toList())
+              .setNextPageToken(page.nextPageToken())
+              .build();
+        });
   }
 
   @Override
   public void listEvents(ListEventsRequest request, StreamObserver<ListEventsResponse> out) {
-    answer(out, AdminAuthenticator.KEYS_READ, caller -> {
-      EventPage page = events.list(caller, request.getProject(), request.getPageToken(),
-          request.getPageSize(), request.getKeyId(), request.getAction());
-      return ListEventsResponse.newBuilder()
-          .addAllEvents(page.events().stream().map(ProtoMapper::toProto).toList())
-          .setNextPageToken(page.nextPageToken())
-          .build();
-    });
+    answer(
+        out,
+        AdminAuthenticator.KEYS_READ,
+        caller -> {
+          EventPage page =
+              events.list(
+                  caller,
+                  request.getProject(),
+                  request.getPageToken(),
+                  request.getPageSize(),
+                  request.getKeyId(),
+                  request.getAction());
+          return ListEventsResponse.newBuilder()
+              .addAllEvents(page.events().stream().map(ProtoMapper::toProto).toList())
+              .setNextPageToken(page.nextPageToken())
+              .build();
+        });
   }
 
   @Override
   public void updateKey(UpdateKeyRequest request, StreamObserver<ApiKey> out) {
     String id = request.getKey().getId();
-    write(out, AuditEvent.UPDATE, id, null, RequestIds.current(), caller -> toProto(
-        keys.update(caller, id, ProtoMapper.fromProto(request))), key -> key);
+    write(
+        out,
+        AuditEvent.UPDATE,
+        id,
+        null,
+        RequestIds.current(),
+        caller -> toProto(keys.update(caller, id, ProtoMapper.fromProto(request))),
+        key -> key);
   }
 
   @Override
   public void revokeKey(RevokeKeyRequest request, StreamObserver<ApiKey> out) {
-    write(out, AuditEvent.REVOKE, request.getId(), null, RequestIds.current(),
-        caller -> toProto(keys.revoke(caller, request.getId(), request.getReason())), key -> key);
+    write(
+        out,
+        AuditEvent.REVOKE,
+        request.getId(),
+        null,
+        RequestIds.current(),
+        caller -> toProto(keys.revoke(caller, request.getId(), request.getReason())),
+        key -> key);
   }
 
   @Override
   public void rotateKey(RotateKeyRequest request, StreamObserver<RotateKeyResponse> out) {
-    write(out, AuditEvent.ROTATE, request.getId(), null, RequestIds.current(), caller -> {
-      CreatedKey rotated = keys.rotate(caller, request.getId(),
-          ProtoMapper.requestDuration("grace_period", request.getGracePeriod()));
-      return RotateKeyResponse.newBuilder()
-          .setKey(toProto(rotated.key())).setSecret(rotated.secret()).build();
-    }, RotateKeyResponse::getKey);
+    write(
+        out,
+        AuditEvent.ROTATE,
+        request.getId(),
+        null,
+        RequestIds.current(),
+        caller -> {
+          CreatedKey rotated =
+              keys.rotate(
+                  caller,
+                  request.getId(),
+                  ProtoMapper.requestDuration("grace_period", request.getGracePeriod()));
+          return RotateKeyResponse.newBuilder()
+              .setKey(toProto(rotated.key()))
+              .setSecret(rotated.secret())
+              .build();
+        },
+        RotateKeyResponse::getKey);
   }
 
   private CreateKeyResponse created(CreatedKey created) {
     return CreateKeyResponse.newBuilder()
-        .setKey(toProto(created.key())).setSecret(created.secret()).build();
+        .setKey(toProto(created.key()))
+        .setSecret(created.secret())
+        .build();
   }
 
   private ApiKey toProto(dev.keygate.key.ApiKeyRecord key) {
@@ -130,8 +184,12 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private <T> void answer(StreamObserver<T> out, String scope, Function<Caller, T> call) {
     T response;
     try {
-      response = call.apply(auth.authenticate(Credentials.current(), scope,
-          new Call(Surface.ADMIN, ClientIdentity.current(), RequestIds.current())));
+      response =
+          call.apply(
+              auth.authenticate(
+                  Credentials.current(),
+                  scope,
+                  new Call(Surface.ADMIN, ClientIdentity.current(), RequestIds.current())));
     } catch (KeygateException e) {
       out.onError(Statuses.toStatus(e));
       return;
@@ -141,19 +199,28 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   }
 
   /**
-   * As {@link #answer} for a write, appending the outcome to the audit trail before answering:
-   * a success to the key's project trail; a failure to the target key's project when known, else
-   * the caller's project, else the global trail.
+   * As {@link #answer} for a write, appending the outcome to the audit trail before answering: a
+   * success to the key's project trail; a failure to the target key's project when known, else the
+   * caller's project, else the global trail.
    *
    * @param targetId the key the request names ("" for create); recorded only if well-formed
    * @param project the project the request names (create), null when it names none or a bad one
    */
-  private <T> void write(StreamObserver<T> out, String action, String targetId, String project,
-      String requestId, Function<Caller, T> call, Function<T, ApiKey> keyOf) {
+  private <T> void write(
+      StreamObserver<T> out,
+      String action,
+      String targetId,
+      String project,
+      String requestId,
+      Function<Caller, T> call,
+      Function<T, ApiKey> keyOf) {
     Caller caller;
     try {
-      caller = auth.authenticate(Credentials.current(), AdminAuthenticator.KEYS_WRITE,
-          new Call(Surface.ADMIN, ClientIdentity.current(), requestId));
+      caller =
+          auth.authenticate(
+              Credentials.current(),
+              AdminAuthenticator.KEYS_WRITE,
+              new Call(Surface.ADMIN, ClientIdentity.current(), requestId));
     } catch (KeygateException e) {
       out.onError(Statuses.toStatus(e));
       return;
@@ -162,10 +229,17 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
     try {
       response = call.apply(caller);
     } catch (KeygateException e) {
-      String trailProject = project != null ? project
-          : keys.projectOf(targetId).orElse(caller.project() == null ? "" : caller.project());
-      audit(action, e.reason().name(), caller, KeyService.isKeyId(targetId) ? targetId : "",
-          trailProject, requestId);
+      String trailProject =
+          project != null
+              ? project
+              : keys.projectOf(targetId).orElse(caller.project() == null ? "" : caller.project());
+      audit(
+          action,
+          e.reason().name(),
+          caller,
+          KeyService.isKeyId(targetId) ? targetId : "",
+          trailProject,
+          requestId);
       out.onError(Statuses.toStatus(e));
       return;
     }
@@ -175,11 +249,20 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
     out.onCompleted();
   }
 
-  private void audit(String action, String outcome, Caller caller, String keyId, String project,
+  private void audit(
+      String action,
+      String outcome,
+      Caller caller,
+      String keyId,
+      String project,
       String requestId) {
     metrics.adminAction(action, outcome);
-    trail.recordAction(action, outcome,
-        caller.keyId() == null ? AuditEvent.ADMIN_TOKEN_ACTOR : caller.keyId(), keyId, project,
+    trail.recordAction(
+        action,
+        outcome,
+        caller.keyId() == null ? AuditEvent.ADMIN_TOKEN_ACTOR : caller.keyId(),
+        keyId,
+        project,
         requestId);
   }
 }

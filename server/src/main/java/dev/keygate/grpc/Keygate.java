@@ -40,9 +40,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The assembled application: every domain part wired once from the config, and the gRPC
- * services over them. Transport-neutral, so tests bind it to an in-process server and
- * {@link KeygateServer} to Netty.
+ * The assembled application: every domain part wired once from the config, and the gRPC services
+ * over them. Transport-neutral, so tests bind it to an in-process server and {@link KeygateServer}
+ * to Netty.
  */
 public final class Keygate implements AutoCloseable {
   private final KeyStore store;
@@ -75,80 +75,140 @@ public final class Keygate implements AutoCloseable {
     KeyStore adminStore = store instanceof CachingKeyStore cached ? cached.authoritative() : store;
     // global limits need the shared store; a key or project may ask for them whatever the
     // default scope is, so the shared limiter exists whenever Redis does
-    SharedLimiter shared = Stores.backing(store) instanceof RedisKeyStore redis
-        ? new LeasingLimiter(redis.sharedLimiter(), config.rateLimitLease(),
-            config.rateLimitLeaseTtl())
-        : null;
-    this.authorizer = new Authorizer(format, hasher, store,
-        new LimitEvaluator(new RateLimits(), shared, config.globalRateLimits(),
-            config.defaultRateLimit(), config.projectRateLimits()),
-        usage, clock, config.environment(),
-        FailureThrottle.of(config.throttle(), clock), new DecisionAuditor(metrics, trail));
-    KeyService keys = new KeyService(adminStore, format, hasher, clock, config.environment(),
-        config.maxActiveKeysPerProject());
+    SharedLimiter shared =
+        Stores.backing(store) instanceof RedisKeyStore redis
+            ? new LeasingLimiter(
+                redis.sharedLimiter(), config.rateLimitLease(), config.rateLimitLeaseTtl())
+            : null;
+    this.authorizer =
+        new Authorizer(
+            format,
+            hasher,
+            store,
+            new LimitEvaluator(
+                new RateLimits(),
+                shared,
+                config.globalRateLimits(),
+                config.defaultRateLimit(),
+                config.projectRateLimits()),
+            usage,
+            clock,
+            config.environment(),
+            FailureThrottle.of(config.throttle(), clock),
+            new DecisionAuditor(metrics, trail));
+    KeyService keys =
+        new KeyService(
+            adminStore,
+            format,
+            hasher,
+            clock,
+            config.environment(),
+            config.maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock, workers);
-    this.keyAdminService = new KeyAdminService(
-        new AdminAuthenticator(config.adminToken(), format, authorizer), keys, clock, trail,
-        metrics);
-    this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(),
-        trustedProxyHops, workers);
-    this.health = new HealthMonitor(store, healthStatus,
-        List.of(AuthorizeGrpc.SERVICE_NAME, KeyAdminGrpc.SERVICE_NAME,
-            AuthorizationGrpc.SERVICE_NAME));
+    this.keyAdminService =
+        new KeyAdminService(
+            new AdminAuthenticator(config.adminToken(), format, authorizer),
+            keys,
+            clock,
+            trail,
+            metrics);
+    this.envoyService =
+        new EnvoyAuthorizationService(authorizer, config.envoy(), trustedProxyHops, workers);
+    this.health =
+        new HealthMonitor(
+            store,
+            healthStatus,
+            List.of(
+                AuthorizeGrpc.SERVICE_NAME,
+                KeyAdminGrpc.SERVICE_NAME,
+                AuthorizationGrpc.SERVICE_NAME));
     bindMetrics();
   }
 
   /** Meters read from the parts' own counters at scrape time (nothing added to hot paths). */
   private void bindMetrics() {
     if (store instanceof CachingKeyStore cache) {
-      metrics.counter("keygate.cache.requests", "Verified-key cache lookups by result",
-          () -> cache.stats().hitCount(), "result", "hit");
-      metrics.counter("keygate.cache.requests", "Verified-key cache lookups by result",
-          () -> cache.stats().missCount(), "result", "miss");
-      metrics.counter("keygate.cache.evictions", "Cache entries evicted (size or staleness)",
+      metrics.counter(
+          "keygate.cache.requests",
+          "Verified-key cache lookups by result",
+          () -> cache.stats().hitCount(),
+          "result",
+          "hit");
+      metrics.counter(
+          "keygate.cache.requests",
+          "Verified-key cache lookups by result",
+          () -> cache.stats().missCount(),
+          "result",
+          "miss");
+      metrics.counter(
+          "keygate.cache.evictions",
+          "Cache entries evicted (size or staleness)",
           () -> cache.stats().evictionCount());
-      metrics.counter("keygate.cache.invalidations", "Invalidation messages handled",
+      metrics.counter(
+          "keygate.cache.invalidations",
+          "Invalidation messages handled",
           cache::invalidationsReceived);
-      metrics.gauge("keygate.cache.hit.ratio",
+      metrics.gauge(
+          "keygate.cache.hit.ratio",
           "Cache hits / lookups since start (rate() of keygate_cache_requests_total for a window)",
           () -> cache.stats().hitRate());
       metrics.gauge("keygate.cache.size", "Records and negative entries cached", cache::size);
-      metrics.gauge("keygate.cache.live",
+      metrics.gauge(
+          "keygate.cache.live",
           "1 while invalidations are received and the cache is used, else 0",
           () -> cache.isLive() ? 1 : 0);
     }
     if (Stores.backing(store) instanceof RedisKeyStore redis) {
-      metrics.counter("keygate.redis.errors", "Failed Redis calls (unreachable, timeout, error)",
-          redis::errors, "component", "store");
+      metrics.counter(
+          "keygate.redis.errors",
+          "Failed Redis calls (unreachable, timeout, error)",
+          redis::errors,
+          "component",
+          "store");
     }
     if (auditLog instanceof RedisAuditLog redisAudit) {
-      metrics.counter("keygate.redis.errors", "Failed Redis calls (unreachable, timeout, error)",
-          redisAudit::errors, "component", "audit");
+      metrics.counter(
+          "keygate.redis.errors",
+          "Failed Redis calls (unreachable, timeout, error)",
+          redisAudit::errors,
+          "component",
+          "audit");
     }
-    metrics.counter("keygate.usage.flush.failures",
-        "Usage flushes that failed (counts kept for the next)", usage::flushFailures);
+    metrics.counter(
+        "keygate.usage.flush.failures",
+        "Usage flushes that failed (counts kept for the next)",
+        usage::flushFailures);
     metrics.counter("keygate.audit.events.written", "Audit events appended", trail::written);
     String dropped = "Audit events not written, by cause";
-    metrics.counter("keygate.audit.events.dropped", dropped, trail::droppedRateLimited,
-        "cause", "rate_limited");
-    metrics.counter("keygate.audit.events.dropped", dropped, trail::droppedQueueFull,
-        "cause", "queue_full");
-    metrics.counter("keygate.audit.events.dropped", dropped, trail::appendFailures,
-        "cause", "append_failed");
+    metrics.counter(
+        "keygate.audit.events.dropped",
+        dropped,
+        trail::droppedRateLimited,
+        "cause",
+        "rate_limited");
+    metrics.counter(
+        "keygate.audit.events.dropped", dropped, trail::droppedQueueFull, "cause", "queue_full");
+    metrics.counter(
+        "keygate.audit.events.dropped", dropped, trail::appendFailures, "cause", "append_failed");
   }
 
   /** Prefix of the worker pool's thread names (tests check where calls ran). */
   public static final String WORKER_THREAD_PREFIX = "keygate-worker-";
 
   /**
-   * Where every call that may block runs: KeyAdmin, and decisions that need the store. As
-   * gRPC's own default executor, it grows with the calls waiting (each waits at most about the
-   * Redis timeout) and idle threads go after a minute.
+   * Where every call that may block runs: KeyAdmin, and decisions that need the store. As gRPC's
+   * own default executor, it grows with the calls waiting (each waits at most about the Redis
+   * timeout) and idle threads go after a minute.
    */
   private static ExecutorService newWorkerPool() {
     AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), r -> {
+    return new ThreadPoolExecutor(
+        0,
+        Integer.MAX_VALUE,
+        60,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
+        r -> {
           Thread t = new Thread(r, WORKER_THREAD_PREFIX + n.incrementAndGet());
           t.setDaemon(true);
           return t;
@@ -164,9 +224,9 @@ public final class Keygate implements AutoCloseable {
    * Adds KeyAdmin, Authorize, Envoy's ext_authz Authorization, health and reflection to a server
    * under construction. Build the server with {@code directExecutor()}: Authorize and ext_authz
    * Check then run on the transport thread (Netty's event loop) and answer there what memory can
-   * decide, handing store reads to {@link #workers()} themselves; health Check (in-memory
-   * statuses, the benchmarks' baseline) runs there too; KeyAdmin and reflection are moved to
-   * the worker pool whole ({@link OnWorkers}).
+   * decide, handing store reads to {@link #workers()} themselves; health Check (in-memory statuses,
+   * the benchmarks' baseline) runs there too; KeyAdmin and reflection are moved to the worker pool
+   * whole ({@link OnWorkers}).
    */
   public <T extends ServerBuilder<T>> T bind(T builder) {
     Credentials credentials = new Credentials();
@@ -174,16 +234,16 @@ public final class Keygate implements AutoCloseable {
     RequestIds requestIds = new RequestIds();
     OnWorkers onWorkers = new OnWorkers(workers);
     return builder
-        .addService(ServerInterceptors.intercept(authorizeService, credentials, client,
-            requestIds))
+        .addService(ServerInterceptors.intercept(authorizeService, credentials, client, requestIds))
         // onWorkers last: the outermost, so the other interceptors' callbacks run on the pool
-        .addService(ServerInterceptors.intercept(keyAdminService, credentials, client,
-            requestIds, onWorkers))
+        .addService(
+            ServerInterceptors.intercept(
+                keyAdminService, credentials, client, requestIds, onWorkers))
         // the key travels inside the CheckRequest, so no Credentials interceptor here
         .addService(envoyService)
         .addService(healthStatus.getHealthService())
-        .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
-            onWorkers));
+        .addService(
+            ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), onWorkers));
   }
 
   public Authorizer authorizer() {

@@ -2,8 +2,8 @@ package dev.keygate.grpc;
 
 import dev.keygate.config.Durations;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.tls.ServerTls;
 import dev.keygate.metrics.MetricsEndpoint;
+import dev.keygate.tls.ServerTls;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeygateServer {
   private static final Logger log = LoggerFactory.getLogger(KeygateServer.class);
+
   /** Largest request accepted; admin requests are a few KiB at most. */
   static final int MAX_INBOUND_MESSAGE_BYTES = 1 << 20;
+
   /** Largest header block accepted (gRPC's default, stated so it is a documented bound). */
   static final int MAX_INBOUND_METADATA_BYTES = 8 << 10;
 
@@ -31,8 +33,8 @@ public final class KeygateServer {
   private final Duration shutdownGrace;
   private final MetricsEndpoint metrics; // null when KEYGATE_METRICS_LISTEN is off
 
-  private KeygateServer(Keygate app, Server server, Duration shutdownGrace,
-      MetricsEndpoint metrics) {
+  private KeygateServer(
+      Keygate app, Server server, Duration shutdownGrace, MetricsEndpoint metrics) {
     this.app = app;
     this.server = server;
     this.shutdownGrace = shutdownGrace;
@@ -43,28 +45,41 @@ public final class KeygateServer {
   public static KeygateServer start(KeygateConfig config, Keygate app) {
     NettyServerBuilder builder;
     try {
-      builder = NettyServerBuilder.forAddress(
-          new InetSocketAddress(config.listenHost(), config.listenPort()),
-          ServerTls.credentials(config.tls()));
+      builder =
+          NettyServerBuilder.forAddress(
+              new InetSocketAddress(config.listenHost(), config.listenPort()),
+              ServerTls.credentials(config.tls()));
     } catch (IllegalArgumentException | UncheckedIOException e) {
       app.close();
       // gRPC parses the certificate, key and CA here; its message names the problem, not secrets
-      throw new IllegalArgumentException("KEYGATE_TLS_CERT_FILE / KEYGATE_TLS_KEY_FILE / "
-          + "KEYGATE_TLS_CLIENT_CA_FILE cannot be used: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "KEYGATE_TLS_CERT_FILE / KEYGATE_TLS_KEY_FILE / "
+              + "KEYGATE_TLS_CLIENT_CA_FILE cannot be used: "
+              + e.getMessage(),
+          e);
     }
-    Server server = app.bind(builder
-            // calls run on the event loop that read them; whatever may block is moved to the
-            // worker pool by the services themselves (see Keygate.bind)
-            .directExecutor()
-            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-            .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES))
-        .build();
+    Server server =
+        app.bind(
+                builder
+                    // calls run on the event loop that read them; whatever may block is moved to
+                    // the
+                    // worker pool by the services themselves (see Keygate.bind)
+                    .directExecutor()
+                    .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+                    .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES))
+            .build();
     try {
       server.start();
     } catch (IOException e) {
       app.close();
-      throw new UncheckedIOException("cannot listen on " + config.listenHost() + ":"
-          + config.listenPort() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot listen on "
+              + config.listenHost()
+              + ":"
+              + config.listenPort()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     MetricsEndpoint metrics = null;
     if (config.metricsHost() != null) {
@@ -77,8 +92,8 @@ public final class KeygateServer {
       }
     }
     app.health().start(Duration.ofSeconds(1));
-    log.info("keygate listening on {}:{} (TLS {})", config.listenHost(), server.getPort(),
-        config.tls());
+    log.info(
+        "keygate listening on {}:{} (TLS {})", config.listenHost(), server.getPort(), config.tls());
     return new KeygateServer(app, server, config.shutdownGrace(), metrics);
   }
 
@@ -97,7 +112,8 @@ public final class KeygateServer {
     if (server.isTerminated()) {
       return;
     }
-    log.info("shutting down: draining in-flight calls for up to {}", Durations.format(shutdownGrace));
+    log.info(
+        "shutting down: draining in-flight calls for up to {}", Durations.format(shutdownGrace));
     app.health().close();
     server.shutdown();
     try {

@@ -16,21 +16,24 @@ public final class Offload {
   private Offload() {}
 
   /**
-   * Runs {@code work} (which answers {@code responses}) on {@code workers}, in the call's
-   * context (deadline, cancellation).
+   * Runs {@code work} (which answers {@code responses}) on {@code workers}, in the call's context
+   * (deadline, cancellation).
    */
-  public static void run(Executor workers, StreamObserver<?> responses, Runnable work,
-      Logger log) {
-    Runnable task = Context.current().wrap(() -> {
-      try {
-        work.run();
-      } catch (RuntimeException e) {
-        // the class and where, never the message: messages of unexpected failures are not
-        // vetted for secrets
-        log.error("call failed: {} at {}", e.getClass().getName(), where(e));
-        fail(responses, Status.INTERNAL.withDescription("internal error"));
-      }
-    });
+  public static void run(Executor workers, StreamObserver<?> responses, Runnable work, Logger log) {
+    Runnable task =
+        Context.current()
+            .wrap(
+                () -> {
+                  try {
+                    work.run();
+                  } catch (RuntimeException e) {
+                    // the class and where, never the message: messages of unexpected failures are
+                    // not
+                    // vetted for secrets
+                    log.error("call failed: {} at {}", e.getClass().getName(), where(e));
+                    fail(responses, Status.INTERNAL.withDescription("internal error"));
+                  }
+                });
     try {
       workers.execute(task);
     } catch (RejectedExecutionException e) {

@@ -15,9 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs a service's calls on the worker pool although the server runs everything on the transport
  * thread (Netty's event loop, {@code directExecutor}): every listener callback (message,
  * half-close, cancel, ...) is handed to the pool, one at a time and in order per call, in the
- * context it was delivered in. For services that may block (KeyAdmin reads and writes Redis).
- * Must be the outermost interceptor of the service, so the inner ones and the handler run on
- * the pool.
+ * context it was delivered in. For services that may block (KeyAdmin reads and writes Redis). Must
+ * be the outermost interceptor of the service, so the inner ones and the handler run on the pool.
  */
 final class OnWorkers implements ServerInterceptor {
   private final Executor workers;

@@ -7,13 +7,13 @@ import dev.keygate.api.v1.ApiKey;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.KeyKind;
 import dev.keygate.api.v1.KeyState;
+import dev.keygate.api.v1.LimitScope;
 import dev.keygate.api.v1.RateLimit;
 import dev.keygate.api.v1.RateLimitState;
 import dev.keygate.api.v1.UpdateKeyRequest;
 import dev.keygate.api.v1.Usage;
 import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
-import dev.keygate.api.v1.LimitScope;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.RateLimitSpec;
@@ -31,27 +31,34 @@ import java.util.Set;
 final class ProtoMapper {
   /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the bounds of google.protobuf.Timestamp. */
   private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
+
   private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
+
   /** The bound of google.protobuf.Duration: 10,000 years. */
   private static final long MAX_DURATION_SECONDS = 315_576_000_000L;
 
   private ProtoMapper() {}
 
   static ApiKey toProto(ApiKeyRecord key, Instant now) {
-    ApiKey.Builder b = ApiKey.newBuilder()
-        .setId(key.id())
-        .setProject(key.project())
-        .setName(key.name())
-        .setDescription(key.description())
-        .putAllMetadata(key.metadata())
-        .addAllScopes(key.scopes())
-        .setKind(toProto(key.kind()))
-        .setPrefix(key.prefix())
-        .setCreatedAt(timestamp(key.createdAt()))
-        .setUpdatedAt(timestamp(key.updatedAt()))
-        .setRevokeReason(key.revokeReason())
-        .setState(key.isRevoked() ? KeyState.KEY_STATE_REVOKED
-            : key.isExpiredAt(now) ? KeyState.KEY_STATE_EXPIRED : KeyState.KEY_STATE_ACTIVE);
+    ApiKey.Builder b =
+        ApiKey.newBuilder()
+            .setId(key.id())
+            .setProject(key.project())
+            .setName(key.name())
+            .setDescription(key.description())
+            .putAllMetadata(key.metadata())
+            .addAllScopes(key.scopes())
+            .setKind(toProto(key.kind()))
+            .setPrefix(key.prefix())
+            .setCreatedAt(timestamp(key.createdAt()))
+            .setUpdatedAt(timestamp(key.updatedAt()))
+            .setRevokeReason(key.revokeReason())
+            .setState(
+                key.isRevoked()
+                    ? KeyState.KEY_STATE_REVOKED
+                    : key.isExpiredAt(now)
+                        ? KeyState.KEY_STATE_EXPIRED
+                        : KeyState.KEY_STATE_ACTIVE);
     if (key.expiresAt() != null) {
       b.setExpiresAt(timestamp(key.expiresAt()));
     }
@@ -65,16 +72,18 @@ final class ProtoMapper {
       b.setPreviousSecretExpiresAt(timestamp(key.previousExpiresAt()));
     }
     if (key.rateLimit() != null) {
-      b.setRateLimit(RateLimit.newBuilder()
-          .setRequests(key.rateLimit().requests())
-          .setPeriod(duration(key.rateLimit().period())));
+      b.setRateLimit(
+          RateLimit.newBuilder()
+              .setRequests(key.rateLimit().requests())
+              .setPeriod(duration(key.rateLimit().period())));
     }
     for (KeyLimit l : key.limits()) {
       b.addLimits(toProto(l));
     }
-    Usage.Builder usage = Usage.newBuilder()
-        .setTotal(key.usage().total())
-        .setToday(key.usage().countOn(LocalDate.ofInstant(now, ZoneOffset.UTC)));
+    Usage.Builder usage =
+        Usage.newBuilder()
+            .setTotal(key.usage().total())
+            .setToday(key.usage().countOn(LocalDate.ofInstant(now, ZoneOffset.UTC)));
     if (key.usage().lastUsedAt() != null) {
       usage.setLastUsedAt(timestamp(key.usage().lastUsedAt()));
     }
@@ -113,8 +122,13 @@ final class ProtoMapper {
   }
 
   static NewKey fromProto(CreateKeyRequest r) {
-    return new NewKey(r.getProject(), r.getName(), r.getDescription(), r.getMetadataMap(),
-        List.copyOf(r.getScopesList()), kind(r.getKind()),
+    return new NewKey(
+        r.getProject(),
+        r.getName(),
+        r.getDescription(),
+        r.getMetadataMap(),
+        List.copyOf(r.getScopesList()),
+        kind(r.getKind()),
         r.hasExpiresAt() ? requestInstant("expires_at", r.getExpiresAt()) : null,
         r.hasRateLimit() ? rateLimit("rate_limit", r.getRateLimit()) : null,
         limits("limits", r.getLimitsList()),
@@ -124,11 +138,16 @@ final class ProtoMapper {
   static KeyChanges fromProto(UpdateKeyRequest r) {
     ApiKey k = r.getKey();
     Set<String> paths = Set.copyOf(r.getUpdateMask().getPathsList());
-    return new KeyChanges(paths, k.getName(), k.getDescription(), k.getMetadataMap(),
+    return new KeyChanges(
+        paths,
+        k.getName(),
+        k.getDescription(),
+        k.getMetadataMap(),
         List.copyOf(k.getScopesList()),
         k.hasExpiresAt() ? requestInstant("key.expires_at", k.getExpiresAt()) : null,
         k.hasRateLimit() && paths.contains("rate_limit")
-            ? rateLimit("key.rate_limit", k.getRateLimit()) : null,
+            ? rateLimit("key.rate_limit", k.getRateLimit())
+            : null,
         paths.contains("limits") ? limits("key.limits", k.getLimitsList()) : List.of());
   }
 
@@ -145,30 +164,40 @@ final class ProtoMapper {
    * (years 1 to 9999): beyond it the conversion to epoch milliseconds would overflow.
    */
   private static Instant requestInstant(String field, Timestamp t) {
-    if (t.getSeconds() < MIN_TIMESTAMP_SECONDS || t.getSeconds() > MAX_TIMESTAMP_SECONDS
-        || t.getNanos() < 0 || t.getNanos() > 999_999_999) {
-      throw KeygateException.invalid(List.of(new FieldViolation(field,
-          "must be a valid timestamp between the years 1 and 9999")));
+    if (t.getSeconds() < MIN_TIMESTAMP_SECONDS
+        || t.getSeconds() > MAX_TIMESTAMP_SECONDS
+        || t.getNanos() < 0
+        || t.getNanos() > 999_999_999) {
+      throw KeygateException.invalid(
+          List.of(
+              new FieldViolation(field, "must be a valid timestamp between the years 1 and 9999")));
     }
     return instant(t);
   }
 
   /**
-   * A duration from a request, checked against the range google.protobuf.Duration documents
-   * (about ±10,000 years, nanos of the seconds' sign), so the conversion cannot overflow.
+   * A duration from a request, checked against the range google.protobuf.Duration documents (about
+   * ±10,000 years, nanos of the seconds' sign), so the conversion cannot overflow.
    */
   static Duration requestDuration(String field, com.google.protobuf.Duration d) {
-    if (Math.abs(d.getSeconds()) > MAX_DURATION_SECONDS || Math.abs(d.getNanos()) > 999_999_999
-        || (d.getSeconds() > 0 && d.getNanos() < 0) || (d.getSeconds() < 0 && d.getNanos() > 0)) {
-      throw KeygateException.invalid(List.of(new FieldViolation(field,
-          "must be a valid duration (seconds within ±315576000000, nanos of the same sign)")));
+    if (Math.abs(d.getSeconds()) > MAX_DURATION_SECONDS
+        || Math.abs(d.getNanos()) > 999_999_999
+        || (d.getSeconds() > 0 && d.getNanos() < 0)
+        || (d.getSeconds() < 0 && d.getNanos() > 0)) {
+      throw KeygateException.invalid(
+          List.of(
+              new FieldViolation(
+                  field,
+                  "must be a valid duration (seconds within ±315576000000, nanos of the same sign)")));
     }
     return duration(d);
   }
 
   static com.google.protobuf.Duration duration(Duration d) {
     return com.google.protobuf.Duration.newBuilder()
-        .setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+        .setSeconds(d.getSeconds())
+        .setNanos(d.getNano())
+        .build();
   }
 
   static Duration duration(com.google.protobuf.Duration d) {
@@ -186,17 +215,20 @@ final class ProtoMapper {
   /** The single rate_limit: its scope is the sidecar's default and must not be given. */
   private static RateLimitSpec rateLimit(String field, RateLimit limit) {
     if (limit.getScopeValue() != 0) {
-      throw KeygateException.invalid(List.of(new FieldViolation(field + ".scope",
-          "must be unset: rate_limit is counted in the sidecar's default scope; put a limit "
-              + "with its own scope into limits")));
+      throw KeygateException.invalid(
+          List.of(
+              new FieldViolation(
+                  field + ".scope",
+                  "must be unset: rate_limit is counted in the sidecar's default scope; put a limit "
+                      + "with its own scope into limits")));
     }
     return spec(field, limit);
   }
 
   /**
-   * The repeated limits, each checked on its own; the count and duplicates are checked by the
-   * admin validation. Entries past a generous bound are not converted, so a flood of entries
-   * costs no more than one violation.
+   * The repeated limits, each checked on its own; the count and duplicates are checked by the admin
+   * validation. Entries past a generous bound are not converted, so a flood of entries costs no
+   * more than one violation.
    */
   private static List<KeyLimit> limits(String field, List<RateLimit> limits) {
     List<KeyLimit> out = new ArrayList<>();
@@ -205,13 +237,18 @@ final class ProtoMapper {
       RateLimit l = limits.get(i);
       String at = field + "[" + i + "]";
       try {
-        dev.keygate.key.LimitScope scope = switch (l.getScope()) {
-          case LIMIT_SCOPE_LOCAL -> dev.keygate.key.LimitScope.LOCAL;
-          case LIMIT_SCOPE_GLOBAL -> dev.keygate.key.LimitScope.GLOBAL;
-          case LIMIT_SCOPE_UNSPECIFIED -> dev.keygate.key.LimitScope.DEFAULT;
-          default -> throw KeygateException.invalid(List.of(new FieldViolation(at + ".scope",
-              "must be LIMIT_SCOPE_LOCAL, LIMIT_SCOPE_GLOBAL or unset")));
-        };
+        dev.keygate.key.LimitScope scope =
+            switch (l.getScope()) {
+              case LIMIT_SCOPE_LOCAL -> dev.keygate.key.LimitScope.LOCAL;
+              case LIMIT_SCOPE_GLOBAL -> dev.keygate.key.LimitScope.GLOBAL;
+              case LIMIT_SCOPE_UNSPECIFIED -> dev.keygate.key.LimitScope.DEFAULT;
+              default ->
+                  throw KeygateException.invalid(
+                      List.of(
+                          new FieldViolation(
+                              at + ".scope",
+                              "must be LIMIT_SCOPE_LOCAL, LIMIT_SCOPE_GLOBAL or unset")));
+            };
         out.add(new KeyLimit(spec(at, l), scope));
       } catch (KeygateException e) {
         violations.addAll(e.violations());
@@ -219,8 +256,12 @@ final class ProtoMapper {
     }
     if (limits.size() > LimitEvaluator.MAX_KEY_LIMITS) {
       // keep the count visible to the validation, which reports it
-      violations.add(new FieldViolation(field, "must hold at most "
-          + LimitEvaluator.MAX_KEY_LIMITS + " limits (rate_limit included)"));
+      violations.add(
+          new FieldViolation(
+              field,
+              "must hold at most "
+                  + LimitEvaluator.MAX_KEY_LIMITS
+                  + " limits (rate_limit included)"));
     }
     if (!violations.isEmpty()) {
       throw KeygateException.invalid(violations);

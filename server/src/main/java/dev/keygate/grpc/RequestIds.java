@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Takes the caller's {@code x-request-id} metadata into the call's {@link Context}, for the audit
- * trail. Only a plain token is kept (1-128 of {@code [A-Za-z0-9._:/-]}); anything else is
- * ignored rather than stored, since it is caller-controlled text.
+ * trail. Only a plain token is kept (1-128 of {@code [A-Za-z0-9._:/-]}); anything else is ignored
+ * rather than stored, since it is caller-controlled text.
  */
 public final class RequestIds implements ServerInterceptor {
   static final Metadata.Key<String> X_REQUEST_ID =
@@ -37,7 +37,6 @@ public final class RequestIds implements ServerInterceptor {
     if (id.isEmpty()) {
       return next.startCall(call, headers);
     }
-    return Contexts.interceptCall(Context.current().withValue(REQUEST_ID, id), call, headers,
-        next);
+    return Contexts.interceptCall(Context.current().withValue(REQUEST_ID, id), call, headers, next);
   }
 }

@@ -25,8 +25,8 @@ import java.util.Map;
  * @param previousExpiresAt until when {@code previousDigest} is accepted, null = none
  * @param rotatedAt last rotation, null = never
  * @param rateLimit the key's own limit in the sidecar's default scope, null = none
- * @param limits further limits, each with its own scope; with {@code rateLimit} they are the
- *     key's limits, and when both are empty the configured default applies
+ * @param limits further limits, each with its own scope; with {@code rateLimit} they are the key's
+ *     limits, and when both are empty the configured default applies
  * @param version optimistic-concurrency version, bumped by every write
  * @param usage usage counts as last flushed (ignored on writes)
  */
@@ -150,32 +150,134 @@ public record ApiKeyRecord(
       usage = r.usage;
     }
 
-    public Builder id(String v) { id = v; return this; }
-    public Builder project(String v) { project = v; return this; }
-    public Builder name(String v) { name = v; return this; }
-    public Builder description(String v) { description = v; return this; }
-    public Builder metadata(Map<String, String> v) { metadata = v; return this; }
-    public Builder scopes(List<String> v) { scopes = v; return this; }
-    public Builder kind(KeyKind v) { kind = v; return this; }
-    public Builder prefix(String v) { prefix = v; return this; }
-    public Builder createdAt(Instant v) { createdAt = v; return this; }
-    public Builder updatedAt(Instant v) { updatedAt = v; return this; }
-    public Builder expiresAt(Instant v) { expiresAt = v; return this; }
-    public Builder revokedAt(Instant v) { revokedAt = v; return this; }
-    public Builder revokeReason(String v) { revokeReason = v; return this; }
-    public Builder digest(byte[] v) { digest = v; return this; }
-    public Builder previousDigest(byte[] v) { previousDigest = v; return this; }
-    public Builder previousExpiresAt(Instant v) { previousExpiresAt = v; return this; }
-    public Builder rotatedAt(Instant v) { rotatedAt = v; return this; }
-    public Builder rateLimit(RateLimitSpec v) { rateLimit = v; return this; }
-    public Builder limits(List<KeyLimit> v) { limits = v; return this; }
-    public Builder version(long v) { version = v; return this; }
-    public Builder usage(KeyUsage v) { usage = v; return this; }
+    public Builder id(String v) {
+      id = v;
+      return this;
+    }
+
+    public Builder project(String v) {
+      project = v;
+      return this;
+    }
+
+    public Builder name(String v) {
+      name = v;
+      return this;
+    }
+
+    public Builder description(String v) {
+      description = v;
+      return this;
+    }
+
+    public Builder metadata(Map<String, String> v) {
+      metadata = v;
+      return this;
+    }
+
+    public Builder scopes(List<String> v) {
+      scopes = v;
+      return this;
+    }
+
+    public Builder kind(KeyKind v) {
+      kind = v;
+      return this;
+    }
+
+    public Builder prefix(String v) {
+      prefix = v;
+      return this;
+    }
+
+    public Builder createdAt(Instant v) {
+      createdAt = v;
+      return this;
+    }
+
+    public Builder updatedAt(Instant v) {
+      updatedAt = v;
+      return this;
+    }
+
+    public Builder expiresAt(Instant v) {
+      expiresAt = v;
+      return this;
+    }
+
+    public Builder revokedAt(Instant v) {
+      revokedAt = v;
+      return this;
+    }
+
+    public Builder revokeReason(String v) {
+      revokeReason = v;
+      return this;
+    }
+
+    public Builder digest(byte[] v) {
+      digest = v;
+      return this;
+    }
+
+    public Builder previousDigest(byte[] v) {
+      previousDigest = v;
+      return this;
+    }
+
+    public Builder previousExpiresAt(Instant v) {
+      previousExpiresAt = v;
+      return this;
+    }
+
+    public Builder rotatedAt(Instant v) {
+      rotatedAt = v;
+      return this;
+    }
+
+    public Builder rateLimit(RateLimitSpec v) {
+      rateLimit = v;
+      return this;
+    }
+
+    public Builder limits(List<KeyLimit> v) {
+      limits = v;
+      return this;
+    }
+
+    public Builder version(long v) {
+      version = v;
+      return this;
+    }
+
+    public Builder usage(KeyUsage v) {
+      usage = v;
+      return this;
+    }
 
     public ApiKeyRecord build() {
-      return new ApiKeyRecord(id, project, name, description, metadata, scopes, kind, prefix,
-          createdAt, updatedAt, expiresAt, revokedAt, revokeReason, digest, previousDigest,
-          previousExpiresAt, rotatedAt, rateLimit, limits, version, usage);
+      return new ApiKeyRecord(
+          id,
+          project,
+          name,
+          description,
+          metadata,
+          scopes,
+          kind,
+          prefix,
+          createdAt,
+          updatedAt,
+          expiresAt,
+          revokedAt,
+          revokeReason,
+          digest,
+          previousDigest,
+          previousExpiresAt,
+          rotatedAt,
+          rateLimit,
+          limits,
+          version,
+          usage);
     }
   }
 }

@@ -19,6 +19,7 @@ public final class KeyFormat {
   public static final int ID_LENGTH = 12;
   public static final int SECRET_LENGTH = 28;
   public static final int CHECKSUM_LENGTH = 6;
+
   /** Longest key accepted for parsing; anything longer is malformed without further work. */
   public static final int MAX_KEY_LENGTH = 128;
 
@@ -73,8 +74,9 @@ public final class KeyFormat {
       return Optional.empty();
     }
     int kindStart = prefix.length() + 1;
-    Optional<KeyKind> kind = KeyKind.fromLabel(presented.substring(kindStart, kindStart + 4))
-        .filter(k -> presented.startsWith(k.label(), kindStart));
+    Optional<KeyKind> kind =
+        KeyKind.fromLabel(presented.substring(kindStart, kindStart + 4))
+            .filter(k -> presented.startsWith(k.label(), kindStart));
     int randomStart = kindStart + 5;
     int checksumStart = presented.length() - CHECKSUM_LENGTH;
     if (kind.isEmpty()

@@ -7,8 +7,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC-SHA256 of key secrets with the server-side pepper. Only digests are stored; a stolen copy
- * of the store cannot be checked against guesses without the pepper.
+ * HMAC-SHA256 of key secrets with the server-side pepper. Only digests are stored; a stolen copy of
+ * the store cannot be checked against guesses without the pepper.
  */
 public final class KeyHasher {
   private static final String ALGORITHM = "HmacSHA256";

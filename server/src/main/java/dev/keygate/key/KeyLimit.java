@@ -23,8 +23,8 @@ public record KeyLimit(RateLimitSpec spec, LimitScope scope) {
 
   /** Reverses {@link #encode()}. */
   public static KeyLimit decode(String encoded) {
-    return new KeyLimit(RateLimitSpec.decode(encoded.substring(1)),
-        LimitScope.ofCode(encoded.charAt(0)));
+    return new KeyLimit(
+        RateLimitSpec.decode(encoded.substring(1)), LimitScope.ofCode(encoded.charAt(0)));
   }
 
   /** Comma-joined {@link #encode()} forms; "" for none. */

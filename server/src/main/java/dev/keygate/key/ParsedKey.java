@@ -1,8 +1,8 @@
 package dev.keygate.key;
 
 /**
- * A presented key that passed the format and checksum checks. It still holds the full secret:
- * never log it or put it in an error; {@link #toString()} shows only the public part.
+ * A presented key that passed the format and checksum checks. It still holds the full secret: never
+ * log it or put it in an error; {@link #toString()} shows only the public part.
  *
  * @param secret the whole presented string, the input of the HMAC
  * @param kind the environment spelled in the key

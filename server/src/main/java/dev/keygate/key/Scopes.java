@@ -13,11 +13,11 @@ import java.util.regex.Pattern;
 public final class Scopes {
   /** The scope that grants everything. */
   public static final String SUPERUSER = "admin:*";
+
   /** Longest scope accepted. */
   public static final int MAX_LENGTH = 64;
 
-  private static final Pattern SCOPE =
-      Pattern.compile("[a-z][a-z0-9_.-]*:([a-z][a-z0-9_.-]*|\\*)");
+  private static final Pattern SCOPE = Pattern.compile("[a-z][a-z0-9_.-]*:([a-z][a-z0-9_.-]*|\\*)");
 
   private Scopes() {}
 
@@ -30,7 +30,8 @@ public final class Scopes {
       return Optional.of("scope longer than " + MAX_LENGTH + " characters");
     }
     if (!SCOPE.matcher(scope).matches()) {
-      return Optional.of("scope must be resource:action or resource:* in [a-z0-9_.-], e.g. tasks:read");
+      return Optional.of(
+          "scope must be resource:action or resource:* in [a-z0-9_.-], e.g. tasks:read");
     }
     return Optional.empty();
   }

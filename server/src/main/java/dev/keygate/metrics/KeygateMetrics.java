@@ -19,8 +19,8 @@ import java.util.function.LongSupplier;
 
 /**
  * keygate's meters in one Prometheus registry. Labels are closed sets only (surface, outcome,
- * reason, action, cause, component): never key ids, projects or anything a caller sends, so
- * neither key material nor unbounded cardinality can reach a label.
+ * reason, action, cause, component): never key ids, projects or anything a caller sends, so neither
+ * key material nor unbounded cardinality can reach a label.
  *
  * <p>Decision meters are created up front (every surface × every reason), so a hot-path update is
  * an array lookup and a dashboard sees zeros rather than missing series.
@@ -28,6 +28,7 @@ import java.util.function.LongSupplier;
 public final class KeygateMetrics {
   static final String ALLOWED = "allowed";
   static final String DENIED = "denied";
+
   /** The reason label of allowed calls. */
   static final String NO_REASON = "none";
 
@@ -47,20 +48,24 @@ public final class KeygateMetrics {
         bySurface.put(reason, decisions(surface, DENIED, reason.name()));
       }
       denied.put(surface, bySurface);
-      latency.put(surface, Timer.builder("keygate.decision.duration")
-          .description("Time to decide a call (parse, lookup, digest, scopes, rate limit)")
-          .tag("surface", surface.label())
-          .publishPercentileHistogram()
-          .minimumExpectedValue(Duration.ofNanos(10_000))
-          .maximumExpectedValue(Duration.ofSeconds(2))
-          .register(registry));
+      latency.put(
+          surface,
+          Timer.builder("keygate.decision.duration")
+              .description("Time to decide a call (parse, lookup, digest, scopes, rate limit)")
+              .tag("surface", surface.label())
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofNanos(10_000))
+              .maximumExpectedValue(Duration.ofSeconds(2))
+              .register(registry));
     }
   }
 
   private Counter decisions(Surface surface, String outcome, String reason) {
     return Counter.builder("keygate.decisions")
         .description("Decisions by surface, outcome and reason")
-        .tag("surface", surface.label()).tag("outcome", outcome).tag("reason", reason)
+        .tag("surface", surface.label())
+        .tag("outcome", outcome)
+        .tag("reason", reason)
         .register(registry);
   }
 
@@ -82,12 +87,21 @@ public final class KeygateMetrics {
     }
   }
 
-  /** Counts a KeyAdmin write: {@code action} create/update/rotate/revoke, outcome ok or a reason. */
+  /**
+   * Counts a KeyAdmin write: {@code action} create/update/rotate/revoke, outcome ok or a reason.
+   */
   public void adminAction(String action, String outcome) {
-    adminActions.computeIfAbsent(action + "\n" + outcome, k -> Counter.builder("keygate.admin.actions")
-        .description("KeyAdmin writes by action and outcome (ok or the failure's reason)")
-        .tag("action", action).tag("outcome", outcome)
-        .register(registry)).increment();
+    adminActions
+        .computeIfAbsent(
+            action + "\n" + outcome,
+            k ->
+                Counter.builder("keygate.admin.actions")
+                    .description(
+                        "KeyAdmin writes by action and outcome (ok or the failure's reason)")
+                    .tag("action", action)
+                    .tag("outcome", outcome)
+                    .register(registry))
+        .increment();
   }
 
   /** A monotonically growing count kept elsewhere (a LongAdder), read at scrape time. */
@@ -96,13 +110,18 @@ public final class KeygateMetrics {
     // here or they are collected and the meter reports NaN
     held.add(count);
     FunctionCounter.builder(name, count, c -> c.getAsLong())
-        .description(description).tags(tags).register(registry);
+        .description(description)
+        .tags(tags)
+        .register(registry);
   }
 
   /** A value read at scrape time. */
   public void gauge(String name, String description, DoubleSupplier value, String... tags) {
     Gauge.builder(name, value, DoubleSupplier::getAsDouble)
-        .description(description).tags(tags).strongReference(true).register(registry);
+        .description(description)
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
   }
 
   /** Everything in the Prometheus text exposition format. */

@@ -40,15 +40,17 @@ public final class MetricsEndpoint implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 16);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen for metrics on " + host + ":" + port + ": "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot listen for metrics on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     server.createContext("/", exchange -> handle(exchange, metrics));
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "keygate-metrics-http");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "keygate-metrics-http");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.start();
     log.info("metrics on http://{}:{}{}", host, server.getAddress().getPort(), PATH);

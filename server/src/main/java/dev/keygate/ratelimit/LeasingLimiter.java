@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Spends global limits from a local lease: instead of one Redis call per admitted call, a
- * sidecar takes a small batch of calls from every limit of an owner at once (one all-or-nothing
- * GCRA call) and admits from it locally until it is spent or {@code ttl} has passed; an unspent
- * rest is then dropped, never returned.
+ * Spends global limits from a local lease: instead of one Redis call per admitted call, a sidecar
+ * takes a small batch of calls from every limit of an owner at once (one all-or-nothing GCRA call)
+ * and admits from it locally until it is spent or {@code ttl} has passed; an unspent rest is then
+ * dropped, never returned.
  *
  * <p>Bounds, for S sidecars and a lease of L calls (the smaller of {@code maxLease} and 5 % of the
  * owner's smallest limit, at least 1):
@@ -20,12 +20,12 @@ import java.util.List;
  *   <li>Every admitted call was taken from Redis first, so over any run the total admitted never
  *       exceeds what GCRA granted: the unleased bound (N plus refill from a full bucket) holds
  *       unchanged.
- *   <li>A leased call may be spent up to {@code ttl} after it was taken, so in a given window
- *       up to S × (L − 1) calls taken before it can be admitted in it: after Redis refuses, the
- *       other sidecars may still admit what their leases hold. That is the over-admission
- *       against the unleased limit in any window.
- *   <li>Dropped rests (a lease that expired, a sidecar that died) are under-admission: at most
- *       L − 1 calls per lease, refilled by GCRA at the limit's normal rate.
+ *   <li>A leased call may be spent up to {@code ttl} after it was taken, so in a given window up to
+ *       S × (L − 1) calls taken before it can be admitted in it: after Redis refuses, the other
+ *       sidecars may still admit what their leases hold. That is the over-admission against the
+ *       unleased limit in any window.
+ *   <li>Dropped rests (a lease that expired, a sidecar that died) are under-admission: at most L −
+ *       1 calls per lease, refilled by GCRA at the limit's normal rate.
  * </ul>
  *
  * <p>Reported states add the calls still in this sidecar's lease to the remaining count Redis
@@ -34,6 +34,7 @@ import java.util.List;
 public final class LeasingLimiter implements SharedLimiter {
   /** The share of the smallest limit one lease may take. */
   static final int LEASE_DIVISOR = 20;
+
   private static final long MAX_LEASES = 1_000_000;
 
   private final SharedLimiter delegate;
@@ -51,8 +52,11 @@ public final class LeasingLimiter implements SharedLimiter {
     this.maxLease = maxLease;
     this.ttlNanos = ttl.toNanos();
     // an idle entry holds at most an expired lease; dropping it loses nothing
-    this.leases = Caffeine.newBuilder().maximumSize(MAX_LEASES)
-        .expireAfterAccess(ttl.multipliedBy(2)).build();
+    this.leases =
+        Caffeine.newBuilder()
+            .maximumSize(MAX_LEASES)
+            .expireAfterAccess(ttl.multipliedBy(2))
+            .build();
   }
 
   /** Calls one lease takes for these limits. */
@@ -93,9 +97,14 @@ public final class LeasingLimiter implements SharedLimiter {
     List<LimitState> out = new ArrayList<>(lease.states.size());
     for (LimitState s : lease.states) {
       Duration reset = s.resetAfter().minus(aged);
-      out.add(new LimitState(true, s.spec(),
-          (int) Math.min(s.spec().requests(), (long) s.remaining() + lease.left),
-          reset.isNegative() ? Duration.ZERO : reset, s.scope(), s.subject()));
+      out.add(
+          new LimitState(
+              true,
+              s.spec(),
+              (int) Math.min(s.spec().requests(), (long) s.remaining() + lease.left),
+              reset.isNegative() ? Duration.ZERO : reset,
+              s.scope(),
+              s.subject()));
     }
     return out;
   }

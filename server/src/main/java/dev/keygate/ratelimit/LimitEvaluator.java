@@ -29,10 +29,10 @@ public final class LimitEvaluator {
   /** Most limits a key may carry (its {@code rate_limit} included). */
   public static final int MAX_KEY_LIMITS = 8;
 
-  private static final Comparator<LimitState> TIGHTEST = Comparator
-      .comparingInt(LimitState::remaining)
-      .thenComparing(LimitState::resetAfter, Comparator.reverseOrder())
-      .thenComparingInt(s -> s.spec().requests());
+  private static final Comparator<LimitState> TIGHTEST =
+      Comparator.comparingInt(LimitState::remaining)
+          .thenComparing(LimitState::resetAfter, Comparator.reverseOrder())
+          .thenComparingInt(s -> s.spec().requests());
 
   private final RateLimits local;
   private final SharedLimiter shared;
@@ -42,15 +42,19 @@ public final class LimitEvaluator {
 
   /**
    * @param local this sidecar's limiters
-   * @param shared global limits; null = no shared store, global limits are counted locally
-   *     (there is only this sidecar)
+   * @param shared global limits; null = no shared store, global limits are counted locally (there
+   *     is only this sidecar)
    * @param defaultGlobal {@code KEYGATE_RATE_LIMIT_SCOPE=global}: the scope of limits without one
    * @param defaultLimit for keys without limits of their own; null = none
    * @param projectLimits every project's quota ({@code KEYGATE_PROJECT_RATE_LIMITS}), counted per
    *     project
    */
-  public LimitEvaluator(RateLimits local, SharedLimiter shared, boolean defaultGlobal,
-      RateLimitSpec defaultLimit, List<KeyLimit> projectLimits) {
+  public LimitEvaluator(
+      RateLimits local,
+      SharedLimiter shared,
+      boolean defaultGlobal,
+      RateLimitSpec defaultLimit,
+      List<KeyLimit> projectLimits) {
     this.local = local;
     this.shared = shared;
     this.defaultGlobal = defaultGlobal;
@@ -66,8 +70,8 @@ public final class LimitEvaluator {
    * @param refusing when refused, the refusing limit's state
    * @param retryAfter when refused, when to retry
    */
-  public record Verdict(boolean admitted, LimitState tightest, LimitState refusing,
-      Duration retryAfter) {}
+  public record Verdict(
+      boolean admitted, LimitState tightest, LimitState refusing, Duration retryAfter) {}
 
   /**
    * Counts one call of the key against every limit that governs it.
@@ -90,8 +94,10 @@ public final class LimitEvaluator {
     for (KeyLimit l : projectLimits) {
       if (scopeOf(l) == LimitScope.LOCAL) {
         // "p/" cannot start a key id, so a project never shares a limiter with a key
-        stage.add(local.acquire("p/" + key.project(), l.spec())
-            .as(LimitScope.LOCAL, LimitOwner.Kind.PROJECT));
+        stage.add(
+            local
+                .acquire("p/" + key.project(), l.spec())
+                .as(LimitScope.LOCAL, LimitOwner.Kind.PROJECT));
       }
     }
     Verdict refused = refusedBy(stage);
@@ -100,8 +106,7 @@ public final class LimitEvaluator {
     }
     states.addAll(stage);
     // stages 2 and 3: global limits, one owner (one slot) per call
-    for (LimitOwner owner : List.of(LimitOwner.key(key.id()),
-        LimitOwner.project(key.project()))) {
+    for (LimitOwner owner : List.of(LimitOwner.key(key.id()), LimitOwner.project(key.project()))) {
       List<RateLimitSpec> global = new ArrayList<>();
       for (KeyLimit l : owner.kind() == LimitOwner.Kind.KEY ? own : projectLimits) {
         if (scopeOf(l) == LimitScope.GLOBAL) {
@@ -126,8 +131,8 @@ public final class LimitEvaluator {
 
   /**
    * True when {@link #evaluate} may call the shared store for this key: one of its limits (or the
-   * default standing in for them) or its project's quotas is global. Decisions for other keys
-   * never wait on Redis for their limits.
+   * default standing in for them) or its project's quotas is global. Decisions for other keys never
+   * wait on Redis for their limits.
    */
   public boolean needsStore(ApiKeyRecord key) {
     return ownOrDefault(key).stream().anyMatch(l -> scopeOf(l) == LimitScope.GLOBAL)
@@ -144,14 +149,17 @@ public final class LimitEvaluator {
   }
 
   private LimitScope scopeOf(KeyLimit l) {
-    LimitScope scope = l.scope() == LimitScope.DEFAULT
-        ? (defaultGlobal ? LimitScope.GLOBAL : LimitScope.LOCAL) : l.scope();
+    LimitScope scope =
+        l.scope() == LimitScope.DEFAULT
+            ? (defaultGlobal ? LimitScope.GLOBAL : LimitScope.LOCAL)
+            : l.scope();
     // without a shared store there is one sidecar, and local counting is the global count
     return scope == LimitScope.GLOBAL && shared == null ? LimitScope.LOCAL : scope;
   }
 
   private static Verdict refusedBy(List<LimitState> stage) {
-    return stage.stream().filter(s -> !s.admitted())
+    return stage.stream()
+        .filter(s -> !s.admitted())
         .max(Comparator.comparing(LimitState::resetAfter))
         .map(s -> new Verdict(false, null, s, s.resetAfter()))
         .orElse(null);

@@ -1,8 +1,8 @@
 package dev.keygate.ratelimit;
 
 /**
- * Whose limits are counted: one API key, or a project whose keys share a quota. Global state
- * lives in the owner's Cluster slot (the key's or the project's hash tag).
+ * Whose limits are counted: one API key, or a project whose keys share a quota. Global state lives
+ * in the owner's Cluster slot (the key's or the project's hash tag).
  *
  * @param kind key or project
  * @param id the key id or project name

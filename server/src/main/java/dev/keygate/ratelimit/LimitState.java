@@ -15,8 +15,13 @@ import java.time.Duration;
  * @param scope where it was counted, LOCAL or GLOBAL
  * @param subject whose limit: {@link LimitOwner.Kind#KEY} or {@link LimitOwner.Kind#PROJECT}
  */
-public record LimitState(boolean admitted, RateLimitSpec spec, int remaining,
-    Duration resetAfter, LimitScope scope, LimitOwner.Kind subject) {
+public record LimitState(
+    boolean admitted,
+    RateLimitSpec spec,
+    int remaining,
+    Duration resetAfter,
+    LimitScope scope,
+    LimitOwner.Kind subject) {
 
   /** A key's own limit counted in this process. */
   public LimitState(boolean admitted, RateLimitSpec spec, int remaining, Duration resetAfter) {

@@ -10,9 +10,9 @@ import java.time.Duration;
 
 /**
  * Per-key rate limiters (resilience4j, one per key and limit), created on first use and evicted
- * once idle for a whole period. Eviction then loses nothing: a limiter idle for a period would
- * have refilled to its full allowance anyway, which is what a new one starts with. So memory
- * tracks the keys active in the last period, not every key ever seen.
+ * once idle for a whole period. Eviction then loses nothing: a limiter idle for a period would have
+ * refilled to its full allowance anyway, which is what a new one starts with. So memory tracks the
+ * keys active in the last period, not every key ever seen.
  *
  * <p>Limits count inside this process only: several sidecars sharing keys each apply the limit.
  */
@@ -23,10 +23,8 @@ public final class RateLimits {
   private final Cache<LimiterKey, Limiter> limiters;
 
   public RateLimits() {
-    this.limiters = Caffeine.newBuilder()
-        .maximumSize(MAX_LIMITERS)
-        .expireAfter(new IdleForOnePeriod())
-        .build();
+    this.limiters =
+        Caffeine.newBuilder().maximumSize(MAX_LIMITERS).expireAfter(new IdleForOnePeriod()).build();
   }
 
   /** Counts one call against the key's limit; never blocks. */
@@ -58,11 +56,12 @@ public final class RateLimits {
     }
 
     static Limiter create(LimiterKey key) {
-      RateLimiterConfig config = RateLimiterConfig.custom()
-          .limitForPeriod(key.spec().requests())
-          .limitRefreshPeriod(key.spec().period())
-          .timeoutDuration(Duration.ZERO)
-          .build();
+      RateLimiterConfig config =
+          RateLimiterConfig.custom()
+              .limitForPeriod(key.spec().requests())
+              .limitRefreshPeriod(key.spec().period())
+              .timeoutDuration(Duration.ZERO)
+              .build();
       return new Limiter(new AtomicRateLimiter(key.keyId(), config), key.spec().period().toNanos());
     }
 

@@ -4,8 +4,8 @@ import dev.keygate.key.RateLimitSpec;
 import java.util.List;
 
 /**
- * Rate limits counted once for every sidecar that shares the store, rather than per process
- * like {@link RateLimits}.
+ * Rate limits counted once for every sidecar that shares the store, rather than per process like
+ * {@link RateLimits}.
  */
 public interface SharedLimiter {
   /**
@@ -18,9 +18,9 @@ public interface SharedLimiter {
   }
 
   /**
-   * Takes up to {@code want} calls from every one of an owner's limits at once, all or nothing:
-   * the grant is the most that each limit can admit (capped at {@code want}), and a grant of 0
-   * changes no state.
+   * Takes up to {@code want} calls from every one of an owner's limits at once, all or nothing: the
+   * grant is the most that each limit can admit (capped at {@code want}), and a grant of 0 changes
+   * no state.
    *
    * @param specs the owner's limits, at least one
    * @param want how many calls to take (1 for a single call, more for a lease)
@@ -32,8 +32,8 @@ public interface SharedLimiter {
    * The answer of {@link #acquire(LimitOwner, List, int)}.
    *
    * @param granted calls taken from every limit, 0 to want
-   * @param states per limit, in the order asked: remaining after the grant, and whether that
-   *     limit could admit at least one call (with its retry delay when it could not)
+   * @param states per limit, in the order asked: remaining after the grant, and whether that limit
+   *     could admit at least one call (with its retry delay when it could not)
    */
   record Grant(int granted, List<LimitState> states) {
     public Grant {

@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.LongAdder;
  * read is sent at once (no waiting for company), so an idle sidecar pays nothing for batching.
  *
  * <p>Callers still block until their record arrives, exactly as with a direct {@code find}: the
- * verified-key cache above runs the read inside its per-id load, so its invalidation ordering
- * (a racing invalidation waits for the load, then removes it) is unchanged. A failed round trip
- * fails every read in it with the store's {@link StoreUnavailableException}.
+ * verified-key cache above runs the read inside its per-id load, so its invalidation ordering (a
+ * racing invalidation waits for the load, then removes it) is unchanged. A failed round trip fails
+ * every read in it with the store's {@link StoreUnavailableException}.
  *
  * <p>All other operations go straight to the delegate.
  */
@@ -43,7 +43,9 @@ public final class BatchingKeyStore implements KeyStore {
     this(delegate, DEFAULT_MAX_BATCH);
   }
 
-  /** @param maxBatch most reads sent in one round trip */
+  /**
+   * @param maxBatch most reads sent in one round trip
+   */
   public BatchingKeyStore(KeyStore delegate, int maxBatch) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be positive");

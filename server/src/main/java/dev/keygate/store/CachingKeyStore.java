@@ -4,12 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.keygate.config.Durations;
 import dev.keygate.key.ApiKeyRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
-import dev.keygate.config.Durations;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,25 +22,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Correctness comes from invalidation, not from the TTL: every write to the shared store
  * publishes the key's id (see {@link RedisKeyStore#invalidationChannel()}) and an invalidation
- * listener calls {@link #invalidate(String)} on every instance. The cache is only used while
- * that listener is subscribed ({@link #connected()}); while it is not, messages may be missed, so
- * reads go straight to the store and nothing is cached. {@code maxStaleness} is a safety net for
- * a subscription that died silently, never the mechanism.
+ * listener calls {@link #invalidate(String)} on every instance. The cache is only used while that
+ * listener is subscribed ({@link #connected()}); while it is not, messages may be missed, so reads
+ * go straight to the store and nothing is cached. {@code maxStaleness} is a safety net for a
+ * subscription that died silently, never the mechanism.
  *
- * <p>Races: a load runs inside the cache's per-entry compute, and {@code invalidate} of the same
- * id waits for it and then removes what it loaded, so an invalidation that arrives while a stale
- * read is in flight still wins. A connection change during a load is caught by an epoch check.
+ * <p>Races: a load runs inside the cache's per-entry compute, and {@code invalidate} of the same id
+ * waits for it and then removes what it loaded, so an invalidation that arrives while a stale read
+ * is in flight still wins. A connection change during a load is caught by an epoch check.
  *
- * <p>Reads for administration (GetKey, the read of a compare-and-set update) must see the
- * store's latest state and usage counts: they use {@link #authoritative()}.
+ * <p>Reads for administration (GetKey, the read of a compare-and-set update) must see the store's
+ * latest state and usage counts: they use {@link #authoritative()}.
  *
  * <p>With a {@linkplain Settings#staleMaxAge() stale max age} ({@code KEYGATE_REDIS_FAILURE=stale})
  * the store also remembers, per id, the last record Redis returned, for that long after the read.
  * When Redis cannot answer a read, that record is returned instead of the failure: only ids Redis
  * confirmed recently, and only as Redis last described them (a revoked key stays revoked; an
  * unknown id is never remembered, so it still fails). These records are dropped by the same
- * invalidations as the cache and all at once when the subscription is re-established (messages
- * may have been missed in the gap); a racing invalidation always wins over a read in flight.
+ * invalidations as the cache and all at once when the subscription is re-established (messages may
+ * have been missed in the gap); a racing invalidation always wins over a read in flight.
  */
 public final class CachingKeyStore implements KeyStore {
   private static final Logger log = LoggerFactory.getLogger(CachingKeyStore.class);
@@ -57,8 +57,11 @@ public final class CachingKeyStore implements KeyStore {
      *     never (fail closed)
      */
     public Settings {
-      if (maxKeys < 1 || maxStaleness.isNegative() || maxStaleness.isZero()
-          || negativeTtl.isNegative() || staleMaxAge.isNegative()) {
+      if (maxKeys < 1
+          || maxStaleness.isNegative()
+          || maxStaleness.isZero()
+          || negativeTtl.isNegative()
+          || staleMaxAge.isNegative()) {
         throw new IllegalArgumentException("cache settings out of range");
       }
     }
@@ -89,17 +92,21 @@ public final class CachingKeyStore implements KeyStore {
     this.delegate = delegate;
     long positiveNanos = settings.maxStaleness().toNanos();
     long negativeNanos = settings.negativeTtl().toNanos();
-    this.cache = Caffeine.newBuilder()
-        .maximumSize(settings.maxKeys())
-        .ticker(ticker)
-        .expireAfter(new ByOutcome(positiveNanos, negativeNanos))
-        .recordStats()
-        .build();
-    this.lastConfirmed = settings.staleMaxAge().isZero() ? null : Caffeine.newBuilder()
-        .maximumSize(settings.maxKeys())
-        .ticker(ticker)
-        .expireAfterWrite(settings.staleMaxAge())
-        .build();
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maxKeys())
+            .ticker(ticker)
+            .expireAfter(new ByOutcome(positiveNanos, negativeNanos))
+            .recordStats()
+            .build();
+    this.lastConfirmed =
+        settings.staleMaxAge().isZero()
+            ? null
+            : Caffeine.newBuilder()
+                .maximumSize(settings.maxKeys())
+                .ticker(ticker)
+                .expireAfterWrite(settings.staleMaxAge())
+                .build();
     this.staleMaxAge = settings.staleMaxAge();
   }
 
@@ -179,9 +186,9 @@ public final class CachingKeyStore implements KeyStore {
   }
 
   /**
-   * A cached answer, if there is one and the cache is live; never loads, never waits for a load
-   * in flight (that id then answers empty: only {@link #find} can tell). Stale records are not
-   * offered here: they are only for when Redis has just failed, which takes a read to learn.
+   * A cached answer, if there is one and the cache is live; never loads, never waits for a load in
+   * flight (that id then answers empty: only {@link #find} can tell). Stale records are not offered
+   * here: they are only for when Redis has just failed, which takes a read to learn.
    */
   @Override
   public Optional<Optional<ApiKeyRecord>> findWithoutIo(String id) {
@@ -207,8 +214,9 @@ public final class CachingKeyStore implements KeyStore {
       }
       staleAnswers.increment();
       if (answeringStale.compareAndSet(false, true)) {
-        log.warn("key store unreachable: answering for keys it confirmed within the last {} "
-            + "(KEYGATE_REDIS_FAILURE=stale), every other key gets STORE_UNAVAILABLE",
+        log.warn(
+            "key store unreachable: answering for keys it confirmed within the last {} "
+                + "(KEYGATE_REDIS_FAILURE=stale), every other key gets STORE_UNAVAILABLE",
             Durations.format(staleMaxAge));
       }
       return Optional.of(stale);

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.function.Supplier;
 import redis.clients.jedis.CommandArguments;
-import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.exceptions.JedisException;
@@ -16,19 +16,20 @@ import redis.clients.jedis.providers.SentineledConnectionProvider;
 /**
  * The time budget of one store call ({@code KEYGATE_REDIS_TIMEOUT}), applied to every connection
  * the call borrows: each reply may only wait for what is left of the budget (at least a tenth of
- * the timeout, so a borrow that used it up still gets a real chance rather than a certain
- * failure), instead of a full timeout per round trip. A call is one store operation, which may
- * be several commands, a pipeline, or a command the Sentinel or Cluster client retries.
+ * the timeout, so a borrow that used it up still gets a real chance rather than a certain failure),
+ * instead of a full timeout per round trip. A call is one store operation, which may be several
+ * commands, a pipeline, or a command the Sentinel or Cluster client retries.
  *
  * <p>The budget is set per thread by {@link #run}; the connection providers below apply it in
- * {@code getConnection}, which is the one place every command, pipeline and retry of
- * {@code UnifiedJedis} passes through. A connection borrowed outside a budgeted call (the
- * invalidation listener's) gets the configured timeout back, so no shortened timeout leaks to
- * the next user of a pooled connection.
+ * {@code getConnection}, which is the one place every command, pipeline and retry of {@code
+ * UnifiedJedis} passes through. A connection borrowed outside a budgeted call (the invalidation
+ * listener's) gets the configured timeout back, so no shortened timeout leaks to the next user of a
+ * pooled connection.
  */
 final class CallBudget {
   private final int timeoutMillis;
   private final long budgetNanos;
+
   /** Deadline (System.nanoTime) of the call running on this thread; null outside a call. */
   private final ThreadLocal<Long> deadline = new ThreadLocal<>();
 
@@ -91,8 +92,12 @@ final class CallBudget {
 
   /** The current master's pool behind Sentinel, budgeted. */
   final class Sentinel extends SentineledConnectionProvider {
-    Sentinel(String master, JedisClientConfig config, ConnectionPoolConfig pool,
-        Set<HostAndPort> sentinels, JedisClientConfig sentinelConfig) {
+    Sentinel(
+        String master,
+        JedisClientConfig config,
+        ConnectionPoolConfig pool,
+        Set<HostAndPort> sentinels,
+        JedisClientConfig sentinelConfig) {
       super(master, config, pool, sentinels, sentinelConfig);
     }
 

@@ -16,14 +16,16 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A key store in this process's memory: the embedded default when no Redis is configured. Its
- * data is gone when the process exits. One lock keeps every operation atomic; it is meant for
- * trying keygate out and for tests, not for load.
+ * A key store in this process's memory: the embedded default when no Redis is configured. Its data
+ * is gone when the process exits. One lock keeps every operation atomic; it is meant for trying
+ * keygate out and for tests, not for load.
  */
 public final class InMemoryKeyStore implements KeyStore {
   private final Map<String, ApiKeyRecord> keys = new HashMap<>();
+
   /** project -> (position -> id), positions in creation order. */
   private final Map<String, NavigableMap<String, String>> projects = new HashMap<>();
+
   /** project + request id -> key id. Kept for the process lifetime (Redis keeps them 24 h). */
   private final Map<String, String> requests = new HashMap<>();
 
@@ -35,10 +37,11 @@ public final class InMemoryKeyStore implements KeyStore {
     if (idempotent && requests.containsKey(requestKey)) {
       return CreateOutcome.duplicate(requests.get(requestKey));
     }
-    long active = projectKeys(key.project()).values().stream()
-        .map(keys::get)
-        .filter(k -> k.isActiveAt(now))
-        .count();
+    long active =
+        projectKeys(key.project()).values().stream()
+            .map(keys::get)
+            .filter(k -> k.isActiveAt(now))
+            .count();
     if (active >= maxActiveKeys) {
       return CreateOutcome.projectFull(active);
     }
@@ -106,10 +109,13 @@ public final class InMemoryKeyStore implements KeyStore {
       KeyUsage u = key.usage();
       LocalDate day = LocalDate.ofInstant(d.lastUsedAt(), ZoneOffset.UTC);
       long dayCount = day.equals(u.day()) ? u.dayCount() + d.count() : d.count();
-      Instant last = u.lastUsedAt() == null || d.lastUsedAt().isAfter(u.lastUsedAt())
-          ? d.lastUsedAt() : u.lastUsedAt();
-      keys.put(key.id(), key.toBuilder()
-          .usage(new KeyUsage(u.total() + d.count(), day, dayCount, last)).build());
+      Instant last =
+          u.lastUsedAt() == null || d.lastUsedAt().isAfter(u.lastUsedAt())
+              ? d.lastUsedAt()
+              : u.lastUsedAt();
+      keys.put(
+          key.id(),
+          key.toBuilder().usage(new KeyUsage(u.total() + d.count(), day, dayCount, last)).build());
     }
   }
 

@@ -40,10 +40,10 @@ public interface KeyStore extends AutoCloseable {
   }
 
   /**
-   * What {@link #find} would answer, if this store can answer without I/O and without waiting
-   * for anything slower than a short in-memory lock (a cache hit, the in-memory store); empty
-   * when only {@link #find} can tell. Lets a caller on a thread that must never block (a Netty
-   * event loop) decide there and hand everything else to a thread that may.
+   * What {@link #find} would answer, if this store can answer without I/O and without waiting for
+   * anything slower than a short in-memory lock (a cache hit, the in-memory store); empty when only
+   * {@link #find} can tell. Lets a caller on a thread that must never block (a Netty event loop)
+   * decide there and hand everything else to a thread that may.
    */
   default Optional<Optional<ApiKeyRecord>> findWithoutIo(String id) {
     return Optional.empty();
@@ -58,8 +58,8 @@ public interface KeyStore extends AutoCloseable {
   KeyPage list(String project, String pageToken, int pageSize, boolean includeRevoked);
 
   /**
-   * Replaces a key's fields (not its usage counts) if its stored version is still
-   * {@code expectedVersion}. The new record carries the next version.
+   * Replaces a key's fields (not its usage counts) if its stored version is still {@code
+   * expectedVersion}. The new record carries the next version.
    *
    * @return false if the key changed in between (the caller re-reads and retries)
    * @throws java.util.NoSuchElementException if the key does not exist
@@ -76,8 +76,8 @@ public interface KeyStore extends AutoCloseable {
   String describe();
 
   /**
-   * The store this one wraps (a cache, a batcher), or itself: {@link Stores#backing} follows it
-   * to the bottom store, for what that offers besides keys (shared rate limits, the audit log).
+   * The store this one wraps (a cache, a batcher), or itself: {@link Stores#backing} follows it to
+   * the bottom store, for what that offers besides keys (shared rate limits, the audit log).
    */
   default KeyStore delegate() {
     return this;

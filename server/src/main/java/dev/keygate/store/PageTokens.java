@@ -20,7 +20,8 @@ final class PageTokens {
   }
 
   static String encode(String position) {
-    return Base64.getUrlEncoder().withoutPadding()
+    return Base64.getUrlEncoder()
+        .withoutPadding()
         .encodeToString(position.getBytes(StandardCharsets.US_ASCII));
   }
 

@@ -15,8 +15,8 @@ import redis.clients.jedis.HostAndPort;
  *   <li>{@code redis://[user:password@]host[:port][/db]} — one server ({@code rediss://} for TLS);
  *   <li>{@code redis+sentinel://[user:password@]s1:port,s2:port/<master name>[/db]} — the master
  *       that the sentinels name, followed across failovers ({@code rediss+sentinel://} for TLS);
- *   <li>{@code redis+cluster://[user:password@]seed1:port,seed2:port} — a Redis Cluster, found
- *       from any of the seeds ({@code rediss+cluster://} for TLS; clusters have no databases).
+ *   <li>{@code redis+cluster://[user:password@]seed1:port,seed2:port} — a Redis Cluster, found from
+ *       any of the seeds ({@code rediss+cluster://} for TLS; clusters have no databases).
  * </ul>
  *
  * <p>Credentials in the URL are the ACL user and password of the data nodes (sentinels are
@@ -27,18 +27,30 @@ import redis.clients.jedis.HostAndPort;
  * @param nodes the server, the sentinels, or the cluster seeds
  * @param masterName the sentinel master name; null otherwise
  */
-public record RedisEndpoint(Mode mode, List<HostAndPort> nodes, String masterName, int database,
-    boolean tls, String user, String password) {
+public record RedisEndpoint(
+    Mode mode,
+    List<HostAndPort> nodes,
+    String masterName,
+    int database,
+    boolean tls,
+    String user,
+    String password) {
 
   /** How Redis is deployed. */
-  public enum Mode { STANDALONE, SENTINEL, CLUSTER }
+  public enum Mode {
+    STANDALONE,
+    SENTINEL,
+    CLUSTER
+  }
 
-  static final String SHAPE = "redis URL must be redis://[user:password@]host:port[/db], "
-      + "redis+sentinel://[user:password@]host:port,host:port/<master>[/db] or "
-      + "redis+cluster://[user:password@]host:port,host:port (rediss... for TLS)";
-  private static final Pattern URL = Pattern.compile(
-      "(rediss?)(\\+sentinel|\\+cluster)?://(?:([^@/]*)@)?([^/@]+)(/.*)?");
-  private static final Pattern NODE = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9_.-]+)(?::(\\d{1,5}))?");
+  static final String SHAPE =
+      "redis URL must be redis://[user:password@]host:port[/db], "
+          + "redis+sentinel://[user:password@]host:port,host:port/<master>[/db] or "
+          + "redis+cluster://[user:password@]host:port,host:port (rediss... for TLS)";
+  private static final Pattern URL =
+      Pattern.compile("(rediss?)(\\+sentinel|\\+cluster)?://(?:([^@/]*)@)?([^/@]+)(/.*)?");
+  private static final Pattern NODE =
+      Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9_.-]+)(?::(\\d{1,5}))?");
   private static final Pattern MASTER = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   public RedisEndpoint {
@@ -55,8 +67,10 @@ public record RedisEndpoint(Mode mode, List<HostAndPort> nodes, String masterNam
       throw new IllegalArgumentException(SHAPE);
     }
     boolean tls = m.group(1).equals("rediss");
-    Mode mode = m.group(2) == null ? Mode.STANDALONE
-        : m.group(2).equals("+sentinel") ? Mode.SENTINEL : Mode.CLUSTER;
+    Mode mode =
+        m.group(2) == null
+            ? Mode.STANDALONE
+            : m.group(2).equals("+sentinel") ? Mode.SENTINEL : Mode.CLUSTER;
     List<HostAndPort> nodes = new ArrayList<>();
     for (String node : m.group(4).split(",", -1)) {
       Matcher n = NODE.matcher(node);
@@ -124,8 +138,14 @@ public record RedisEndpoint(Mode mode, List<HostAndPort> nodes, String masterNam
    * the URL; a null argument keeps the URL's value.
    */
   public RedisEndpoint withCredentials(String newUser, String newPassword) {
-    return new RedisEndpoint(mode, nodes, masterName, database, tls,
-        newUser != null ? newUser : user, newPassword != null ? newPassword : password);
+    return new RedisEndpoint(
+        mode,
+        nodes,
+        masterName,
+        database,
+        tls,
+        newUser != null ? newUser : user,
+        newPassword != null ? newPassword : password);
   }
 
   /** One line for logs: mode, nodes, database, TLS; never credentials. */
@@ -133,8 +153,8 @@ public record RedisEndpoint(Mode mode, List<HostAndPort> nodes, String masterNam
     StringBuilder s = new StringBuilder("redis");
     switch (mode) {
       case STANDALONE -> s.append(" at ").append(nodes.get(0));
-      case SENTINEL -> s.append(" sentinel master ").append(masterName).append(" via ")
-          .append(join());
+      case SENTINEL ->
+          s.append(" sentinel master ").append(masterName).append(" via ").append(join());
       case CLUSTER -> s.append(" cluster via ").append(join());
       default -> throw new IllegalStateException();
     }

@@ -12,20 +12,21 @@ import java.util.List;
 /**
  * Global rate limits in Redis: GCRA (the generic cell rate algorithm, a token bucket kept as one
  * number, the theoretical arrival time) in one Lua call over all of an owner's limits. A key's
- * state lives in {@code ns:rl:{<id>}:<spec>} (the key's hash tag), a project's in
- * {@code ns:proj:{<project>}:rl:<spec>} (the project's), so one call touches one Cluster slot.
+ * state lives in {@code ns:rl:{<id>}:<spec>} (the key's hash tag), a project's in {@code
+ * ns:proj:{<project>}:rl:<spec>} (the project's), so one call touches one Cluster slot.
  *
- * <p>A limit of N per period admits a burst of N, then one call per period/N. In any window of
- * one period at most 2N - 1 calls pass (a full bucket, then a whole period of refill); over a
- * period starting from a full bucket, at most N plus what refilled. Taking k calls at once (a
- * lease) moves the arrival time k intervals, exactly as k single calls would. Time is Redis's own
- * clock ({@code TIME}), so sidecars with skewed clocks still share one count.
+ * <p>A limit of N per period admits a burst of N, then one call per period/N. In any window of one
+ * period at most 2N - 1 calls pass (a full bucket, then a whole period of refill); over a period
+ * starting from a full bucket, at most N plus what refilled. Taking k calls at once (a lease) moves
+ * the arrival time k intervals, exactly as k single calls would. Time is Redis's own clock ({@code
+ * TIME}), so sidecars with skewed clocks still share one count.
  */
 final class RedisGcraLimiter implements SharedLimiter {
   // KEYS: one state per limit. ARGV: want, then per limit: emission interval µs, period µs.
   // Grants g = min(want, calls every limit can admit) from all of them, or nothing.
   // Returns {g, then per limit: remaining, reset-after µs, retry-after µs (0 = can admit)}.
-  static final String SOURCE = """
+  static final String SOURCE =
+      """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
       local want = tonumber(ARGV[1])
@@ -101,9 +102,14 @@ final class RedisGcraLimiter implements SharedLimiter {
       long retryMicros = (Long) r.get(3 + 3 * i);
       // a limit that could admit reports its reset; one that could not, its retry delay
       boolean admits = retryMicros == 0;
-      states.add(new LimitState(admits, spec, (int) Math.min(spec.requests(), remaining),
-          Duration.ofNanos((admits ? resetMicros : retryMicros) * 1000), LimitScope.GLOBAL,
-          owner.kind()));
+      states.add(
+          new LimitState(
+              admits,
+              spec,
+              (int) Math.min(spec.requests(), remaining),
+              Duration.ofNanos((admits ? resetMicros : retryMicros) * 1000),
+              LimitScope.GLOBAL,
+              owner.kind()));
     }
     return new Grant(granted, states);
   }

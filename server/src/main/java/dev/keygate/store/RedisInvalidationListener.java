@@ -12,15 +12,14 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 
 /**
- * Keeps one Redis connection subscribed to the invalidation channel and feeds a
- * {@link CachingKeyStore}: each message (a key id) invalidates that id; the cache is switched on
- * only while the subscription is confirmed and off the moment it is lost.
+ * Keeps one Redis connection subscribed to the invalidation channel and feeds a {@link
+ * CachingKeyStore}: each message (a key id) invalidates that id; the cache is switched on only
+ * while the subscription is confirmed and off the moment it is lost.
  *
  * <p>A subscribed connection has no read timeout, so a peer that vanished without closing the
- * socket would go unnoticed; a watchdog pings through the subscription every
- * {@value #PING_MILLIS} ms and drops the connection when no pong came for
- * {@value #DEAD_AFTER_MILLIS} ms. On any loss it reconnects with backoff and, once subscribed
- * again, the cache starts empty.
+ * socket would go unnoticed; a watchdog pings through the subscription every {@value #PING_MILLIS}
+ * ms and drops the connection when no pong came for {@value #DEAD_AFTER_MILLIS} ms. On any loss it
+ * reconnects with backoff and, once subscribed again, the cache starts empty.
  */
 public final class RedisInvalidationListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisInvalidationListener.class);
@@ -43,11 +42,13 @@ public final class RedisInvalidationListener implements AutoCloseable {
     this.cache = cache;
     this.thread = new Thread(this::run, "keygate-invalidations");
     this.thread.setDaemon(true);
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "keygate-invalidations-watchdog");
-      t.setDaemon(true);
-      return t;
-    });
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "keygate-invalidations-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -56,8 +57,7 @@ public final class RedisInvalidationListener implements AutoCloseable {
    */
   static RedisInvalidationListener start(
       Supplier<Connection> connections, String channel, CachingKeyStore cache) {
-    RedisInvalidationListener listener =
-        new RedisInvalidationListener(connections, channel, cache);
+    RedisInvalidationListener listener = new RedisInvalidationListener(connections, channel, cache);
     cache.attach(listener);
     listener.thread.start();
     listener.watchdog.scheduleWithFixedDelay(
@@ -78,7 +78,8 @@ public final class RedisInvalidationListener implements AutoCloseable {
         if (!closed) {
           // the type says enough (refused, reset, timeout); Jedis messages carry no secrets, but
           // we keep to the same rule as the store and do not repeat them
-          log.warn("invalidation subscription lost ({}); cache bypassed until it is back",
+          log.warn(
+              "invalidation subscription lost ({}); cache bypassed until it is back",
               e.getClass().getSimpleName());
         }
       } finally {

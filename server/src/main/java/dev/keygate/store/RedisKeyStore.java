@@ -2,8 +2,8 @@ package dev.keygate.store;
 
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyKind;
-import dev.keygate.key.KeyUsage;
 import dev.keygate.key.KeyLimit;
+import dev.keygate.key.KeyUsage;
 import dev.keygate.key.RateLimitSpec;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -52,16 +52,16 @@ import redis.clients.jedis.util.Pool;
  *
  * <ul>
  *   <li>{@code ns:key:{<id>}}: HASH, one API key. Short field names keep memory low: {@code p}
- *       project, {@code n} name, {@code d} description, {@code m} metadata (URL-encoded
- *       {@code k=v&k2=v2}, sorted by key), {@code s} scopes (space-separated), {@code k} kind,
- *       {@code px} display prefix, {@code c}/{@code u}/{@code e}/{@code r}/{@code ro}/{@code pe}
+ *       project, {@code n} name, {@code d} description, {@code m} metadata (URL-encoded {@code
+ *       k=v&k2=v2}, sorted by key), {@code s} scopes (space-separated), {@code k} kind, {@code px}
+ *       display prefix, {@code c}/{@code u}/{@code e}/{@code r}/{@code ro}/{@code pe}
  *       created/updated/expires/revoked/rotated/previous-secret-expiry epoch millis ("" = none),
  *       {@code rr} revoke reason, {@code h}/{@code ph} current/previous digest (base64url, no
  *       padding), {@code rl} rate limit ({@link RateLimitSpec#encode()}, "" = none), {@code lm}
- *       further limits ({@link KeyLimit#encodeAll}: {@code g100/60000,l20/1000}, scope letter
- *       d/l/g for default/local/global; "" or absent = none),
- *       {@code ver} version; and, written only by {@link #recordUsage}, {@code ut} total,
- *       {@code ud} UTC epoch day, {@code un} count on that day, {@code lu} last use millis.
+ *       further limits ({@link KeyLimit#encodeAll}: {@code g100/60000,l20/1000}, scope letter d/l/g
+ *       for default/local/global; "" or absent = none), {@code ver} version; and, written only by
+ *       {@link #recordUsage}, {@code ut} total, {@code ud} UTC epoch day, {@code un} count on that
+ *       day, {@code lu} last use millis.
  *   <li>{@code ns:proj:{<project>}:keys}: ZSET of {@link PageTokens#position positions}, all with
  *       score 0 so that ZRANGEBYLEX walks them in creation order.
  *   <li>{@code ns:proj:{<project>}:active}: ZSET id → expiry millis ({@code +inf} = never) of the
@@ -92,27 +92,33 @@ import redis.clients.jedis.util.Pool;
  *       reconciles the active set with the records before it answers FULL.
  * </ul>
  *
- * <p>The record itself is always written by one script, so a reader never sees half a key, and
- * the invalidation is published by the same script.
+ * <p>The record itself is always written by one script, so a reader never sees half a key, and the
+ * invalidation is published by the same script.
  *
  * <p>Every Jedis failure (connection refused, timeout, pool exhausted, server error) surfaces as
  * {@link StoreUnavailableException}. No message built here contains credentials.
  */
 public final class RedisKeyStore implements KeyStore {
   public static final String DEFAULT_NAMESPACE = "kg";
+
   /** How long a create request id stays reserved, in seconds. */
   static final long REQUEST_ID_TTL_SECONDS = 86_400;
+
   // 16 for calls plus the one the invalidation listener holds while subscribed
   private static final int POOL_SIZE = 17;
+
   /** Upper bound on index members fetched per round trip when listing. */
   private static final int MAX_LIST_BATCH = 500;
+
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
   // Step 1 of create, in the project's slot: the checks and the reservation are one atomic step.
   // KEYS: project index, project active set, request id key, pending hash.
   // ARGV: idempotent flag, max active, now ms, position, id, active score ("" = revoked),
   //       request TTL seconds, pending value.
-  private static final Script RESERVE = new Script("""
+  private static final Script RESERVE =
+      new Script(
+          """
       if ARGV[1] == '1' then
         local existing = redis.call('GET', KEYS[3])
         if existing then return {'DUPLICATE', existing} end
@@ -136,7 +142,9 @@ public final class RedisKeyStore implements KeyStore {
   // Step 2 of create, in the key's slot. The PUBLISH is part of the script so the write and its
   // invalidation are one atomic step: no crash between them can leave another instance's cache
   // (or negative cache) stale. KEYS: record. ARGV: channel, id, then field/value pairs.
-  private static final Script WRITE_NEW = new Script("""
+  private static final Script WRITE_NEW =
+      new Script(
+          """
       if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
       redis.call('HSET', KEYS[1], unpack(ARGV, 3))
       redis.call('PUBLISH', ARGV[1], ARGV[2])
@@ -146,7 +154,9 @@ public final class RedisKeyStore implements KeyStore {
   // Undoes a reservation, only if it is still the pending one given (compare-and-delete).
   // KEYS: project index, project active set, request id key (may be a dummy), pending hash.
   // ARGV: id, position, expected pending value.
-  private static final Script RELEASE = new Script("""
+  private static final Script RELEASE =
+      new Script(
+          """
       if redis.call('HGET', KEYS[4], ARGV[1]) ~= ARGV[3] then return 0 end
       redis.call('HDEL', KEYS[4], ARGV[1])
       redis.call('ZREM', KEYS[1], ARGV[2])
@@ -159,7 +169,9 @@ public final class RedisKeyStore implements KeyStore {
   // list, so flushed counts survive every update.
   // KEYS: record. ARGV: expected version, id, invalidation channel, then field/value pairs.
   // Publishes like WRITE_NEW.
-  private static final Script REPLACE = new Script("""
+  private static final Script REPLACE =
+      new Script(
+          """
       if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
       if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[1] then return 0 end
       redis.call('HSET', KEYS[1], unpack(ARGV, 4))
@@ -171,7 +183,9 @@ public final class RedisKeyStore implements KeyStore {
 
   // Never creates the hash: a delta for a deleted key must not resurrect a usage-only record.
   // KEYS: record. ARGV: count, UTC epoch day, last use ms.
-  private static final Script USAGE = new Script("""
+  private static final Script USAGE =
+      new Script(
+          """
       if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
       redis.call('HINCRBY', KEYS[1], 'ut', ARGV[1])
       if redis.call('HGET', KEYS[1], 'ud') == ARGV[2] then
@@ -192,13 +206,20 @@ public final class RedisKeyStore implements KeyStore {
   private final String description;
   private final Duration repairAfter;
   private final CallBudget budget;
+
   /** Drops the idle pooled connections after a connection failure; a no-op for a Cluster. */
   private final Runnable dropIdleConnections;
+
   private final LongAdder errors = new LongAdder();
   private volatile boolean closed;
 
-  private RedisKeyStore(UnifiedJedis redis, Supplier<Connection> subscriberConnections,
-      String namespace, String description, Duration timeout, CallBudget budget,
+  private RedisKeyStore(
+      UnifiedJedis redis,
+      Supplier<Connection> subscriberConnections,
+      String namespace,
+      String description,
+      Duration timeout,
+      CallBudget budget,
       Runnable dropIdleConnections) {
     String ns = namespace == null || namespace.isEmpty() ? DEFAULT_NAMESPACE : namespace;
     if (!NAMESPACE.matcher(ns).matches()) {
@@ -217,13 +238,13 @@ public final class RedisKeyStore implements KeyStore {
   }
 
   /**
-   * Connects to the Redis the URL names (see {@link RedisEndpoint} for the standalone, Sentinel
-   * and Cluster forms).
+   * Connects to the Redis the URL names (see {@link RedisEndpoint} for the standalone, Sentinel and
+   * Cluster forms).
    *
    * @param timeout connect and socket timeout, also the longest wait for a pooled connection
    * @param namespace key prefix, null or empty for {@value #DEFAULT_NAMESPACE}
-   * @throws IllegalArgumentException if the URL is malformed (the message never echoes it, since
-   *     it may hold a password)
+   * @throws IllegalArgumentException if the URL is malformed (the message never echoes it, since it
+   *     may hold a password)
    */
   public static RedisKeyStore connect(String redisUrl, Duration timeout, String namespace) {
     return connect(RedisEndpoint.parse(redisUrl), timeout, namespace);
@@ -232,23 +253,24 @@ public final class RedisKeyStore implements KeyStore {
   /**
    * Connects to a standalone server, a Sentinel-managed master or a Cluster. For a standalone
    * server no I/O happens here: connections are opened on first use, so a Redis that is down at
-   * startup shows up as {@link #ping()} false rather than as a failed start. Sentinel and
-   * Cluster need their topology first: when no sentinel or seed answers this throws
-   * {@link StoreUnavailableException}.
+   * startup shows up as {@link #ping()} false rather than as a failed start. Sentinel and Cluster
+   * need their topology first: when no sentinel or seed answers this throws {@link
+   * StoreUnavailableException}.
    */
   public static RedisKeyStore connect(RedisEndpoint endpoint, Duration timeout, String namespace) {
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-    DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis(millis)
-        .socketTimeoutMillis(millis)
-        .ssl(endpoint.tls())
-        .clientName("keygate")
-        // RESP2 without a HELLO round trip: works on every Redis version and the store needs
-        // nothing from RESP3 (Jedis also warns on every connection otherwise)
-        .autoNegotiateProtocol(false)
-        // no CLIENT SETINFO round trips on connect: every round trip there is one more timeout
-        // a new connection can spend against an unresponsive Redis
-        .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+    DefaultJedisClientConfig.Builder client =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(millis)
+            .socketTimeoutMillis(millis)
+            .ssl(endpoint.tls())
+            .clientName("keygate")
+            // RESP2 without a HELLO round trip: works on every Redis version and the store needs
+            // nothing from RESP3 (Jedis also warns on every connection otherwise)
+            .autoNegotiateProtocol(false)
+            // no CLIENT SETINFO round trips on connect: every round trip there is one more timeout
+            // a new connection can spend against an unresponsive Redis
+            .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
     if (endpoint.mode() != RedisEndpoint.Mode.CLUSTER) {
       client.database(endpoint.database());
     }
@@ -270,24 +292,41 @@ public final class RedisKeyStore implements KeyStore {
         case STANDALONE -> {
           CallBudget.Standalone provider =
               budget.new Standalone(endpoint.nodes().get(0), config, poolConfig);
-          yield new RedisKeyStore(new UnifiedJedis(provider, 1, timeout), provider::getConnection,
-              namespace, description, timeout, budget, () -> clear(provider.getPool()));
+          yield new RedisKeyStore(
+              new UnifiedJedis(provider, 1, timeout),
+              provider::getConnection,
+              namespace,
+              description,
+              timeout,
+              budget,
+              () -> clear(provider.getPool()));
         }
         case SENTINEL -> {
-          JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder()
-              .connectionTimeoutMillis(millis)
-              .socketTimeoutMillis(millis)
-              .ssl(endpoint.tls())
-              .clientName("keygate")
-              .autoNegotiateProtocol(false)
-              .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-              .build();
-          CallBudget.Sentinel provider = budget.new Sentinel(
-              endpoint.masterName(), config, poolConfig, new HashSet<>(endpoint.nodes()),
-              sentinelConfig);
+          JedisClientConfig sentinelConfig =
+              DefaultJedisClientConfig.builder()
+                  .connectionTimeoutMillis(millis)
+                  .socketTimeoutMillis(millis)
+                  .ssl(endpoint.tls())
+                  .clientName("keygate")
+                  .autoNegotiateProtocol(false)
+                  .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+                  .build();
+          CallBudget.Sentinel provider =
+              budget
+              .new Sentinel(
+                  endpoint.masterName(),
+                  config,
+                  poolConfig,
+                  new HashSet<>(endpoint.nodes()),
+                  sentinelConfig);
           // a second attempt lands on the new master once the sentinels announced it
-          yield new RedisKeyStore(new UnifiedJedis(provider, 2, timeout.multipliedBy(2)),
-              provider::getConnection, namespace, description, timeout, budget,
+          yield new RedisKeyStore(
+              new UnifiedJedis(provider, 2, timeout.multipliedBy(2)),
+              provider::getConnection,
+              namespace,
+              description,
+              timeout,
+              budget,
               () -> provider.getConnectionMap().values().forEach(RedisKeyStore::clear));
         }
         case CLUSTER -> {
@@ -296,8 +335,14 @@ public final class RedisKeyStore implements KeyStore {
           // attempts also follow MOVED/ASK redirections after a failover or resharding; idle
           // connections are kept: one node failing says nothing about the others, and the
           // client re-reads the slot map itself after a connection failure
-          yield new RedisKeyStore(new JedisCluster(provider, 3, timeout.multipliedBy(3)),
-              provider::getConnection, namespace, description, timeout, budget, () -> { });
+          yield new RedisKeyStore(
+              new JedisCluster(provider, 3, timeout.multipliedBy(3)),
+              provider::getConnection,
+              namespace,
+              description,
+              timeout,
+              budget,
+              () -> {});
         }
       };
     } catch (JedisException e) {
@@ -326,8 +371,8 @@ public final class RedisKeyStore implements KeyStore {
 
   /**
    * The pub/sub channel on which every create, update, rotate and revoke publishes the key's id
-   * (from inside the write's script), so caches of all instances sharing this Redis and
-   * namespace drop it at once.
+   * (from inside the write's script), so caches of all instances sharing this Redis and namespace
+   * drop it at once.
    */
   public String invalidationChannel() {
     return namespace + ":invalidate";
@@ -335,8 +380,8 @@ public final class RedisKeyStore implements KeyStore {
 
   /**
    * Starts listening on {@link #invalidationChannel()} for {@code cache} on a connection of this
-   * store's pool (same address, credentials, TLS and database). The cache closes the listener
-   * when it is closed itself.
+   * store's pool (same address, credentials, TLS and database). The cache closes the listener when
+   * it is closed itself.
    */
   public RedisInvalidationListener listenForInvalidations(CachingKeyStore cache) {
     // plain PUBLISH reaches every node of a Cluster, so any node will do; behind Sentinel the
@@ -367,18 +412,21 @@ public final class RedisKeyStore implements KeyStore {
 
   /**
    * The audit trails of this store's namespace, as Redis Streams on this store's client (so the
-   * same deployment, credentials, TLS, database and per-call time budget); the store's close
-   * closes the client. Project streams are hash-tagged to the project's slot, the global stream
-   * {@code <ns>:events} is a key of its own, and every command touches one stream, so the log
-   * works on a Cluster too.
+   * same deployment, credentials, TLS, database and per-call time budget); the store's close closes
+   * the client. Project streams are hash-tagged to the project's slot, the global stream {@code
+   * <ns>:events} is a key of its own, and every command touches one stream, so the log works on a
+   * Cluster too.
    */
   public dev.keygate.audit.RedisAuditLog auditLog(int maxEvents) {
-    return new dev.keygate.audit.RedisAuditLog(new dev.keygate.audit.RedisAuditLog.Commands() {
-      @Override
-      public <T> T run(Function<UnifiedJedis, T> call) {
-        return execute(call, "redis audit log", null);
-      }
-    }, namespace, maxEvents);
+    return new dev.keygate.audit.RedisAuditLog(
+        new dev.keygate.audit.RedisAuditLog.Commands() {
+          @Override
+          public <T> T run(Function<UnifiedJedis, T> call) {
+            return execute(call, "redis audit log", null);
+          }
+        },
+        namespace,
+        maxEvents);
   }
 
   /** Redis failures seen by key-store calls since start (a metric). */
@@ -428,20 +476,22 @@ public final class RedisKeyStore implements KeyStore {
   /** Step 1 of create: checks and reservation in the project's slot. */
   List<?> reserve(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
     boolean idempotent = requestId != null && !requestId.isEmpty();
-    List<String> keys = List.of(
-        projectKeysKey(key.project()),
-        projectActiveKey(key.project()),
-        requestKey(key.project(), idempotent ? requestId : ""),
-        projectPendingKey(key.project()));
-    List<String> args = List.of(
-        idempotent ? "1" : "0",
-        Integer.toString(maxActiveKeys),
-        Long.toString(now.toEpochMilli()),
-        PageTokens.position(key),
-        key.id(),
-        activeScore(key),
-        Long.toString(REQUEST_ID_TTL_SECONDS),
-        pendingValue(key, requestId, now));
+    List<String> keys =
+        List.of(
+            projectKeysKey(key.project()),
+            projectActiveKey(key.project()),
+            requestKey(key.project(), idempotent ? requestId : ""),
+            projectPendingKey(key.project()));
+    List<String> args =
+        List.of(
+            idempotent ? "1" : "0",
+            Integer.toString(maxActiveKeys),
+            Long.toString(now.toEpochMilli()),
+            PageTokens.position(key),
+            key.id(),
+            activeScore(key),
+            Long.toString(REQUEST_ID_TTL_SECONDS),
+            pendingValue(key, requestId, now));
     return (List<?>) withRedis(r -> RESERVE.eval(r, keys, args));
   }
 
@@ -456,22 +506,29 @@ public final class RedisKeyStore implements KeyStore {
 
   private static String pendingValue(ApiKeyRecord key, String requestId, Instant now) {
     // request ids are validated upstream to exclude spaces; position holds none either
-    return now.toEpochMilli() + " " + PageTokens.position(key) + " "
+    return now.toEpochMilli()
+        + " "
+        + PageTokens.position(key)
+        + " "
         + (requestId == null ? "" : requestId);
   }
 
   private boolean release(String project, String id, String pending) {
     String[] parts = pending.split(" ", 3);
     String requestId = parts.length > 2 ? parts[2] : "";
-    List<String> keys = List.of(projectKeysKey(project), projectActiveKey(project),
-        requestKey(project, requestId), projectPendingKey(project));
+    List<String> keys =
+        List.of(
+            projectKeysKey(project),
+            projectActiveKey(project),
+            requestKey(project, requestId),
+            projectPendingKey(project));
     return (Long) withRedis(r -> RELEASE.eval(r, keys, List.of(id, parts[1], pending))) == 1;
   }
 
   /**
    * Settles creates that reserved but never confirmed (a crash or timeout between the steps):
-   * confirmed when the record exists, released otherwise. Only reservations older than
-   * {@link #repairAfter()} are touched, so a create still in flight is left alone.
+   * confirmed when the record exists, released otherwise. Only reservations older than {@link
+   * #repairAfter()} are touched, so a create still in flight is left alone.
    *
    * @return how many reservations were settled
    */
@@ -520,13 +577,17 @@ public final class RedisKeyStore implements KeyStore {
       }
       Optional<ApiKeyRecord> key = find(id);
       Double stored = withRedis(r -> r.zscore(activeKey, id));
-      if (key.isEmpty() || key.get().isRevoked() || !key.get().project().equals(project)
+      if (key.isEmpty()
+          || key.get().isRevoked()
+          || !key.get().project().equals(project)
           || key.get().isExpiredAt(now)) {
         withRedis(r -> r.zrem(activeKey, id));
         changed = true;
       } else {
-        double score = key.get().expiresAt() == null
-            ? Double.POSITIVE_INFINITY : key.get().expiresAt().toEpochMilli();
+        double score =
+            key.get().expiresAt() == null
+                ? Double.POSITIVE_INFINITY
+                : key.get().expiresAt().toEpochMilli();
         if (stored == null || stored != score) {
           withRedis(r -> r.zadd(activeKey, score, id));
           changed = true;
@@ -543,8 +604,8 @@ public final class RedisKeyStore implements KeyStore {
   }
 
   /**
-   * One pipelined round trip: an HGETALL per distinct id, all sent before any reply is read. If
-   * the pipeline fails, the ids are read one by one: single commands follow the client's retry,
+   * One pipelined round trip: an HGETALL per distinct id, all sent before any reply is read. If the
+   * pipeline fails, the ids are read one by one: single commands follow the client's retry,
    * failover and (on a Cluster) slot-map refresh, which pipelines do not, so a batch never keeps
    * failing against a node that has been replaced.
    */
@@ -569,61 +630,63 @@ public final class RedisKeyStore implements KeyStore {
   }
 
   private List<Map<String, String>> pipelinedHashes(List<String> ids) {
-    return withRedis(r -> {
-      // on a Cluster the records live on many nodes; the cluster pipeline groups them by node
-      List<Response<Map<String, String>>> replies = new ArrayList<>(ids.size());
-      try (AbstractPipeline pipeline = r.pipelined()) {
-        for (String id : ids) {
-          replies.add(pipeline.hgetAll(recordKey(id)));
-        }
-        pipeline.sync();
-      }
-      List<Map<String, String>> out = new ArrayList<>(replies.size());
-      for (Response<Map<String, String>> reply : replies) {
-        out.add(reply.get());
-      }
-      return out;
-    });
+    return withRedis(
+        r -> {
+          // on a Cluster the records live on many nodes; the cluster pipeline groups them by node
+          List<Response<Map<String, String>>> replies = new ArrayList<>(ids.size());
+          try (AbstractPipeline pipeline = r.pipelined()) {
+            for (String id : ids) {
+              replies.add(pipeline.hgetAll(recordKey(id)));
+            }
+            pipeline.sync();
+          }
+          List<Map<String, String>> out = new ArrayList<>(replies.size());
+          for (Response<Map<String, String>> reply : replies) {
+            out.add(reply.get());
+          }
+          return out;
+        });
   }
 
   @Override
   public KeyPage list(String project, String pageToken, int pageSize, boolean includeRevoked) {
     String after = PageTokens.decode(pageToken);
     String indexKey = projectKeysKey(project);
-    return withRedis(r -> {
-      List<ApiKeyRecord> page = new ArrayList<>();
-      String cursor = after;
-      while (true) {
-        // one more member than the page still needs, so a full page knows whether more remain
-        int batch = Math.min(Math.max(pageSize - page.size(), 0) + 1, MAX_LIST_BATCH);
-        List<String> positions = r.zrangeByLex(
-            indexKey, cursor.isEmpty() ? "-" : "(" + cursor, "+", 0, batch);
-        // on a Cluster the records live on many nodes; the cluster pipeline groups them by node
-        List<Response<Map<String, String>>> hashes = new ArrayList<>(positions.size());
-        try (AbstractPipeline pipeline = r.pipelined()) {
-          for (String position : positions) {
-            hashes.add(pipeline.hgetAll(recordKey(idOf(position))));
+    return withRedis(
+        r -> {
+          List<ApiKeyRecord> page = new ArrayList<>();
+          String cursor = after;
+          while (true) {
+            // one more member than the page still needs, so a full page knows whether more remain
+            int batch = Math.min(Math.max(pageSize - page.size(), 0) + 1, MAX_LIST_BATCH);
+            List<String> positions =
+                r.zrangeByLex(indexKey, cursor.isEmpty() ? "-" : "(" + cursor, "+", 0, batch);
+            // on a Cluster the records live on many nodes; the cluster pipeline groups them by node
+            List<Response<Map<String, String>>> hashes = new ArrayList<>(positions.size());
+            try (AbstractPipeline pipeline = r.pipelined()) {
+              for (String position : positions) {
+                hashes.add(pipeline.hgetAll(recordKey(idOf(position))));
+              }
+              pipeline.sync();
+            }
+            for (int i = 0; i < positions.size(); i++) {
+              if (page.size() >= pageSize) {
+                return new KeyPage(page, PageTokens.encode(cursor));
+              }
+              String position = positions.get(i);
+              cursor = position;
+              // an index member without its hash is skipped: nothing deletes keys today, but a
+              // hand-deleted record must not break listing
+              Optional<ApiKeyRecord> key = decode(idOf(position), hashes.get(i).get());
+              if (key.isPresent() && (includeRevoked || !key.get().isRevoked())) {
+                page.add(key.get());
+              }
+            }
+            if (positions.size() < batch) {
+              return new KeyPage(page, "");
+            }
           }
-          pipeline.sync();
-        }
-        for (int i = 0; i < positions.size(); i++) {
-          if (page.size() >= pageSize) {
-            return new KeyPage(page, PageTokens.encode(cursor));
-          }
-          String position = positions.get(i);
-          cursor = position;
-          // an index member without its hash is skipped: nothing deletes keys today, but a
-          // hand-deleted record must not break listing
-          Optional<ApiKeyRecord> key = decode(idOf(position), hashes.get(i).get());
-          if (key.isPresent() && (includeRevoked || !key.get().isRevoked())) {
-            page.add(key.get());
-          }
-        }
-        if (positions.size() < batch) {
-          return new KeyPage(page, "");
-        }
-      }
-    });
+        });
   }
 
   @Override
@@ -633,8 +696,7 @@ public final class RedisKeyStore implements KeyStore {
     args.add(updated.id());
     args.add(invalidationChannel());
     appendFields(args, updated);
-    long result = (Long) withRedis(
-        r -> REPLACE.eval(r, List.of(recordKey(updated.id())), args));
+    long result = (Long) withRedis(r -> REPLACE.eval(r, List.of(recordKey(updated.id())), args));
     if (result < 0) {
       throw new NoSuchElementException("no key " + updated.id());
     }
@@ -646,8 +708,10 @@ public final class RedisKeyStore implements KeyStore {
     if (updated.isRevoked()) {
       withRedis(r -> r.zrem(activeKey, updated.id()));
     } else {
-      double score = updated.expiresAt() == null
-          ? Double.POSITIVE_INFINITY : updated.expiresAt().toEpochMilli();
+      double score =
+          updated.expiresAt() == null
+              ? Double.POSITIVE_INFINITY
+              : updated.expiresAt().toEpochMilli();
       withRedis(r -> r.zadd(activeKey, score, updated.id()));
     }
     return true;
@@ -658,35 +722,37 @@ public final class RedisKeyStore implements KeyStore {
     if (deltas.isEmpty()) {
       return;
     }
-    withRedis(r -> {
-      List<UsageDelta> pending = List.copyOf(deltas);
-      List<List<String>> keys = new ArrayList<>(pending.size());
-      List<List<String>> args = new ArrayList<>(pending.size());
-      for (UsageDelta d : pending) {
-        keys.add(List.of(recordKey(d.keyId())));
-        args.add(List.of(
-            Long.toString(d.count()),
-            Long.toString(LocalDate.ofInstant(d.lastUsedAt(), ZoneOffset.UTC).toEpochDay()),
-            Long.toString(d.lastUsedAt().toEpochMilli())));
-      }
-      List<Response<Object>> responses = new ArrayList<>(pending.size());
-      try (AbstractPipeline pipeline = r.pipelined()) {
-        for (int i = 0; i < pending.size(); i++) {
-          responses.add(pipeline.evalsha(USAGE.sha, keys.get(i), args.get(i)));
-        }
-        pipeline.sync();
-      }
-      // a script cache miss (Redis restarted or flushed) fails only that command, which then
-      // did not run: re-running it with EVAL neither loses nor double-counts the delta
-      for (int i = 0; i < responses.size(); i++) {
-        try {
-          responses.get(i).get();
-        } catch (JedisNoScriptException e) {
-          r.eval(USAGE.source, keys.get(i), args.get(i));
-        }
-      }
-      return null;
-    });
+    withRedis(
+        r -> {
+          List<UsageDelta> pending = List.copyOf(deltas);
+          List<List<String>> keys = new ArrayList<>(pending.size());
+          List<List<String>> args = new ArrayList<>(pending.size());
+          for (UsageDelta d : pending) {
+            keys.add(List.of(recordKey(d.keyId())));
+            args.add(
+                List.of(
+                    Long.toString(d.count()),
+                    Long.toString(LocalDate.ofInstant(d.lastUsedAt(), ZoneOffset.UTC).toEpochDay()),
+                    Long.toString(d.lastUsedAt().toEpochMilli())));
+          }
+          List<Response<Object>> responses = new ArrayList<>(pending.size());
+          try (AbstractPipeline pipeline = r.pipelined()) {
+            for (int i = 0; i < pending.size(); i++) {
+              responses.add(pipeline.evalsha(USAGE.sha, keys.get(i), args.get(i)));
+            }
+            pipeline.sync();
+          }
+          // a script cache miss (Redis restarted or flushed) fails only that command, which then
+          // did not run: re-running it with EVAL neither loses nor double-counts the delta
+          for (int i = 0; i < responses.size(); i++) {
+            try {
+              responses.get(i).get();
+            } catch (JedisNoScriptException e) {
+              r.eval(USAGE.source, keys.get(i), args.get(i));
+            }
+          }
+          return null;
+        });
   }
 
   @Override
@@ -720,26 +786,27 @@ public final class RedisKeyStore implements KeyStore {
 
   /** Every record field, "" for absent optionals so a replace clears what the update cleared. */
   private static void appendFields(List<String> out, ApiKeyRecord k) {
-    out.addAll(List.of(
-        "p", k.project(),
-        "n", k.name(),
-        "d", nullToEmpty(k.description()),
-        "m", encodeMetadata(k.metadata()),
-        "s", String.join(" ", k.scopes()),
-        "k", k.kind().label(),
-        "px", k.prefix(),
-        "c", millis(k.createdAt()),
-        "u", millis(k.updatedAt()),
-        "e", millis(k.expiresAt()),
-        "r", millis(k.revokedAt()),
-        "rr", nullToEmpty(k.revokeReason()),
-        "h", bytes(k.digest()),
-        "ph", bytes(k.previousDigest()),
-        "pe", millis(k.previousExpiresAt()),
-        "ro", millis(k.rotatedAt()),
-        "rl", k.rateLimit() == null ? "" : k.rateLimit().encode(),
-        "lm", KeyLimit.encodeAll(k.limits()),
-        "ver", Long.toString(k.version())));
+    out.addAll(
+        List.of(
+            "p", k.project(),
+            "n", k.name(),
+            "d", nullToEmpty(k.description()),
+            "m", encodeMetadata(k.metadata()),
+            "s", String.join(" ", k.scopes()),
+            "k", k.kind().label(),
+            "px", k.prefix(),
+            "c", millis(k.createdAt()),
+            "u", millis(k.updatedAt()),
+            "e", millis(k.expiresAt()),
+            "r", millis(k.revokedAt()),
+            "rr", nullToEmpty(k.revokeReason()),
+            "h", bytes(k.digest()),
+            "ph", bytes(k.previousDigest()),
+            "pe", millis(k.previousExpiresAt()),
+            "ro", millis(k.rotatedAt()),
+            "rl", k.rateLimit() == null ? "" : k.rateLimit().encode(),
+            "lm", KeyLimit.encodeAll(k.limits()),
+            "ver", Long.toString(k.version())));
   }
 
   private static Optional<ApiKeyRecord> decode(String id, Map<String, String> h) {
@@ -750,39 +817,43 @@ public final class RedisKeyStore implements KeyStore {
     KeyUsage usage = KeyUsage.NONE;
     if (h.containsKey("ut")) {
       String day = h.getOrDefault("ud", "");
-      usage = new KeyUsage(
-          Long.parseLong(h.get("ut")),
-          day.isEmpty() ? null : LocalDate.ofEpochDay(Long.parseLong(day)),
-          Long.parseLong(h.getOrDefault("un", "0")),
-          instant(h.get("lu")));
+      usage =
+          new KeyUsage(
+              Long.parseLong(h.get("ut")),
+              day.isEmpty() ? null : LocalDate.ofEpochDay(Long.parseLong(day)),
+              Long.parseLong(h.getOrDefault("un", "0")),
+              instant(h.get("lu")));
     }
     String rateLimit = h.getOrDefault("rl", "");
     String scopes = h.getOrDefault("s", "");
-    return Optional.of(new ApiKeyRecord.Builder()
-        .id(id)
-        .project(h.get("p"))
-        .name(h.getOrDefault("n", ""))
-        .description(h.getOrDefault("d", ""))
-        .metadata(decodeMetadata(h.getOrDefault("m", "")))
-        .scopes(scopes.isEmpty() ? List.of() : Arrays.asList(scopes.split(" ")))
-        .kind(KeyKind.fromLabel(h.getOrDefault("k", ""))
-            .orElseThrow(() -> new IllegalStateException("key " + id + " has no valid kind")))
-        .prefix(h.getOrDefault("px", ""))
-        .createdAt(instant(h.get("c")))
-        .updatedAt(instant(h.get("u")))
-        .expiresAt(instant(h.get("e")))
-        .revokedAt(instant(h.get("r")))
-        .revokeReason(h.getOrDefault("rr", ""))
-        .digest(bytes(h.get("h")))
-        .previousDigest(bytes(h.get("ph")))
-        .previousExpiresAt(instant(h.get("pe")))
-        .rotatedAt(instant(h.get("ro")))
-        .rateLimit(rateLimit.isEmpty() ? null : RateLimitSpec.decode(rateLimit))
-        // absent in records written before per-limit scopes existed: no further limits
-        .limits(KeyLimit.decodeAll(h.getOrDefault("lm", "")))
-        .version(Long.parseLong(h.get("ver")))
-        .usage(usage)
-        .build());
+    return Optional.of(
+        new ApiKeyRecord.Builder()
+            .id(id)
+            .project(h.get("p"))
+            .name(h.getOrDefault("n", ""))
+            .description(h.getOrDefault("d", ""))
+            .metadata(decodeMetadata(h.getOrDefault("m", "")))
+            .scopes(scopes.isEmpty() ? List.of() : Arrays.asList(scopes.split(" ")))
+            .kind(
+                KeyKind.fromLabel(h.getOrDefault("k", ""))
+                    .orElseThrow(
+                        () -> new IllegalStateException("key " + id + " has no valid kind")))
+            .prefix(h.getOrDefault("px", ""))
+            .createdAt(instant(h.get("c")))
+            .updatedAt(instant(h.get("u")))
+            .expiresAt(instant(h.get("e")))
+            .revokedAt(instant(h.get("r")))
+            .revokeReason(h.getOrDefault("rr", ""))
+            .digest(bytes(h.get("h")))
+            .previousDigest(bytes(h.get("ph")))
+            .previousExpiresAt(instant(h.get("pe")))
+            .rotatedAt(instant(h.get("ro")))
+            .rateLimit(rateLimit.isEmpty() ? null : RateLimitSpec.decode(rateLimit))
+            // absent in records written before per-limit scopes existed: no further limits
+            .limits(KeyLimit.decodeAll(h.getOrDefault("lm", "")))
+            .version(Long.parseLong(h.get("ver")))
+            .usage(usage)
+            .build());
   }
 
   /** {@code k=v&k2=v2}, URL-encoded UTF-8, sorted by key so equal maps store equal strings. */
@@ -808,7 +879,8 @@ public final class RedisKeyStore implements KeyStore {
       int eq = pair.indexOf('=');
       String k = eq < 0 ? pair : pair.substring(0, eq);
       String v = eq < 0 ? "" : pair.substring(eq + 1);
-      metadata.put(URLDecoder.decode(k, StandardCharsets.UTF_8),
+      metadata.put(
+          URLDecoder.decode(k, StandardCharsets.UTF_8),
           URLDecoder.decode(v, StandardCharsets.UTF_8));
     }
     return metadata;
@@ -841,15 +913,15 @@ public final class RedisKeyStore implements KeyStore {
   // ---------------------------------------------------------------- plumbing
 
   /**
-   * Runs {@code call} on the client within one budget of {@code KEYGATE_REDIS_TIMEOUT} (see
-   * {@link CallBudget}): borrowing a connection (waiting for a free one, or connecting and its
-   * handshake, each bounded by the timeout), then each reply may only wait for what is left of
-   * the budget, at least a tenth of the timeout. Against an unresponsive standalone Redis a call
-   * so fails after about one timeout; Sentinel and Cluster clients retry (see README, "Failure
-   * modes"). Jedis marks a connection broken on I/O errors and the pool discards it on return;
-   * after a connection failure the idle connections are dropped too, since they most likely point
-   * at the same dead peer (a restarted Redis would otherwise cost one failed call per pooled
-   * connection). The Sentinel and Cluster clients also follow a failover to the new master.
+   * Runs {@code call} on the client within one budget of {@code KEYGATE_REDIS_TIMEOUT} (see {@link
+   * CallBudget}): borrowing a connection (waiting for a free one, or connecting and its handshake,
+   * each bounded by the timeout), then each reply may only wait for what is left of the budget, at
+   * least a tenth of the timeout. Against an unresponsive standalone Redis a call so fails after
+   * about one timeout; Sentinel and Cluster clients retry (see README, "Failure modes"). Jedis
+   * marks a connection broken on I/O errors and the pool discards it on return; after a connection
+   * failure the idle connections are dropped too, since they most likely point at the same dead
+   * peer (a restarted Redis would otherwise cost one failed call per pooled connection). The
+   * Sentinel and Cluster clients also follow a failover to the new master.
    */
   private <T> T withRedis(Function<UnifiedJedis, T> call) {
     return execute(call, description, errors);
@@ -924,8 +996,9 @@ public final class RedisKeyStore implements KeyStore {
 
     private static String sha1(String source) {
       try {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-            .digest(source.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("SHA-1 unavailable", e);
       }

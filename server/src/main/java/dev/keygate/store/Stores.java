@@ -10,11 +10,11 @@ public final class Stores {
   private Stores() {}
 
   /**
-   * Redis when {@code KEYGATE_REDIS_URL} is set, else the in-memory store. Redis is fronted by
-   * the verified-key cache unless {@code KEYGATE_CACHE_MAX_KEYS} is 0; the in-memory store needs
-   * no cache (it is one already). With {@code KEYGATE_REDIS_FAILURE=stale} the cache also answers
-   * for recently confirmed keys while Redis cannot. Reads that reach Redis go through a
-   * {@link BatchingKeyStore}, so concurrent misses share pipelined round trips.
+   * Redis when {@code KEYGATE_REDIS_URL} is set, else the in-memory store. Redis is fronted by the
+   * verified-key cache unless {@code KEYGATE_CACHE_MAX_KEYS} is 0; the in-memory store needs no
+   * cache (it is one already). With {@code KEYGATE_REDIS_FAILURE=stale} the cache also answers for
+   * recently confirmed keys while Redis cannot. Reads that reach Redis go through a {@link
+   * BatchingKeyStore}, so concurrent misses share pipelined round trips.
    */
   public static KeyStore open(KeygateConfig config) {
     return open(config, Ticker.systemTicker());
@@ -25,19 +25,28 @@ public final class Stores {
     if (config.inMemory()) {
       return new InMemoryKeyStore();
     }
-    RedisEndpoint endpoint = RedisEndpoint.parse(config.redisUrl())
-        .withCredentials(config.redisUser(), config.redisPassword());
+    RedisEndpoint endpoint =
+        RedisEndpoint.parse(config.redisUrl())
+            .withCredentials(config.redisUser(), config.redisPassword());
     RedisKeyStore redis =
         RedisKeyStore.connect(endpoint, config.redisTimeout(), config.redisNamespace());
     BatchingKeyStore batched = new BatchingKeyStore(redis);
     if (config.cacheMaxKeys() == 0) {
       return batched;
     }
-    Duration staleMaxAge = config.redisFailure() == RedisFailurePolicy.STALE
-        ? config.redisStaleMaxAge() : Duration.ZERO;
-    CachingKeyStore cache = new CachingKeyStore(batched, new CachingKeyStore.Settings(
-        config.cacheMaxKeys(), config.cacheMaxStaleness(), config.cacheNegativeTtl(),
-        staleMaxAge), cacheTicker);
+    Duration staleMaxAge =
+        config.redisFailure() == RedisFailurePolicy.STALE
+            ? config.redisStaleMaxAge()
+            : Duration.ZERO;
+    CachingKeyStore cache =
+        new CachingKeyStore(
+            batched,
+            new CachingKeyStore.Settings(
+                config.cacheMaxKeys(),
+                config.cacheMaxStaleness(),
+                config.cacheNegativeTtl(),
+                staleMaxAge),
+            cacheTicker);
     redis.listenForInvalidations(cache);
     return cache;
   }

@@ -7,14 +7,14 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Counts failed authentications per client in a fixed window and tells when a client has had
- * more than its share: such a client is refused before any key is parsed or looked up, so a
- * flood of guessed keys costs no Redis command.
+ * Counts failed authentications per client in a fixed window and tells when a client has had more
+ * than its share: such a client is refused before any key is parsed or looked up, so a flood of
+ * guessed keys costs no Redis command.
  *
- * <p>Memory is bounded: at most {@link ThrottleSettings#maxClients()} clients are tracked
- * (Caffeine evicts the least useful beyond that), and a client's entry goes once a window has
- * passed since its last failure. Time is the decision path's clock, also for the expiry, so
- * tests move it by hand.
+ * <p>Memory is bounded: at most {@link ThrottleSettings#maxClients()} clients are tracked (Caffeine
+ * evicts the least useful beyond that), and a client's entry goes once a window has passed since
+ * its last failure. Time is the decision path's clock, also for the expiry, so tests move it by
+ * hand.
  */
 public final class FailureThrottle {
   private static final FailureThrottle DISABLED = new FailureThrottle(null, null);
@@ -26,11 +26,14 @@ public final class FailureThrottle {
   private FailureThrottle(ThrottleSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.windows = settings == null ? null : Caffeine.newBuilder()
-        .maximumSize(settings.maxClients())
-        .expireAfterWrite(settings.window())
-        .ticker(() -> clock.millis() * 1_000_000L)
-        .build();
+    this.windows =
+        settings == null
+            ? null
+            : Caffeine.newBuilder()
+                .maximumSize(settings.maxClients())
+                .expireAfterWrite(settings.window())
+                .ticker(() -> clock.millis() * 1_000_000L)
+                .build();
   }
 
   /** A throttle per the settings; the disabled one when they turn throttling off. */
@@ -71,8 +74,14 @@ public final class FailureThrottle {
       return;
     }
     long now = clock.millis();
-    windows.asMap().compute(client, (k, w) -> w == null || now >= w.end(settings)
-        ? new Window(now, 1) : new Window(w.start(), w.failures() + 1));
+    windows
+        .asMap()
+        .compute(
+            client,
+            (k, w) ->
+                w == null || now >= w.end(settings)
+                    ? new Window(now, 1)
+                    : new Window(w.start(), w.failures() + 1));
   }
 
   /** Clients currently tracked (for tests and metrics; approximate under concurrency). */

@@ -7,13 +7,13 @@ import java.util.Map;
 /**
  * Settings of failed-authentication throttling, read with the rest of the configuration.
  *
- * @param limit failures a client may have per window before it is throttled
- *     ({@code KEYGATE_AUTH_FAILURE_LIMIT}, default {@value #DEFAULT_LIMIT}; 0 = off)
+ * @param limit failures a client may have per window before it is throttled ({@code
+ *     KEYGATE_AUTH_FAILURE_LIMIT}, default {@value #DEFAULT_LIMIT}; 0 = off)
  * @param window the length of a client's counting window ({@code KEYGATE_AUTH_FAILURE_WINDOW},
  *     default 1m)
- * @param trustedProxyHops proxies in front of keygate's callers that append to
- *     {@code x-forwarded-for} and are trusted to ({@code KEYGATE_TRUSTED_PROXY_HOPS}, default 0 =
- *     ignore the header and use the connection's address)
+ * @param trustedProxyHops proxies in front of keygate's callers that append to {@code
+ *     x-forwarded-for} and are trusted to ({@code KEYGATE_TRUSTED_PROXY_HOPS}, default 0 = ignore
+ *     the header and use the connection's address)
  * @param maxClients clients tracked at once ({@code KEYGATE_AUTH_FAILURE_MAX_CLIENTS}, default
  *     100000): bounds the memory an address-hopping flood can take
  */
@@ -36,8 +36,7 @@ public record ThrottleSettings(int limit, Duration window, int trustedProxyHops,
     EnvReader r = new EnvReader(env);
     return new ThrottleSettings(
         r.integer("KEYGATE_AUTH_FAILURE_LIMIT", DEFAULT_LIMIT, 0, 1_000_000),
-        r.duration("KEYGATE_AUTH_FAILURE_WINDOW", "1m", Duration.ofSeconds(1),
-            Duration.ofHours(1)),
+        r.duration("KEYGATE_AUTH_FAILURE_WINDOW", "1m", Duration.ofSeconds(1), Duration.ofHours(1)),
         r.integer("KEYGATE_TRUSTED_PROXY_HOPS", 0, 0, MAX_HOPS),
         r.integer("KEYGATE_AUTH_FAILURE_MAX_CLIENTS", 100_000, 1, 10_000_000));
   }

@@ -23,15 +23,27 @@ public final class ServerTls {
     try {
       b.keyManager(tls.certFile().toFile(), tls.keyFile().toFile());
     } catch (IOException e) {
-      throw new UncheckedIOException("KEYGATE_TLS_CERT_FILE / KEYGATE_TLS_KEY_FILE: cannot read "
-          + tls.certFile() + " or " + tls.keyFile() + " (" + e.getClass().getSimpleName() + ")", e);
+      throw new UncheckedIOException(
+          "KEYGATE_TLS_CERT_FILE / KEYGATE_TLS_KEY_FILE: cannot read "
+              + tls.certFile()
+              + " or "
+              + tls.keyFile()
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
     if (tls.mutual()) {
       try {
         b.trustManager(tls.clientCaFile().toFile());
       } catch (IOException e) {
-        throw new UncheckedIOException("KEYGATE_TLS_CLIENT_CA_FILE: cannot read "
-            + tls.clientCaFile() + " (" + e.getClass().getSimpleName() + ")", e);
+        throw new UncheckedIOException(
+            "KEYGATE_TLS_CLIENT_CA_FILE: cannot read "
+                + tls.clientCaFile()
+                + " ("
+                + e.getClass().getSimpleName()
+                + ")",
+            e);
       }
       b.clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
     }

@@ -10,17 +10,18 @@ import java.util.Map;
 
 /**
  * TLS on the gRPC port, for deployments where callers reach keygate over a network rather than
- * loopback: a server certificate and key, and optionally a CA whose certificates every client
- * must present (mutual TLS). All files are PEM.
+ * loopback: a server certificate and key, and optionally a CA whose certificates every client must
+ * present (mutual TLS). All files are PEM.
  *
  * @param certFile the certificate chain ({@code KEYGATE_TLS_CERT_FILE}); null = plaintext
  * @param keyFile its PKCS#8 private key ({@code KEYGATE_TLS_KEY_FILE})
- * @param clientCaFile CA certificates client certificates must chain to
- *     ({@code KEYGATE_TLS_CLIENT_CA_FILE}); null = no client certificate asked for
+ * @param clientCaFile CA certificates client certificates must chain to ({@code
+ *     KEYGATE_TLS_CLIENT_CA_FILE}); null = no client certificate asked for
  */
 public record TlsSettings(Path certFile, Path keyFile, Path clientCaFile) {
   /** Largest PEM file read; real ones are a few KiB. */
   static final long MAX_PEM_BYTES = 1 << 20;
+
   private static final TlsSettings OFF = new TlsSettings(null, null, null);
 
   /** True when the port speaks TLS. */
@@ -39,9 +40,9 @@ public record TlsSettings(Path certFile, Path keyFile, Path clientCaFile) {
   }
 
   /**
-   * Reads and checks the settings: the files must exist, be readable and hold the PEM blocks
-   * their variable promises; a problem throws a ConfigException naming the variable. (Whether
-   * the certificate and key parse and belong together is checked when the port opens.)
+   * Reads and checks the settings: the files must exist, be readable and hold the PEM blocks their
+   * variable promises; a problem throws a ConfigException naming the variable. (Whether the
+   * certificate and key parse and belong together is checked when the port opens.)
    */
   public static TlsSettings fromEnv(Map<String, String> env) {
     EnvReader r = new EnvReader(env);
@@ -52,9 +53,10 @@ public record TlsSettings(Path certFile, Path keyFile, Path clientCaFile) {
       return OFF;
     }
     if (cert == null || key == null) {
-      throw new ConfigException("KEYGATE_TLS_CERT_FILE and KEYGATE_TLS_KEY_FILE go together"
-          + (ca != null ? " (and KEYGATE_TLS_CLIENT_CA_FILE needs both)" : "")
-          + ": set both for TLS, or neither for plaintext");
+      throw new ConfigException(
+          "KEYGATE_TLS_CERT_FILE and KEYGATE_TLS_KEY_FILE go together"
+              + (ca != null ? " (and KEYGATE_TLS_CLIENT_CA_FILE needs both)" : "")
+              + ": set both for TLS, or neither for plaintext");
     }
     return new TlsSettings(
         pem("KEYGATE_TLS_CERT_FILE", cert, "CERTIFICATE"),
@@ -71,8 +73,8 @@ public record TlsSettings(Path certFile, Path keyFile, Path clientCaFile) {
         throw new ConfigException(variable + ": " + file + " is not a file");
       }
       if (Files.size(path) > MAX_PEM_BYTES) {
-        throw new ConfigException(variable + ": " + file + " is larger than " + MAX_PEM_BYTES
-            + " bytes");
+        throw new ConfigException(
+            variable + ": " + file + " is larger than " + MAX_PEM_BYTES + " bytes");
       }
       text = Files.readString(path, StandardCharsets.US_ASCII);
     } catch (IOException | RuntimeException e) {
@@ -80,12 +82,19 @@ public record TlsSettings(Path certFile, Path keyFile, Path clientCaFile) {
         throw c;
       }
       // the exception's text could quote the file; its type is enough
-      throw new ConfigException(variable + ": cannot read " + file + " ("
-          + e.getClass().getSimpleName() + ")");
+      throw new ConfigException(
+          variable + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
     }
     if (!text.contains("-----BEGIN ") || !text.contains(kind + "-----")) {
-      throw new ConfigException(variable + ": " + file + " holds no PEM " + kind
-          + " block (-----BEGIN " + kind + "-----)");
+      throw new ConfigException(
+          variable
+              + ": "
+              + file
+              + " holds no PEM "
+              + kind
+              + " block (-----BEGIN "
+              + kind
+              + "-----)");
     }
     return path;
   }

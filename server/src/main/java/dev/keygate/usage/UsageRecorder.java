@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Write-behind usage counting: the Authorize path only bumps an in-memory counter; a background
- * thread flushes the sums to the store every interval and once more on close. A failed flush
- * puts its counts back, so an outage delays counts instead of losing them.
+ * thread flushes the sums to the store every interval and once more on close. A failed flush puts
+ * its counts back, so an outage delays counts instead of losing them.
  */
 public final class UsageRecorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
@@ -30,11 +30,13 @@ public final class UsageRecorder implements AutoCloseable {
   /** Starts flushing every {@code interval}; a zero interval flushes only when asked. */
   public UsageRecorder(KeyStore store, Duration interval) {
     this.store = store;
-    this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "keygate-usage-flush");
-      t.setDaemon(true);
-      return t;
-    });
+    this.flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "keygate-usage-flush");
+              t.setDaemon(true);
+              return t;
+            });
     if (!interval.isZero()) {
       long millis = interval.toMillis();
       flusher.scheduleWithFixedDelay(this::flushQuietly, millis, millis, TimeUnit.MILLISECONDS);
@@ -45,12 +47,14 @@ public final class UsageRecorder implements AutoCloseable {
   public void record(String keyId, Instant at) {
     long millis = at.toEpochMilli();
     // compute() runs under the map's bin lock, so it never races the remove() in flush()
-    pending.compute(keyId, (id, p) -> {
-      Pending next = p == null ? new Pending() : p;
-      next.count++;
-      next.lastUsedMillis = Math.max(next.lastUsedMillis, millis);
-      return next;
-    });
+    pending.compute(
+        keyId,
+        (id, p) -> {
+          Pending next = p == null ? new Pending() : p;
+          next.count++;
+          next.lastUsedMillis = Math.max(next.lastUsedMillis, millis);
+          return next;
+        });
   }
 
   /** Writes every pending count to the store now; on failure they stay pending. */
@@ -96,8 +100,10 @@ public final class UsageRecorder implements AutoCloseable {
     try {
       flush();
     } catch (RuntimeException e) {
-      log.warn("usage counts for {} keys could not be written at shutdown: {}",
-          pending.size(), e.getMessage());
+      log.warn(
+          "usage counts for {} keys could not be written at shutdown: {}",
+          pending.size(),
+          e.getMessage());
     }
   }
 
@@ -110,12 +116,14 @@ public final class UsageRecorder implements AutoCloseable {
   }
 
   private void putBack(UsageDelta d) {
-    pending.compute(d.keyId(), (id, p) -> {
-      Pending next = p == null ? new Pending() : p;
-      next.count += d.count();
-      next.lastUsedMillis = Math.max(next.lastUsedMillis, d.lastUsedAt().toEpochMilli());
-      return next;
-    });
+    pending.compute(
+        d.keyId(),
+        (id, p) -> {
+          Pending next = p == null ? new Pending() : p;
+          next.count += d.count();
+          next.lastUsedMillis = Math.max(next.lastUsedMillis, d.lastUsedAt().toEpochMilli());
+          return next;
+        });
   }
 
   /** Mutated only inside ConcurrentHashMap.compute, i.e. under its lock. */

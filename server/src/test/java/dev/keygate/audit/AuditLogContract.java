@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 /** What every {@link AuditLog} must do. Subclasses supply a fresh, empty log per test. */
 abstract class AuditLogContract {
   static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
   /** The smallest KEYGATE_AUDIT_MAX_EVENTS allowed. */
   static final int MAX = 100;
 
@@ -36,8 +37,17 @@ abstract class AuditLogContract {
   }
 
   static AuditEvent event(int n, String action, String keyId, String project) {
-    return new AuditEvent("", T0.plusMillis(n), action, AuditEvent.OK, "admin-token", keyId,
-        project, "req-" + n, "admin", 0);
+    return new AuditEvent(
+        "",
+        T0.plusMillis(n),
+        action,
+        AuditEvent.OK,
+        "admin-token",
+        keyId,
+        project,
+        "req-" + n,
+        "admin",
+        0);
   }
 
   private List<AuditEvent> all(String project, EventQuery first) {
@@ -57,8 +67,18 @@ abstract class AuditLogContract {
   @Test
   void append_thenListNewestFirstWithEveryField() {
     log.append(event(1, AuditEvent.CREATE, "aaaaaaaaaaa1", "acme"));
-    AuditEvent sample = new AuditEvent("", T0.plusMillis(2), AuditEvent.AUTHORIZE_DENIED,
-        "SCOPE_MISSING", "aaaaaaaaaaa1", "aaaaaaaaaaa1", "acme", "", "envoy", 7);
+    AuditEvent sample =
+        new AuditEvent(
+            "",
+            T0.plusMillis(2),
+            AuditEvent.AUTHORIZE_DENIED,
+            "SCOPE_MISSING",
+            "aaaaaaaaaaa1",
+            "aaaaaaaaaaa1",
+            "acme",
+            "",
+            "envoy",
+            7);
     AuditEvent stored = log.append(sample);
     assertFalse(stored.id().isEmpty());
     EventPage page = log.list("acme", new EventQuery("", 10, "", ""));
@@ -87,13 +107,18 @@ abstract class AuditLogContract {
   @Test
   void list_filtersByKeyIdAndAction() {
     for (int i = 0; i < 30; i++) {
-      log.append(event(i, i % 3 == 0 ? AuditEvent.REVOKE : AuditEvent.UPDATE,
-          i % 2 == 0 ? "aaaaaaaaaaa1" : "bbbbbbbbbbb2", "acme"));
+      log.append(
+          event(
+              i,
+              i % 3 == 0 ? AuditEvent.REVOKE : AuditEvent.UPDATE,
+              i % 2 == 0 ? "aaaaaaaaaaa1" : "bbbbbbbbbbb2",
+              "acme"));
     }
-    List<AuditEvent> revokesOfA = all("acme", new EventQuery("", 2, "aaaaaaaaaaa1",
-        AuditEvent.REVOKE));
+    List<AuditEvent> revokesOfA =
+        all("acme", new EventQuery("", 2, "aaaaaaaaaaa1", AuditEvent.REVOKE));
     // i divisible by 6: 0, 6, 12, 18, 24
-    assertEquals(List.of("req-24", "req-18", "req-12", "req-6", "req-0"),
+    assertEquals(
+        List.of("req-24", "req-18", "req-12", "req-6", "req-0"),
         revokesOfA.stream().map(AuditEvent::requestId).toList());
   }
 
@@ -125,9 +150,11 @@ abstract class AuditLogContract {
 
   @Test
   void list_foreignPageTokenIsRefused() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> log.list("acme", new EventQuery("not-a-token", 10, "", "")));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> log.list("acme", new EventQuery("1-2-3", 10, "", "")));
   }
 
@@ -142,8 +169,8 @@ abstract class AuditLogContract {
       EventPage first = big.list("wide", new EventQuery("", 10, "zzzzzzzzzzz9", ""));
       assertTrue(first.events().isEmpty());
       assertFalse(first.nextPageToken().isEmpty(), "a scan cut short must offer a token");
-      EventPage rest = big.list("wide",
-          new EventQuery(first.nextPageToken(), 10, "zzzzzzzzzzz9", ""));
+      EventPage rest =
+          big.list("wide", new EventQuery(first.nextPageToken(), 10, "zzzzzzzzzzz9", ""));
       assertTrue(rest.events().isEmpty());
       assertEquals("", rest.nextPageToken());
     } finally {

@@ -16,8 +16,8 @@ class AuditTrailTest {
   private final InMemoryAuditLog log = new InMemoryAuditLog(1000);
 
   private static void fail(AuditTrail trail, String project) {
-    trail.sampleFailure(AuditEvent.AUTHORIZE_DENIED, "KEY_UNKNOWN", "", "", project, "",
-        "authorize");
+    trail.sampleFailure(
+        AuditEvent.AUTHORIZE_DENIED, "KEY_UNKNOWN", "", "", project, "", "authorize");
   }
 
   private List<AuditEvent> events(String project) {
@@ -72,12 +72,12 @@ class AuditTrailTest {
     try (RedisServer redis = RedisServer.start()) {
       RedisKeyStore store = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), "kg");
       try (AuditTrail trail = new AuditTrail(store.auditLog(100), clock, 10)) {
-        trail.recordAction(AuditEvent.CREATE, AuditEvent.OK, "admin-token", "aaaaaaaaaaa1",
-            "acme", "");
+        trail.recordAction(
+            AuditEvent.CREATE, AuditEvent.OK, "admin-token", "aaaaaaaaaaa1", "acme", "");
         assertEquals(1, trail.written());
         redis.kill();
-        trail.recordAction(AuditEvent.REVOKE, AuditEvent.OK, "admin-token", "aaaaaaaaaaa1",
-            "acme", "");
+        trail.recordAction(
+            AuditEvent.REVOKE, AuditEvent.OK, "admin-token", "aaaaaaaaaaa1", "acme", "");
         assertEquals(1, trail.written());
         assertEquals(1, trail.appendFailures());
       } finally {

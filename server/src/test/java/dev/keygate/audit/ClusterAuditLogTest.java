@@ -14,9 +14,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * The audit log contract on a real six-node Redis Cluster: project trails live in their
- * project's slot (wherever that is), the global trail in a slot of its own, and no command
- * crosses slots.
+ * The audit log contract on a real six-node Redis Cluster: project trails live in their project's
+ * slot (wherever that is), the global trail in a slot of its own, and no command crosses slots.
  */
 @ExtendWith(RedisDeploymentsExtension.class)
 class ClusterAuditLogTest extends AuditLogContract {
@@ -31,8 +30,11 @@ class ClusterAuditLogTest extends AuditLogContract {
   @Override
   protected AuditLog newLog(int maxEvents) {
     if (store == null) {
-      store = RedisKeyStore.connect(cluster.url(), Duration.ofSeconds(2),
-          "kgau" + NAMESPACES.incrementAndGet() + Long.toString(System.nanoTime(), 36));
+      store =
+          RedisKeyStore.connect(
+              cluster.url(),
+              Duration.ofSeconds(2),
+              "kgau" + NAMESPACES.incrementAndGet() + Long.toString(System.nanoTime(), 36));
     }
     return store.auditLog(maxEvents);
   }
@@ -53,7 +55,8 @@ class ClusterAuditLogTest extends AuditLogContract {
     // projects whose streams hash to masters other than the global stream's
     String a = "acme";
     String b = "beta";
-    assertNotEquals(JedisClusterCRC16.getSlot(redisLog.streamKey(a)),
+    assertNotEquals(
+        JedisClusterCRC16.getSlot(redisLog.streamKey(a)),
         JedisClusterCRC16.getSlot(redisLog.streamKey(b)));
     log.append(event(1, AuditEvent.CREATE, "aaaaaaaaaaa1", a));
     log.append(event(2, AuditEvent.CREATE, "bbbbbbbbbbb1", b));
@@ -61,7 +64,7 @@ class ClusterAuditLogTest extends AuditLogContract {
     assertEquals(1, redisLog.length(a));
     assertEquals(1, redisLog.length(b));
     assertEquals(1, redisLog.length(""));
-    assertEquals("aaaaaaaaaaa1", log.list(a, new EventQuery("", 10, "", "")).events().get(0)
-        .keyId());
+    assertEquals(
+        "aaaaaaaaaaa1", log.list(a, new EventQuery("", 10, "", "")).events().get(0).keyId());
   }
 }

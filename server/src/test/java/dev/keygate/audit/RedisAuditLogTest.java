@@ -52,8 +52,8 @@ class RedisAuditLogTest extends AuditLogContract {
     String key = redisLog.streamKey("acme");
     assertEquals(namespace + ":proj:{acme}:events", key);
     assertEquals(namespace + ":events", redisLog.streamKey(""));
-    assertEquals(JedisClusterCRC16.getSlot(namespace + ":proj:{acme}:keys"),
-        JedisClusterCRC16.getSlot(key));
+    assertEquals(
+        JedisClusterCRC16.getSlot(namespace + ":proj:{acme}:keys"), JedisClusterCRC16.getSlot(key));
     log.append(event(1, AuditEvent.CREATE, "aaaaaaaaaaa1", "acme"));
     URI uri = URI.create(redis.url());
     try (Jedis jedis = new Jedis(uri.getHost(), uri.getPort())) {
@@ -75,7 +75,8 @@ class RedisAuditLogTest extends AuditLogContract {
         RedisAuditLog ownLog = ownStore.auditLog(MAX);
         ownLog.append(event(1, AuditEvent.CREATE, "aaaaaaaaaaa1", "acme"));
         own.kill();
-        assertThrows(StoreUnavailableException.class,
+        assertThrows(
+            StoreUnavailableException.class,
             () -> ownLog.append(event(2, AuditEvent.CREATE, "aaaaaaaaaaa1", "acme")));
         assertEquals(1, ownLog.errors());
       } finally {

@@ -31,10 +31,11 @@ class AuthorizerTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
   private final InMemoryKeyStore store = new InMemoryKeyStore();
   private final KeyFormat format = new KeyFormat("kg", new SecureRandom());
-  private final KeyHasher hasher = new KeyHasher("pepper-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+  private final KeyHasher hasher =
+      new KeyHasher("pepper-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
   private final UsageRecorder usage = new UsageRecorder(store, Duration.ZERO);
-  private final Authorizer authorizer = new Authorizer(format, hasher, store, new RateLimits(),
-      usage, clock, KeyKind.LIVE, null);
+  private final Authorizer authorizer =
+      new Authorizer(format, hasher, store, new RateLimits(), usage, clock, KeyKind.LIVE, null);
   private final KeyService keys = new KeyService(store, format, hasher, clock, KeyKind.LIVE, 10);
 
   @AfterEach
@@ -43,8 +44,8 @@ class AuthorizerTest {
   }
 
   private CreatedKey create(List<String> scopes, RateLimitSpec limit) {
-    return keys.create(Caller.ADMIN_TOKEN, new NewKey("acme", "k", "", Map.of(), scopes,
-        null, null, limit, null));
+    return keys.create(
+        Caller.ADMIN_TOKEN, new NewKey("acme", "k", "", Map.of(), scopes, null, null, limit, null));
   }
 
   private Reason deniedReason(Decision d) {
@@ -58,7 +59,9 @@ class AuthorizerTest {
     assertEquals(key.key().id(), assertInstanceOf(Decision.Allowed.class, ok).key().id());
     assertEquals(1, usage.pendingKeys());
     usage.flush();
-    assertEquals(Reason.SCOPE_MISSING, deniedReason(authorizer.decide(key.secret(), List.of("tasks:write"))));
+    assertEquals(
+        Reason.SCOPE_MISSING,
+        deniedReason(authorizer.decide(key.secret(), List.of("tasks:write"))));
     assertEquals(0, usage.pendingKeys());
   }
 
@@ -71,7 +74,8 @@ class AuthorizerTest {
   @Test
   void decide_previousSecretWorksOnlyDuringGrace() {
     CreatedKey original = create(List.of("tasks:read"), null);
-    CreatedKey rotated = keys.rotate(Caller.ADMIN_TOKEN, original.key().id(), Duration.ofMinutes(5));
+    CreatedKey rotated =
+        keys.rotate(Caller.ADMIN_TOKEN, original.key().id(), Duration.ofMinutes(5));
     assertInstanceOf(Decision.Allowed.class, authorizer.decide(original.secret(), List.of()));
     assertInstanceOf(Decision.Allowed.class, authorizer.decide(rotated.secret(), List.of()));
     clock.advance(Duration.ofMinutes(5));
@@ -97,8 +101,8 @@ class AuthorizerTest {
     CreatedKey key = create(List.of("tasks:read"), new RateLimitSpec(1, Duration.ofMinutes(1)));
     assertInstanceOf(Decision.Allowed.class, authorizer.decide(key.secret(), List.of()));
     usage.flush();
-    Decision.Denied denied = assertInstanceOf(Decision.Denied.class,
-        authorizer.decide(key.secret(), List.of()));
+    Decision.Denied denied =
+        assertInstanceOf(Decision.Denied.class, authorizer.decide(key.secret(), List.of()));
     assertEquals(Reason.RATE_LIMITED, denied.reason());
     assertEquals(key.key().id(), denied.metadata().get("key_id"));
     assertEquals("1m", denied.metadata().get("period"));

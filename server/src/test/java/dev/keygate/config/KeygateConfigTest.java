@@ -39,19 +39,21 @@ class KeygateConfigTest {
 
   @Test
   void fromEnv_readsEverySetting() {
-    KeygateConfig c = KeygateConfig.fromEnv(Map.ofEntries(
-        Map.entry("KEYGATE_LISTEN", "0.0.0.0:9000"),
-        Map.entry("KEYGATE_REDIS_URL", "redis://localhost:6379/2"),
-        Map.entry("KEYGATE_REDIS_NAMESPACE", "kg-prod"),
-        Map.entry("KEYGATE_REDIS_TIMEOUT", "250ms"),
-        Map.entry("KEYGATE_PEPPER", PEPPER),
-        Map.entry("KEYGATE_ADMIN_TOKEN", "admin-token-0123456789"),
-        Map.entry("KEYGATE_KEY_PREFIX", "acme"),
-        Map.entry("KEYGATE_ENVIRONMENT", "test"),
-        Map.entry("KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT", "50"),
-        Map.entry("KEYGATE_DEFAULT_RATE_LIMIT", "600/1m"),
-        Map.entry("KEYGATE_USAGE_FLUSH_INTERVAL", "2s"),
-        Map.entry("KEYGATE_SHUTDOWN_GRACE", "30s")));
+    KeygateConfig c =
+        KeygateConfig.fromEnv(
+            Map.ofEntries(
+                Map.entry("KEYGATE_LISTEN", "0.0.0.0:9000"),
+                Map.entry("KEYGATE_REDIS_URL", "redis://localhost:6379/2"),
+                Map.entry("KEYGATE_REDIS_NAMESPACE", "kg-prod"),
+                Map.entry("KEYGATE_REDIS_TIMEOUT", "250ms"),
+                Map.entry("KEYGATE_PEPPER", PEPPER),
+                Map.entry("KEYGATE_ADMIN_TOKEN", "admin-token-0123456789"),
+                Map.entry("KEYGATE_KEY_PREFIX", "acme"),
+                Map.entry("KEYGATE_ENVIRONMENT", "test"),
+                Map.entry("KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT", "50"),
+                Map.entry("KEYGATE_DEFAULT_RATE_LIMIT", "600/1m"),
+                Map.entry("KEYGATE_USAGE_FLUSH_INTERVAL", "2s"),
+                Map.entry("KEYGATE_SHUTDOWN_GRACE", "30s")));
     assertEquals("0.0.0.0", c.listenHost());
     assertEquals(9000, c.listenPort());
     assertEquals("redis://localhost:6379/2", c.redisUrl());
@@ -70,8 +72,10 @@ class KeygateConfigTest {
 
   @Test
   void fromEnv_redisWithoutPepperRefusesWithClearMessage() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> KeygateConfig.fromEnv(Map.of("KEYGATE_REDIS_URL", "redis://localhost:6379")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> KeygateConfig.fromEnv(Map.of("KEYGATE_REDIS_URL", "redis://localhost:6379")));
     assertTrue(e.getMessage().contains("KEYGATE_PEPPER"), e.getMessage());
   }
 
@@ -79,42 +83,51 @@ class KeygateConfigTest {
   void fromEnv_secretsFromFiles(@TempDir Path dir) throws Exception {
     Path pepper = Files.writeString(dir.resolve("pepper"), PEPPER + "\n");
     Path token = Files.writeString(dir.resolve("token"), "file-admin-token-123\n");
-    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_PEPPER_FILE", pepper.toString(), "KEYGATE_ADMIN_TOKEN_FILE", token.toString()));
+    KeygateConfig c =
+        KeygateConfig.fromEnv(
+            Map.of(
+                "KEYGATE_PEPPER_FILE",
+                pepper.toString(),
+                "KEYGATE_ADMIN_TOKEN_FILE",
+                token.toString()));
     assertEquals(PEPPER.length(), c.pepper().length);
     assertEquals("file-admin-token-123", c.adminToken());
   }
 
   @Test
   void fromEnv_badValuesNameTheVariable() {
-    Map<String, String> bad = Map.of(
-        "KEYGATE_LISTEN", "7070",
-        "KEYGATE_REDIS_URL", "localhost:6379",
-        "KEYGATE_REDIS_NAMESPACE", "has space",
-        "KEYGATE_REDIS_TIMEOUT", "soon",
-        "KEYGATE_PEPPER", "short",
-        "KEYGATE_KEY_PREFIX", "Bad_Prefix",
-        "KEYGATE_ENVIRONMENT", "prod",
-        "KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT", "0",
-        "KEYGATE_DEFAULT_RATE_LIMIT", "100 per second",
-        "KEYGATE_SHUTDOWN_GRACE", "2h");
+    Map<String, String> bad =
+        Map.of(
+            "KEYGATE_LISTEN", "7070",
+            "KEYGATE_REDIS_URL", "localhost:6379",
+            "KEYGATE_REDIS_NAMESPACE", "has space",
+            "KEYGATE_REDIS_TIMEOUT", "soon",
+            "KEYGATE_PEPPER", "short",
+            "KEYGATE_KEY_PREFIX", "Bad_Prefix",
+            "KEYGATE_ENVIRONMENT", "prod",
+            "KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT", "0",
+            "KEYGATE_DEFAULT_RATE_LIMIT", "100 per second",
+            "KEYGATE_SHUTDOWN_GRACE", "2h");
     bad = new HashMap<>(bad);
-    bad.putAll(Map.of(
-        "KEYGATE_CACHE_MAX_KEYS", "-1",
-        "KEYGATE_CACHE_MAX_STALENESS", "0s",
-        "KEYGATE_CACHE_NEGATIVE_TTL", "5m",
-        "KEYGATE_REDIS_FAILURE", "open",
-        "KEYGATE_REDIS_STALE_MAX_AGE", "25h"));
-    bad.forEach((name, value) -> {
-      Map<String, String> env = new HashMap<>();
-      env.put(name, value);
-      if (!name.equals("KEYGATE_PEPPER")) {
-        env.put("KEYGATE_PEPPER", PEPPER);
-      }
-      ConfigException e = assertThrows(ConfigException.class, () -> KeygateConfig.fromEnv(env),
-          name + "=" + value);
-      assertTrue(e.getMessage().contains(name), e.getMessage());
-    });
+    bad.putAll(
+        Map.of(
+            "KEYGATE_CACHE_MAX_KEYS", "-1",
+            "KEYGATE_CACHE_MAX_STALENESS", "0s",
+            "KEYGATE_CACHE_NEGATIVE_TTL", "5m",
+            "KEYGATE_REDIS_FAILURE", "open",
+            "KEYGATE_REDIS_STALE_MAX_AGE", "25h"));
+    bad.forEach(
+        (name, value) -> {
+          Map<String, String> env = new HashMap<>();
+          env.put(name, value);
+          if (!name.equals("KEYGATE_PEPPER")) {
+            env.put("KEYGATE_PEPPER", PEPPER);
+          }
+          ConfigException e =
+              assertThrows(
+                  ConfigException.class, () -> KeygateConfig.fromEnv(env), name + "=" + value);
+          assertTrue(e.getMessage().contains(name), e.getMessage());
+        });
   }
 
   @Test
@@ -123,10 +136,12 @@ class KeygateConfigTest {
     assertEquals(100_000, defaults.cacheMaxKeys());
     assertEquals(Duration.ofSeconds(10), defaults.cacheMaxStaleness());
     assertEquals(Duration.ofSeconds(1), defaults.cacheNegativeTtl());
-    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_CACHE_MAX_KEYS", "0",
-        "KEYGATE_CACHE_MAX_STALENESS", "250ms",
-        "KEYGATE_CACHE_NEGATIVE_TTL", "0s"));
+    KeygateConfig c =
+        KeygateConfig.fromEnv(
+            Map.of(
+                "KEYGATE_CACHE_MAX_KEYS", "0",
+                "KEYGATE_CACHE_MAX_STALENESS", "250ms",
+                "KEYGATE_CACHE_NEGATIVE_TTL", "0s"));
     assertEquals(0, c.cacheMaxKeys());
     assertEquals(Duration.ofMillis(250), c.cacheMaxStaleness());
     assertEquals(Duration.ZERO, c.cacheNegativeTtl());
@@ -143,8 +158,9 @@ class KeygateConfigTest {
 
   @Test
   void fromEnv_redisFailureStaleWithMaxAge() {
-    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_REDIS_FAILURE", "stale", "KEYGATE_REDIS_STALE_MAX_AGE", "90s"));
+    KeygateConfig c =
+        KeygateConfig.fromEnv(
+            Map.of("KEYGATE_REDIS_FAILURE", "stale", "KEYGATE_REDIS_STALE_MAX_AGE", "90s"));
     assertEquals(RedisFailurePolicy.STALE, c.redisFailure());
     assertEquals(Duration.ofSeconds(90), c.redisStaleMaxAge());
     assertTrue(c.toString().contains("redisFailure=stale (max age 90s)"), c.toString());
@@ -152,8 +168,12 @@ class KeygateConfigTest {
 
   @Test
   void fromEnv_redisFailureStaleWithoutCacheRefused() {
-    ConfigException e = assertThrows(ConfigException.class, () -> KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_REDIS_FAILURE", "stale", "KEYGATE_CACHE_MAX_KEYS", "0")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                KeygateConfig.fromEnv(
+                    Map.of("KEYGATE_REDIS_FAILURE", "stale", "KEYGATE_CACHE_MAX_KEYS", "0")));
     assertTrue(e.getMessage().contains("KEYGATE_REDIS_FAILURE"), e.getMessage());
     assertTrue(e.getMessage().contains("KEYGATE_CACHE_MAX_KEYS"), e.getMessage());
   }
@@ -161,8 +181,14 @@ class KeygateConfigTest {
   @Test
   void fromEnv_redisStaleMaxAgeOutOfRangeRefused() {
     for (String value : List.of("0s", "500ms", "25h", "forever")) {
-      ConfigException e = assertThrows(ConfigException.class, () -> KeygateConfig.fromEnv(Map.of(
-          "KEYGATE_REDIS_FAILURE", "stale", "KEYGATE_REDIS_STALE_MAX_AGE", value)), value);
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () ->
+                  KeygateConfig.fromEnv(
+                      Map.of(
+                          "KEYGATE_REDIS_FAILURE", "stale", "KEYGATE_REDIS_STALE_MAX_AGE", value)),
+              value);
       assertTrue(e.getMessage().contains("KEYGATE_REDIS_STALE_MAX_AGE"), e.getMessage());
     }
   }
@@ -174,10 +200,12 @@ class KeygateConfigTest {
     assertEquals(10, defaults.auditFailureSamples());
     assertEquals(null, defaults.metricsHost(), "metrics are off unless asked for");
     assertEquals(-1, defaults.metricsPort());
-    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_AUDIT_MAX_EVENTS", "100",
-        "KEYGATE_AUDIT_FAILURE_SAMPLES", "0",
-        "KEYGATE_METRICS_LISTEN", "[::1]:9464"));
+    KeygateConfig c =
+        KeygateConfig.fromEnv(
+            Map.of(
+                "KEYGATE_AUDIT_MAX_EVENTS", "100",
+                "KEYGATE_AUDIT_FAILURE_SAMPLES", "0",
+                "KEYGATE_METRICS_LISTEN", "[::1]:9464"));
     assertEquals(100, c.auditMaxEvents());
     assertEquals(0, c.auditFailureSamples());
     assertEquals("::1", c.metricsHost());
@@ -188,29 +216,40 @@ class KeygateConfigTest {
   @Test
   void fromEnv_badAuditAndMetricsValuesNameTheVariable() {
     Map.of(
-        "KEYGATE_AUDIT_MAX_EVENTS", "99",
-        "KEYGATE_AUDIT_FAILURE_SAMPLES", "-1",
-        "KEYGATE_METRICS_LISTEN", "9464").forEach((name, value) -> {
-          ConfigException e = assertThrows(ConfigException.class,
-              () -> KeygateConfig.fromEnv(Map.of(name, value)), name + "=" + value);
-          assertTrue(e.getMessage().contains(name), e.getMessage());
-        });
-    assertThrows(ConfigException.class,
+            "KEYGATE_AUDIT_MAX_EVENTS", "99",
+            "KEYGATE_AUDIT_FAILURE_SAMPLES", "-1",
+            "KEYGATE_METRICS_LISTEN", "9464")
+        .forEach(
+            (name, value) -> {
+              ConfigException e =
+                  assertThrows(
+                      ConfigException.class,
+                      () -> KeygateConfig.fromEnv(Map.of(name, value)),
+                      name + "=" + value);
+              assertTrue(e.getMessage().contains(name), e.getMessage());
+            });
+    assertThrows(
+        ConfigException.class,
         () -> KeygateConfig.fromEnv(Map.of("KEYGATE_METRICS_LISTEN", "127.0.0.1:70000")));
-    assertThrows(ConfigException.class,
+    assertThrows(
+        ConfigException.class,
         () -> KeygateConfig.fromEnv(Map.of("KEYGATE_AUDIT_MAX_EVENTS", "lots")));
   }
 
   @Test
   void fromEnv_pepperAndPepperFileTogetherRejected() {
-    assertThrows(ConfigException.class, () -> KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_PEPPER", PEPPER, "KEYGATE_PEPPER_FILE", "/nonexistent")));
+    assertThrows(
+        ConfigException.class,
+        () ->
+            KeygateConfig.fromEnv(
+                Map.of("KEYGATE_PEPPER", PEPPER, "KEYGATE_PEPPER_FILE", "/nonexistent")));
   }
 
   @Test
   void toString_neverShowsSecrets() {
-    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_PEPPER", PEPPER, "KEYGATE_ADMIN_TOKEN", "admin-token-0123456789"));
+    KeygateConfig c =
+        KeygateConfig.fromEnv(
+            Map.of("KEYGATE_PEPPER", PEPPER, "KEYGATE_ADMIN_TOKEN", "admin-token-0123456789"));
     assertFalse(c.toString().contains(PEPPER));
     assertFalse(c.toString().contains("admin-token-0123456789"));
   }

@@ -42,8 +42,13 @@ class RedisDeploymentConfigTest {
     assertFalse(c.describe().contains("pw"));
 
     assertEquals(Mode.STANDALONE, RedisEndpoint.parse("redis://h:1/0").mode());
-    for (String bad : List.of("redis+sentinel://s1:1", "redis+cluster://h:1/2",
-        "redis://a:1,b:2", "redis+cluster://:s3cr3t@h:99999", "redis+sentinel://h/ma ster")) {
+    for (String bad :
+        List.of(
+            "redis+sentinel://s1:1",
+            "redis+cluster://h:1/2",
+            "redis://a:1,b:2",
+            "redis+cluster://:s3cr3t@h:99999",
+            "redis+sentinel://h/ma ster")) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> RedisEndpoint.parse(bad), bad);
       assertFalse(e.getMessage().contains("s3cr3t"));
@@ -54,12 +59,14 @@ class RedisDeploymentConfigTest {
   void fromEnv_redisCredentialsFromFileAndGlobalScope(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("pw");
     Files.writeString(file, "short\n");
-    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_REDIS_URL", "redis+cluster://h1:7000,h2:7000",
-        "KEYGATE_PEPPER", PEPPER,
-        "KEYGATE_REDIS_USERNAME", "keygate",
-        "KEYGATE_REDIS_PASSWORD_FILE", file.toString(),
-        "KEYGATE_RATE_LIMIT_SCOPE", "global"));
+    KeygateConfig c =
+        KeygateConfig.fromEnv(
+            Map.of(
+                "KEYGATE_REDIS_URL", "redis+cluster://h1:7000,h2:7000",
+                "KEYGATE_PEPPER", PEPPER,
+                "KEYGATE_REDIS_USERNAME", "keygate",
+                "KEYGATE_REDIS_PASSWORD_FILE", file.toString(),
+                "KEYGATE_RATE_LIMIT_SCOPE", "global"));
     assertEquals("keygate", c.redisUser());
     assertEquals("short", c.redisPassword());
     assertTrue(c.globalRateLimits());
@@ -71,20 +78,24 @@ class RedisDeploymentConfigTest {
   void fromEnv_badValuesNameTheVariable() {
     assertMessage("KEYGATE_RATE_LIMIT_SCOPE", Map.of("KEYGATE_RATE_LIMIT_SCOPE", "cluster"));
     assertMessage("KEYGATE_RATE_LIMIT_SCOPE", Map.of("KEYGATE_RATE_LIMIT_SCOPE", "global"));
-    assertMessage("KEYGATE_REDIS_URL", Map.of("KEYGATE_REDIS_URL", "redis+sentinel://h:1",
-        "KEYGATE_PEPPER", PEPPER));
+    assertMessage(
+        "KEYGATE_REDIS_URL",
+        Map.of("KEYGATE_REDIS_URL", "redis+sentinel://h:1", "KEYGATE_PEPPER", PEPPER));
   }
 
   @Test
   void fromEnv_projectQuotasAndLeasing() {
-    KeygateConfig c = KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_PROJECT_RATE_LIMITS", "global:10000/1m, local:200/1s,50000/1d",
-        "KEYGATE_RATE_LIMIT_LEASE", "10",
-        "KEYGATE_RATE_LIMIT_LEASE_TTL", "500ms"));
-    assertEquals(List.of(
-        new KeyLimit(new RateLimitSpec(10_000, Duration.ofMinutes(1)), LimitScope.GLOBAL),
-        new KeyLimit(new RateLimitSpec(200, Duration.ofSeconds(1)), LimitScope.LOCAL),
-        new KeyLimit(new RateLimitSpec(50_000, Duration.ofDays(1)), LimitScope.DEFAULT)),
+    KeygateConfig c =
+        KeygateConfig.fromEnv(
+            Map.of(
+                "KEYGATE_PROJECT_RATE_LIMITS", "global:10000/1m, local:200/1s,50000/1d",
+                "KEYGATE_RATE_LIMIT_LEASE", "10",
+                "KEYGATE_RATE_LIMIT_LEASE_TTL", "500ms"));
+    assertEquals(
+        List.of(
+            new KeyLimit(new RateLimitSpec(10_000, Duration.ofMinutes(1)), LimitScope.GLOBAL),
+            new KeyLimit(new RateLimitSpec(200, Duration.ofSeconds(1)), LimitScope.LOCAL),
+            new KeyLimit(new RateLimitSpec(50_000, Duration.ofDays(1)), LimitScope.DEFAULT)),
         c.projectRateLimits());
     assertEquals(10, c.rateLimitLease());
     assertEquals(Duration.ofMillis(500), c.rateLimitLeaseTtl());

@@ -56,11 +56,16 @@ class EnvoyAuthorizationServiceTest {
     assertTrue(response.hasOkResponse());
     OkHttpResponse ok = response.getOkResponse();
     assertOverwrite(ok.getHeadersList());
-    assertEquals(Map.of(
-            "x-keygate-key-id", key.getKey().getId(),
-            "x-keygate-project", "acme",
-            "x-keygate-scopes", String.join(" ", key.getKey().getScopesList()),
-            "x-keygate-environment", "live"),
+    assertEquals(
+        Map.of(
+            "x-keygate-key-id",
+            key.getKey().getId(),
+            "x-keygate-project",
+            "acme",
+            "x-keygate-scopes",
+            String.join(" ", key.getKey().getScopesList()),
+            "x-keygate-environment",
+            "live"),
         headers(ok.getHeadersList()));
     var metadata = response.getDynamicMetadata().getFieldsMap();
     assertEquals(key.getKey().getId(), metadata.get("key_id").getStringValue());
@@ -72,20 +77,28 @@ class EnvoyAuthorizationServiceTest {
   @Test
   void check_bearerKeyWithScope_allowedWithIdentityHeadersAndKeyRemoved() {
     CreateKeyResponse key = kg.createKey("tasks:read", "tasks:write");
-    CheckResponse response = check(request("GET", "/v1/tasks?page=2&sort=asc")
-        .bearer(key.getSecret()).scope("tasks:read"));
+    CheckResponse response =
+        check(
+            request("GET", "/v1/tasks?page=2&sort=asc")
+                .bearer(key.getSecret())
+                .scope("tasks:read"));
     assertAllowed(response, key);
     assertEquals(List.of("authorization"), response.getOkResponse().getHeadersToRemoveList());
-    assertEquals(0, response.getOkResponse().getResponseHeadersToAddCount(),
+    assertEquals(
+        0,
+        response.getOkResponse().getResponseHeadersToAddCount(),
         "no rate limit, no RateLimit headers");
   }
 
   @Test
   void check_xApiKey_allowedAndRemovedWhileBasicAuthorizationStays() {
     CreateKeyResponse key = kg.createKey("tasks:read");
-    CheckResponse response = check(request("GET", "/v1/tasks")
-        .header("authorization", "Basic dXNlcjpwYXNz")
-        .header("x-api-key", key.getSecret()).scope("tasks:read"));
+    CheckResponse response =
+        check(
+            request("GET", "/v1/tasks")
+                .header("authorization", "Basic dXNlcjpwYXNz")
+                .header("x-api-key", key.getSecret())
+                .scope("tasks:read"));
     assertAllowed(response, key);
     // the application's own Basic credential is not keygate's to remove
     assertEquals(List.of("x-api-key"), response.getOkResponse().getHeadersToRemoveList());
@@ -94,8 +107,8 @@ class EnvoyAuthorizationServiceTest {
   @Test
   void check_rawHeaderMap_readLikeTheHeadersMap() {
     CreateKeyResponse key = kg.createKey("tasks:read");
-    CheckResponse response = check(request("GET", "/v1/tasks")
-        .bearer(key.getSecret()).scope("tasks:read").rawHeaders());
+    CheckResponse response =
+        check(request("GET", "/v1/tasks").bearer(key.getSecret()).scope("tasks:read").rawHeaders());
     assertAllowed(response, key);
     assertEquals(List.of("authorization"), response.getOkResponse().getHeadersToRemoveList());
   }
@@ -103,25 +116,30 @@ class EnvoyAuthorizationServiceTest {
   @Test
   void check_clientSentIdentityHeaders_overwrittenAndOthersRemoved() {
     CreateKeyResponse key = kg.createKey("tasks:read");
-    CheckResponse response = check(request("GET", "/v1/tasks")
-        .bearer(key.getSecret()).scope("tasks:read")
-        .header("x-keygate-key-id", "someone-else")
-        .header("x-keygate-project", "other-project")
-        .header("x-keygate-scopes", "admin:*")
-        .header("x-keygate-admin", "true"));
+    CheckResponse response =
+        check(
+            request("GET", "/v1/tasks")
+                .bearer(key.getSecret())
+                .scope("tasks:read")
+                .header("x-keygate-key-id", "someone-else")
+                .header("x-keygate-project", "other-project")
+                .header("x-keygate-scopes", "admin:*")
+                .header("x-keygate-admin", "true"));
     assertAllowed(response, key); // identity headers carry the real values, as overwrites
-    assertEquals(List.of("authorization", "x-keygate-admin"),
+    assertEquals(
+        List.of("authorization", "x-keygate-admin"),
         response.getOkResponse().getHeadersToRemoveList());
   }
 
   @Test
   void check_removeKeyHeadersOff_keyHeaderPassesUpstream() {
     kg.close();
-    kg = new InProcessKeygate(Map.of("KEYGATE_ENVOY_REMOVE_KEY_HEADERS", "false"),
-        new InMemoryKeyStore());
+    kg =
+        new InProcessKeygate(
+            Map.of("KEYGATE_ENVOY_REMOVE_KEY_HEADERS", "false"), new InMemoryKeyStore());
     CreateKeyResponse key = kg.createKey("tasks:read");
-    CheckResponse response = check(request("GET", "/v1/tasks")
-        .bearer(key.getSecret()).scope("tasks:read"));
+    CheckResponse response =
+        check(request("GET", "/v1/tasks").bearer(key.getSecret()).scope("tasks:read"));
     assertAllowed(response, key);
     assertEquals(0, response.getOkResponse().getHeadersToRemoveCount());
   }
@@ -129,22 +147,35 @@ class EnvoyAuthorizationServiceTest {
   @Test
   void check_customKeyHeader_onlyConfiguredHeadersRead() {
     kg.close();
-    kg = new InProcessKeygate(Map.of("KEYGATE_ENVOY_KEY_HEADERS", "X-Tasks-Key"),
-        new InMemoryKeyStore());
+    kg =
+        new InProcessKeygate(
+            Map.of("KEYGATE_ENVOY_KEY_HEADERS", "X-Tasks-Key"), new InMemoryKeyStore());
     CreateKeyResponse key = kg.createKey("tasks:read");
-    assertAllowed(check(request("GET", "/v1/tasks")
-        .header("x-tasks-key", key.getSecret()).scope("tasks:read")), key);
-    assertDenied(check(request("GET", "/v1/tasks").bearer(key.getSecret()).scope("tasks:read")),
-        401, Code.UNAUTHENTICATED, "KEY_MISSING");
+    assertAllowed(
+        check(
+            request("GET", "/v1/tasks").header("x-tasks-key", key.getSecret()).scope("tasks:read")),
+        key);
+    assertDenied(
+        check(request("GET", "/v1/tasks").bearer(key.getSecret()).scope("tasks:read")),
+        401,
+        Code.UNAUTHENTICATED,
+        "KEY_MISSING");
   }
 
   @Test
   void check_rateLimitedKey_rateLimitHeadersThen429WithRetryAfter() {
-    CreateKeyResponse key = kg.admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("limited").addScopes("tasks:read")
-        .setRateLimit(RateLimit.newBuilder().setRequests(2)
-            .setPeriod(com.google.protobuf.Duration.newBuilder().setSeconds(60)))
-        .build());
+    CreateKeyResponse key =
+        kg.admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("limited")
+                    .addScopes("tasks:read")
+                    .setRateLimit(
+                        RateLimit.newBuilder()
+                            .setRequests(2)
+                            .setPeriod(com.google.protobuf.Duration.newBuilder().setSeconds(60)))
+                    .build());
     EnvoyChecks req = request("GET", "/v1/tasks").bearer(key.getSecret()).scope("tasks:read");
     CheckResponse first = check(req);
     assertAllowed(first, key);
@@ -155,8 +186,10 @@ class EnvoyAuthorizationServiceTest {
     assertEquals("1", limits.get("ratelimit-remaining"));
     long reset = Long.parseLong(limits.get("ratelimit-reset"));
     assertTrue(reset >= 1 && reset <= 60, "reset " + reset);
-    assertEquals("0", headers(check(req).getOkResponse().getResponseHeadersToAddList())
-        .get("ratelimit-remaining"));
+    assertEquals(
+        "0",
+        headers(check(req).getOkResponse().getResponseHeadersToAddList())
+            .get("ratelimit-remaining"));
 
     CheckResponse limited = check(req);
     JsonObject body = assertDenied(limited, 429, Code.RESOURCE_EXHAUSTED, "RATE_LIMITED");
@@ -166,7 +199,8 @@ class EnvoyAuthorizationServiceTest {
     assertEquals(retry, body.get("retry_after").getAsLong());
     assertEquals("2", h.get("ratelimit-limit"));
     assertEquals("0", h.get("ratelimit-remaining"));
-    assertEquals(key.getKey().getId(),
+    assertEquals(
+        key.getKey().getId(),
         limited.getDynamicMetadata().getFieldsOrThrow("key_id").getStringValue());
   }
 
@@ -174,23 +208,28 @@ class EnvoyAuthorizationServiceTest {
   void check_noKey_401KeyMissingWithPlainBearerChallenge() {
     CheckResponse response = check(request("GET", "/v1/tasks").scope("tasks:read"));
     assertDenied(response, 401, Code.UNAUTHENTICATED, "KEY_MISSING");
-    assertEquals("Bearer realm=\"keygate\"",
+    assertEquals(
+        "Bearer realm=\"keygate\"",
         headers(response.getDeniedResponse().getHeadersList()).get("www-authenticate"));
   }
 
   @Test
   void check_keyInQueryString_ignored() {
     String secret = kg.createKey("tasks:read").getSecret();
-    assertDenied(check(request("GET", "/v1/tasks?api_key=" + secret + "&key=" + secret)
-        .scope("tasks:read")), 401, Code.UNAUTHENTICATED, "KEY_MISSING");
+    assertDenied(
+        check(request("GET", "/v1/tasks?api_key=" + secret + "&key=" + secret).scope("tasks:read")),
+        401,
+        Code.UNAUTHENTICATED,
+        "KEY_MISSING");
   }
 
   @Test
   void check_malformedKey_401InvalidToken() {
-    CheckResponse response = check(request("GET", "/v1/tasks").bearer("not-a-key")
-        .scope("tasks:read"));
+    CheckResponse response =
+        check(request("GET", "/v1/tasks").bearer("not-a-key").scope("tasks:read"));
     assertDenied(response, 401, Code.UNAUTHENTICATED, "KEY_MALFORMED");
-    assertEquals("Bearer realm=\"keygate\", error=\"invalid_token\"",
+    assertEquals(
+        "Bearer realm=\"keygate\", error=\"invalid_token\"",
         headers(response.getDeniedResponse().getHeadersList()).get("www-authenticate"));
   }
 
@@ -198,17 +237,23 @@ class EnvoyAuthorizationServiceTest {
   void check_unknownKey_401() {
     KeyFormat format = new KeyFormat("kg", new SecureRandom());
     String stranger = format.newSecret(dev.keygate.key.KeyKind.LIVE, format.newKeyId());
-    CheckResponse response = check(request("GET", "/v1/tasks").bearer(stranger)
-        .scope("tasks:read"));
+    CheckResponse response =
+        check(request("GET", "/v1/tasks").bearer(stranger).scope("tasks:read"));
     assertDenied(response, 401, Code.UNAUTHENTICATED, "KEY_UNKNOWN");
     assertFalse(response.toString().contains(stranger));
   }
 
   @Test
   void check_expiredKey_401() {
-    CreateKeyResponse key = kg.admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("short").addScopes("tasks:read")
-        .setExpiresAt(Timestamps.fromMillis(kg.clock.millis() + 60_000)).build());
+    CreateKeyResponse key =
+        kg.admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("short")
+                    .addScopes("tasks:read")
+                    .setExpiresAt(Timestamps.fromMillis(kg.clock.millis() + 60_000))
+                    .build());
     EnvoyChecks req = request("GET", "/v1/tasks").bearer(key.getSecret()).scope("tasks:read");
     assertAllowed(check(req), key);
     kg.clock.advance(Duration.ofMinutes(1));
@@ -218,12 +263,14 @@ class EnvoyAuthorizationServiceTest {
   @Test
   void check_revokedKey_401() {
     CreateKeyResponse key = kg.createKey("tasks:read");
-    kg.admin().revokeKey(RevokeKeyRequest.newBuilder().setId(key.getKey().getId())
-        .setReason("leaked").build());
-    CheckResponse response = check(request("GET", "/v1/tasks").bearer(key.getSecret())
-        .scope("tasks:read"));
+    kg.admin()
+        .revokeKey(
+            RevokeKeyRequest.newBuilder().setId(key.getKey().getId()).setReason("leaked").build());
+    CheckResponse response =
+        check(request("GET", "/v1/tasks").bearer(key.getSecret()).scope("tasks:read"));
     assertDenied(response, 401, Code.UNAUTHENTICATED, "KEY_REVOKED");
-    assertEquals(key.getKey().getId(),
+    assertEquals(
+        key.getKey().getId(),
         response.getDynamicMetadata().getFieldsOrThrow("key_id").getStringValue());
   }
 
@@ -231,25 +278,40 @@ class EnvoyAuthorizationServiceTest {
   void check_rotatedKeyPastGrace_401Revoked() {
     CreateKeyResponse key = kg.createKey("tasks:read");
     kg.admin().rotateKey(RotateKeyRequest.newBuilder().setId(key.getKey().getId()).build());
-    assertDenied(check(request("GET", "/v1/tasks").bearer(key.getSecret()).scope("tasks:read")),
-        401, Code.UNAUTHENTICATED, "KEY_REVOKED");
+    assertDenied(
+        check(request("GET", "/v1/tasks").bearer(key.getSecret()).scope("tasks:read")),
+        401,
+        Code.UNAUTHENTICATED,
+        "KEY_REVOKED");
   }
 
   @Test
   void check_otherEnvironmentKey_401() {
-    CreateKeyResponse test = kg.admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("test kind").addScopes("tasks:read")
-        .setKind(KeyKind.KEY_KIND_TEST).build());
-    assertDenied(check(request("GET", "/v1/tasks").bearer(test.getSecret()).scope("tasks:read")),
-        401, Code.UNAUTHENTICATED, "KEY_ENVIRONMENT_MISMATCH");
+    CreateKeyResponse test =
+        kg.admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("test kind")
+                    .addScopes("tasks:read")
+                    .setKind(KeyKind.KEY_KIND_TEST)
+                    .build());
+    assertDenied(
+        check(request("GET", "/v1/tasks").bearer(test.getSecret()).scope("tasks:read")),
+        401,
+        Code.UNAUTHENTICATED,
+        "KEY_ENVIRONMENT_MISMATCH");
   }
 
   @Test
   void check_scopeMissing_403NamingTheScope() {
     CreateKeyResponse key = kg.createKey("tasks:read");
-    JsonObject body = assertDenied(check(request("DELETE", "/v1/tasks/42")
-        .bearer(key.getSecret()).scope("tasks:delete")), 403, Code.PERMISSION_DENIED,
-        "SCOPE_MISSING");
+    JsonObject body =
+        assertDenied(
+            check(request("DELETE", "/v1/tasks/42").bearer(key.getSecret()).scope("tasks:delete")),
+            403,
+            Code.PERMISSION_DENIED,
+            "SCOPE_MISSING");
     assertEquals("tasks:delete", body.get("missing_scopes").getAsString());
     assertFalse(body.has("retry_after"));
   }
@@ -257,24 +319,36 @@ class EnvoyAuthorizationServiceTest {
   @Test
   void check_severalScopesInContextExtension_allRequired() {
     CreateKeyResponse key = kg.createKey("tasks:read");
-    JsonObject body = assertDenied(check(request("POST", "/v1/tasks")
-        .bearer(key.getSecret()).scope("tasks:read, tasks:write")), 403,
-        Code.PERMISSION_DENIED, "SCOPE_MISSING");
+    JsonObject body =
+        assertDenied(
+            check(
+                request("POST", "/v1/tasks")
+                    .bearer(key.getSecret())
+                    .scope("tasks:read, tasks:write")),
+            403,
+            Code.PERMISSION_DENIED,
+            "SCOPE_MISSING");
     assertEquals("tasks:write", body.get("missing_scopes").getAsString());
   }
 
   @Test
   void check_noRuleAndDefaultDeny_403RouteDeniedEvenWithGoodKey() {
     CreateKeyResponse key = kg.createKey("admin:*");
-    assertDenied(check(request("GET", "/v1/tasks").bearer(key.getSecret())), 403,
-        Code.PERMISSION_DENIED, "ROUTE_DENIED");
+    assertDenied(
+        check(request("GET", "/v1/tasks").bearer(key.getSecret())),
+        403,
+        Code.PERMISSION_DENIED,
+        "ROUTE_DENIED");
   }
 
   @Test
   void check_contextExtensionDeny_403RouteDenied() {
     CreateKeyResponse key = kg.createKey("admin:*");
-    assertDenied(check(request("GET", "/internal").bearer(key.getSecret()).scope("deny")), 403,
-        Code.PERMISSION_DENIED, "ROUTE_DENIED");
+    assertDenied(
+        check(request("GET", "/internal").bearer(key.getSecret()).scope("deny")),
+        403,
+        Code.PERMISSION_DENIED,
+        "ROUTE_DENIED");
   }
 
   @Test
@@ -289,8 +363,12 @@ class EnvoyAuthorizationServiceTest {
   @Test
   void check_invalidContextExtension_500FailsClosed() {
     CreateKeyResponse key = kg.createKey("admin:*");
-    JsonObject body = assertDenied(check(request("GET", "/v1/tasks").bearer(key.getSecret())
-        .scope("Tasks Read")), 500, Code.INTERNAL, "ROUTE_MISCONFIGURED");
+    JsonObject body =
+        assertDenied(
+            check(request("GET", "/v1/tasks").bearer(key.getSecret()).scope("Tasks Read")),
+            500,
+            Code.INTERNAL,
+            "ROUTE_MISCONFIGURED");
     assertTrue(body.get("message").getAsString().contains("keygate_scope"));
   }
 

@@ -24,8 +24,8 @@ import java.util.Map;
 
 /**
  * Builds ext_authz {@link CheckRequest}s shaped as Envoy sends them (lower-cased header names,
- * pseudo-headers, the path with its query string, x-request-id, peer addresses, per-route
- * context extensions) and asserts on {@link CheckResponse}s.
+ * pseudo-headers, the path with its query string, x-request-id, peer addresses, per-route context
+ * extensions) and asserts on {@link CheckResponse}s.
  */
 final class EnvoyChecks {
   private final String method;
@@ -78,34 +78,41 @@ final class EnvoyChecks {
   }
 
   CheckRequest build() {
-    AttributeContext.HttpRequest.Builder http = AttributeContext.HttpRequest.newBuilder()
-        .setId(headers.get("x-request-id"))
-        .setMethod(method)
-        .setPath(path)
-        .setHost(headers.get(":authority"))
-        .setScheme("https")
-        .setProtocol("HTTP/1.1");
+    AttributeContext.HttpRequest.Builder http =
+        AttributeContext.HttpRequest.newBuilder()
+            .setId(headers.get("x-request-id"))
+            .setMethod(method)
+            .setPath(path)
+            .setHost(headers.get(":authority"))
+            .setScheme("https")
+            .setProtocol("HTTP/1.1");
     if (rawHeaders) {
       HeaderMap.Builder map = HeaderMap.newBuilder();
-      headers.forEach((k, v) -> map.addHeaders(HeaderValue.newBuilder().setKey(k)
-          .setRawValue(ByteString.copyFrom(v, StandardCharsets.ISO_8859_1))));
+      headers.forEach(
+          (k, v) ->
+              map.addHeaders(
+                  HeaderValue.newBuilder()
+                      .setKey(k)
+                      .setRawValue(ByteString.copyFrom(v, StandardCharsets.ISO_8859_1))));
       http.setHeaderMap(map);
     } else {
       http.putAllHeaders(headers);
     }
     return CheckRequest.newBuilder()
-        .setAttributes(AttributeContext.newBuilder()
-            .setSource(peer(sourceAddress, 51234))
-            .setDestination(peer("10.1.2.4", 8080))
-            .setRequest(AttributeContext.Request.newBuilder().setHttp(http))
-            .putAllContextExtensions(contextExtensions))
+        .setAttributes(
+            AttributeContext.newBuilder()
+                .setSource(peer(sourceAddress, 51234))
+                .setDestination(peer("10.1.2.4", 8080))
+                .setRequest(AttributeContext.Request.newBuilder().setHttp(http))
+                .putAllContextExtensions(contextExtensions))
         .build();
   }
 
   private static AttributeContext.Peer peer(String ip, int port) {
     return AttributeContext.Peer.newBuilder()
-        .setAddress(Address.newBuilder().setSocketAddress(
-            SocketAddress.newBuilder().setAddress(ip).setPortValue(port)))
+        .setAddress(
+            Address.newBuilder()
+                .setSocketAddress(SocketAddress.newBuilder().setAddress(ip).setPortValue(port)))
         .build();
   }
 
@@ -123,7 +130,9 @@ final class EnvoyChecks {
   /** Asserts every header option overwrites (so clients cannot add a second value). */
   static void assertOverwrite(List<HeaderValueOption> options) {
     for (HeaderValueOption o : options) {
-      assertEquals(HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD, o.getAppendAction(),
+      assertEquals(
+          HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD,
+          o.getAppendAction(),
           o.getHeader().getKey());
       assertFalse(o.hasAppend(), "legacy append must stay unset: " + o.getHeader().getKey());
     }
@@ -133,8 +142,8 @@ final class EnvoyChecks {
    * Asserts a denial as Envoy acts on it: non-OK status code, the HTTP status, JSON body with
    * error/message/reason, content-type, the reason in dynamic metadata; returns the body.
    */
-  static JsonObject assertDenied(CheckResponse response, int httpStatus, Status.Code code,
-      String reason) {
+  static JsonObject assertDenied(
+      CheckResponse response, int httpStatus, Status.Code code, String reason) {
     assertEquals(code.value(), response.getStatus().getCode(), () -> response.toString());
     assertTrue(response.hasDeniedResponse(), "denied_response set");
     assertFalse(response.hasOkResponse());
@@ -149,7 +158,8 @@ final class EnvoyChecks {
     assertFalse(body.get("message").getAsString().isBlank());
     assertEquals(reason, response.getDynamicMetadata().getFieldsOrThrow("reason").getStringValue());
     if (httpStatus == 401) {
-      assertTrue(h.get("www-authenticate").startsWith("Bearer realm=\"keygate\""),
+      assertTrue(
+          h.get("www-authenticate").startsWith("Bearer realm=\"keygate\""),
           "WWW-Authenticate: " + h.get("www-authenticate"));
     } else {
       assertFalse(h.containsKey("www-authenticate"));

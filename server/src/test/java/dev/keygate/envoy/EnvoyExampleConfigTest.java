@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The example {@code docs/envoy/envoy.yaml} is parsed as YAML and then strictly into Envoy's own
- * v3 {@code Bootstrap} message (unknown fields and wrong types fail), and its wiring is checked
+ * The example {@code docs/envoy/envoy.yaml} is parsed as YAML and then strictly into Envoy's own v3
+ * {@code Bootstrap} message (unknown fields and wrong types fail), and its wiring is checked
  * against keygate's defaults, so the example cannot rot silently.
  */
 class EnvoyExampleConfigTest {
@@ -52,11 +52,17 @@ class EnvoyExampleConfigTest {
 
   private static Bootstrap bootstrap() throws IOException {
     Object yaml = new Yaml().load(Files.readString(DOCS.resolve("envoy.yaml")));
-    JsonFormat.TypeRegistry types = JsonFormat.TypeRegistry.newBuilder()
-        .add(List.of(HttpConnectionManager.getDescriptor(), ExtAuthz.getDescriptor(),
-            ExtAuthzPerRoute.getDescriptor(), Router.getDescriptor(),
-            HttpProtocolOptions.getDescriptor(), StdoutAccessLog.getDescriptor()))
-        .build();
+    JsonFormat.TypeRegistry types =
+        JsonFormat.TypeRegistry.newBuilder()
+            .add(
+                List.of(
+                    HttpConnectionManager.getDescriptor(),
+                    ExtAuthz.getDescriptor(),
+                    ExtAuthzPerRoute.getDescriptor(),
+                    Router.getDescriptor(),
+                    HttpProtocolOptions.getDescriptor(),
+                    StdoutAccessLog.getDescriptor()))
+            .build();
     Bootstrap.Builder bootstrap = Bootstrap.newBuilder();
     JsonFormat.parser().usingTypeRegistry(types).merge(new Gson().toJson(yaml), bootstrap);
     return bootstrap.build();
@@ -71,8 +77,9 @@ class EnvoyExampleConfigTest {
   }
 
   private static HttpConnectionManager connectionManager(Bootstrap b) {
-    return unpack(b.getStaticResources().getListeners(0).getFilterChains(0).getFilters(0)
-        .getTypedConfig(), HttpConnectionManager.class);
+    return unpack(
+        b.getStaticResources().getListeners(0).getFilterChains(0).getFilters(0).getTypedConfig(),
+        HttpConnectionManager.class);
   }
 
   @Test
@@ -95,14 +102,26 @@ class EnvoyExampleConfigTest {
   @Test
   void envoyYaml_keygateClusterIsKeygatesDefaultListenAddressOverHttp2() throws IOException {
     KeygateConfig defaults = KeygateConfig.fromEnv(Map.of());
-    Cluster keygate = bootstrap().getStaticResources().getClustersList().stream()
-        .filter(c -> c.getName().equals("keygate")).findFirst().orElseThrow();
-    SocketAddress address = keygate.getLoadAssignment().getEndpoints(0).getLbEndpoints(0)
-        .getEndpoint().getAddress().getSocketAddress();
+    Cluster keygate =
+        bootstrap().getStaticResources().getClustersList().stream()
+            .filter(c -> c.getName().equals("keygate"))
+            .findFirst()
+            .orElseThrow();
+    SocketAddress address =
+        keygate
+            .getLoadAssignment()
+            .getEndpoints(0)
+            .getLbEndpoints(0)
+            .getEndpoint()
+            .getAddress()
+            .getSocketAddress();
     assertEquals(defaults.listenHost(), address.getAddress());
     assertEquals(defaults.listenPort(), address.getPortValue());
-    HttpProtocolOptions options = unpack(keygate.getTypedExtensionProtocolOptionsOrThrow(
-        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"), HttpProtocolOptions.class);
+    HttpProtocolOptions options =
+        unpack(
+            keygate.getTypedExtensionProtocolOptionsOrThrow(
+                "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"),
+            HttpProtocolOptions.class);
     assertTrue(options.getExplicitHttpConfig().hasHttp2ProtocolOptions(), "gRPC needs HTTP/2");
   }
 
@@ -110,8 +129,8 @@ class EnvoyExampleConfigTest {
   void envoyYaml_everyRouteReachesAClusterAndNamesAValidRequirementOrDisablesAuthz()
       throws IOException {
     Bootstrap b = bootstrap();
-    List<String> clusters = b.getStaticResources().getClustersList().stream()
-        .map(Cluster::getName).toList();
+    List<String> clusters =
+        b.getStaticResources().getClustersList().stream().map(Cluster::getName).toList();
     List<Route> routes = connectionManager(b).getRouteConfig().getVirtualHosts(0).getRoutesList();
     int scoped = 0;
     for (Route route : routes) {
@@ -121,8 +140,11 @@ class EnvoyExampleConfigTest {
         continue;
       }
       ExtAuthzPerRoute settings = unpack(perRoute, ExtAuthzPerRoute.class);
-      String scope = settings.getCheckSettings().getContextExtensionsMap()
-          .get(EnvoyAuthorizationService.SCOPE_EXTENSION);
+      String scope =
+          settings
+              .getCheckSettings()
+              .getContextExtensionsMap()
+              .get(EnvoyAuthorizationService.SCOPE_EXTENSION);
       if (scope != null) {
         Requirement.parse(scope); // throws on a bad one
         scoped++;
@@ -136,8 +158,8 @@ class EnvoyExampleConfigTest {
   @Test
   void routesTxt_isAValidRouteTable() throws IOException {
     RouteTable table = RouteTable.parse(Files.readString(DOCS.resolve("routes.txt")));
-    assertEquals("projects:delete",
-        table.find("DELETE", "/v1/projects/p1").orElseThrow().toString());
+    assertEquals(
+        "projects:delete", table.find("DELETE", "/v1/projects/p1").orElseThrow().toString());
     assertEquals("deny", table.find("GET", "/v1/admin/users").orElseThrow().toString());
   }
 }

@@ -4,7 +4,6 @@ import static dev.keygate.envoy.EnvoyChecks.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.keygate.Main;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.testing.Health;
 import dev.keygate.testing.NettyKeygate;
@@ -22,10 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server as Main starts it, on a loopback port over a real Redis, called the way Envoy calls
- * it (HTTP/2 gRPC to envoy.service.auth.v3.Authorization on keygate's own port). When Redis goes
- * away the Check is an RPC error, never an OK and never a denial, so Envoy's
- * failure_mode_allow decides.
+ * The server as Main starts it, on a loopback port over a real Redis, called the way Envoy calls it
+ * (HTTP/2 gRPC to envoy.service.auth.v3.Authorization on keygate's own port). When Redis goes away
+ * the Check is an RPC error, never an OK and never a denial, so Envoy's failure_mode_allow decides.
  */
 class EnvoyOverNettyTest {
   private static final Duration WITHIN = Duration.ofSeconds(15);
@@ -40,17 +38,23 @@ class EnvoyOverNettyTest {
   }
 
   private CheckResponse check(String secret) {
-    return AuthorizationGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+    return AuthorizationGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
         .check(request("GET", "/v1/tasks").bearer(secret).scope("tasks:read").build());
   }
 
   @Test
   void check_overRedis_allowsThenErrorsWhileRedisIsDown() throws Exception {
     Health.await(channel, AuthorizationGrpc.SERVICE_NAME, ServingStatus.SERVING, WITHIN);
-    String secret = kg.admin()
-        .createKey(CreateKeyRequest.newBuilder().setProject("acme").setName("k")
-            .addScopes("tasks:read").build())
-        .getSecret();
+    String secret =
+        kg.admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("k")
+                    .addScopes("tasks:read")
+                    .build())
+            .getSecret();
     assertEquals(Code.OK.value(), check(secret).getStatus().getCode());
 
     redis.kill();

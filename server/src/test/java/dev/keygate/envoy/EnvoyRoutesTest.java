@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * route's context_extensions win over the table.
  */
 class EnvoyRoutesTest {
-  private static final String ROUTES = """
+  private static final String ROUTES =
+      """
       GET    /v1/tasks/**   tasks:read
       DELETE /v1/tasks/*    tasks:delete
       POST   /v1/tasks      tasks:write
@@ -35,8 +36,8 @@ class EnvoyRoutesTest {
   EnvoyRoutesTest(@TempDir Path dir) {
     try {
       Path routes = Files.writeString(dir.resolve("routes.txt"), ROUTES);
-      kg = new InProcessKeygate(Map.of("KEYGATE_ROUTES", routes.toString()),
-          new InMemoryKeyStore());
+      kg =
+          new InProcessKeygate(Map.of("KEYGATE_ROUTES", routes.toString()), new InMemoryKeyStore());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -60,32 +61,47 @@ class EnvoyRoutesTest {
   @Test
   void check_exactRule() {
     assertOk(check(request("POST", "/v1/tasks").bearer(writer)));
-    assertDenied(check(request("POST", "/v1/tasks").bearer(reader)), 403,
-        Code.PERMISSION_DENIED, "SCOPE_MISSING");
+    assertDenied(
+        check(request("POST", "/v1/tasks").bearer(reader)),
+        403,
+        Code.PERMISSION_DENIED,
+        "SCOPE_MISSING");
   }
 
   @Test
   void check_singleStarRule() {
     assertOk(check(request("DELETE", "/v1/tasks/42?force=true").bearer(writer)));
-    assertDenied(check(request("DELETE", "/v1/tasks/42").bearer(reader)), 403,
-        Code.PERMISSION_DENIED, "SCOPE_MISSING");
+    assertDenied(
+        check(request("DELETE", "/v1/tasks/42").bearer(reader)),
+        403,
+        Code.PERMISSION_DENIED,
+        "SCOPE_MISSING");
     // one segment only: a deeper path matches no rule and meets the default (deny)
-    assertDenied(check(request("DELETE", "/v1/tasks/42/notes/1").bearer(writer)), 403,
-        Code.PERMISSION_DENIED, "ROUTE_DENIED");
+    assertDenied(
+        check(request("DELETE", "/v1/tasks/42/notes/1").bearer(writer)),
+        403,
+        Code.PERMISSION_DENIED,
+        "ROUTE_DENIED");
   }
 
   @Test
   void check_doubleStarRule() {
     assertOk(check(request("GET", "/v1/tasks").bearer(reader)));
     assertOk(check(request("GET", "/v1/tasks/42/notes?page=3").bearer(reader)));
-    assertDenied(check(request("GET", "/v1/tasks/42").bearer(writer)), 403,
-        Code.PERMISSION_DENIED, "SCOPE_MISSING");
+    assertDenied(
+        check(request("GET", "/v1/tasks/42").bearer(writer)),
+        403,
+        Code.PERMISSION_DENIED,
+        "SCOPE_MISSING");
   }
 
   @Test
   void check_methodMismatchMeetsTheDefault() {
-    assertDenied(check(request("PUT", "/v1/tasks/42").bearer(writer)), 403,
-        Code.PERMISSION_DENIED, "ROUTE_DENIED");
+    assertDenied(
+        check(request("PUT", "/v1/tasks/42").bearer(writer)),
+        403,
+        Code.PERMISSION_DENIED,
+        "ROUTE_DENIED");
   }
 
   @Test
@@ -95,9 +111,15 @@ class EnvoyRoutesTest {
 
   @Test
   void check_dotSegmentPath_400BeforeAnyRuleMatches() {
-    assertDenied(check(request("GET", "/v1/tasks/../admin").bearer(reader)), 400,
-        Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
-    assertDenied(check(request("GET", "/v1/tasks/%2e%2e/admin").bearer(reader)), 400,
-        Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
+    assertDenied(
+        check(request("GET", "/v1/tasks/../admin").bearer(reader)),
+        400,
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT");
+    assertDenied(
+        check(request("GET", "/v1/tasks/%2e%2e/admin").bearer(reader)),
+        400,
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT");
   }
 }

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Property tests of the route table over seeded generated patterns and paths (see {@link Fuzz}):
- * parsing fails only with IllegalArgumentException, matching and the normal-form check never
- * throw, and {@code *} / {@code **} match exactly what a regular-expression model of their
- * documented meaning matches.
+ * parsing fails only with IllegalArgumentException, matching and the normal-form check never throw,
+ * and {@code *} / {@code **} match exactly what a regular-expression model of their documented
+ * meaning matches.
  */
 class RouteTableFuzzTest {
   private static final String[] LITERALS = {"v1", "tasks", "42", "a", "b", "notes"};
@@ -28,18 +28,19 @@ class RouteTableFuzzTest {
   private static Pattern model(List<String> pattern) {
     StringBuilder regex = new StringBuilder();
     for (String s : pattern) {
-      regex.append(switch (s) {
-        case "*" -> "/[^/]+";
-        case "**" -> "(?:/[^/]+)*";
-        default -> "/" + Pattern.quote(s);
-      });
+      regex.append(
+          switch (s) {
+            case "*" -> "/[^/]+";
+            case "**" -> "(?:/[^/]+)*";
+            default -> "/" + Pattern.quote(s);
+          });
     }
     return Pattern.compile(regex.toString());
   }
 
   private static String normalForModel(String path) {
-    String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1)
-        : path;
+    String p =
+        path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     return p.equals("/") ? "" : p;
   }
 
@@ -67,7 +68,9 @@ class RouteTableFuzzTest {
       String path = pathOf(segments, r.nextInt(4) == 0);
       PathPattern parsed = PathPattern.parse(pathOf(pattern, false));
       boolean expected = model(pattern).matcher(normalForModel(path)).matches();
-      assertEquals(expected, parsed.matches(path),
+      assertEquals(
+          expected,
+          parsed.matches(path),
           () -> Fuzz.replay("matches_model", 0, parsed + " vs " + path));
     }
   }
@@ -95,15 +98,23 @@ class RouteTableFuzzTest {
 
   @Test
   void find_arbitraryPaths_neverThrows() {
-    RouteTable table = RouteTable.parse(String.join("\n", List.of(
-        "GET,HEAD /v1/tasks/** tasks:read", "DELETE /v1/tasks/* tasks:delete",
-        "* /v1/**/notes/* notes:read", "POST /v1/tasks tasks:write", "* /** deny")));
+    RouteTable table =
+        RouteTable.parse(
+            String.join(
+                "\n",
+                List.of(
+                    "GET,HEAD /v1/tasks/** tasks:read",
+                    "DELETE /v1/tasks/* tasks:delete",
+                    "* /v1/**/notes/* notes:read",
+                    "POST /v1/tasks tasks:write",
+                    "* /** deny")));
     Random r = Fuzz.random("find_arbitraryPaths");
     List<String> paths = new ArrayList<>(Fuzz.corpus("routes/paths.txt"));
     for (int n = 0; n < Fuzz.cases(50_000); n++) {
       // also relative and empty paths: Envoy sends none, but find must not trust that
-      paths.add((r.nextInt(5) == 0 ? "" : "/") + Fuzz.string(r, PATH_CHARS,
-          r.nextInt(20) == 0 ? 5000 : 40));
+      paths.add(
+          (r.nextInt(5) == 0 ? "" : "/")
+              + Fuzz.string(r, PATH_CHARS, r.nextInt(20) == 0 ? 5000 : 40));
     }
     for (int i = 0; i < paths.size(); i++) {
       String path = paths.get(i);

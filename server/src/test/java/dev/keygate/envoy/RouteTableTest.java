@@ -10,7 +10,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
-  private static final RouteTable TABLE = RouteTable.parse("""
+  private static final RouteTable TABLE =
+      RouteTable.parse(
+          """
       # tasks API
       GET,HEAD /v1/tasks/**        tasks:read
       DELETE   /v1/tasks/*         tasks:delete
@@ -71,7 +73,9 @@ class RouteTableTest {
 
   @Test
   void find_firstMatchWins() {
-    RouteTable table = RouteTable.parse("""
+    RouteTable table =
+        RouteTable.parse(
+            """
         GET /v1/tasks/secret deny
         GET /v1/tasks/*      tasks:read
         """);
@@ -81,18 +85,20 @@ class RouteTableTest {
 
   @Test
   void parse_badLinesNameTheLine() {
-    for (String bad : List.of(
-        "GET /v1/tasks",                     // no requirement
-        "get /v1/tasks tasks:read",          // lower-case method
-        "GET v1/tasks tasks:read",           // relative path
-        "GET /v1/task* tasks:read",          // partial wildcard
-        "GET /v1/**/x/** tasks:read",        // two **
-        "GET /v1/../admin tasks:read",       // dot segment
-        "GET /v1/%2e%2e tasks:read",         // percent-encoding
-        "GET /v1/tasks Tasks:Read",          // bad scope
-        "GET /v1/tasks deny tasks:read")) {  // deny mixed with scopes
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> RouteTable.parse("# header\n" + bad), bad);
+    for (String bad :
+        List.of(
+            "GET /v1/tasks", // no requirement
+            "get /v1/tasks tasks:read", // lower-case method
+            "GET v1/tasks tasks:read", // relative path
+            "GET /v1/task* tasks:read", // partial wildcard
+            "GET /v1/**/x/** tasks:read", // two **
+            "GET /v1/../admin tasks:read", // dot segment
+            "GET /v1/%2e%2e tasks:read", // percent-encoding
+            "GET /v1/tasks Tasks:Read", // bad scope
+            "GET /v1/tasks deny tasks:read")) { // deny mixed with scopes
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> RouteTable.parse("# header\n" + bad), bad);
       assertTrue(e.getMessage().startsWith("line 2: "), e.getMessage());
     }
   }
@@ -101,9 +107,18 @@ class RouteTableTest {
   void isNormalized_rejectsPathsThatCouldReachAnotherResource() {
     assertTrue(PathPattern.isNormalized("/v1/tasks/42"));
     assertTrue(PathPattern.isNormalized("/"));
-    for (String path : List.of("", "v1/tasks", "/v1//tasks", "/v1/./tasks", "/v1/tasks/..",
-        "/v1/tasks/../admin", "/v1/%2E%2E/admin", "/v1/tasks%2Fadmin", "/v1\\admin",
-        "/v1/%5cadmin")) {
+    for (String path :
+        List.of(
+            "",
+            "v1/tasks",
+            "/v1//tasks",
+            "/v1/./tasks",
+            "/v1/tasks/..",
+            "/v1/tasks/../admin",
+            "/v1/%2E%2E/admin",
+            "/v1/tasks%2Fadmin",
+            "/v1\\admin",
+            "/v1/%5cadmin")) {
       assertFalse(PathPattern.isNormalized(path), path);
     }
   }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Seeded input generation for the property tests: the same seed gives the same cases, so a
- * failure names its seed and case and replays exactly. Set {@code -Dkeygate.fuzz.seed=<n>} to
- * explore other inputs and {@code -Dkeygate.fuzz.cases=<n>} to run more of them.
+ * Seeded input generation for the property tests: the same seed gives the same cases, so a failure
+ * names its seed and case and replays exactly. Set {@code -Dkeygate.fuzz.seed=<n>} to explore other
+ * inputs and {@code -Dkeygate.fuzz.cases=<n>} to run more of them.
  */
 public final class Fuzz {
   /** The seed of this run: fixed unless overridden, so CI is reproducible. */
@@ -34,7 +34,8 @@ public final class Fuzz {
       if (in == null) {
         throw new IllegalStateException("missing corpus fuzz/" + resource);
       }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
           .filter(l -> !l.isBlank() && !l.startsWith("#"))
           .map(l -> l.replace("\\t", "\t").replace("\\0", "\0"))
           .toList();
@@ -48,17 +49,28 @@ public final class Fuzz {
     int n = r.nextInt(maxLength + 1);
     StringBuilder b = new StringBuilder(n);
     for (int i = 0; i < n; i++) {
-      b.append(r.nextInt(10) == 0 ? (char) r.nextInt(Character.MAX_VALUE + 1)
-          : alphabet.charAt(r.nextInt(alphabet.length())));
+      b.append(
+          r.nextInt(10) == 0
+              ? (char) r.nextInt(Character.MAX_VALUE + 1)
+              : alphabet.charAt(r.nextInt(alphabet.length())));
     }
     return b.toString();
   }
 
   /** Describes a failing case so it can be replayed and added to the corpus. */
   public static String replay(String property, int index, String input) {
-    return property + " failed on case " + index + " (seed " + SEED + "): "
-        + input.codePoints().limit(300).collect(StringBuilder::new,
-            (b, c) -> b.append(c < 32 || c > 126 ? String.format("\\u%04x", c) : (char) c),
-            StringBuilder::append);
+    return property
+        + " failed on case "
+        + index
+        + " (seed "
+        + SEED
+        + "): "
+        + input
+            .codePoints()
+            .limit(300)
+            .collect(
+                StringBuilder::new,
+                (b, c) -> b.append(c < 32 || c > 126 ? String.format("\\u%04x", c) : (char) c),
+                StringBuilder::append);
   }
 }

@@ -39,8 +39,8 @@ class AuthorizeServiceTest {
   }
 
   private CheckResponse check(String key, String... scopes) {
-    return kg.authorize().check(
-        CheckRequest.newBuilder().setKey(key).addAllRequiredScopes(List.of(scopes)).build());
+    return kg.authorize()
+        .check(CheckRequest.newBuilder().setKey(key).addAllRequiredScopes(List.of(scopes)).build());
   }
 
   @Test
@@ -64,16 +64,18 @@ class AuthorizeServiceTest {
   @Test
   void check_keyFromBearerMetadata() {
     CreateKeyResponse created = kg.createKey("tasks:read");
-    CheckResponse ok = withBearer(kg.authorize(), created.getSecret())
-        .check(CheckRequest.newBuilder().addRequiredScopes("tasks:read").build());
+    CheckResponse ok =
+        withBearer(kg.authorize(), created.getSecret())
+            .check(CheckRequest.newBuilder().addRequiredScopes("tasks:read").build());
     assertEquals(created.getKey().getId(), ok.getKeyId());
   }
 
   @Test
   void check_keyFromXApiKeyMetadata() {
     CreateKeyResponse created = kg.createKey("tasks:read");
-    CheckResponse ok = withHeader(kg.authorize(), "x-api-key", created.getSecret())
-        .check(CheckRequest.getDefaultInstance());
+    CheckResponse ok =
+        withHeader(kg.authorize(), "x-api-key", created.getSecret())
+            .check(CheckRequest.getDefaultInstance());
     assertEquals(created.getKey().getId(), ok.getKeyId());
   }
 
@@ -90,8 +92,7 @@ class AuthorizeServiceTest {
   @Test
   void check_badChecksum_unauthenticated() {
     String secret = kg.createKey("tasks:read").getSecret();
-    String typo = secret.substring(0, secret.length() - 1)
-        + (secret.endsWith("A") ? "B" : "A");
+    String typo = secret.substring(0, secret.length() - 1) + (secret.endsWith("A") ? "B" : "A");
     assertDenied(Code.UNAUTHENTICATED, "KEY_MALFORMED", () -> check(typo));
   }
 
@@ -114,9 +115,15 @@ class AuthorizeServiceTest {
 
   @Test
   void check_expiredKey_unauthenticated() {
-    CreateKeyResponse created = kg.admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("short-lived").addScopes("tasks:read")
-        .setExpiresAt(Timestamps.fromMillis(kg.clock.millis() + 3_600_000)).build());
+    CreateKeyResponse created =
+        kg.admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("short-lived")
+                    .addScopes("tasks:read")
+                    .setExpiresAt(Timestamps.fromMillis(kg.clock.millis() + 3_600_000))
+                    .build());
     assertEquals(created.getKey().getId(), check(created.getSecret(), "tasks:read").getKeyId());
     kg.clock.advance(java.time.Duration.ofHours(1));
     assertDenied(Code.UNAUTHENTICATED, "KEY_EXPIRED", () -> check(created.getSecret()));
@@ -126,17 +133,25 @@ class AuthorizeServiceTest {
   void check_revokedKey_unauthenticatedAtOnce() {
     CreateKeyResponse created = kg.createKey("tasks:read");
     check(created.getSecret());
-    kg.admin().revokeKey(RevokeKeyRequest.newBuilder()
-        .setId(created.getKey().getId()).setReason("leaked").build());
+    kg.admin()
+        .revokeKey(
+            RevokeKeyRequest.newBuilder()
+                .setId(created.getKey().getId())
+                .setReason("leaked")
+                .build());
     assertDenied(Code.UNAUTHENTICATED, "KEY_REVOKED", () -> check(created.getSecret()));
   }
 
   @Test
   void check_rotatedKeyPastGrace_unauthenticatedRevoked() {
     CreateKeyResponse created = kg.createKey("tasks:read");
-    var rotated = kg.admin().rotateKey(RotateKeyRequest.newBuilder()
-        .setId(created.getKey().getId()).setGracePeriod(Duration.newBuilder().setSeconds(60))
-        .build());
+    var rotated =
+        kg.admin()
+            .rotateKey(
+                RotateKeyRequest.newBuilder()
+                    .setId(created.getKey().getId())
+                    .setGracePeriod(Duration.newBuilder().setSeconds(60))
+                    .build());
     assertEquals(created.getKey().getId(), check(created.getSecret()).getKeyId());
     assertEquals(created.getKey().getId(), check(rotated.getSecret()).getKeyId());
     kg.clock.advance(java.time.Duration.ofSeconds(60));
@@ -146,9 +161,15 @@ class AuthorizeServiceTest {
 
   @Test
   void check_otherEnvironmentKey_unauthenticated() {
-    CreateKeyResponse test = kg.admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("test kind").addScopes("tasks:read")
-        .setKind(KeyKind.KEY_KIND_TEST).build());
+    CreateKeyResponse test =
+        kg.admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("test kind")
+                    .addScopes("tasks:read")
+                    .setKind(KeyKind.KEY_KIND_TEST)
+                    .build());
     assertTrue(test.getSecret().startsWith("kg_test_"));
     assertDenied(Code.UNAUTHENTICATED, "KEY_ENVIRONMENT_MISMATCH", () -> check(test.getSecret()));
   }
@@ -156,26 +177,36 @@ class AuthorizeServiceTest {
   @Test
   void check_scopeMissing_permissionDeniedNamingTheScope() {
     CreateKeyResponse created = kg.createKey("tasks:read");
-    var status = assertDenied(Code.PERMISSION_DENIED, "SCOPE_MISSING",
-        () -> check(created.getSecret(), "tasks:read", "tasks:delete"));
-    assertEquals("tasks:delete",
-        detail(status, ErrorInfo.class).getMetadataOrThrow("missing_scopes"));
+    var status =
+        assertDenied(
+            Code.PERMISSION_DENIED,
+            "SCOPE_MISSING",
+            () -> check(created.getSecret(), "tasks:read", "tasks:delete"));
+    assertEquals(
+        "tasks:delete", detail(status, ErrorInfo.class).getMetadataOrThrow("missing_scopes"));
   }
 
   @Test
   void check_rateLimited_resourceExhaustedWithRetryInfoAndQuotaFailure() {
-    CreateKeyResponse created = kg.admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("limited").addScopes("tasks:read")
-        .setRateLimit(RateLimit.newBuilder().setRequests(2)
-            .setPeriod(Duration.newBuilder().setSeconds(3600)))
-        .build());
+    CreateKeyResponse created =
+        kg.admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("limited")
+                    .addScopes("tasks:read")
+                    .setRateLimit(
+                        RateLimit.newBuilder()
+                            .setRequests(2)
+                            .setPeriod(Duration.newBuilder().setSeconds(3600)))
+                    .build());
     CheckResponse first = check(created.getSecret());
     assertEquals(2, first.getRateLimit().getLimit());
     assertEquals(1, first.getRateLimit().getRemaining());
     assertTrue(Timestamps.toMillis(first.getRateLimit().getResetAt()) > kg.clock.millis());
     assertEquals(0, check(created.getSecret()).getRateLimit().getRemaining());
-    var status = assertDenied(Code.RESOURCE_EXHAUSTED, "RATE_LIMITED",
-        () -> check(created.getSecret()));
+    var status =
+        assertDenied(Code.RESOURCE_EXHAUSTED, "RATE_LIMITED", () -> check(created.getSecret()));
     Duration retry = detail(status, RetryInfo.class).getRetryDelay();
     assertTrue(retry.getSeconds() > 0 && retry.getSeconds() <= 3600, "retry " + retry);
     QuotaFailure quota = detail(status, QuotaFailure.class);
@@ -184,31 +215,35 @@ class AuthorizeServiceTest {
 
   @Test
   void check_defaultRateLimitAppliesToKeysWithoutOwnLimit() {
-    try (InProcessKeygate limited = new InProcessKeygate(
-        java.util.Map.of("KEYGATE_DEFAULT_RATE_LIMIT", "1/1h"),
-        new dev.keygate.store.InMemoryKeyStore())) {
+    try (InProcessKeygate limited =
+        new InProcessKeygate(
+            java.util.Map.of("KEYGATE_DEFAULT_RATE_LIMIT", "1/1h"),
+            new dev.keygate.store.InMemoryKeyStore())) {
       String secret = limited.createKey("tasks:read").getSecret();
       var request = CheckRequest.newBuilder().setKey(secret).build();
       assertEquals(1, limited.authorize().check(request).getRateLimit().getLimit());
-      assertDenied(Code.RESOURCE_EXHAUSTED, "RATE_LIMITED",
-          () -> limited.authorize().check(request));
+      assertDenied(
+          Code.RESOURCE_EXHAUSTED, "RATE_LIMITED", () -> limited.authorize().check(request));
     }
   }
 
   @Test
   void check_invalidRequiredScope_invalidArgument() {
     String secret = kg.createKey("tasks:read").getSecret();
-    var status = assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT",
-        () -> check(secret, "tasks:read", "NOT A SCOPE"));
-    assertEquals("required_scopes[1]",
-        detail(status, BadRequest.class).getFieldViolations(0).getField());
+    var status =
+        assertDenied(
+            Code.INVALID_ARGUMENT,
+            "INVALID_ARGUMENT",
+            () -> check(secret, "tasks:read", "NOT A SCOPE"));
+    assertEquals(
+        "required_scopes[1]", detail(status, BadRequest.class).getFieldViolations(0).getField());
   }
 
   @Test
   void check_denialsNeverEchoTheKey() {
     String secret = kg.createKey("tasks:read").getSecret();
-    var status = assertDenied(Code.PERMISSION_DENIED, "SCOPE_MISSING",
-        () -> check(secret, "admin:*"));
+    var status =
+        assertDenied(Code.PERMISSION_DENIED, "SCOPE_MISSING", () -> check(secret, "admin:*"));
     assertFalse(status.toString().contains(secret));
   }
 }

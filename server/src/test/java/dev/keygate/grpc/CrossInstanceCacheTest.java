@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two keygate instances sharing one Redis, each with its verified-key cache on a frozen clock
- * (nothing expires by time): admin changes made through one take effect on the other, which
- * had the key cached, through pub/sub invalidation alone.
+ * (nothing expires by time): admin changes made through one take effect on the other, which had the
+ * key cached, through pub/sub invalidation alone.
  */
 @ExtendWith(RedisServerExtension.class)
 class CrossInstanceCacheTest {
@@ -52,8 +52,10 @@ class CrossInstanceCacheTest {
   }
 
   private static String check(InProcessKeygate on, String secret, String... scopes) {
-    return on.authorize().check(CheckRequest.newBuilder()
-        .setKey(secret).addAllRequiredScopes(List.of(scopes)).build()).getKeyId();
+    return on.authorize()
+        .check(
+            CheckRequest.newBuilder().setKey(secret).addAllRequiredScopes(List.of(scopes)).build())
+        .getKeyId();
   }
 
   private static boolean denied(InProcessKeygate on, String secret, String... scopes) {
@@ -87,8 +89,9 @@ class CrossInstanceCacheTest {
     CreateKeyResponse key = createOnA("tasks:read");
     cachedOnB(key);
 
-    a.admin().revokeKey(RevokeKeyRequest.newBuilder()
-        .setId(key.getKey().getId()).setReason("leaked").build());
+    a.admin()
+        .revokeKey(
+            RevokeKeyRequest.newBuilder().setId(key.getKey().getId()).setReason("leaked").build());
 
     // on the instance that revoked: at once, synchronously
     assertDenied(Code.UNAUTHENTICATED, "KEY_REVOKED", () -> check(a, key.getSecret()));
@@ -101,8 +104,8 @@ class CrossInstanceCacheTest {
     CreateKeyResponse key = createOnA("tasks:read");
     cachedOnB(key);
 
-    RotateKeyResponse rotated = a.admin().rotateKey(RotateKeyRequest.newBuilder()
-        .setId(key.getKey().getId()).build());
+    RotateKeyResponse rotated =
+        a.admin().rotateKey(RotateKeyRequest.newBuilder().setId(key.getKey().getId()).build());
 
     Eventually.await("b denies the old secret", () -> denied(b, key.getSecret()));
     assertDenied(Code.UNAUTHENTICATED, "KEY_REVOKED", () -> check(b, key.getSecret()));
@@ -114,14 +117,16 @@ class CrossInstanceCacheTest {
     CreateKeyResponse key = createOnA("tasks:read", "tasks:write");
     cachedOnB(key);
 
-    a.admin().updateKey(UpdateKeyRequest.newBuilder()
-        .setKey(ApiKey.newBuilder().setId(key.getKey().getId()).addScopes("tasks:write"))
-        .setUpdateMask(FieldMask.newBuilder().addPaths("scopes"))
-        .build());
+    a.admin()
+        .updateKey(
+            UpdateKeyRequest.newBuilder()
+                .setKey(ApiKey.newBuilder().setId(key.getKey().getId()).addScopes("tasks:write"))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("scopes"))
+                .build());
 
     Eventually.await("b drops the scope", () -> denied(b, key.getSecret(), "tasks:read"));
-    assertDenied(Code.PERMISSION_DENIED, "SCOPE_MISSING",
-        () -> check(b, key.getSecret(), "tasks:read"));
+    assertDenied(
+        Code.PERMISSION_DENIED, "SCOPE_MISSING", () -> check(b, key.getSecret(), "tasks:read"));
     assertEquals(key.getKey().getId(), check(b, key.getSecret(), "tasks:write"));
   }
 }

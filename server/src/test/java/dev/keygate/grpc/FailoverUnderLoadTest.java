@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A Redis master is SIGKILLed while clients authorize: after its replica is promoted,
- * authorization goes on, and at no point is a revoked key allowed or a valid key denied with
- * anything but UNAVAILABLE. No key is lost (writes were replicated before the kill).
+ * A Redis master is SIGKILLed while clients authorize: after its replica is promoted, authorization
+ * goes on, and at no point is a revoked key allowed or a valid key denied with anything but
+ * UNAVAILABLE. No key is lost (writes were replicated before the kill).
  */
 @ExtendWith(RedisDeploymentsExtension.class)
 class FailoverUnderLoadTest {
@@ -40,8 +40,12 @@ class FailoverUnderLoadTest {
   @Test
   void clusterMasterKilled_noWrongDecision(RedisClusterSetup cluster) throws Exception {
     String namespace = "kgfo" + Long.toString(System.nanoTime(), 36);
-    try (InProcessKeygate kg = InProcessKeygate.overRedis(cluster.url(), namespace,
-        Ticker.systemTicker(), Map.of("KEYGATE_REDIS_TIMEOUT", "500ms"))) {
+    try (InProcessKeygate kg =
+        InProcessKeygate.overRedis(
+            cluster.url(),
+            namespace,
+            Ticker.systemTicker(),
+            Map.of("KEYGATE_REDIS_TIMEOUT", "500ms"))) {
       Keys keys = keys(kg);
       cluster.awaitReplication();
       RedisServer victim = cluster.masterOf(namespace + ":key:{" + keys.validId + "}");
@@ -53,8 +57,12 @@ class FailoverUnderLoadTest {
   @Test
   void sentinelMasterKilled_noWrongDecision(RedisSentinelSetup sentinel) throws Exception {
     String namespace = "kgfo" + Long.toString(System.nanoTime(), 36);
-    try (InProcessKeygate kg = InProcessKeygate.overRedis(sentinel.url(), namespace,
-        Ticker.systemTicker(), Map.of("KEYGATE_REDIS_TIMEOUT", "500ms"))) {
+    try (InProcessKeygate kg =
+        InProcessKeygate.overRedis(
+            sentinel.url(),
+            namespace,
+            Ticker.systemTicker(),
+            Map.of("KEYGATE_REDIS_TIMEOUT", "500ms"))) {
       Keys keys = keys(kg);
       sentinel.awaitReplication();
       RedisServer victim = sentinel.master();
@@ -67,13 +75,18 @@ class FailoverUnderLoadTest {
   private static Keys keys(InProcessKeygate kg) {
     CreateKeyResponse valid = kg.createKey("tasks:read");
     CreateKeyResponse revoked = kg.createKey("tasks:read");
-    kg.admin().revokeKey(RevokeKeyRequest.newBuilder()
-        .setId(revoked.getKey().getId()).setReason("leaked").build());
+    kg.admin()
+        .revokeKey(
+            RevokeKeyRequest.newBuilder()
+                .setId(revoked.getKey().getId())
+                .setReason("leaked")
+                .build());
     return new Keys(valid.getSecret(), valid.getKey().getId(), revoked.getSecret());
   }
 
-  private static void run(InProcessKeygate kg, Keys keys, Runnable kill,
-      java.util.function.BooleanSupplier recovered) throws Exception {
+  private static void run(
+      InProcessKeygate kg, Keys keys, Runnable kill, java.util.function.BooleanSupplier recovered)
+      throws Exception {
     ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicBoolean killed = new AtomicBoolean();
@@ -83,40 +96,42 @@ class FailoverUnderLoadTest {
     List<Future<?>> clients = new ArrayList<>();
     try {
       for (int c = 0; c < CLIENTS; c++) {
-        clients.add(pool.submit(() -> {
-          while (!stop.get()) {
-            try {
-              kg.authorize().check(CheckRequest.newBuilder().setKey(keys.revoked).build());
-              wrong.add("revoked key allowed");
-            } catch (StatusRuntimeException e) {
-              Status.Code code = e.getStatus().getCode();
-              if (code != Status.Code.UNAUTHENTICATED && code != Status.Code.UNAVAILABLE) {
-                wrong.add("revoked key: " + code);
-              }
-            }
-            try {
-              kg.authorize().check(CheckRequest.newBuilder().setKey(keys.valid).build());
-              if (killed.get()) {
-                allowedAfterKill.incrementAndGet();
-              }
-            } catch (StatusRuntimeException e) {
-              if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-                unavailable.incrementAndGet();
-              } else {
-                wrong.add("valid key denied with " + e.getStatus().getCode());
-              }
-            }
-          }
-          return null;
-        }));
+        clients.add(
+            pool.submit(
+                () -> {
+                  while (!stop.get()) {
+                    try {
+                      kg.authorize().check(CheckRequest.newBuilder().setKey(keys.revoked).build());
+                      wrong.add("revoked key allowed");
+                    } catch (StatusRuntimeException e) {
+                      Status.Code code = e.getStatus().getCode();
+                      if (code != Status.Code.UNAUTHENTICATED && code != Status.Code.UNAVAILABLE) {
+                        wrong.add("revoked key: " + code);
+                      }
+                    }
+                    try {
+                      kg.authorize().check(CheckRequest.newBuilder().setKey(keys.valid).build());
+                      if (killed.get()) {
+                        allowedAfterKill.incrementAndGet();
+                      }
+                    } catch (StatusRuntimeException e) {
+                      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                        unavailable.incrementAndGet();
+                      } else {
+                        wrong.add("valid key denied with " + e.getStatus().getCode());
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       Eventually.await("load running", () -> kg.app.usage() != null);
       kill.run();
       killed.set(true);
       awaitLong("failover done", recovered);
       long before = allowedAfterKill.get();
-      awaitLong("authorization continues after failover",
-          () -> allowedAfterKill.get() > before + 100);
+      awaitLong(
+          "authorization continues after failover", () -> allowedAfterKill.get() > before + 100);
     } finally {
       stop.set(true);
       for (Future<?> f : clients) {

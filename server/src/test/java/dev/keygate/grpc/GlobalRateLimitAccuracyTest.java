@@ -1,6 +1,5 @@
 package dev.keygate.grpc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -28,19 +27,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Three sidecars sharing one Redis, 64 concurrent clients spread over them, one key with a global
- * limit of {@value #LIMIT} per hour: together they admit the limit, and never more than the
- * limit plus what GCRA refills while the test runs (one call per 24 s), also when one sidecar
- * dies mid-window; and the same with leases of L calls spent locally, where every admitted call
- * was still taken from Redis first (the upper bound is unchanged) and at most S x (L - 1) leased
- * calls can be stranded (the lower bound drops by that much).
+ * limit of {@value #LIMIT} per hour: together they admit the limit, and never more than the limit
+ * plus what GCRA refills while the test runs (one call per 24 s), also when one sidecar dies
+ * mid-window; and the same with leases of L calls spent locally, where every admitted call was
+ * still taken from Redis first (the upper bound is unchanged) and at most S x (L - 1) leased calls
+ * can be stranded (the lower bound drops by that much).
  */
 @ExtendWith(RedisServerExtension.class)
 class GlobalRateLimitAccuracyTest {
   private static final int LIMIT = 150;
   private static final long PERIOD_MILLIS = 3_600_000;
   private static final int CLIENTS = 64;
+
   /** KEYGATE_RATE_LIMIT_LEASE in the leased runs. */
   private static final int LEASE_SETTING = 10;
+
   /** The lease that gives: 5 % of the limit, capped by the setting. */
   private static final int LEASE = Math.min(LEASE_SETTING, LIMIT / 20);
 
@@ -95,12 +96,21 @@ class GlobalRateLimitAccuracyTest {
   private void startSidecars(int lease) {
     String namespace = redis.newNamespace();
     for (int i = 0; i < 3; i++) {
-      sidecars.add(InProcessKeygate.overRedis(redis.url(), namespace, Ticker.systemTicker(),
-          Map.of("KEYGATE_RATE_LIMIT_SCOPE", "global",
-              "KEYGATE_DEFAULT_RATE_LIMIT", LIMIT + "/1h",
-              "KEYGATE_RATE_LIMIT_LEASE", Integer.toString(lease),
-              // longer than any run, so no lease expires and strands calls mid-test
-              "KEYGATE_RATE_LIMIT_LEASE_TTL", "1m")));
+      sidecars.add(
+          InProcessKeygate.overRedis(
+              redis.url(),
+              namespace,
+              Ticker.systemTicker(),
+              Map.of(
+                  "KEYGATE_RATE_LIMIT_SCOPE",
+                  "global",
+                  "KEYGATE_DEFAULT_RATE_LIMIT",
+                  LIMIT + "/1h",
+                  "KEYGATE_RATE_LIMIT_LEASE",
+                  Integer.toString(lease),
+                  // longer than any run, so no lease expires and strands calls mid-test
+                  "KEYGATE_RATE_LIMIT_LEASE_TTL",
+                  "1m")));
     }
   }
 
@@ -108,8 +118,8 @@ class GlobalRateLimitAccuracyTest {
     // GCRA refills one call per period/limit; count every refill the run could have seen
     long refills = r.elapsedMillis * LIMIT / PERIOD_MILLIS + 1;
     assertTrue(r.admitted >= LIMIT - lostInFlight, "admitted " + r.admitted + " of " + LIMIT);
-    assertTrue(r.admitted <= LIMIT + refills,
-        "admitted " + r.admitted + ", bound " + (LIMIT + refills));
+    assertTrue(
+        r.admitted <= LIMIT + refills, "admitted " + r.admitted + ", bound " + (LIMIT + refills));
     assertTrue(r.limited > 0, "some calls were refused as rate limited");
   }
 
@@ -118,8 +128,8 @@ class GlobalRateLimitAccuracyTest {
   /** Every client calls until it saw three RATE_LIMITED answers; returns the totals. */
   private Result hammer(InProcessKeygate victim) throws Exception {
     CreateKeyResponse key = sidecars.get(0).createKey("tasks:read");
-    CheckRequest request = CheckRequest.newBuilder().setKey(key.getSecret())
-        .addRequiredScopes("tasks:read").build();
+    CheckRequest request =
+        CheckRequest.newBuilder().setKey(key.getSecret()).addRequiredScopes("tasks:read").build();
     AtomicInteger admitted = new AtomicInteger();
     AtomicInteger limited = new AtomicInteger();
     AtomicBoolean killed = new AtomicBoolean();
@@ -130,36 +140,39 @@ class GlobalRateLimitAccuracyTest {
       List<Future<?>> clients = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
         int home = c % sidecars.size();
-        clients.add(pool.submit(() -> {
-          start.await();
-          int target = home;
-          int refusals = 0;
-          int attempts = 0;
-          while (refusals < 3 && attempts++ < 10_000) {
-            if (victim != null && !killed.get() && admitted.get() >= LIMIT / 2) {
-              synchronized (killed) {
-                if (!killed.get()) {
-                  victim.close();
-                  killed.set(true);
-                }
-              }
-            }
-            AuthorizeGrpc.AuthorizeBlockingStub stub = sidecars.get(target).authorize();
-            try {
-              stub.check(request);
-              admitted.incrementAndGet();
-            } catch (StatusRuntimeException e) {
-              if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-                limited.incrementAndGet();
-                refusals++;
-              } else {
-                // the sidecar died (or Redis hiccuped): go to the next one, like a client would
-                target = (target + 1) % sidecars.size();
-              }
-            }
-          }
-          return null;
-        }));
+        clients.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int target = home;
+                  int refusals = 0;
+                  int attempts = 0;
+                  while (refusals < 3 && attempts++ < 10_000) {
+                    if (victim != null && !killed.get() && admitted.get() >= LIMIT / 2) {
+                      synchronized (killed) {
+                        if (!killed.get()) {
+                          victim.close();
+                          killed.set(true);
+                        }
+                      }
+                    }
+                    AuthorizeGrpc.AuthorizeBlockingStub stub = sidecars.get(target).authorize();
+                    try {
+                      stub.check(request);
+                      admitted.incrementAndGet();
+                    } catch (StatusRuntimeException e) {
+                      if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                        limited.incrementAndGet();
+                        refusals++;
+                      } else {
+                        // the sidecar died (or Redis hiccuped): go to the next one, like a client
+                        // would
+                        target = (target + 1) % sidecars.size();
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : clients) {

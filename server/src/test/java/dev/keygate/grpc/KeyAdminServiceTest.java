@@ -44,7 +44,9 @@ class KeyAdminServiceTest {
   }
 
   private static CreateKeyRequest.Builder request(String project, String... scopes) {
-    return CreateKeyRequest.newBuilder().setProject(project).setName("key")
+    return CreateKeyRequest.newBuilder()
+        .setProject(project)
+        .setName("key")
         .addAllScopes(List.of(scopes));
   }
 
@@ -58,8 +60,13 @@ class KeyAdminServiceTest {
 
   @Test
   void createKey_returnsSecretOnceAndGetNeverShowsIt() {
-    CreateKeyResponse created = kg.admin().createKey(request("acme", "tasks:read")
-        .setDescription("ci pipeline").putMetadata("team", "platform").build());
+    CreateKeyResponse created =
+        kg.admin()
+            .createKey(
+                request("acme", "tasks:read")
+                    .setDescription("ci pipeline")
+                    .putMetadata("team", "platform")
+                    .build());
     ApiKey key = created.getKey();
     assertTrue(created.getSecret().startsWith(key.getPrefix()), key.getPrefix());
     assertEquals("kg_live_" + key.getId(), key.getPrefix());
@@ -75,27 +82,52 @@ class KeyAdminServiceTest {
 
   @Test
   void createKey_invalidFieldsAllReportedAsBadRequest() {
-    var status = assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT",
-        () -> kg.admin().createKey(CreateKeyRequest.newBuilder()
-            .setProject("Bad Project").setName(" ").addScopes("tasks").addScopes("tasks:read")
-            .setExpiresAt(Timestamps.fromMillis(kg.clock.millis() - 1000)).build()));
-    List<String> fields = detail(status, BadRequest.class).getFieldViolationsList().stream()
-        .map(BadRequest.FieldViolation::getField).toList();
+    var status =
+        assertDenied(
+            Code.INVALID_ARGUMENT,
+            "INVALID_ARGUMENT",
+            () ->
+                kg.admin()
+                    .createKey(
+                        CreateKeyRequest.newBuilder()
+                            .setProject("Bad Project")
+                            .setName(" ")
+                            .addScopes("tasks")
+                            .addScopes("tasks:read")
+                            .setExpiresAt(Timestamps.fromMillis(kg.clock.millis() - 1000))
+                            .build()));
+    List<String> fields =
+        detail(status, BadRequest.class).getFieldViolationsList().stream()
+            .map(BadRequest.FieldViolation::getField)
+            .toList();
     assertEquals(List.of("project", "name", "scopes[0]", "expires_at"), fields);
   }
 
   @Test
   void createKey_noScopes_invalid() {
-    var status = assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT",
-        () -> kg.admin().createKey(request("acme").build()));
+    var status =
+        assertDenied(
+            Code.INVALID_ARGUMENT,
+            "INVALID_ARGUMENT",
+            () -> kg.admin().createKey(request("acme").build()));
     assertEquals("scopes", detail(status, BadRequest.class).getFieldViolations(0).getField());
   }
 
   @Test
   void createKey_rateLimitOutOfRange_invalid() {
-    var status = assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT",
-        () -> kg.admin().createKey(request("acme", "tasks:read").setRateLimit(RateLimit
-            .newBuilder().setRequests(0).setPeriod(Duration.newBuilder().setSeconds(1))).build()));
+    var status =
+        assertDenied(
+            Code.INVALID_ARGUMENT,
+            "INVALID_ARGUMENT",
+            () ->
+                kg.admin()
+                    .createKey(
+                        request("acme", "tasks:read")
+                            .setRateLimit(
+                                RateLimit.newBuilder()
+                                    .setRequests(0)
+                                    .setPeriod(Duration.newBuilder().setSeconds(1)))
+                            .build()));
     assertEquals("rate_limit", detail(status, BadRequest.class).getFieldViolations(0).getField());
   }
 
@@ -105,35 +137,43 @@ class KeyAdminServiceTest {
     for (int i = 0; i < 10; i++) {
       ids.add(kg.admin().createKey(request("full", "tasks:read").build()).getKey().getId());
     }
-    var status = assertDenied(Code.FAILED_PRECONDITION, "PROJECT_KEY_LIMIT",
-        () -> kg.admin().createKey(request("full", "tasks:read").build()));
+    var status =
+        assertDenied(
+            Code.FAILED_PRECONDITION,
+            "PROJECT_KEY_LIMIT",
+            () -> kg.admin().createKey(request("full", "tasks:read").build()));
     assertEquals("10", detail(status, ErrorInfo.class).getMetadataOrThrow("limit"));
     kg.admin().createKey(request("other-project", "tasks:read").build());
     kg.admin().revokeKey(RevokeKeyRequest.newBuilder().setId(ids.get(3)).build());
-    assertNotEquals("", kg.admin().createKey(request("full", "tasks:read").build()).getKey().getId());
+    assertNotEquals(
+        "", kg.admin().createKey(request("full", "tasks:read").build()).getKey().getId());
   }
 
   @Test
   void createKey_repeatedRequestId_alreadyExistsWithOriginalId() {
     var req = request("acme", "tasks:read").setRequestId("deploy-42").build();
     String first = kg.admin().createKey(req).getKey().getId();
-    var status = assertDenied(Code.ALREADY_EXISTS, "DUPLICATE_REQUEST",
-        () -> kg.admin().createKey(req));
+    var status =
+        assertDenied(Code.ALREADY_EXISTS, "DUPLICATE_REQUEST", () -> kg.admin().createKey(req));
     assertEquals(first, detail(status, ErrorInfo.class).getMetadataOrThrow("key_id"));
-    ListKeysResponse listed = kg.admin().listKeys(
-        ListKeysRequest.newBuilder().setProject("acme").build());
+    ListKeysResponse listed =
+        kg.admin().listKeys(ListKeysRequest.newBuilder().setProject("acme").build());
     assertEquals(1, listed.getKeysCount());
   }
 
   @Test
   void getKey_unknown_notFound() {
-    assertDenied(Code.NOT_FOUND, "KEY_NOT_FOUND",
+    assertDenied(
+        Code.NOT_FOUND,
+        "KEY_NOT_FOUND",
         () -> kg.admin().getKey(GetKeyRequest.newBuilder().setId("AAAAAAAAAAAA").build()));
   }
 
   @Test
   void getKey_malformedId_invalid() {
-    assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT",
+    assertDenied(
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
         () -> kg.admin().getKey(GetKeyRequest.newBuilder().setId("../../etc").build()));
   }
 
@@ -144,7 +184,8 @@ class KeyAdminServiceTest {
       authorize(created.getSecret());
     }
     kg.app.usage().flush();
-    ApiKey key = kg.admin().getKey(GetKeyRequest.newBuilder().setId(created.getKey().getId()).build());
+    ApiKey key =
+        kg.admin().getKey(GetKeyRequest.newBuilder().setId(created.getKey().getId()).build());
     assertEquals(3, key.getUsage().getTotal());
     assertEquals(3, key.getUsage().getToday());
     assertEquals(kg.clock.millis(), Timestamps.toMillis(key.getUsage().getLastUsedAt()));
@@ -166,61 +207,105 @@ class KeyAdminServiceTest {
     String token = "";
     int pages = 0;
     do {
-      ListKeysResponse page = kg.admin().listKeys(ListKeysRequest.newBuilder()
-          .setProject("acme").setPageSize(2).setPageToken(token).build());
+      ListKeysResponse page =
+          kg.admin()
+              .listKeys(
+                  ListKeysRequest.newBuilder()
+                      .setProject("acme")
+                      .setPageSize(2)
+                      .setPageToken(token)
+                      .build());
       page.getKeysList().forEach(k -> seen.add(k.getId()));
       token = page.getNextPageToken();
       pages++;
     } while (!token.isEmpty() && pages < 10);
     assertEquals(List.of(ids.get(0), ids.get(2), ids.get(3), ids.get(4)), seen);
-    ListKeysResponse all = kg.admin().listKeys(ListKeysRequest.newBuilder()
-        .setProject("acme").setIncludeRevoked(true).build());
+    ListKeysResponse all =
+        kg.admin()
+            .listKeys(
+                ListKeysRequest.newBuilder().setProject("acme").setIncludeRevoked(true).build());
     assertEquals(ids, all.getKeysList().stream().map(ApiKey::getId).toList());
     assertEquals(KeyState.KEY_STATE_REVOKED, all.getKeys(1).getState());
   }
 
   @Test
   void listKeys_badTokenAndPageSize_invalid() {
-    assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> kg.admin().listKeys(
-        ListKeysRequest.newBuilder().setProject("acme").setPageToken("garbage!").build()));
-    assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> kg.admin().listKeys(
-        ListKeysRequest.newBuilder().setProject("acme").setPageSize(5000).build()));
+    assertDenied(
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        () ->
+            kg.admin()
+                .listKeys(
+                    ListKeysRequest.newBuilder()
+                        .setProject("acme")
+                        .setPageToken("garbage!")
+                        .build()));
+    assertDenied(
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        () ->
+            kg.admin()
+                .listKeys(
+                    ListKeysRequest.newBuilder().setProject("acme").setPageSize(5000).build()));
   }
 
   @Test
   void updateKey_changesOnlyMaskedFieldsAndScopesTakeEffect() {
     CreateKeyResponse created = kg.createKey("tasks:read");
-    ApiKey updated = kg.admin().updateKey(UpdateKeyRequest.newBuilder()
-        .setKey(ApiKey.newBuilder().setId(created.getKey().getId()).setName("renamed")
-            .setDescription("ignored, not in mask").addScopes("tasks:*"))
-        .setUpdateMask(FieldMask.newBuilder().addPaths("name").addPaths("scopes"))
-        .build());
+    ApiKey updated =
+        kg.admin()
+            .updateKey(
+                UpdateKeyRequest.newBuilder()
+                    .setKey(
+                        ApiKey.newBuilder()
+                            .setId(created.getKey().getId())
+                            .setName("renamed")
+                            .setDescription("ignored, not in mask")
+                            .addScopes("tasks:*"))
+                    .setUpdateMask(FieldMask.newBuilder().addPaths("name").addPaths("scopes"))
+                    .build());
     assertEquals("renamed", updated.getName());
     assertEquals("", updated.getDescription());
     assertEquals(List.of("tasks:*"), updated.getScopesList());
-    kg.authorize().check(CheckRequest.newBuilder().setKey(created.getSecret())
-        .addRequiredScopes("tasks:delete").build());
+    kg.authorize()
+        .check(
+            CheckRequest.newBuilder()
+                .setKey(created.getSecret())
+                .addRequiredScopes("tasks:delete")
+                .build());
   }
 
   @Test
   void updateKey_setsAndClearsRateLimitAndExpiry() {
     CreateKeyResponse created = kg.createKey("tasks:read");
     String id = created.getKey().getId();
-    ApiKey limited = kg.admin().updateKey(UpdateKeyRequest.newBuilder()
-        .setKey(ApiKey.newBuilder().setId(id)
-            .setRateLimit(RateLimit.newBuilder().setRequests(1)
-                .setPeriod(Duration.newBuilder().setSeconds(3600)))
-            .setExpiresAt(Timestamps.fromMillis(kg.clock.millis() + 60_000)))
-        .setUpdateMask(FieldMask.newBuilder().addPaths("rate_limit").addPaths("expires_at"))
-        .build());
+    ApiKey limited =
+        kg.admin()
+            .updateKey(
+                UpdateKeyRequest.newBuilder()
+                    .setKey(
+                        ApiKey.newBuilder()
+                            .setId(id)
+                            .setRateLimit(
+                                RateLimit.newBuilder()
+                                    .setRequests(1)
+                                    .setPeriod(Duration.newBuilder().setSeconds(3600)))
+                            .setExpiresAt(Timestamps.fromMillis(kg.clock.millis() + 60_000)))
+                    .setUpdateMask(
+                        FieldMask.newBuilder().addPaths("rate_limit").addPaths("expires_at"))
+                    .build());
     assertEquals(1, limited.getRateLimit().getRequests());
     assertTrue(limited.hasExpiresAt());
     authorize(created.getSecret());
     assertDenied(Code.RESOURCE_EXHAUSTED, "RATE_LIMITED", () -> authorize(created.getSecret()));
-    ApiKey cleared = kg.admin().updateKey(UpdateKeyRequest.newBuilder()
-        .setKey(ApiKey.newBuilder().setId(id))
-        .setUpdateMask(FieldMask.newBuilder().addPaths("rate_limit").addPaths("expires_at"))
-        .build());
+    ApiKey cleared =
+        kg.admin()
+            .updateKey(
+                UpdateKeyRequest.newBuilder()
+                    .setKey(ApiKey.newBuilder().setId(id))
+                    .setUpdateMask(
+                        FieldMask.newBuilder().addPaths("rate_limit").addPaths("expires_at"))
+                    .build());
     assertFalse(cleared.hasRateLimit());
     assertFalse(cleared.hasExpiresAt());
     authorize(created.getSecret());
@@ -229,12 +314,24 @@ class KeyAdminServiceTest {
   @Test
   void updateKey_badMask_invalid() {
     String id = kg.createKey("tasks:read").getKey().getId();
-    assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> kg.admin().updateKey(
-        UpdateKeyRequest.newBuilder().setKey(ApiKey.newBuilder().setId(id)).build()));
-    var status = assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> kg.admin()
-        .updateKey(UpdateKeyRequest.newBuilder().setKey(ApiKey.newBuilder().setId(id)
-            .setProject("elsewhere")).setUpdateMask(FieldMask.newBuilder().addPaths("project"))
-            .build()));
+    assertDenied(
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        () ->
+            kg.admin()
+                .updateKey(
+                    UpdateKeyRequest.newBuilder().setKey(ApiKey.newBuilder().setId(id)).build()));
+    var status =
+        assertDenied(
+            Code.INVALID_ARGUMENT,
+            "INVALID_ARGUMENT",
+            () ->
+                kg.admin()
+                    .updateKey(
+                        UpdateKeyRequest.newBuilder()
+                            .setKey(ApiKey.newBuilder().setId(id).setProject("elsewhere"))
+                            .setUpdateMask(FieldMask.newBuilder().addPaths("project"))
+                            .build()));
     assertEquals("update_mask", detail(status, BadRequest.class).getFieldViolations(0).getField());
   }
 
@@ -242,21 +339,30 @@ class KeyAdminServiceTest {
   void updateKey_revokedKey_failedPrecondition() {
     String id = kg.createKey("tasks:read").getKey().getId();
     kg.admin().revokeKey(RevokeKeyRequest.newBuilder().setId(id).build());
-    assertDenied(Code.FAILED_PRECONDITION, "KEY_ALREADY_REVOKED", () -> kg.admin().updateKey(
-        UpdateKeyRequest.newBuilder().setKey(ApiKey.newBuilder().setId(id).setName("x"))
-            .setUpdateMask(FieldMask.newBuilder().addPaths("name")).build()));
+    assertDenied(
+        Code.FAILED_PRECONDITION,
+        "KEY_ALREADY_REVOKED",
+        () ->
+            kg.admin()
+                .updateKey(
+                    UpdateKeyRequest.newBuilder()
+                        .setKey(ApiKey.newBuilder().setId(id).setName("x"))
+                        .setUpdateMask(FieldMask.newBuilder().addPaths("name"))
+                        .build()));
   }
 
   @Test
   void revokeKey_keepsReasonAndIsIdempotent() {
     String id = kg.createKey("tasks:read").getKey().getId();
-    ApiKey revoked = kg.admin().revokeKey(
-        RevokeKeyRequest.newBuilder().setId(id).setReason("leaked in CI log").build());
+    ApiKey revoked =
+        kg.admin()
+            .revokeKey(
+                RevokeKeyRequest.newBuilder().setId(id).setReason("leaked in CI log").build());
     assertEquals(KeyState.KEY_STATE_REVOKED, revoked.getState());
     assertEquals("leaked in CI log", revoked.getRevokeReason());
     kg.clock.advance(java.time.Duration.ofMinutes(1));
-    ApiKey again = kg.admin().revokeKey(
-        RevokeKeyRequest.newBuilder().setId(id).setReason("second").build());
+    ApiKey again =
+        kg.admin().revokeKey(RevokeKeyRequest.newBuilder().setId(id).setReason("second").build());
     assertEquals(revoked.getRevokedAt(), again.getRevokedAt());
     assertEquals("leaked in CI log", again.getRevokeReason());
   }
@@ -264,8 +370,8 @@ class KeyAdminServiceTest {
   @Test
   void rotateKey_zeroGraceRevokesOldSecretAtOnce() {
     CreateKeyResponse created = kg.createKey("tasks:read");
-    var rotated = kg.admin().rotateKey(
-        RotateKeyRequest.newBuilder().setId(created.getKey().getId()).build());
+    var rotated =
+        kg.admin().rotateKey(RotateKeyRequest.newBuilder().setId(created.getKey().getId()).build());
     assertNotEquals(created.getSecret(), rotated.getSecret());
     assertEquals(created.getKey().getId(), rotated.getKey().getId());
     assertTrue(rotated.getKey().hasRotatedAt());
@@ -277,27 +383,40 @@ class KeyAdminServiceTest {
   @Test
   void rotateKey_graceOutOfRange_invalid() {
     String id = kg.createKey("tasks:read").getKey().getId();
-    assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> kg.admin().rotateKey(
-        RotateKeyRequest.newBuilder().setId(id)
-            .setGracePeriod(Duration.newBuilder().setSeconds(31L * 86400)).build()));
+    assertDenied(
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        () ->
+            kg.admin()
+                .rotateKey(
+                    RotateKeyRequest.newBuilder()
+                        .setId(id)
+                        .setGracePeriod(Duration.newBuilder().setSeconds(31L * 86400))
+                        .build()));
   }
 
   @Test
   void adminCall_withoutCredential_unauthenticated() {
-    assertDenied(Code.UNAUTHENTICATED, "KEY_MISSING",
+    assertDenied(
+        Code.UNAUTHENTICATED,
+        "KEY_MISSING",
         () -> kg.anonymousAdmin().createKey(request("acme", "tasks:read").build()));
   }
 
   @Test
   void adminCall_wrongToken_unauthenticated() {
-    assertDenied(Code.UNAUTHENTICATED, "ADMIN_CREDENTIAL_INVALID",
+    assertDenied(
+        Code.UNAUTHENTICATED,
+        "ADMIN_CREDENTIAL_INVALID",
         () -> as("wrong-admin-token-0000000").createKey(request("acme", "tasks:read").build()));
   }
 
   @Test
   void adminCall_keyWithoutKeysScope_permissionDenied() {
     String secret = kg.createKey("tasks:read").getSecret();
-    assertDenied(Code.PERMISSION_DENIED, "SCOPE_MISSING",
+    assertDenied(
+        Code.PERMISSION_DENIED,
+        "SCOPE_MISSING",
         () -> as(secret).createKey(request("acme", "tasks:read").build()));
   }
 
@@ -305,8 +424,11 @@ class KeyAdminServiceTest {
   void adminCall_keysReadMayReadButNotWrite() {
     CreateKeyResponse reader = kg.createKey("keys:read");
     String id = reader.getKey().getId();
-    assertEquals(id, as(reader.getSecret()).getKey(GetKeyRequest.newBuilder().setId(id).build()).getId());
-    assertDenied(Code.PERMISSION_DENIED, "SCOPE_MISSING",
+    assertEquals(
+        id, as(reader.getSecret()).getKey(GetKeyRequest.newBuilder().setId(id).build()).getId());
+    assertDenied(
+        Code.PERMISSION_DENIED,
+        "SCOPE_MISSING",
         () -> as(reader.getSecret()).revokeKey(RevokeKeyRequest.newBuilder().setId(id).build()));
   }
 
@@ -314,44 +436,67 @@ class KeyAdminServiceTest {
   void adminCall_keyManagesOnlyItsOwnProject() {
     String writer = kg.createKey("keys:write", "keys:read", "tasks:*").getSecret();
     String foreign = kg.admin().createKey(request("other", "tasks:read").build()).getKey().getId();
-    assertDenied(Code.PERMISSION_DENIED, "PROJECT_MISMATCH",
+    assertDenied(
+        Code.PERMISSION_DENIED,
+        "PROJECT_MISMATCH",
         () -> as(writer).createKey(request("other", "tasks:read").build()));
-    assertDenied(Code.PERMISSION_DENIED, "PROJECT_MISMATCH",
+    assertDenied(
+        Code.PERMISSION_DENIED,
+        "PROJECT_MISMATCH",
         () -> as(writer).getKey(GetKeyRequest.newBuilder().setId(foreign).build()));
-    assertDenied(Code.PERMISSION_DENIED, "PROJECT_MISMATCH",
+    assertDenied(
+        Code.PERMISSION_DENIED,
+        "PROJECT_MISMATCH",
         () -> as(writer).listKeys(ListKeysRequest.newBuilder().setProject("other").build()));
-    assertEquals("acme", as(writer).createKey(request("acme", "tasks:read").build())
-        .getKey().getProject());
+    assertEquals(
+        "acme", as(writer).createKey(request("acme", "tasks:read").build()).getKey().getProject());
   }
 
   @Test
   void adminCall_keyCannotGrantScopeItLacks() {
     String writer = kg.createKey("keys:write", "tasks:read").getSecret();
-    var status = assertDenied(Code.PERMISSION_DENIED, "SCOPE_ESCALATION",
-        () -> as(writer).createKey(request("acme", "tasks:read", "tasks:*").build()));
+    var status =
+        assertDenied(
+            Code.PERMISSION_DENIED,
+            "SCOPE_ESCALATION",
+            () -> as(writer).createKey(request("acme", "tasks:read", "tasks:*").build()));
     assertEquals("tasks:*", detail(status, ErrorInfo.class).getMetadataOrThrow("scopes"));
     String id = as(writer).createKey(request("acme", "tasks:read").build()).getKey().getId();
-    assertDenied(Code.PERMISSION_DENIED, "SCOPE_ESCALATION", () -> as(writer).updateKey(
-        UpdateKeyRequest.newBuilder().setKey(ApiKey.newBuilder().setId(id).addScopes("admin:*"))
-            .setUpdateMask(FieldMask.newBuilder().addPaths("scopes")).build()));
+    assertDenied(
+        Code.PERMISSION_DENIED,
+        "SCOPE_ESCALATION",
+        () ->
+            as(writer)
+                .updateKey(
+                    UpdateKeyRequest.newBuilder()
+                        .setKey(ApiKey.newBuilder().setId(id).addScopes("admin:*"))
+                        .setUpdateMask(FieldMask.newBuilder().addPaths("scopes"))
+                        .build()));
   }
 
   @Test
   void adminCall_revokedAdminKey_unauthenticated() {
     CreateKeyResponse writer = kg.createKey("keys:write");
     kg.admin().revokeKey(RevokeKeyRequest.newBuilder().setId(writer.getKey().getId()).build());
-    assertDenied(Code.UNAUTHENTICATED, "KEY_REVOKED",
+    assertDenied(
+        Code.UNAUTHENTICATED,
+        "KEY_REVOKED",
         () -> as(writer.getSecret()).createKey(request("acme", "tasks:read").build()));
   }
 
   @Test
   void adminErrors_carryNoSecrets() {
     CreateKeyResponse created = kg.createKey("tasks:read");
-    var status = assertDenied(Code.PERMISSION_DENIED, "SCOPE_MISSING",
-        () -> as(created.getSecret()).getKey(GetKeyRequest.newBuilder()
-            .setId(created.getKey().getId()).build()));
-    String all = status.toString() + status.getDetailsList().stream()
-        .map(Object::toString).collect(Collectors.joining());
+    var status =
+        assertDenied(
+            Code.PERMISSION_DENIED,
+            "SCOPE_MISSING",
+            () ->
+                as(created.getSecret())
+                    .getKey(GetKeyRequest.newBuilder().setId(created.getKey().getId()).build()));
+    String all =
+        status.toString()
+            + status.getDetailsList().stream().map(Object::toString).collect(Collectors.joining());
     assertFalse(all.contains(created.getSecret()));
     assertFalse(all.contains(InProcessKeygate.ADMIN_TOKEN));
   }

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /** The audit trail through the real KeyAdmin and Authorize services. */
 class ListEventsTest {
-  private final InProcessKeygate kg = new InProcessKeygate(
-      Map.of("KEYGATE_AUDIT_FAILURE_SAMPLES", "3"), new dev.keygate.store.InMemoryKeyStore());
+  private final InProcessKeygate kg =
+      new InProcessKeygate(
+          Map.of("KEYGATE_AUDIT_FAILURE_SAMPLES", "3"), new dev.keygate.store.InMemoryKeyStore());
 
   @AfterEach
   void close() {
@@ -50,25 +51,41 @@ class ListEventsTest {
   }
 
   private CreateKeyResponse create(String project, String... scopes) {
-    return kg.admin().createKey(CreateKeyRequest.newBuilder().setProject(project).setName("k")
-        .addAllScopes(List.of(scopes)).build());
+    return kg.admin()
+        .createKey(
+            CreateKeyRequest.newBuilder()
+                .setProject(project)
+                .setName("k")
+                .addAllScopes(List.of(scopes))
+                .build());
   }
 
   @Test
   void writes_eachAppendOneEventNewestFirstWithActorOutcomeAndRequestId() {
     KeyAdminGrpc.KeyAdminBlockingStub admin = withHeader(kg.admin(), "x-request-id", "req-42");
-    CreateKeyResponse created = admin.createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("k").addScopes("tasks:read").build());
+    CreateKeyResponse created =
+        admin.createKey(
+            CreateKeyRequest.newBuilder()
+                .setProject("acme")
+                .setName("k")
+                .addScopes("tasks:read")
+                .build());
     String id = created.getKey().getId();
-    admin.updateKey(UpdateKeyRequest.newBuilder()
-        .setKey(ApiKey.newBuilder().setId(id).setName("renamed"))
-        .setUpdateMask(FieldMask.newBuilder().addPaths("name")).build());
-    admin.rotateKey(RotateKeyRequest.newBuilder().setId(id)
-        .setGracePeriod(Duration.newBuilder().setSeconds(60)).build());
+    admin.updateKey(
+        UpdateKeyRequest.newBuilder()
+            .setKey(ApiKey.newBuilder().setId(id).setName("renamed"))
+            .setUpdateMask(FieldMask.newBuilder().addPaths("name"))
+            .build());
+    admin.rotateKey(
+        RotateKeyRequest.newBuilder()
+            .setId(id)
+            .setGracePeriod(Duration.newBuilder().setSeconds(60))
+            .build());
     admin.revokeKey(RevokeKeyRequest.newBuilder().setId(id).setReason("leaked").build());
 
     List<AuditEvent> events = events(kg.admin(), "acme");
-    assertEquals(List.of("revoke", "rotate", "update", "create"),
+    assertEquals(
+        List.of("revoke", "rotate", "update", "create"),
         events.stream().map(AuditEvent::getAction).toList());
     for (AuditEvent e : events) {
       assertEquals("ok", e.getOutcome());
@@ -80,14 +97,21 @@ class ListEventsTest {
       assertEquals(kg.clock.millis(), Timestamps.toMillis(e.getTime()));
     }
     String all = events.toString();
-    assertFalse(all.contains(created.getSecret().substring(created.getKey().getPrefix().length())),
+    assertFalse(
+        all.contains(created.getSecret().substring(created.getKey().getPrefix().length())),
         "no secret in the trail");
   }
 
   @Test
   void createKey_requestIdRecordedWhenNoHeader() {
-    kg.admin().createKey(CreateKeyRequest.newBuilder().setProject("acme").setName("k")
-        .addScopes("tasks:read").setRequestId("idem-7").build());
+    kg.admin()
+        .createKey(
+            CreateKeyRequest.newBuilder()
+                .setProject("acme")
+                .setName("k")
+                .addScopes("tasks:read")
+                .setRequestId("idem-7")
+                .build());
     assertEquals("idem-7", events(kg.admin(), "acme").get(0).getRequestId());
   }
 
@@ -95,12 +119,23 @@ class ListEventsTest {
   void failedWrites_recordedWithTheReasonInTheTargetsProject() {
     CreateKeyResponse writer = create("acme", "keys:write", "tasks:read");
     CreateKeyResponse other = create("globex", "tasks:read");
-    assertDenied(Code.PERMISSION_DENIED, "PROJECT_MISMATCH",
-        () -> as(writer.getSecret()).revokeKey(RevokeKeyRequest.newBuilder()
-            .setId(other.getKey().getId()).build()));
-    assertDenied(Code.PERMISSION_DENIED, "SCOPE_ESCALATION",
-        () -> as(writer.getSecret()).createKey(CreateKeyRequest.newBuilder().setProject("acme")
-            .setName("k").addScopes("tasks:*").build()));
+    assertDenied(
+        Code.PERMISSION_DENIED,
+        "PROJECT_MISMATCH",
+        () ->
+            as(writer.getSecret())
+                .revokeKey(RevokeKeyRequest.newBuilder().setId(other.getKey().getId()).build()));
+    assertDenied(
+        Code.PERMISSION_DENIED,
+        "SCOPE_ESCALATION",
+        () ->
+            as(writer.getSecret())
+                .createKey(
+                    CreateKeyRequest.newBuilder()
+                        .setProject("acme")
+                        .setName("k")
+                        .addScopes("tasks:*")
+                        .build()));
 
     AuditEvent mismatch = events(kg.admin(), "globex").get(0);
     assertEquals("revoke", mismatch.getAction());
@@ -116,12 +151,19 @@ class ListEventsTest {
   @Test
   void failedAdminAuth_sampledIntoGlobalTrailOrTheMatchedKeysProject() {
     CreateKeyResponse reader = create("acme", "tasks:read");
-    assertDenied(Code.UNAUTHENTICATED, "ADMIN_CREDENTIAL_INVALID",
-        () -> as("not-a-key-and-not-the-token").listKeys(
-            dev.keygate.api.v1.ListKeysRequest.newBuilder().setProject("acme").build()));
-    assertDenied(Code.PERMISSION_DENIED, "SCOPE_MISSING",
-        () -> as(reader.getSecret()).revokeKey(RevokeKeyRequest.newBuilder()
-            .setId(reader.getKey().getId()).build()));
+    assertDenied(
+        Code.UNAUTHENTICATED,
+        "ADMIN_CREDENTIAL_INVALID",
+        () ->
+            as("not-a-key-and-not-the-token")
+                .listKeys(
+                    dev.keygate.api.v1.ListKeysRequest.newBuilder().setProject("acme").build()));
+    assertDenied(
+        Code.PERMISSION_DENIED,
+        "SCOPE_MISSING",
+        () ->
+            as(reader.getSecret())
+                .revokeKey(RevokeKeyRequest.newBuilder().setId(reader.getKey().getId()).build()));
     Eventually.await("both samples written", () -> kg.app.auditTrail().written() >= 3);
 
     AuditEvent global = events(kg.admin(), "").get(0);
@@ -130,8 +172,11 @@ class ListEventsTest {
     assertEquals("", global.getActor());
     assertEquals("", global.getKeyId());
     assertFalse(global.toString().contains("not-a-key"), "the credential is never recorded");
-    AuditEvent inProject = events(kg.admin(), "acme").stream()
-        .filter(e -> e.getAction().equals("admin_auth_failed")).findFirst().orElseThrow();
+    AuditEvent inProject =
+        events(kg.admin(), "acme").stream()
+            .filter(e -> e.getAction().equals("admin_auth_failed"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("SCOPE_MISSING", inProject.getOutcome());
     assertEquals(reader.getKey().getId(), inProject.getActor());
     assertEquals("admin", inProject.getSurface());
@@ -166,21 +211,28 @@ class ListEventsTest {
   }
 
   private void denied(String secret, String scope, String reason) {
-    assertDenied(reason.equals("SCOPE_MISSING") ? Code.PERMISSION_DENIED : Code.UNAUTHENTICATED,
-        reason, () -> kg.authorize().check(CheckRequest.newBuilder().setKey(secret)
-            .addRequiredScopes(scope).build()));
+    assertDenied(
+        reason.equals("SCOPE_MISSING") ? Code.PERMISSION_DENIED : Code.UNAUTHENTICATED,
+        reason,
+        () ->
+            kg.authorize()
+                .check(CheckRequest.newBuilder().setKey(secret).addRequiredScopes(scope).build()));
   }
 
   @Test
   void failureFlood_sampledAtTheRateWithDroppedCount() {
     for (int i = 0; i < 10; i++) {
-      assertDenied(Code.UNAUTHENTICATED, "KEY_MALFORMED",
+      assertDenied(
+          Code.UNAUTHENTICATED,
+          "KEY_MALFORMED",
           () -> kg.authorize().check(CheckRequest.newBuilder().setKey("garbage").build()));
     }
     Eventually.await("3 samples written", () -> kg.app.auditTrail().written() == 3);
     assertEquals(7, kg.app.auditTrail().droppedRateLimited());
     kg.clock.advance(java.time.Duration.ofSeconds(1));
-    assertDenied(Code.UNAUTHENTICATED, "KEY_MALFORMED",
+    assertDenied(
+        Code.UNAUTHENTICATED,
+        "KEY_MALFORMED",
         () -> kg.authorize().check(CheckRequest.newBuilder().setKey("garbage").build()));
     Eventually.await("4th sample written", () -> kg.app.auditTrail().written() == 4);
     List<AuditEvent> global = events(kg.admin(), "");
@@ -198,8 +250,14 @@ class ListEventsTest {
     List<AuditEvent> seen = new ArrayList<>();
     String token = "";
     do {
-      ListEventsResponse page = kg.admin().listEvents(ListEventsRequest.newBuilder()
-          .setProject("acme").setPageSize(2).setPageToken(token).build());
+      ListEventsResponse page =
+          kg.admin()
+              .listEvents(
+                  ListEventsRequest.newBuilder()
+                      .setProject("acme")
+                      .setPageSize(2)
+                      .setPageToken(token)
+                      .build());
       assertTrue(page.getEventsCount() <= 2);
       seen.addAll(page.getEventsList());
       token = page.getNextPageToken();
@@ -207,12 +265,17 @@ class ListEventsTest {
     assertEquals(6, seen.size());
     assertEquals(ids.get(0), seen.get(5).getKeyId());
 
-    ListEventsResponse ofKey = kg.admin().listEvents(ListEventsRequest.newBuilder()
-        .setProject("acme").setKeyId(ids.get(2)).build());
-    assertEquals(List.of("revoke", "create"),
+    ListEventsResponse ofKey =
+        kg.admin()
+            .listEvents(
+                ListEventsRequest.newBuilder().setProject("acme").setKeyId(ids.get(2)).build());
+    assertEquals(
+        List.of("revoke", "create"),
         ofKey.getEventsList().stream().map(AuditEvent::getAction).toList());
-    ListEventsResponse revokes = kg.admin().listEvents(ListEventsRequest.newBuilder()
-        .setProject("acme").setAction("revoke").build());
+    ListEventsResponse revokes =
+        kg.admin()
+            .listEvents(
+                ListEventsRequest.newBuilder().setProject("acme").setAction("revoke").build());
     assertEquals(1, revokes.getEventsCount());
   }
 
@@ -221,26 +284,50 @@ class ListEventsTest {
     CreateKeyResponse reader = create("acme", "keys:read");
     CreateKeyResponse plain = create("acme", "tasks:read");
     assertFalse(events(as(reader.getSecret()), "acme").isEmpty());
-    assertDenied(Code.PERMISSION_DENIED, "PROJECT_MISMATCH",
-        () -> events(as(reader.getSecret()), "globex"));
-    assertDenied(Code.PERMISSION_DENIED, "PROJECT_MISMATCH",
-        () -> events(as(reader.getSecret()), ""));
-    assertDenied(Code.PERMISSION_DENIED, "SCOPE_MISSING",
-        () -> events(as(plain.getSecret()), "acme"));
+    assertDenied(
+        Code.PERMISSION_DENIED, "PROJECT_MISMATCH", () -> events(as(reader.getSecret()), "globex"));
+    assertDenied(
+        Code.PERMISSION_DENIED, "PROJECT_MISMATCH", () -> events(as(reader.getSecret()), ""));
+    assertDenied(
+        Code.PERMISSION_DENIED, "SCOPE_MISSING", () -> events(as(plain.getSecret()), "acme"));
     assertDenied(Code.UNAUTHENTICATED, "KEY_MISSING", () -> events(kg.anonymousAdmin(), "acme"));
   }
 
   @Test
   void listEvents_badArgumentsAreInvalid() {
-    assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> kg.admin().listEvents(
-        ListEventsRequest.newBuilder().setProject("Bad Project").build()));
-    assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> kg.admin().listEvents(
-        ListEventsRequest.newBuilder().setProject("acme").setPageSize(1001).build()));
-    assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> kg.admin().listEvents(
-        ListEventsRequest.newBuilder().setProject("acme").setPageToken("x").build()));
-    assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> kg.admin().listEvents(
-        ListEventsRequest.newBuilder().setProject("acme").setAction("delete").build()));
-    assertDenied(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> kg.admin().listEvents(
-        ListEventsRequest.newBuilder().setProject("acme").setKeyId("short").build()));
+    assertDenied(
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        () ->
+            kg.admin()
+                .listEvents(ListEventsRequest.newBuilder().setProject("Bad Project").build()));
+    assertDenied(
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        () ->
+            kg.admin()
+                .listEvents(
+                    ListEventsRequest.newBuilder().setProject("acme").setPageSize(1001).build()));
+    assertDenied(
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        () ->
+            kg.admin()
+                .listEvents(
+                    ListEventsRequest.newBuilder().setProject("acme").setPageToken("x").build()));
+    assertDenied(
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        () ->
+            kg.admin()
+                .listEvents(
+                    ListEventsRequest.newBuilder().setProject("acme").setAction("delete").build()));
+    assertDenied(
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        () ->
+            kg.admin()
+                .listEvents(
+                    ListEventsRequest.newBuilder().setProject("acme").setKeyId("short").build()));
   }
 }

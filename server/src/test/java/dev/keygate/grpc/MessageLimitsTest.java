@@ -29,12 +29,21 @@ import org.junit.jupiter.api.Test;
 class MessageLimitsTest {
   private static final String ADMIN_TOKEN = "limits-admin-token-0123456789";
 
-  private final KeygateServer server = Main.start(KeygateConfig.fromEnv(Map.of(
-      "KEYGATE_LISTEN", "127.0.0.1:0", "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-      "KEYGATE_SHUTDOWN_GRACE", "1s")));
-  private final ManagedChannel channel = NettyChannelBuilder
-      .forAddress("127.0.0.1", server.port()).usePlaintext()
-      .maxInboundMetadataSize(1 << 20).build();
+  private final KeygateServer server =
+      Main.start(
+          KeygateConfig.fromEnv(
+              Map.of(
+                  "KEYGATE_LISTEN",
+                  "127.0.0.1:0",
+                  "KEYGATE_ADMIN_TOKEN",
+                  ADMIN_TOKEN,
+                  "KEYGATE_SHUTDOWN_GRACE",
+                  "1s")));
+  private final ManagedChannel channel =
+      NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+          .usePlaintext()
+          .maxInboundMetadataSize(1 << 20)
+          .build();
 
   @AfterEach
   void stop() throws InterruptedException {
@@ -48,29 +57,53 @@ class MessageLimitsTest {
   }
 
   private void assertStillServes() {
-    assertEquals("acme", admin().createKey(CreateKeyRequest.newBuilder().setProject("acme")
-        .setName("after").addScopes("tasks:read").build()).getKey().getProject());
+    assertEquals(
+        "acme",
+        admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("after")
+                    .addScopes("tasks:read")
+                    .build())
+            .getKey()
+            .getProject());
   }
 
   @Test
   void createKey_messageAboveMaximum_resourceExhaustedAndServerKeepsServing() {
     String huge = "d".repeat(KeygateServer.MAX_INBOUND_MESSAGE_BYTES + 1);
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> admin()
-        .createKey(CreateKeyRequest.newBuilder().setProject("acme").setName("big")
-            .setDescription(huge).addScopes("tasks:read").build()));
+    StatusRuntimeException e =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                admin()
+                    .createKey(
+                        CreateKeyRequest.newBuilder()
+                            .setProject("acme")
+                            .setName("big")
+                            .setDescription(huge)
+                            .addScopes("tasks:read")
+                            .build()));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.toString());
     assertStillServes();
   }
 
   @Test
   void check_headersAboveMaximum_callFailsAndServerKeepsServing() {
-    var stub = withHeader(AuthorizeGrpc.newBlockingStub(channel), "x-padding",
-        "p".repeat(KeygateServer.MAX_INBOUND_METADATA_BYTES + 1))
-        .withDeadlineAfter(30, TimeUnit.SECONDS);
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> stub.check(CheckRequest.getDefaultInstance()));
+    var stub =
+        withHeader(
+                AuthorizeGrpc.newBlockingStub(channel),
+                "x-padding",
+                "p".repeat(KeygateServer.MAX_INBOUND_METADATA_BYTES + 1))
+            .withDeadlineAfter(30, TimeUnit.SECONDS);
+    StatusRuntimeException e =
+        assertThrows(
+            StatusRuntimeException.class, () -> stub.check(CheckRequest.getDefaultInstance()));
     assertNotEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e.toString());
-    assertNotEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(),
+    assertNotEquals(
+        Status.Code.UNAUTHENTICATED,
+        e.getStatus().getCode(),
         "refused by the transport before keygate: " + e);
     assertStillServes();
   }

@@ -42,12 +42,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Chaos: two keygate servers on Netty ports ({@code closed} and {@code stale} policy) over one
- * append-only redis-server, under load from several client threads on real gRPC channels, while
- * the test SIGKILLs and restarts Redis {@value #CYCLES} times. Every answer is classified as it
+ * append-only redis-server, under load from several client threads on real gRPC channels, while the
+ * test SIGKILLs and restarts Redis {@value #CYCLES} times. Every answer is classified as it
  * arrives: no revoked or unknown key is ever allowed, a valid key is only ever allowed or denied
- * with UNAVAILABLE, and no call runs into its deadline. After each restart both servers must
- * serve again without being restarted (a bounded wait), and threads and heap after the last cycle
- * must stay near what they were after the first few.
+ * with UNAVAILABLE, and no call runs into its deadline. After each restart both servers must serve
+ * again without being restarted (a bounded wait), and threads and heap after the last cycle must
+ * stay near what they were after the first few.
  */
 class RedisChaosTest {
   private static final int CYCLES = 20;
@@ -82,15 +82,17 @@ class RedisChaosTest {
   }
 
   private ManagedChannel start(String policy) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "KEYGATE_LISTEN", "127.0.0.1:0",
-        "KEYGATE_REDIS_URL", redis.url(),
-        "KEYGATE_REDIS_TIMEOUT", "200ms",
-        "KEYGATE_REDIS_FAILURE", policy,
-        "KEYGATE_PEPPER", "chaos-pepper-0123456789abcdef",
-        "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-        "KEYGATE_SHUTDOWN_GRACE", "1s",
-        "KEYGATE_USAGE_FLUSH_INTERVAL", "200ms"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "KEYGATE_LISTEN", "127.0.0.1:0",
+                "KEYGATE_REDIS_URL", redis.url(),
+                "KEYGATE_REDIS_TIMEOUT", "200ms",
+                "KEYGATE_REDIS_FAILURE", policy,
+                "KEYGATE_PEPPER", "chaos-pepper-0123456789abcdef",
+                "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                "KEYGATE_SHUTDOWN_GRACE", "1s",
+                "KEYGATE_USAGE_FLUSH_INTERVAL", "200ms"));
     KeygateServer server = Main.start(KeygateConfig.fromEnv(env));
     servers.add(server);
     ManagedChannel channel =
@@ -101,7 +103,8 @@ class RedisChaosTest {
 
   private static String outcome(ManagedChannel channel, String secret) {
     try {
-      AuthorizeGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+      AuthorizeGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
           .check(CheckRequest.newBuilder().setKey(secret).addRequiredScopes("tasks:read").build());
       return "OK";
     } catch (StatusRuntimeException e) {
@@ -137,8 +140,13 @@ class RedisChaosTest {
     List<String> valid = new ArrayList<>();
     List<String> revoked = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      var created = admin.createKey(CreateKeyRequest.newBuilder().setProject("chaos")
-          .setName("k" + i).addScopes("tasks:read").build());
+      var created =
+          admin.createKey(
+              CreateKeyRequest.newBuilder()
+                  .setProject("chaos")
+                  .setName("k" + i)
+                  .addScopes("tasks:read")
+                  .build());
       if (i < 4) {
         valid.add(created.getSecret());
       } else {
@@ -147,15 +155,17 @@ class RedisChaosTest {
       }
     }
     KeyFormat format = new KeyFormat("kg", new SecureRandom());
-    List<String> unknown = List.of(format.newSecret(KeyKind.LIVE, format.newKeyId()),
-        format.newSecret(KeyKind.LIVE, format.newKeyId()));
+    List<String> unknown =
+        List.of(
+            format.newSecret(KeyKind.LIVE, format.newKeyId()),
+            format.newSecret(KeyKind.LIVE, format.newKeyId()));
 
     List<Thread> clients = new ArrayList<>();
     for (int t = 0; t < CLIENT_THREADS; t++) {
       boolean onStale = t % 2 == 1;
       ManagedChannel channel = (onStale ? staleChannels : closedChannels).get((t / 2) % 2);
-      Thread client = new Thread(() -> load(channel, onStale, valid, revoked, unknown),
-          "chaos-client-" + t);
+      Thread client =
+          new Thread(() -> load(channel, onStale, valid, revoked, unknown), "chaos-client-" + t);
       client.start();
       clients.add(client);
     }
@@ -174,11 +184,12 @@ class RedisChaosTest {
         for (ManagedChannel channel : List.of(closed, stale)) {
           String key = valid.get(cycle % valid.size());
           // recovery without a restart of keygate: a bounded wait, not a speed requirement
-          Eventually.await("valid key allowed again after restart " + cycle,
+          Eventually.await(
+              "valid key allowed again after restart " + cycle,
               () -> outcome(channel, key).equals("OK"));
         }
-        maxRecoveryMillis = Math.max(maxRecoveryMillis,
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
+        maxRecoveryMillis =
+            Math.max(maxRecoveryMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
         if (cycle == WARM_CYCLES) {
           baselineThreads = threads();
           baselineHeap = heapAfterGc();
@@ -194,22 +205,45 @@ class RedisChaosTest {
     }
     long finalThreads = threads();
     long finalHeap = heapAfterGc();
-    System.out.printf("chaos: %d cycles, %d calls, longest recovery after restart %d ms, "
+    System.out.printf(
+        "chaos: %d cycles, %d calls, longest recovery after restart %d ms, "
             + "stale allowed during outages %d, threads %d -> %d, heap %d MB -> %d MB%n",
-        CYCLES, calls.sum(), maxRecoveryMillis, staleAllowedDuringOutage.sum(), baselineThreads,
-        finalThreads, baselineHeap >> 20, finalHeap >> 20);
+        CYCLES,
+        calls.sum(),
+        maxRecoveryMillis,
+        staleAllowedDuringOutage.sum(),
+        baselineThreads,
+        finalThreads,
+        baselineHeap >> 20,
+        finalHeap >> 20);
 
-    assertEquals(List.of(), List.copyOf(violations).subList(0, Math.min(20, violations.size())),
+    assertEquals(
+        List.of(),
+        List.copyOf(violations).subList(0, Math.min(20, violations.size())),
         violations.size() + " wrong answers");
     assertTrue(calls.sum() > CYCLES * 10L, "load ran: " + calls.sum() + " calls");
-    assertTrue(staleAllowedDuringOutage.sum() > 0,
+    assertTrue(
+        staleAllowedDuringOutage.sum() > 0,
         "the stale server never allowed a confirmed key while Redis was down");
     // a leak of even one thread per reconnect would pass these bounds by the last cycle
-    assertTrue(finalThreads <= baselineThreads + 15,
-        "threads " + baselineThreads + " after cycle " + WARM_CYCLES + ", " + finalThreads + " at the end");
-    assertTrue(finalHeap <= baselineHeap + baselineHeap / 2 + (32L << 20),
-        "heap after GC " + (baselineHeap >> 20) + " MB after cycle " + WARM_CYCLES + ", "
-            + (finalHeap >> 20) + " MB at the end");
+    assertTrue(
+        finalThreads <= baselineThreads + 15,
+        "threads "
+            + baselineThreads
+            + " after cycle "
+            + WARM_CYCLES
+            + ", "
+            + finalThreads
+            + " at the end");
+    assertTrue(
+        finalHeap <= baselineHeap + baselineHeap / 2 + (32L << 20),
+        "heap after GC "
+            + (baselineHeap >> 20)
+            + " MB after cycle "
+            + WARM_CYCLES
+            + ", "
+            + (finalHeap >> 20)
+            + " MB at the end");
   }
 
   private ManagedChannel start2(KeygateServer server) {
@@ -219,19 +253,28 @@ class RedisChaosTest {
     return channel;
   }
 
-  private void load(ManagedChannel channel, boolean onStale, List<String> valid,
-      List<String> revoked, List<String> unknown) {
+  private void load(
+      ManagedChannel channel,
+      boolean onStale,
+      List<String> valid,
+      List<String> revoked,
+      List<String> unknown) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     while (running.get()) {
       int kind = random.nextInt(10);
       List<String> keys = kind < 6 ? valid : kind < 8 ? revoked : unknown;
-      Set<String> allowed = kind < 6 ? VALID_OUTCOMES : kind < 8 ? REVOKED_OUTCOMES : UNKNOWN_OUTCOMES;
+      Set<String> allowed =
+          kind < 6 ? VALID_OUTCOMES : kind < 8 ? REVOKED_OUTCOMES : UNKNOWN_OUTCOMES;
       boolean dead = redisDead.get();
       String result = outcome(channel, keys.get(random.nextInt(keys.size())));
       calls.increment();
       if (!allowed.contains(result)) {
-        violations.add((kind < 6 ? "valid" : kind < 8 ? "revoked" : "unknown") + " key on the "
-            + (onStale ? "stale" : "closed") + " server: " + result);
+        violations.add(
+            (kind < 6 ? "valid" : kind < 8 ? "revoked" : "unknown")
+                + " key on the "
+                + (onStale ? "stale" : "closed")
+                + " server: "
+                + result);
       } else if (onStale && dead && redisDead.get() && result.equals("OK")) {
         staleAllowedDuringOutage.increment();
       }

@@ -38,9 +38,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Redis faults against the real server on a Netty port: Redis down at start, a Redis that
- * accepts connections but never answers (SIGSTOP). Waits are bounded and generous; nothing
- * asserts speed. The {@code stale} policy: {@link StalePolicyTest}.
+ * Redis faults against the real server on a Netty port: Redis down at start, a Redis that accepts
+ * connections but never answers (SIGSTOP). Waits are bounded and generous; nothing asserts speed.
+ * The {@code stale} policy: {@link StalePolicyTest}.
  */
 class RedisFaultsTest {
   private static final String ADMIN_TOKEN = "faults-admin-token-0123456789";
@@ -65,14 +65,16 @@ class RedisFaultsTest {
   }
 
   private void startKeygate(RedisServer redis, Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "KEYGATE_LISTEN", "127.0.0.1:0",
-        "KEYGATE_REDIS_URL", redis.url(),
-        "KEYGATE_REDIS_TIMEOUT", "200ms",
-        "KEYGATE_PEPPER", "faults-pepper-0123456789abcdef",
-        "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-        "KEYGATE_SHUTDOWN_GRACE", "1s",
-        "KEYGATE_USAGE_FLUSH_INTERVAL", "100ms"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "KEYGATE_LISTEN", "127.0.0.1:0",
+                "KEYGATE_REDIS_URL", redis.url(),
+                "KEYGATE_REDIS_TIMEOUT", "200ms",
+                "KEYGATE_PEPPER", "faults-pepper-0123456789abcdef",
+                "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                "KEYGATE_SHUTDOWN_GRACE", "1s",
+                "KEYGATE_USAGE_FLUSH_INTERVAL", "100ms"));
     env.putAll(extra);
     KeygateServer server = Main.start(KeygateConfig.fromEnv(env));
     cleanup.add(server::stop);
@@ -86,8 +88,13 @@ class RedisFaultsTest {
   }
 
   private CreateKeyResponse createKey(String project) {
-    return admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject(project).setName("k").addScopes("tasks:read").build());
+    return admin()
+        .createKey(
+            CreateKeyRequest.newBuilder()
+                .setProject(project)
+                .setName("k")
+                .addScopes("tasks:read")
+                .build());
   }
 
   private String check(String secret) {
@@ -155,13 +162,15 @@ class RedisFaultsTest {
       try {
         for (int i = 0; i < 40; i++) {
           String presented = i % 4 == 0 ? key.getSecret() : unknownKey();
-          outcomes.add(callers.submit(() -> {
-            try {
-              return "OK " + check(presented);
-            } catch (StatusRuntimeException e) {
-              return e.getStatus().getCode() + " " + reasonOf(e);
-            }
-          }));
+          outcomes.add(
+              callers.submit(
+                  () -> {
+                    try {
+                      return "OK " + check(presented);
+                    } catch (StatusRuntimeException e) {
+                      return e.getStatus().getCode() + " " + reasonOf(e);
+                    }
+                  }));
         }
         for (int i = 0; i < outcomes.size(); i++) {
           String outcome = outcomes.get(i).get(CALL_DEADLINE_SECONDS * 2, TimeUnit.SECONDS);
@@ -173,26 +182,34 @@ class RedisFaultsTest {
       } finally {
         callers.shutdownNow();
       }
-      System.out.printf("hung Redis: 40 concurrent checks answered within %d ms%n",
+      System.out.printf(
+          "hung Redis: 40 concurrent checks answered within %d ms%n",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
 
       Health.await(channel, "keygate.v1.Authorize", ServingStatus.NOT_SERVING, WITHIN);
       // the cached key is served until the subscription's watchdog gives up on the silent
       // Redis (no write can happen meanwhile); then, failing closed, it is UNAVAILABLE too
-      Eventually.await("cached key no longer served", () -> {
-        try {
-          check(key.getSecret());
-          return false;
-        } catch (StatusRuntimeException e) {
-          assertEquals("UNAVAILABLE STORE_UNAVAILABLE",
-              e.getStatus().getCode() + " " + reasonOf(e));
-          return true;
-        }
-      });
+      Eventually.await(
+          "cached key no longer served",
+          () -> {
+            try {
+              check(key.getSecret());
+              return false;
+            } catch (StatusRuntimeException e) {
+              assertEquals(
+                  "UNAVAILABLE STORE_UNAVAILABLE", e.getStatus().getCode() + " " + reasonOf(e));
+              return true;
+            }
+          });
       // a write that times out may still reach Redis once it resumes: retried with the same
       // request_id it can never create a second key
-      CreateKeyRequest idempotent = CreateKeyRequest.newBuilder().setProject("paused")
-          .setName("p").addScopes("tasks:read").setRequestId("during-pause").build();
+      CreateKeyRequest idempotent =
+          CreateKeyRequest.newBuilder()
+              .setProject("paused")
+              .setName("p")
+              .addScopes("tasks:read")
+              .setRequestId("during-pause")
+              .build();
       assertDenied(Code.UNAVAILABLE, "STORE_UNAVAILABLE", () -> admin().createKey(idempotent));
     } finally {
       redis.resume();
@@ -201,12 +218,22 @@ class RedisFaultsTest {
     Health.await(channel, "", ServingStatus.SERVING, WITHIN);
     assertEquals(key.getKey().getId(), check(key.getSecret()));
     try {
-      admin().createKey(CreateKeyRequest.newBuilder().setProject("paused").setName("p")
-          .addScopes("tasks:read").setRequestId("during-pause").build());
+      admin()
+          .createKey(
+              CreateKeyRequest.newBuilder()
+                  .setProject("paused")
+                  .setName("p")
+                  .addScopes("tasks:read")
+                  .setRequestId("during-pause")
+                  .build());
     } catch (StatusRuntimeException e) {
       assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode(), e.toString());
     }
-    assertEquals(1, admin().listKeys(ListKeysRequest.newBuilder().setProject("paused")
-        .setIncludeRevoked(true).build()).getKeysCount());
+    assertEquals(
+        1,
+        admin()
+            .listKeys(
+                ListKeysRequest.newBuilder().setProject("paused").setIncludeRevoked(true).build())
+            .getKeysCount());
   }
 }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /**
- * The server over a Redis of its own that the test kills and restarts: health follows Redis,
- * calls fail with UNAVAILABLE (never an OK, never a hang) and recover without a restart.
+ * The server over a Redis of its own that the test kills and restarts: health follows Redis, calls
+ * fail with UNAVAILABLE (never an OK, never a hang) and recover without a restart.
  */
 class RedisOutageTest {
   private static final Duration WITHIN = Duration.ofSeconds(15);
@@ -46,13 +46,20 @@ class RedisOutageTest {
   }
 
   private CreateKeyResponse createKey() {
-    return admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("k").addScopes("tasks:read").build());
+    return admin()
+        .createKey(
+            CreateKeyRequest.newBuilder()
+                .setProject("acme")
+                .setName("k")
+                .addScopes("tasks:read")
+                .build());
   }
 
   private String check(String secret) {
-    return AuthorizeGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(CheckRequest.newBuilder().setKey(secret).build()).getKeyId();
+    return AuthorizeGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(CheckRequest.newBuilder().setKey(secret).build())
+        .getKeyId();
   }
 
   @Test
@@ -79,9 +86,16 @@ class RedisOutageTest {
     Health.await(channel, "", ServingStatus.SERVING, WITHIN);
     String live = createKey().getSecret();
     String typo = live.substring(0, live.length() - 1) + (live.endsWith("x") ? "y" : "x");
-    String testKind = admin().createKey(CreateKeyRequest.newBuilder().setProject("acme")
-        .setName("test kind").addScopes("tasks:read").setKind(KeyKind.KEY_KIND_TEST).build())
-        .getSecret();
+    String testKind =
+        admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("test kind")
+                    .addScopes("tasks:read")
+                    .setKind(KeyKind.KEY_KIND_TEST)
+                    .build())
+            .getSecret();
     long before = hgetallCalls();
     for (int i = 0; i < 50; i++) {
       assertDenied(Code.UNAUTHENTICATED, "KEY_MALFORMED", () -> check(typo));
@@ -95,8 +109,8 @@ class RedisOutageTest {
 
   private long hgetallCalls() {
     try (Jedis jedis = new Jedis(URI.create(redis.url()))) {
-      Matcher m = Pattern.compile("cmdstat_hgetall:calls=(\\d+)")
-          .matcher(jedis.info("commandstats"));
+      Matcher m =
+          Pattern.compile("cmdstat_hgetall:calls=(\\d+)").matcher(jedis.info("commandstats"));
       return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
   }

@@ -23,8 +23,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * A SIGKILLed and restarted redis-server with append-only persistence keeps every key, revocation,
- * rotation and flushed usage count; usage counted while it was down is written once it is back.
- * The same run without persistence loses the keys, which shows what the first test guards.
+ * rotation and flushed usage count; usage counted while it was down is written once it is back. The
+ * same run without persistence loses the keys, which shows what the first test guards.
  */
 class RedisRestartDurabilityTest {
 
@@ -38,28 +38,40 @@ class RedisRestartDurabilityTest {
 
   /** Checks until Redis answers again after a restart (idle connections die with the old one). */
   private static void awaitBack(InProcessKeygate kg, String secret) {
-    Eventually.await("Redis answers again", () -> {
-      try {
-        check(kg, secret);
-        return true;
-      } catch (StatusRuntimeException e) {
-        return e.getStatus().getCode() != Code.UNAVAILABLE;
-      }
-    });
+    Eventually.await(
+        "Redis answers again",
+        () -> {
+          try {
+            check(kg, secret);
+            return true;
+          } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode() != Code.UNAVAILABLE;
+          }
+        });
   }
 
   @Test
   void appendOnlyRestart_keysRevocationsRotationsAndUsageSurvive() {
     try (RedisServer redis = RedisServer.start("--appendonly", "yes", "--appendfsync", "everysec");
-        InProcessKeygate kg = InProcessKeygate.overRedis(redis.url(), "kg",
-            com.github.benmanes.caffeine.cache.Ticker.systemTicker(), Map.of())) {
+        InProcessKeygate kg =
+            InProcessKeygate.overRedis(
+                redis.url(),
+                "kg",
+                com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
+                Map.of())) {
       CreateKeyResponse used = kg.createKey("tasks:read");
       CreateKeyResponse revoked = kg.createKey("tasks:read");
       CreateKeyResponse rotated = kg.createKey("tasks:read");
-      kg.admin().revokeKey(RevokeKeyRequest.newBuilder()
-          .setId(revoked.getKey().getId()).setReason("leaked").build());
-      String newSecret = kg.admin().rotateKey(RotateKeyRequest.newBuilder()
-          .setId(rotated.getKey().getId()).build()).getSecret();
+      kg.admin()
+          .revokeKey(
+              RevokeKeyRequest.newBuilder()
+                  .setId(revoked.getKey().getId())
+                  .setReason("leaked")
+                  .build());
+      String newSecret =
+          kg.admin()
+              .rotateKey(RotateKeyRequest.newBuilder().setId(rotated.getKey().getId()).build())
+              .getSecret();
       for (int i = 0; i < 5; i++) {
         check(kg, used.getSecret());
       }
@@ -83,16 +95,24 @@ class RedisRestartDurabilityTest {
       assertEquals("leaked", get(kg, revoked.getKey().getId()).getRevokeReason());
       assertDenied(Code.UNAUTHENTICATED, "KEY_REVOKED", () -> check(kg, rotated.getSecret()));
       assertEquals(rotated.getKey().getId(), check(kg, newSecret));
-      assertEquals(3, kg.admin().listKeys(ListKeysRequest.newBuilder().setProject("acme")
-          .setIncludeRevoked(true).build()).getKeysCount());
+      assertEquals(
+          3,
+          kg.admin()
+              .listKeys(
+                  ListKeysRequest.newBuilder().setProject("acme").setIncludeRevoked(true).build())
+              .getKeysCount());
     }
   }
 
   @Test
   void noPersistenceRestart_keysAreGone() {
     try (RedisServer redis = RedisServer.start();
-        InProcessKeygate kg = InProcessKeygate.overRedis(redis.url(), "kg",
-            com.github.benmanes.caffeine.cache.Ticker.systemTicker(), Map.of())) {
+        InProcessKeygate kg =
+            InProcessKeygate.overRedis(
+                redis.url(),
+                "kg",
+                com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
+                Map.of())) {
       CreateKeyResponse key = kg.createKey("tasks:read");
       assertEquals(key.getKey().getId(), check(kg, key.getSecret()));
 
@@ -106,16 +126,16 @@ class RedisRestartDurabilityTest {
   }
 
   /**
-   * Waits until Redis has written every acknowledged write to its append-only file. With
-   * {@code everysec}, while a background fsync is still running (a busy disk: the full build on a
-   * shared machine) Redis postpones the write for up to 2 s and replies anyway, so a SIGKILL in
-   * that moment loses acknowledged writes; this test is about what the file holds, not about the
-   * disk's speed.
+   * Waits until Redis has written every acknowledged write to its append-only file. With {@code
+   * everysec}, while a background fsync is still running (a busy disk: the full build on a shared
+   * machine) Redis postpones the write for up to 2 s and replies anyway, so a SIGKILL in that
+   * moment loses acknowledged writes; this test is about what the file holds, not about the disk's
+   * speed.
    */
   private static void awaitAofWritten(RedisServer redis) {
     try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
-      Eventually.await("AOF buffer written", () -> jedis.info("persistence")
-          .contains("aof_buffer_length:0"));
+      Eventually.await(
+          "AOF buffer written", () -> jedis.info("persistence").contains("aof_buffer_length:0"));
     }
   }
 

@@ -31,20 +31,26 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code KEYGATE_REDIS_FAILURE=stale} through the real services while the test SIGKILLs an
- * append-only redis-server and restarts it: keys confirmed before the outage keep working, for
- * the max age only; revoked, unknown and never-confirmed keys are never allowed; administration
- * fails with UNAVAILABLE; usage counted during the outage is written afterwards. The cache's
- * clock is a fake ticker, so only the test ages a record.
+ * append-only redis-server and restarts it: keys confirmed before the outage keep working, for the
+ * max age only; revoked, unknown and never-confirmed keys are never allowed; administration fails
+ * with UNAVAILABLE; usage counted during the outage is written afterwards. The cache's clock is a
+ * fake ticker, so only the test ages a record.
  */
 class StalePolicyTest {
   private static final Duration MAX_AGE = Duration.ofMinutes(2);
 
-  private final RedisServer redis = RedisServer.start("--appendonly", "yes", "--appendfsync", "everysec");
+  private final RedisServer redis =
+      RedisServer.start("--appendonly", "yes", "--appendfsync", "everysec");
   private final FakeTicker ticker = new FakeTicker();
-  private final InProcessKeygate kg = InProcessKeygate.overRedis(redis.url(), "kg", ticker, Map.of(
-      "KEYGATE_REDIS_TIMEOUT", "200ms",
-      "KEYGATE_REDIS_FAILURE", "stale",
-      "KEYGATE_REDIS_STALE_MAX_AGE", "2m"));
+  private final InProcessKeygate kg =
+      InProcessKeygate.overRedis(
+          redis.url(),
+          "kg",
+          ticker,
+          Map.of(
+              "KEYGATE_REDIS_TIMEOUT", "200ms",
+              "KEYGATE_REDIS_FAILURE", "stale",
+              "KEYGATE_REDIS_STALE_MAX_AGE", "2m"));
   private final CachingKeyStore cache = (CachingKeyStore) kg.app.store();
 
   @AfterEach
@@ -54,8 +60,8 @@ class StalePolicyTest {
   }
 
   private String check(String secret) {
-    return kg.authorize().check(
-        CheckRequest.newBuilder().setKey(secret).addRequiredScopes("tasks:read").build())
+    return kg.authorize()
+        .check(CheckRequest.newBuilder().setKey(secret).addRequiredScopes("tasks:read").build())
         .getKeyId();
   }
 
@@ -91,8 +97,10 @@ class StalePolicyTest {
     CreateKeyResponse valid = written(() -> kg.createKey("tasks:read"));
     CreateKeyResponse unconfirmed = written(() -> kg.createKey("tasks:read"));
     CreateKeyResponse revoked = written(() -> kg.createKey("tasks:read"));
-    written(() -> kg.admin().revokeKey(
-        RevokeKeyRequest.newBuilder().setId(revoked.getKey().getId()).build()));
+    written(
+        () ->
+            kg.admin()
+                .revokeKey(RevokeKeyRequest.newBuilder().setId(revoked.getKey().getId()).build()));
     KeyFormat format = new KeyFormat("kg", new SecureRandom());
     String unknown = format.newSecret(KeyKind.LIVE, format.newKeyId());
     assertEquals(valid.getKey().getId(), check(valid.getSecret()));
@@ -107,10 +115,12 @@ class StalePolicyTest {
     for (int i = 0; i < 5; i++) {
       assertEquals(valid.getKey().getId(), check(valid.getSecret()));
       // as Redis last described it, or not at all: never allowed
-      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-          () -> check(revoked.getSecret()));
-      assertTrue(outcome(e).equals("UNAUTHENTICATED KEY_REVOKED")
-          || outcome(e).equals("UNAVAILABLE STORE_UNAVAILABLE"), outcome(e));
+      StatusRuntimeException e =
+          assertThrows(StatusRuntimeException.class, () -> check(revoked.getSecret()));
+      assertTrue(
+          outcome(e).equals("UNAUTHENTICATED KEY_REVOKED")
+              || outcome(e).equals("UNAVAILABLE STORE_UNAVAILABLE"),
+          outcome(e));
       assertDenied(Code.UNAVAILABLE, "STORE_UNAVAILABLE", () -> check(unknown));
       assertDenied(Code.UNAVAILABLE, "STORE_UNAVAILABLE", () -> check(unconfirmed.getSecret()));
     }
@@ -121,10 +131,16 @@ class StalePolicyTest {
 
     var status = assertDenied(Code.UNAVAILABLE, "STORE_UNAVAILABLE", () -> kg.createKey("x:y"));
     assertTrue(status.getMessage().contains("unreachable"), status.getMessage());
-    assertDenied(Code.UNAVAILABLE, "STORE_UNAVAILABLE", () -> kg.admin().revokeKey(
-        RevokeKeyRequest.newBuilder().setId(valid.getKey().getId()).build()));
-    assertDenied(Code.UNAVAILABLE, "STORE_UNAVAILABLE", () -> kg.admin().getKey(
-        GetKeyRequest.newBuilder().setId(valid.getKey().getId()).build()));
+    assertDenied(
+        Code.UNAVAILABLE,
+        "STORE_UNAVAILABLE",
+        () ->
+            kg.admin()
+                .revokeKey(RevokeKeyRequest.newBuilder().setId(valid.getKey().getId()).build()));
+    assertDenied(
+        Code.UNAVAILABLE,
+        "STORE_UNAVAILABLE",
+        () -> kg.admin().getKey(GetKeyRequest.newBuilder().setId(valid.getKey().getId()).build()));
     // counts made now cannot be written; they must wait, not vanish
     assertThrows(RuntimeException.class, kg.app.usage()::flush);
 
@@ -135,8 +151,12 @@ class StalePolicyTest {
     assertEquals(valid.getKey().getId(), check(valid.getSecret()));
     assertDenied(Code.UNAUTHENTICATED, "KEY_REVOKED", () -> check(revoked.getSecret()));
     kg.app.usage().flush();
-    assertEquals(7, kg.admin().getKey(GetKeyRequest.newBuilder()
-        .setId(valid.getKey().getId()).build()).getUsage().getTotal());
+    assertEquals(
+        7,
+        kg.admin()
+            .getKey(GetKeyRequest.newBuilder().setId(valid.getKey().getId()).build())
+            .getUsage()
+            .getTotal());
   }
 
   @Test

@@ -56,15 +56,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Where calls run, over a real Netty port and a real redis-server: a cache hit is decided on the
  * Netty event loop that read the request (no thread hop), a miss on the worker pool, KeyAdmin
- * always on the worker pool, and no store call of any kind ever runs on an event loop. Threads
- * are told apart by type (Netty's event loops are {@link FastThreadLocalThread}s) and name.
+ * always on the worker pool, and no store call of any kind ever runs on an event loop. Threads are
+ * told apart by type (Netty's event loops are {@link FastThreadLocalThread}s) and name.
  */
 class TransportThreadTest {
   private static final String ADMIN_TOKEN = "thread-admin-token-0123456789";
 
   private final List<AutoCloseable> cleanup = new ArrayList<>();
+
   /** The thread that answered each call (closed it), by method name, in call order. */
   private final Map<String, ConcurrentLinkedQueue<Thread>> answeredOn = new ConcurrentHashMap<>();
+
   private final ConcurrentLinkedQueue<String> storeCalls = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Thread> storeThreads = new ConcurrentLinkedQueue<>();
   private ManagedChannel channel;
@@ -74,31 +76,36 @@ class TransportThreadTest {
   void start() throws Exception {
     RedisServer redis = RedisServer.start();
     cleanup.add(redis);
-    KeygateConfig config = KeygateConfig.fromEnv(Map.of(
-        "KEYGATE_LISTEN", "127.0.0.1:0",
-        "KEYGATE_REDIS_URL", redis.url(),
-        "KEYGATE_PEPPER", "thread-pepper-0123456789abcdef",
-        "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-        "KEYGATE_USAGE_FLUSH_INTERVAL", "100ms"));
+    KeygateConfig config =
+        KeygateConfig.fromEnv(
+            Map.of(
+                "KEYGATE_LISTEN", "127.0.0.1:0",
+                "KEYGATE_REDIS_URL", redis.url(),
+                "KEYGATE_PEPPER", "thread-pepper-0123456789abcdef",
+                "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                "KEYGATE_USAGE_FLUSH_INTERVAL", "100ms"));
     RedisKeyStore redisStore =
         RedisKeyStore.connect(redis.url(), Duration.ofSeconds(5), config.redisNamespace());
     // the production layering (Stores.open), with every call into Redis recorded
-    cache = new CachingKeyStore(new BatchingKeyStore(new Recording(redisStore)),
-        new CachingKeyStore.Settings(1000, Duration.ofHours(1), Duration.ofSeconds(1)),
-        new FakeTicker());
+    cache =
+        new CachingKeyStore(
+            new BatchingKeyStore(new Recording(redisStore)),
+            new CachingKeyStore.Settings(1000, Duration.ofHours(1), Duration.ofSeconds(1)),
+            new FakeTicker());
     redisStore.listenForInvalidations(cache);
     Eventually.await("invalidation subscription", cache::isLive);
     Keygate app = new Keygate(config, config.pepper(), cache, Clock.systemUTC());
     cleanup.add(app);
     // as KeygateServer.start builds it, plus an interceptor noting who answers each call
-    Server server = app.bind(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .directExecutor())
-        .intercept(new AnsweringThread())
-        .build()
-        .start();
+    Server server =
+        app.bind(
+                NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .directExecutor())
+            .intercept(new AnsweringThread())
+            .build()
+            .start();
     cleanup.add(() -> server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS));
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
-        .build();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     cleanup.add(() -> channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS));
   }
 
@@ -132,9 +139,14 @@ class TransportThreadTest {
    */
   private CreateKeyResponse createKey() {
     long before = cache.invalidationsReceived();
-    CreateKeyResponse created = withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN)
-        .createKey(CreateKeyRequest.newBuilder().setProject("acme").setName("k")
-            .addScopes("tasks:read").build());
+    CreateKeyResponse created =
+        withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN)
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("k")
+                    .addScopes("tasks:read")
+                    .build());
     Eventually.await("the create's invalidation", () -> cache.invalidationsReceived() > before);
     return created;
   }
@@ -146,8 +158,8 @@ class TransportThreadTest {
     assertTrue(isWorker(admin), "KeyAdmin answered on " + admin.getName());
 
     var authorize = AuthorizeGrpc.newBlockingStub(channel);
-    CheckRequest check = CheckRequest.newBuilder().setKey(key.getSecret())
-        .addRequiredScopes("tasks:read").build();
+    CheckRequest check =
+        CheckRequest.newBuilder().setKey(key.getSecret()).addRequiredScopes("tasks:read").build();
     String method = AuthorizeGrpc.getCheckMethod().getFullMethodName();
     int readsBefore = storeCalls.size();
 
@@ -160,14 +172,28 @@ class TransportThreadTest {
     for (int i = 0; i < 3; i++) {
       assertEquals(key.getKey().getId(), authorize.check(check).getKeyId());
       Thread hit = lastAnswer(method);
-      assertTrue(isEventLoop(hit), "hit answered on " + hit.getName() + " " + storeCalls + " " + cache.stats() + " inv=" + cache.invalidationsReceived() + " size=" + cache.size());
+      assertTrue(
+          isEventLoop(hit),
+          "hit answered on "
+              + hit.getName()
+              + " "
+              + storeCalls
+              + " "
+              + cache.stats()
+              + " inv="
+              + cache.invalidationsReceived()
+              + " size="
+              + cache.size());
     }
     assertEquals(readsAfterMiss, storeCallsNamed("findAll"), "hits read nothing");
 
     // a malformed key needs no lookup either: refused on the event loop
-    var refused = Status.fromThrowable(org.junit.jupiter.api.Assertions.assertThrows(
-        RuntimeException.class, () -> authorize.check(
-            CheckRequest.newBuilder().setKey("kg_live_nonsense").build())));
+    var refused =
+        Status.fromThrowable(
+            org.junit.jupiter.api.Assertions.assertThrows(
+                RuntimeException.class,
+                () ->
+                    authorize.check(CheckRequest.newBuilder().setKey("kg_live_nonsense").build())));
     assertEquals(Status.Code.UNAUTHENTICATED, refused.getCode());
     assertTrue(isEventLoop(lastAnswer(method)));
 
@@ -190,13 +216,19 @@ class TransportThreadTest {
   @Test
   void aKeyWithAGlobalLimitIsAlwaysDecidedOnAWorker() {
     long before = cache.invalidationsReceived();
-    CreateKeyResponse key = withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN)
-        .createKey(CreateKeyRequest.newBuilder().setProject("acme").setName("global")
-            .addScopes("tasks:read")
-            .addLimits(dev.keygate.api.v1.RateLimit.newBuilder().setRequests(1000)
-                .setPeriod(com.google.protobuf.Duration.newBuilder().setSeconds(60))
-                .setScope(dev.keygate.api.v1.LimitScope.LIMIT_SCOPE_GLOBAL))
-            .build());
+    CreateKeyResponse key =
+        withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN)
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("global")
+                    .addScopes("tasks:read")
+                    .addLimits(
+                        dev.keygate.api.v1.RateLimit.newBuilder()
+                            .setRequests(1000)
+                            .setPeriod(com.google.protobuf.Duration.newBuilder().setSeconds(60))
+                            .setScope(dev.keygate.api.v1.LimitScope.LIMIT_SCOPE_GLOBAL))
+                    .build());
     Eventually.await("the create's invalidation", () -> cache.invalidationsReceived() > before);
     var authorize = AuthorizeGrpc.newBlockingStub(channel);
     CheckRequest check = CheckRequest.newBuilder().setKey(key.getSecret()).build();
@@ -220,12 +252,17 @@ class TransportThreadTest {
     authorize.check(check);
     String method = AuthorizeGrpc.getCheckMethod().getFullMethodName();
     assertTrue(isEventLoop(lastAnswer(method)));
-    withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN).revokeKey(
-        dev.keygate.api.v1.RevokeKeyRequest.newBuilder().setId(key.getKey().getId()).build());
-    Status denied = Status.fromThrowable(org.junit.jupiter.api.Assertions.assertThrows(
-        RuntimeException.class, () -> authorize.check(check)));
+    withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN)
+        .revokeKey(
+            dev.keygate.api.v1.RevokeKeyRequest.newBuilder().setId(key.getKey().getId()).build());
+    Status denied =
+        Status.fromThrowable(
+            org.junit.jupiter.api.Assertions.assertThrows(
+                RuntimeException.class, () -> authorize.check(check)));
     assertEquals(Status.Code.UNAUTHENTICATED, denied.getCode()); // KEY_REVOKED
-    assertTrue(isWorker(lastAnswer(method)), "re-read after revocation on " + lastAnswer(method).getName() + " " + storeCalls);
+    assertTrue(
+        isWorker(lastAnswer(method)),
+        "re-read after revocation on " + lastAnswer(method).getName() + " " + storeCalls);
     assertNoStoreCallOnAnEventLoop();
   }
 
@@ -242,32 +279,44 @@ class TransportThreadTest {
 
   private static io.envoyproxy.envoy.service.auth.v3.CheckRequest envoyRequest(String key) {
     return io.envoyproxy.envoy.service.auth.v3.CheckRequest.newBuilder()
-        .setAttributes(AttributeContext.newBuilder()
-            .setSource(AttributeContext.Peer.newBuilder().setAddress(Address.newBuilder()
-                .setSocketAddress(SocketAddress.newBuilder().setAddress("10.1.2.3"))))
-            .setRequest(AttributeContext.Request.newBuilder().setHttp(
-                AttributeContext.HttpRequest.newBuilder()
-                    .setMethod("GET").setPath("/tasks")
-                    .putHeaders(":method", "GET").putHeaders(":path", "/tasks")
-                    .putHeaders("authorization", "Bearer " + key)))
-            .putContextExtensions("keygate_scope", "tasks:read"))
+        .setAttributes(
+            AttributeContext.newBuilder()
+                .setSource(
+                    AttributeContext.Peer.newBuilder()
+                        .setAddress(
+                            Address.newBuilder()
+                                .setSocketAddress(
+                                    SocketAddress.newBuilder().setAddress("10.1.2.3"))))
+                .setRequest(
+                    AttributeContext.Request.newBuilder()
+                        .setHttp(
+                            AttributeContext.HttpRequest.newBuilder()
+                                .setMethod("GET")
+                                .setPath("/tasks")
+                                .putHeaders(":method", "GET")
+                                .putHeaders(":path", "/tasks")
+                                .putHeaders("authorization", "Bearer " + key)))
+                .putContextExtensions("keygate_scope", "tasks:read"))
         .build();
   }
 
   /** Notes the thread that closes each call: the one that made the decision and answered. */
   private final class AnsweringThread implements ServerInterceptor {
     @Override
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call,
-        Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+        ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
       String method = call.getMethodDescriptor().getFullMethodName();
-      return next.startCall(new SimpleForwardingServerCall<>(call) {
-        @Override
-        public void close(Status status, Metadata trailers) {
-          answeredOn.computeIfAbsent(method, m -> new ConcurrentLinkedQueue<>())
-              .add(Thread.currentThread());
-          super.close(status, trailers);
-        }
-      }, headers);
+      return next.startCall(
+          new SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+              answeredOn
+                  .computeIfAbsent(method, m -> new ConcurrentLinkedQueue<>())
+                  .add(Thread.currentThread());
+              super.close(status, trailers);
+            }
+          },
+          headers);
     }
   }
 

@@ -11,9 +11,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Property tests of the key parser and checksum over seeded generated inputs (see {@link Fuzz}):
- * it never throws, every generated key parses back to its id and kind, and every
- * single-character change of a valid key is rejected.
+ * Property tests of the key parser and checksum over seeded generated inputs (see {@link Fuzz}): it
+ * never throws, every generated key parses back to its id and kind, and every single-character
+ * change of a valid key is rejected.
  */
 class KeyFormatFuzzTest {
   private static final String KEY_CHARS = Base62Alphabet.CHARS + "_";
@@ -50,11 +50,12 @@ class KeyFormatFuzzTest {
       parse("corpus", i++, seed);
     }
     for (int n = 0; n < Fuzz.cases(50_000); n++) {
-      String input = switch (r.nextInt(3)) {
-        case 0 -> Fuzz.string(r, KEY_CHARS, 80);
-        case 1 -> "kg_" + (r.nextBoolean() ? "live_" : "test_") + Fuzz.string(r, KEY_CHARS, 60);
-        default -> Fuzz.string(r, KEY_CHARS, 400);
-      };
+      String input =
+          switch (r.nextInt(3)) {
+            case 0 -> Fuzz.string(r, KEY_CHARS, 80);
+            case 1 -> "kg_" + (r.nextBoolean() ? "live_" : "test_") + Fuzz.string(r, KEY_CHARS, 60);
+            default -> Fuzz.string(r, KEY_CHARS, 400);
+          };
       parse("parse_arbitraryInput", n, input);
     }
   }
@@ -65,8 +66,9 @@ class KeyFormatFuzzTest {
     for (int n = 0; n < Fuzz.cases(20_000); n++) {
       KeyKind kind = r.nextBoolean() ? KeyKind.LIVE : KeyKind.TEST;
       String key = key(r, format, kind);
-      ParsedKey parsed = parse("roundTrip", n, key)
-          .orElseThrow(() -> new AssertionError("rejected a valid key: " + key));
+      ParsedKey parsed =
+          parse("roundTrip", n, key)
+              .orElseThrow(() -> new AssertionError("rejected a valid key: " + key));
       assertEquals(kind, parsed.kind());
       assertEquals(key.substring(8, 8 + KeyFormat.ID_LENGTH), parsed.keyId());
     }
@@ -101,7 +103,6 @@ class KeyFormatFuzzTest {
 
   /** The base62 digits in keygate's order, as the generator draws them. */
   private static final class Base62Alphabet {
-    static final String CHARS =
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    static final String CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   }
 }

@@ -18,7 +18,8 @@ class KeyFormatTest {
   void newSecret_hasDocumentedShapeAndParsesBack() {
     String id = format.newKeyId();
     String secret = format.newSecret(KeyKind.LIVE, id);
-    assertTrue(secret.matches("kg_live_[0-9A-Za-z]{40}_[0-9A-Za-z]{6}"), secret.length() + " chars");
+    assertTrue(
+        secret.matches("kg_live_[0-9A-Za-z]{40}_[0-9A-Za-z]{6}"), secret.length() + " chars");
     assertTrue(secret.startsWith(format.displayPrefix(KeyKind.LIVE, id)));
     ParsedKey parsed = format.parse(secret).orElseThrow();
     assertEquals(id, parsed.keyId());

@@ -12,13 +12,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Property tests of scope syntax and matching over seeded generated scopes (see {@link Fuzz}):
- * validation never throws, {@code covers} is reflexive, {@code admin:*} covers everything,
- * {@code r:*} covers exactly r's actions, and {@code missing} agrees with {@code covers}.
+ * validation never throws, {@code covers} is reflexive, {@code admin:*} covers everything, {@code
+ * r:*} covers exactly r's actions, and {@code missing} agrees with {@code covers}.
  */
 class ScopesFuzzTest {
   /** Small name pools, so generated scopes often share a resource or action. */
-  private static final String[] RESOURCES = {"tasks", "keys", "admin", "a", "tasks.x", "t-1",
-      "task", "tasks_"};
+  private static final String[] RESOURCES = {
+    "tasks", "keys", "admin", "a", "tasks.x", "t-1", "task", "tasks_"
+  };
+
   private static final String[] ACTIONS = {"read", "write", "delete", "*", "r", "read.all"};
 
   private static String scope(Random r) {
@@ -35,7 +37,8 @@ class ScopesFuzzTest {
 
   private static List<String> validCorpus() {
     return Fuzz.corpus("scopes/seeds.txt").stream()
-        .filter(s -> Scopes.validate(s).isEmpty()).toList();
+        .filter(s -> Scopes.validate(s).isEmpty())
+        .toList();
   }
 
   @Test
@@ -83,8 +86,8 @@ class ScopesFuzzTest {
       // a plain scope covers only itself
       String plain = scope(r);
       if (!plain.endsWith(":*")) {
-        assertEquals(plain.equals(required), Scopes.covers(plain, required),
-            plain + " vs " + required);
+        assertEquals(
+            plain.equals(required), Scopes.covers(plain, required), plain + " vs " + required);
       }
     }
   }
@@ -95,10 +98,13 @@ class ScopesFuzzTest {
     for (int n = 0; n < Fuzz.cases(20_000); n++) {
       List<String> granted = scopes(r, 4);
       List<String> required = scopes(r, 5);
-      List<String> expected = required.stream()
-          .filter(q -> granted.stream().noneMatch(g -> Scopes.covers(g, q))).toList();
+      List<String> expected =
+          required.stream()
+              .filter(q -> granted.stream().noneMatch(g -> Scopes.covers(g, q)))
+              .toList();
       assertEquals(expected, Scopes.missing(granted, required), granted + " / " + required);
-      assertEquals(expected.isEmpty(), required.stream().allMatch(q -> Scopes.anyCovers(granted, q)));
+      assertEquals(
+          expected.isEmpty(), required.stream().allMatch(q -> Scopes.anyCovers(granted, q)));
     }
   }
 }

@@ -18,8 +18,19 @@ class ScopesTest {
 
   @Test
   void validate_rejectsBadSyntax() {
-    for (String bad : List.of("", "tasks", "tasks:", ":read", "*:read", "*:*", "Tasks:read",
-        "tasks:read:extra", "tasks read", "tasks:re*d", "a:" + "b".repeat(70))) {
+    for (String bad :
+        List.of(
+            "",
+            "tasks",
+            "tasks:",
+            ":read",
+            "*:read",
+            "*:*",
+            "Tasks:read",
+            "tasks:read:extra",
+            "tasks read",
+            "tasks:re*d",
+            "a:" + "b".repeat(70))) {
       assertTrue(Scopes.validate(bad).isPresent(), bad);
     }
   }
@@ -38,8 +49,10 @@ class ScopesTest {
 
   @Test
   void missing_listsUncoveredInOrder() {
-    assertEquals(List.of("users:read", "tasks:delete"),
-        Scopes.missing(List.of("tasks:read", "tasks:write"),
+    assertEquals(
+        List.of("users:read", "tasks:delete"),
+        Scopes.missing(
+            List.of("tasks:read", "tasks:write"),
             List.of("users:read", "tasks:read", "tasks:delete")));
     assertEquals(List.of(), Scopes.missing(List.of("tasks:*"), List.of()));
   }

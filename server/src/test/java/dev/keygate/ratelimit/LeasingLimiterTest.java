@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Leases on a real Redis, three "sidecars" (three stores, each with its own leasing limiter) on
- * one namespace: the total admitted equals what Redis granted, and what sidecars admit after
- * Redis first refuses is at most S × (L − 1). No timing: the leases outlive the test.
+ * Leases on a real Redis, three "sidecars" (three stores, each with its own leasing limiter) on one
+ * namespace: the total admitted equals what Redis granted, and what sidecars admit after Redis
+ * first refuses is at most S × (L − 1). No timing: the leases outlive the test.
  */
 @ExtendWith(RedisServerExtension.class)
 class LeasingLimiterTest {
@@ -37,8 +37,8 @@ class LeasingLimiterTest {
     LeasingLimiter l = new LeasingLimiter(null, 10, LONG_TTL);
     assertEquals(5, l.leaseSize(List.of(HUNDRED_PER_HOUR)));
     assertEquals(10, l.leaseSize(List.of(new RateLimitSpec(10_000, Duration.ofMinutes(1)))));
-    assertEquals(1, l.leaseSize(List.of(HUNDRED_PER_HOUR,
-        new RateLimitSpec(19, Duration.ofSeconds(1)))));
+    assertEquals(
+        1, l.leaseSize(List.of(HUNDRED_PER_HOUR, new RateLimitSpec(19, Duration.ofSeconds(1)))));
   }
 
   @Test
@@ -71,8 +71,11 @@ class LeasingLimiterTest {
       assertTrue(afterRefusal <= 3 * (lease - 1), "documented bound S x (L - 1)");
       assertEquals(100, admitted + afterRefusal, "every admitted call was taken from Redis");
       // reported states count what the lease still holds
-      LimitState s = new LeasingLimiter(sa.sharedLimiter(), 10, LONG_TTL)
-          .acquire(LimitOwner.key("lease0000002"), List.of(HUNDRED_PER_HOUR), 1).states().get(0);
+      LimitState s =
+          new LeasingLimiter(sa.sharedLimiter(), 10, LONG_TTL)
+              .acquire(LimitOwner.key("lease0000002"), List.of(HUNDRED_PER_HOUR), 1)
+              .states()
+              .get(0);
       assertEquals(99, s.remaining());
     }
   }
@@ -86,8 +89,8 @@ class LeasingLimiterTest {
       SharedLimiter direct = sa.sharedLimiter();
       assertTrue(admit(a, owner));
       // without a lease, Redis has counted exactly one call
-      assertEquals(98, direct.acquire(owner, List.of(HUNDRED_PER_HOUR), 1).states().get(0)
-          .remaining());
+      assertEquals(
+          98, direct.acquire(owner, List.of(HUNDRED_PER_HOUR), 1).states().get(0).remaining());
     }
   }
 }

@@ -55,11 +55,12 @@ class RateLimitsTest {
     AtomicInteger admitted = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     for (int i = 0; i < 1000; i++) {
-      pool.execute(() -> {
-        if (limits.acquire("hot", hundred).admitted()) {
-          admitted.incrementAndGet();
-        }
-      });
+      pool.execute(
+          () -> {
+            if (limits.acquire("hot", hundred).admitted()) {
+              admitted.incrementAndGet();
+            }
+          });
     }
     pool.shutdown();
     assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /**
- * Concurrent misses share pipelined round trips, on a private redis-server (so its statistics
- * count only this test's traffic). To make "concurrent" certain rather than likely, Redis is
- * SIGSTOPped while one read is in flight and the others queue behind it; no timing is asserted.
+ * Concurrent misses share pipelined round trips, on a private redis-server (so its statistics count
+ * only this test's traffic). To make "concurrent" certain rather than likely, Redis is SIGSTOPped
+ * while one read is in flight and the others queue behind it; no timing is asserted.
  */
 class BatchingKeyStoreTest {
   private static final int N = 48;
@@ -84,8 +84,9 @@ class BatchingKeyStoreTest {
     List<Future<Optional<ApiKeyRecord>>> results = new ArrayList<>();
     results.add(callers.submit(() -> batching.find(keys.get(0).id())));
     // the first read is in flight (sent, no reply: Redis is stopped) ...
-    Eventually.await("first read taken", () -> batching.batchesStarted() == tripsBefore + 1
-        && batching.queued() == 0);
+    Eventually.await(
+        "first read taken",
+        () -> batching.batchesStarted() == tripsBefore + 1 && batching.queued() == 0);
     for (int i = 1; i < N; i++) {
       String id = keys.get(i).id();
       results.add(callers.submit(() -> batching.find(id)));
@@ -111,10 +112,11 @@ class BatchingKeyStoreTest {
   @Test
   void duplicatesAndUnknownIdsInOneBatch() throws Exception {
     List<ApiKeyRecord> keys = createKeys(2);
-    Map<String, Optional<ApiKeyRecord>> found = store.findAll(
-        List.of(keys.get(0).id(), "nosuchid0000", keys.get(1).id(), keys.get(0).id()));
-    assertEquals(List.of(keys.get(0).id(), "nosuchid0000", keys.get(1).id()),
-        List.copyOf(found.keySet()));
+    Map<String, Optional<ApiKeyRecord>> found =
+        store.findAll(
+            List.of(keys.get(0).id(), "nosuchid0000", keys.get(1).id(), keys.get(0).id()));
+    assertEquals(
+        List.of(keys.get(0).id(), "nosuchid0000", keys.get(1).id()), List.copyOf(found.keySet()));
     assertEquals(Optional.empty(), found.get("nosuchid0000"));
     assertEquals(keys.get(1).name(), found.get(keys.get(1).id()).orElseThrow().name());
 
@@ -122,8 +124,9 @@ class BatchingKeyStoreTest {
     redis.pause();
     List<Future<Optional<ApiKeyRecord>>> results = new ArrayList<>();
     results.add(callers.submit(() -> batching.find(keys.get(1).id())));
-    Eventually.await("first read taken", () -> batching.batchesStarted() == tripsBefore + 1
-        && batching.queued() == 0);
+    Eventually.await(
+        "first read taken",
+        () -> batching.batchesStarted() == tripsBefore + 1 && batching.queued() == 0);
     String[] ids = {keys.get(0).id(), "nosuchid0000", keys.get(0).id(), keys.get(1).id()};
     for (String id : ids) {
       results.add(callers.submit(() -> batching.find(id)));

@@ -25,8 +25,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * The verified-key cache over a real Redis: two caches on one namespace stand for two keygate
- * instances. Cache clocks are frozen fake tickers, so no entry ever expires by time in these
- * tests: whatever a test sees change, invalidation changed.
+ * instances. Cache clocks are frozen fake tickers, so no entry ever expires by time in these tests:
+ * whatever a test sees change, invalidation changed.
  */
 @ExtendWith(RedisServerExtension.class)
 class CachingKeyStoreTest {
@@ -80,8 +80,9 @@ class CachingKeyStoreTest {
     long beforeA = a.invalidationsReceived();
     long beforeB = b.invalidationsReceived();
     a.create(key, "", 100, T0);
-    Eventually.await("messages handled", () -> a.invalidationsReceived() > beforeA
-        && b.invalidationsReceived() > beforeB);
+    Eventually.await(
+        "messages handled",
+        () -> a.invalidationsReceived() > beforeA && b.invalidationsReceived() > beforeB);
   }
 
   @Test
@@ -121,7 +122,8 @@ class CachingKeyStoreTest {
     ApiKeyRecord narrowed = key.toBuilder().scopes(List.of("tasks:list")).version(2).build();
     assertTrue(a.replace(narrowed, 1));
 
-    Eventually.await("b sees the new scopes",
+    Eventually.await(
+        "b sees the new scopes",
         () -> b.find(key.id()).orElseThrow().scopes().equals(List.of("tasks:list")));
   }
 
@@ -152,9 +154,11 @@ class CachingKeyStoreTest {
   void cacheSize_bounded() {
     CachingKeyStore small;
     RedisKeyStore store = RedisKeyStore.connect(redis.url(), TIMEOUT, namespace);
-    small = new CachingKeyStore(store,
-        new CachingKeyStore.Settings(10, Duration.ofHours(1), Duration.ofHours(1)),
-        new FakeTicker());
+    small =
+        new CachingKeyStore(
+            store,
+            new CachingKeyStore.Settings(10, Duration.ofHours(1), Duration.ofHours(1)),
+            new FakeTicker());
     try (small) {
       small.connected(); // no listener: nothing writes in this test
       for (int i = 0; i < 200; i++) {

@@ -7,7 +7,6 @@ import dev.keygate.admin.Caller;
 import dev.keygate.admin.KeyService;
 import dev.keygate.admin.NewKey;
 import dev.keygate.api.v1.CheckRequest;
-import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.key.KeyKind;
@@ -31,10 +30,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 
 /**
- * The measurements docs/scaling.md rests on, taken on the local 3-master test Cluster: Redis
- * memory per key (record and project indexes) and per global limit state, and Redis commands per
- * Authorize call on a cache miss, a cache hit, and with leasing. Prints a table (see the test's
- * output in target/surefire-reports) and checks only loose sanity bounds: it is a measurement.
+ * The measurements docs/scaling.md rests on, taken on the local 3-master test Cluster: Redis memory
+ * per key (record and project indexes) and per global limit state, and Redis commands per Authorize
+ * call on a cache miss, a cache hit, and with leasing. Prints a table (see the test's output in
+ * target/surefire-reports) and checks only loose sanity bounds: it is a measurement.
  */
 @ExtendWith(RedisDeploymentsExtension.class)
 class ClusterFootprintTest {
@@ -97,17 +96,33 @@ class ClusterFootprintTest {
     String ns = "fp" + UUID.randomUUID().toString().substring(0, 8);
     StringBuilder report = new StringBuilder("\nkeygate footprint on a 3-master Redis Cluster\n");
     try (RedisKeyStore store = RedisKeyStore.connect(cluster.url(), Duration.ofSeconds(5), ns)) {
-      KeyService keys = new KeyService(store, new KeyFormat("kg", new SecureRandom()),
-          new KeyHasher("pepper-0123456789abcdef".getBytes(StandardCharsets.UTF_8)),
-          Clock.systemUTC(), KeyKind.LIVE, 1_000_000);
+      KeyService keys =
+          new KeyService(
+              store,
+              new KeyFormat("kg", new SecureRandom()),
+              new KeyHasher("pepper-0123456789abcdef".getBytes(StandardCharsets.UTF_8)),
+              Clock.systemUTC(),
+              KeyKind.LIVE,
+              1_000_000);
       long before = mastersMemory();
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < KEYS; i++) {
         // a typical key: a name, two labels, two scopes, a limit; 100 keys per project
-        ids.add(keys.create(Caller.ADMIN_TOKEN, new NewKey("project-" + (i % 20),
-            "service key " + i, "", Map.of("team", "payments", "env", "prod"),
-            List.of("tasks:read", "tasks:write"), null, null,
-            new RateLimitSpec(100, Duration.ofMinutes(1)), null)).key().id());
+        ids.add(
+            keys.create(
+                    Caller.ADMIN_TOKEN,
+                    new NewKey(
+                        "project-" + (i % 20),
+                        "service key " + i,
+                        "",
+                        Map.of("team", "payments", "env", "prod"),
+                        List.of("tasks:read", "tasks:write"),
+                        null,
+                        null,
+                        new RateLimitSpec(100, Duration.ofMinutes(1)),
+                        null))
+                .key()
+                .id());
       }
       long perKey = (mastersMemory() - before) / KEYS;
       SharedLimiter limiter = store.sharedLimiter();
@@ -116,18 +131,28 @@ class ClusterFootprintTest {
         limiter.acquire(id, new RateLimitSpec(100, Duration.ofMinutes(1)));
       }
       long perState = (mastersMemory() - before) / KEYS;
-      report.append(String.format("memory per key (record + project indexes): %d B%n", perKey))
+      report
+          .append(String.format("memory per key (record + project indexes): %d B%n", perKey))
           .append(String.format("memory per global limit state: %d B%n", perState));
       assertTrue(perKey > 100 && perKey < 4_000, "bytes per key " + perKey);
       assertTrue(perState > 10 && perState < 1_000, "bytes per limit state " + perState);
     }
 
     // commands per Authorize: one sidecar with the key cache, a global limit on every key
-    try (InProcessKeygate kg = InProcessKeygate.overRedis(cluster.url(), ns + "a",
-        Ticker.systemTicker(), Map.of("KEYGATE_RATE_LIMIT_SCOPE", "global",
-            "KEYGATE_DEFAULT_RATE_LIMIT", "100000/1m",
-            "KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT", "1000000",
-            "KEYGATE_CACHE_MAX_STALENESS", "1h"))) {
+    try (InProcessKeygate kg =
+        InProcessKeygate.overRedis(
+            cluster.url(),
+            ns + "a",
+            Ticker.systemTicker(),
+            Map.of(
+                "KEYGATE_RATE_LIMIT_SCOPE",
+                "global",
+                "KEYGATE_DEFAULT_RATE_LIMIT",
+                "100000/1m",
+                "KEYGATE_MAX_ACTIVE_KEYS_PER_PROJECT",
+                "1000000",
+                "KEYGATE_CACHE_MAX_STALENESS",
+                "1h"))) {
       List<String> secrets = new ArrayList<>();
       for (int i = 0; i < CALLS; i++) {
         secrets.add(kg.createKey("tasks:read").getSecret());
@@ -137,18 +162,34 @@ class ClusterFootprintTest {
       long[] misses = calls();
       secrets.forEach(s -> kg.authorize().check(CheckRequest.newBuilder().setKey(s).build()));
       long[] hits = calls();
-      report.append(String.format("per Authorize, cache miss: %.2f HGETALL + %.2f EVALSHA%n",
-              (misses[0] - start[0]) / (double) CALLS, (misses[1] - start[1]) / (double) CALLS))
-          .append(String.format("per Authorize, cache hit:  %.2f HGETALL + %.2f EVALSHA%n",
-              (hits[0] - misses[0]) / (double) CALLS, (hits[1] - misses[1]) / (double) CALLS));
+      report
+          .append(
+              String.format(
+                  "per Authorize, cache miss: %.2f HGETALL + %.2f EVALSHA%n",
+                  (misses[0] - start[0]) / (double) CALLS, (misses[1] - start[1]) / (double) CALLS))
+          .append(
+              String.format(
+                  "per Authorize, cache hit:  %.2f HGETALL + %.2f EVALSHA%n",
+                  (hits[0] - misses[0]) / (double) CALLS, (hits[1] - misses[1]) / (double) CALLS));
       assertTrue(hits[1] - misses[1] <= CALLS, "at most one script call per hit");
     }
 
-    try (InProcessKeygate kg = InProcessKeygate.overRedis(cluster.url(), ns + "b",
-        Ticker.systemTicker(), Map.of("KEYGATE_RATE_LIMIT_SCOPE", "global",
-            "KEYGATE_DEFAULT_RATE_LIMIT", "100000/1m",
-            "KEYGATE_RATE_LIMIT_LEASE", "10", "KEYGATE_RATE_LIMIT_LEASE_TTL", "1m",
-            "KEYGATE_CACHE_MAX_STALENESS", "1h"))) {
+    try (InProcessKeygate kg =
+        InProcessKeygate.overRedis(
+            cluster.url(),
+            ns + "b",
+            Ticker.systemTicker(),
+            Map.of(
+                "KEYGATE_RATE_LIMIT_SCOPE",
+                "global",
+                "KEYGATE_DEFAULT_RATE_LIMIT",
+                "100000/1m",
+                "KEYGATE_RATE_LIMIT_LEASE",
+                "10",
+                "KEYGATE_RATE_LIMIT_LEASE_TTL",
+                "1m",
+                "KEYGATE_CACHE_MAX_STALENESS",
+                "1h"))) {
       String secret = kg.createKey("tasks:read").getSecret();
       CheckRequest request = CheckRequest.newBuilder().setKey(secret).build();
       kg.authorize().check(request);

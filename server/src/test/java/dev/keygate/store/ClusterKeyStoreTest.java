@@ -1,7 +1,7 @@
 package dev.keygate.store;
 
-import dev.keygate.testing.RedisDeploymentsExtension;
 import dev.keygate.testing.RedisClusterSetup;
+import dev.keygate.testing.RedisDeploymentsExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The store contract on a real six-node Redis Cluster, plus the crash repair of create. */

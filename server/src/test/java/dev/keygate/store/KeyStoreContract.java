@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyKind;
-import dev.keygate.key.KeyUsage;
 import dev.keygate.key.KeyLimit;
+import dev.keygate.key.KeyUsage;
 import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
 import dev.keygate.store.CreateOutcome.Status;
@@ -57,28 +57,32 @@ abstract class KeyStoreContract {
 
   @Test
   void create_thenFindReturnsSameFields() {
-    ApiKeyRecord full = key("full00000001", "proj", T0).toBuilder()
-        .description("the full one")
-        .metadata(Map.of("team", "payments", "env", "prod"))
-        .scopes(List.of("tasks:read", "tasks:write", "admin:*"))
-        .kind(KeyKind.TEST)
-        .prefix("kg_test_full00000001")
-        .updatedAt(T0.plusSeconds(5))
-        .expiresAt(T0.plus(Duration.ofDays(30)))
-        .previousDigest(digest("old secret"))
-        .previousExpiresAt(T0.plusSeconds(3600))
-        .rotatedAt(T0.plusSeconds(5))
-        .rateLimit(new RateLimitSpec(100, Duration.ofMinutes(1)))
-        .limits(List.of(
-            new KeyLimit(new RateLimitSpec(1000, Duration.ofHours(1)), LimitScope.GLOBAL),
-            new KeyLimit(new RateLimitSpec(20, Duration.ofSeconds(1)), LimitScope.LOCAL),
-            new KeyLimit(new RateLimitSpec(50_000, Duration.ofDays(1)), LimitScope.DEFAULT)))
-        .build();
-    ApiKeyRecord minimal = key("mini00000001", "proj", T0.plusMillis(1)).toBuilder()
-        .description("")
-        .metadata(Map.of())
-        .scopes(List.of())
-        .build();
+    ApiKeyRecord full =
+        key("full00000001", "proj", T0).toBuilder()
+            .description("the full one")
+            .metadata(Map.of("team", "payments", "env", "prod"))
+            .scopes(List.of("tasks:read", "tasks:write", "admin:*"))
+            .kind(KeyKind.TEST)
+            .prefix("kg_test_full00000001")
+            .updatedAt(T0.plusSeconds(5))
+            .expiresAt(T0.plus(Duration.ofDays(30)))
+            .previousDigest(digest("old secret"))
+            .previousExpiresAt(T0.plusSeconds(3600))
+            .rotatedAt(T0.plusSeconds(5))
+            .rateLimit(new RateLimitSpec(100, Duration.ofMinutes(1)))
+            .limits(
+                List.of(
+                    new KeyLimit(new RateLimitSpec(1000, Duration.ofHours(1)), LimitScope.GLOBAL),
+                    new KeyLimit(new RateLimitSpec(20, Duration.ofSeconds(1)), LimitScope.LOCAL),
+                    new KeyLimit(
+                        new RateLimitSpec(50_000, Duration.ofDays(1)), LimitScope.DEFAULT)))
+            .build();
+    ApiKeyRecord minimal =
+        key("mini00000001", "proj", T0.plusMillis(1)).toBuilder()
+            .description("")
+            .metadata(Map.of())
+            .scopes(List.of())
+            .build();
 
     assertEquals(CreateOutcome.created(full.id()), store.create(full, "r1", NO_LIMIT, T0));
     assertEquals(CreateOutcome.created(minimal.id()), store.create(minimal, "", NO_LIMIT, T0));
@@ -96,9 +100,10 @@ abstract class KeyStoreContract {
 
   @Test
   void create_ignoresUsageOnTheRecord() {
-    ApiKeyRecord withUsage = key("used00000001", "proj", T0).toBuilder()
-        .usage(new KeyUsage(5, LocalDate.of(2026, 3, 1), 5, T0))
-        .build();
+    ApiKeyRecord withUsage =
+        key("used00000001", "proj", T0).toBuilder()
+            .usage(new KeyUsage(5, LocalDate.of(2026, 3, 1), 5, T0))
+            .build();
     store.create(withUsage, null, NO_LIMIT, T0);
     assertEquals(KeyUsage.NONE, store.find(withUsage.id()).orElseThrow().usage());
   }
@@ -123,13 +128,15 @@ abstract class KeyStoreContract {
   @Test
   void create_projectFullCountsOnlyActiveKeys() {
     ApiKeyRecord forever = key("forever00001", "proj", T0);
-    ApiKeyRecord expiring = key("expiring0001", "proj", T0.plusMillis(1)).toBuilder()
-        .expiresAt(T0.plus(Duration.ofHours(1)))
-        .build();
+    ApiKeyRecord expiring =
+        key("expiring0001", "proj", T0.plusMillis(1)).toBuilder()
+            .expiresAt(T0.plus(Duration.ofHours(1)))
+            .build();
     assertEquals(Status.CREATED, store.create(forever, null, 2, T0).status());
     assertEquals(Status.CREATED, store.create(expiring, null, 2, T0).status());
 
-    assertEquals(CreateOutcome.projectFull(2),
+    assertEquals(
+        CreateOutcome.projectFull(2),
         store.create(key("third0000001", "proj", T0.plusMillis(2)), null, 2, T0));
 
     // revoked keys don't count
@@ -141,25 +148,31 @@ abstract class KeyStoreContract {
     Instant later = T0.plus(Duration.ofHours(2));
     ApiKeyRecord fourth = key("fourth000001", "proj", later);
     assertEquals(Status.CREATED, store.create(fourth, null, 2, later).status());
-    assertEquals(CreateOutcome.projectFull(2),
+    assertEquals(
+        CreateOutcome.projectFull(2),
         store.create(key("fifth0000001", "proj", later.plusMillis(1)), null, 2, later));
     // other projects are counted apart
-    assertEquals(Status.CREATED,
-        store.create(key("elsewhere001", "other", later), null, 2, later).status());
+    assertEquals(
+        Status.CREATED, store.create(key("elsewhere001", "other", later), null, 2, later).status());
   }
 
   @Test
   void create_expiryExactlyNowIsNotActive() {
-    ApiKeyRecord expiring = key("expiring0001", "proj", T0).toBuilder()
-        .expiresAt(T0.plusSeconds(60))
-        .build();
+    ApiKeyRecord expiring =
+        key("expiring0001", "proj", T0).toBuilder().expiresAt(T0.plusSeconds(60)).build();
     store.create(expiring, null, 1, T0);
-    assertEquals(CreateOutcome.projectFull(1),
-        store.create(key("next00000001", "proj", T0.plusMillis(1)), null, 1,
+    assertEquals(
+        CreateOutcome.projectFull(1),
+        store.create(
+            key("next00000001", "proj", T0.plusMillis(1)),
+            null,
+            1,
             T0.plusSeconds(60).minusMillis(1)));
-    assertEquals(Status.CREATED,
-        store.create(key("next00000001", "proj", T0.plusMillis(1)), null, 1,
-            T0.plusSeconds(60)).status());
+    assertEquals(
+        Status.CREATED,
+        store
+            .create(key("next00000001", "proj", T0.plusMillis(1)), null, 1, T0.plusSeconds(60))
+            .status());
   }
 
   @Test
@@ -167,9 +180,8 @@ abstract class KeyStoreContract {
     ApiKeyRecord original = key("taken0000001", "proj", T0);
     store.create(original, null, NO_LIMIT, T0);
 
-    ApiKeyRecord clash = key("taken0000001", "other", T0.plusSeconds(1)).toBuilder()
-        .name("clash")
-        .build();
+    ApiKeyRecord clash =
+        key("taken0000001", "other", T0.plusSeconds(1)).toBuilder().name("clash").build();
     assertEquals(CreateOutcome.idTaken(), store.create(clash, "req-x", NO_LIMIT, T0));
 
     ApiKeyRecord stored = store.find(original.id()).orElseThrow();
@@ -216,30 +228,33 @@ abstract class KeyStoreContract {
 
   @Test
   void replace_clearsOptionalFields() {
-    ApiKeyRecord v1 = key("optional0001", "proj", T0).toBuilder()
-        .description("desc")
-        .metadata(Map.of("a", "b"))
-        .expiresAt(T0.plusSeconds(600))
-        .previousDigest(digest("old"))
-        .previousExpiresAt(T0.plusSeconds(60))
-        .rotatedAt(T0)
-        .rateLimit(new RateLimitSpec(5, Duration.ofSeconds(1)))
-        .limits(List.of(
-            new KeyLimit(new RateLimitSpec(100, Duration.ofMinutes(1)), LimitScope.GLOBAL)))
-        .build();
+    ApiKeyRecord v1 =
+        key("optional0001", "proj", T0).toBuilder()
+            .description("desc")
+            .metadata(Map.of("a", "b"))
+            .expiresAt(T0.plusSeconds(600))
+            .previousDigest(digest("old"))
+            .previousExpiresAt(T0.plusSeconds(60))
+            .rotatedAt(T0)
+            .rateLimit(new RateLimitSpec(5, Duration.ofSeconds(1)))
+            .limits(
+                List.of(
+                    new KeyLimit(new RateLimitSpec(100, Duration.ofMinutes(1)), LimitScope.GLOBAL)))
+            .build();
     store.create(v1, null, NO_LIMIT, T0);
-    ApiKeyRecord v2 = v1.toBuilder()
-        .description("")
-        .metadata(Map.of())
-        .scopes(List.of())
-        .expiresAt(null)
-        .previousDigest(null)
-        .previousExpiresAt(null)
-        .rotatedAt(null)
-        .rateLimit(null)
-        .limits(List.of())
-        .version(2)
-        .build();
+    ApiKeyRecord v2 =
+        v1.toBuilder()
+            .description("")
+            .metadata(Map.of())
+            .scopes(List.of())
+            .expiresAt(null)
+            .previousDigest(null)
+            .previousExpiresAt(null)
+            .rotatedAt(null)
+            .rateLimit(null)
+            .limits(List.of())
+            .version(2)
+            .build();
 
     assertTrue(store.replace(v2, 1));
 
@@ -277,19 +292,23 @@ abstract class KeyStoreContract {
 
   @Test
   void replace_extendingExpiryMakesKeyActiveAgain() {
-    ApiKeyRecord a = key("extended0001", "proj", T0).toBuilder()
-        .expiresAt(T0.plusSeconds(60))
-        .build();
+    ApiKeyRecord a =
+        key("extended0001", "proj", T0).toBuilder().expiresAt(T0.plusSeconds(60)).build();
     store.create(a, null, 1, T0);
     Instant afterExpiry = T0.plusSeconds(120);
     // a create after the expiry sees no active key (and may drop it from any index it keeps)
-    assertEquals(Status.CREATED,
+    assertEquals(
+        Status.CREATED,
         store.create(key("first0000001", "proj", afterExpiry), null, 2, afterExpiry).status());
 
     assertTrue(store.replace(a.toBuilder().expiresAt(T0.plusSeconds(3600)).version(2).build(), 1));
 
-    assertEquals(CreateOutcome.projectFull(2),
-        store.create(key("third0000001", "proj", afterExpiry.plusMillis(1)), null, 2,
+    assertEquals(
+        CreateOutcome.projectFull(2),
+        store.create(
+            key("third0000001", "proj", afterExpiry.plusMillis(1)),
+            null,
+            2,
             afterExpiry.plusMillis(1)));
   }
 
@@ -298,8 +317,15 @@ abstract class KeyStoreContract {
   @Test
   void list_pagesInCreationOrder() {
     // ids deliberately not in creation order: the order must come from createdAt
-    String[] ids = {"zzz000000001", "aaa000000001", "mmm000000001", "bbb000000001",
-        "yyy000000001", "ccc000000001", "AAA000000001"};
+    String[] ids = {
+      "zzz000000001",
+      "aaa000000001",
+      "mmm000000001",
+      "bbb000000001",
+      "yyy000000001",
+      "ccc000000001",
+      "AAA000000001"
+    };
     for (int i = 0; i < ids.length; i++) {
       Instant created = T0.plusSeconds(i);
       store.create(key(ids[i], "proj", created), null, NO_LIMIT, created);
@@ -363,10 +389,14 @@ abstract class KeyStoreContract {
   void list_badTokenRejected() {
     store.create(key("listed000001", "proj", T0), null, NO_LIMIT, T0);
     String notBase64 = "not a token!";
-    String wrongContent = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString("garbage".getBytes(StandardCharsets.US_ASCII));
-    String injection = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString("0000000000000:a b".getBytes(StandardCharsets.US_ASCII));
+    String wrongContent =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString("garbage".getBytes(StandardCharsets.US_ASCII));
+    String injection =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString("0000000000000:a b".getBytes(StandardCharsets.US_ASCII));
 
     assertThrows(IllegalArgumentException.class, () -> store.list("proj", notBase64, 10, false));
     assertThrows(IllegalArgumentException.class, () -> store.list("proj", wrongContent, 10, false));
@@ -379,8 +409,8 @@ abstract class KeyStoreContract {
     store.create(key("ownedbyb0001", "project-b", T0.plusSeconds(1)), null, NO_LIMIT, T0);
     store.create(key("ownedbya0002", "project-a", T0.plusSeconds(2)), null, NO_LIMIT, T0);
 
-    assertEquals(List.of("ownedbya0001", "ownedbya0002"),
-        idsOf(store.list("project-a", "", 10, true)));
+    assertEquals(
+        List.of("ownedbya0001", "ownedbya0002"), idsOf(store.list("project-a", "", 10, true)));
     assertEquals(List.of("ownedbyb0001"), idsOf(store.list("project-b", "", 10, true)));
     assertEquals(List.of(), idsOf(store.list("project-c", "", 10, true)));
   }
@@ -392,13 +422,15 @@ abstract class KeyStoreContract {
     ApiKeyRecord k = key("counted00001", "proj", T0);
     store.create(k, null, NO_LIMIT, T0);
 
-    store.recordUsage(List.of(
-        new UsageDelta(k.id(), 3, T0.plusSeconds(10)),
-        new UsageDelta(k.id(), 2, T0.plusSeconds(20))));
+    store.recordUsage(
+        List.of(
+            new UsageDelta(k.id(), 3, T0.plusSeconds(10)),
+            new UsageDelta(k.id(), 2, T0.plusSeconds(20))));
     // an older last-use must not move lastUsedAt back
     store.recordUsage(List.of(new UsageDelta(k.id(), 4, T0.plusSeconds(15))));
 
-    assertEquals(new KeyUsage(9, LocalDate.of(2026, 3, 1), 9, T0.plusSeconds(20)),
+    assertEquals(
+        new KeyUsage(9, LocalDate.of(2026, 3, 1), 9, T0.plusSeconds(20)),
         store.find(k.id()).orElseThrow().usage());
   }
 
@@ -421,9 +453,8 @@ abstract class KeyStoreContract {
     ApiKeyRecord k = key("known0000001", "proj", T0);
     store.create(k, null, NO_LIMIT, T0);
 
-    store.recordUsage(List.of(
-        new UsageDelta("unknown00001", 10, T0),
-        new UsageDelta(k.id(), 1, T0)));
+    store.recordUsage(
+        List.of(new UsageDelta("unknown00001", 10, T0), new UsageDelta(k.id(), 1, T0)));
     store.recordUsage(List.of());
 
     assertTrue(store.find("unknown00001").isEmpty());
@@ -435,14 +466,15 @@ abstract class KeyStoreContract {
 
   @Test
   void metadata_roundTripsSpecialCharacters() {
-    Map<String, String> metadata = Map.of(
-        "a=b", "c=d",
-        "x&y", "1&2",
-        "100%", "%20%",
-        "ключ", "значение ✓ 😀",
-        "empty", "",
-        "plus+space key", "a+b c",
-        "line", "one\ntwo");
+    Map<String, String> metadata =
+        Map.of(
+            "a=b", "c=d",
+            "x&y", "1&2",
+            "100%", "%20%",
+            "ключ", "значение ✓ 😀",
+            "empty", "",
+            "plus+space key", "a+b c",
+            "line", "one\ntwo");
     ApiKeyRecord k = key("metadata0001", "proj", T0).toBuilder().metadata(metadata).build();
     store.create(k, null, NO_LIMIT, T0);
 

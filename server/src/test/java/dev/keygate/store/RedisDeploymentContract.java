@@ -24,7 +24,9 @@ abstract class RedisDeploymentContract extends KeyStoreContract {
 
   @Override
   protected KeyStore newStore() {
-    return RedisKeyStore.connect(url(), Duration.ofSeconds(2),
+    return RedisKeyStore.connect(
+        url(),
+        Duration.ofSeconds(2),
         namespacePrefix() + NAMESPACES.incrementAndGet() + Long.toString(System.nanoTime(), 36));
   }
 
@@ -45,9 +47,11 @@ abstract class RedisDeploymentContract extends KeyStoreContract {
     // step 1 only: as if the sidecar died before writing the record
     assertEquals("RESERVED", redis.reserve(lost, "req-lost", 1, T0).get(0));
     // the reservation holds the only active slot and the request id until it is repaired
-    assertEquals(CreateOutcome.Status.PROJECT_FULL,
+    assertEquals(
+        CreateOutcome.Status.PROJECT_FULL,
         store.create(key("next00000001", "proj", T0.plusSeconds(1)), null, 1, T0).status());
-    assertEquals(CreateOutcome.duplicate(lost.id()),
+    assertEquals(
+        CreateOutcome.duplicate(lost.id()),
         store.create(key("retr00000001", "proj", T0.plusSeconds(1)), "req-lost", 1, T0));
 
     java.time.Instant later = T0.plus(redis.repairAfter()).plusSeconds(1);

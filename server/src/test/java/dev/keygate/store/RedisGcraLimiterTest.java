@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keygate.key.RateLimitSpec;
 import dev.keygate.key.LimitScope;
+import dev.keygate.key.RateLimitSpec;
 import dev.keygate.ratelimit.LimitOwner;
 import dev.keygate.ratelimit.LimitState;
 import dev.keygate.ratelimit.SharedLimiter;
@@ -45,12 +45,13 @@ class RedisGcraLimiterTest {
       LimitState refused = lb.acquire("gcra00000001", spec);
       assertFalse(refused.admitted());
       // the next call refills after period / limit = 12 minutes
-      assertTrue(refused.resetAfter().compareTo(Duration.ofMinutes(11)) > 0
-          && refused.resetAfter().compareTo(Duration.ofMinutes(13)) < 0, refused.toString());
+      assertTrue(
+          refused.resetAfter().compareTo(Duration.ofMinutes(11)) > 0
+              && refused.resetAfter().compareTo(Duration.ofMinutes(13)) < 0,
+          refused.toString());
       // another key and another limit of the same key count separately
       assertTrue(la.acquire("gcra00000002", spec).admitted());
-      assertTrue(la.acquire("gcra00000001", new RateLimitSpec(10, Duration.ofHours(1)))
-          .admitted());
+      assertTrue(la.acquire("gcra00000001", new RateLimitSpec(10, Duration.ofHours(1))).admitted());
     }
   }
 
@@ -93,20 +94,22 @@ class RedisGcraLimiterTest {
   @Test
   void projectStateKey_sharesTheProjectsSlot() {
     try (RedisKeyStore s = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), "kg")) {
-      String state = new RedisGcraLimiter(s).stateKey(LimitOwner.project("shop"),
-          new RateLimitSpec(100, Duration.ofMinutes(1)));
-      assertEquals(JedisClusterCRC16.getSlot(s.projectPendingKey("shop")),
-          JedisClusterCRC16.getSlot(state));
+      String state =
+          new RedisGcraLimiter(s)
+              .stateKey(LimitOwner.project("shop"), new RateLimitSpec(100, Duration.ofMinutes(1)));
+      assertEquals(
+          JedisClusterCRC16.getSlot(s.projectPendingKey("shop")), JedisClusterCRC16.getSlot(state));
     }
   }
 
   @Test
   void stateKey_sharesTheKeysSlot() {
     try (RedisKeyStore s = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), "kg")) {
-      String state = new RedisGcraLimiter(s)
-          .stateKey("slotid000001", new RateLimitSpec(100, Duration.ofMinutes(1)));
-      assertEquals(JedisClusterCRC16.getSlot(s.recordKey("slotid000001")),
-          JedisClusterCRC16.getSlot(state));
+      String state =
+          new RedisGcraLimiter(s)
+              .stateKey("slotid000001", new RateLimitSpec(100, Duration.ofMinutes(1)));
+      assertEquals(
+          JedisClusterCRC16.getSlot(s.recordKey("slotid000001")), JedisClusterCRC16.getSlot(state));
     }
   }
 }

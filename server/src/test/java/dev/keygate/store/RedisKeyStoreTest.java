@@ -46,6 +46,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 class RedisKeyStoreTest extends KeyStoreContract {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
   private static final Duration SHORT_TIMEOUT = Duration.ofMillis(500);
+
   /** Generous: only guards against a call that hangs, not a performance assertion. */
   private static final Duration SLACK = Duration.ofSeconds(10);
 
@@ -70,19 +71,21 @@ class RedisKeyStoreTest extends KeyStoreContract {
     String secret = format.newSecret(KeyKind.LIVE, id);
     String rotatedSecret = format.newSecret(KeyKind.LIVE, id);
     byte[] digest = hasher.digest(secret);
-    ApiKeyRecord key = key(id, "proj", T0).toBuilder()
-        .prefix(format.displayPrefix(KeyKind.LIVE, id))
-        .digest(digest)
-        .build();
+    ApiKeyRecord key =
+        key(id, "proj", T0).toBuilder()
+            .prefix(format.displayPrefix(KeyKind.LIVE, id))
+            .digest(digest)
+            .build();
     assertEquals(Status.CREATED, store.create(key, "req-1", NO_LIMIT, T0).status());
     // rotate: the old digest moves to ph, the new one to h; still no plain secret
-    ApiKeyRecord rotated = key.toBuilder()
-        .digest(hasher.digest(rotatedSecret))
-        .previousDigest(digest)
-        .previousExpiresAt(T0.plusSeconds(3600))
-        .rotatedAt(T0.plusSeconds(1))
-        .version(2)
-        .build();
+    ApiKeyRecord rotated =
+        key.toBuilder()
+            .digest(hasher.digest(rotatedSecret))
+            .previousDigest(digest)
+            .previousExpiresAt(T0.plusSeconds(3600))
+            .rotatedAt(T0.plusSeconds(1))
+            .version(2)
+            .build();
     assertTrue(store.replace(rotated, 1));
     store.recordUsage(List.of(new UsageDelta(id, 1, T0.plusSeconds(2))));
 
@@ -99,16 +102,16 @@ class RedisKeyStoreTest extends KeyStoreContract {
     String b64 = Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     Map<String, String> hash = withJedis(j -> j.hgetAll(namespace + ":key:{" + id + "}"));
     assertEquals(b64, hash.get("ph"));
-    assertEquals(Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(hasher.digest(rotatedSecret)), hash.get("h"));
+    assertEquals(
+        Base64.getUrlEncoder().withoutPadding().encodeToString(hasher.digest(rotatedSecret)),
+        hash.get("h"));
     assertTrue(everything.size() > 10, "the dump must have seen the stored record");
   }
 
   @Test
   void schema_usesHashTags() {
-    ApiKeyRecord key = key("schema000001", "acme", T0).toBuilder()
-        .expiresAt(T0.plusSeconds(600))
-        .build();
+    ApiKeyRecord key =
+        key("schema000001", "acme", T0).toBuilder().expiresAt(T0.plusSeconds(600)).build();
     ApiKeyRecord forever = key("schema000002", "acme", T0.plusMillis(1));
     store.create(key, "req-1", NO_LIMIT, T0);
     store.create(forever, null, NO_LIMIT, T0);
@@ -117,35 +120,42 @@ class RedisKeyStoreTest extends KeyStoreContract {
     String activeKey = namespace + ":proj:{acme}:active";
     String requestKey = namespace + ":proj:{acme}:req:req-1";
 
-    withJedis(j -> {
-      assertEquals(Set.of(recordKey, namespace + ":key:{schema000002}", indexKey, activeKey,
-          requestKey), new HashSet<>(scanKeys(j)));
-      assertEquals("hash", j.type(recordKey));
-      assertEquals(Set.of("p", "n", "d", "m", "s", "k", "px", "c", "u", "e", "r", "rr", "h", "ph",
-          "pe", "ro", "rl", "lm", "ver"), j.hgetAll(recordKey).keySet());
-      Map<String, String> h = j.hgetAll(recordKey);
-      assertEquals("acme", h.get("p"));
-      assertEquals("live", h.get("k"));
-      assertEquals(Long.toString(T0.toEpochMilli()), h.get("c"));
-      assertEquals(Long.toString(T0.plusSeconds(600).toEpochMilli()), h.get("e"));
-      assertEquals("", h.get("r"));
-      assertEquals("owner=tests", h.get("m"));
-      assertEquals("1", h.get("ver"));
+    withJedis(
+        j -> {
+          assertEquals(
+              Set.of(recordKey, namespace + ":key:{schema000002}", indexKey, activeKey, requestKey),
+              new HashSet<>(scanKeys(j)));
+          assertEquals("hash", j.type(recordKey));
+          assertEquals(
+              Set.of(
+                  "p", "n", "d", "m", "s", "k", "px", "c", "u", "e", "r", "rr", "h", "ph", "pe",
+                  "ro", "rl", "lm", "ver"),
+              j.hgetAll(recordKey).keySet());
+          Map<String, String> h = j.hgetAll(recordKey);
+          assertEquals("acme", h.get("p"));
+          assertEquals("live", h.get("k"));
+          assertEquals(Long.toString(T0.toEpochMilli()), h.get("c"));
+          assertEquals(Long.toString(T0.plusSeconds(600).toEpochMilli()), h.get("e"));
+          assertEquals("", h.get("r"));
+          assertEquals("owner=tests", h.get("m"));
+          assertEquals("1", h.get("ver"));
 
-      List<Tuple> index = j.zrangeWithScores(indexKey, 0, -1);
-      assertEquals(List.of(String.format("%013d:schema000001", T0.toEpochMilli()),
-          String.format("%013d:schema000002", T0.toEpochMilli() + 1)),
-          index.stream().map(Tuple::getElement).toList());
-      assertTrue(index.stream().allMatch(t -> t.getScore() == 0));
+          List<Tuple> index = j.zrangeWithScores(indexKey, 0, -1);
+          assertEquals(
+              List.of(
+                  String.format("%013d:schema000001", T0.toEpochMilli()),
+                  String.format("%013d:schema000002", T0.toEpochMilli() + 1)),
+              index.stream().map(Tuple::getElement).toList());
+          assertTrue(index.stream().allMatch(t -> t.getScore() == 0));
 
-      assertEquals(T0.plusSeconds(600).toEpochMilli(), j.zscore(activeKey, "schema000001"));
-      assertEquals(Double.POSITIVE_INFINITY, j.zscore(activeKey, "schema000002"));
+          assertEquals(T0.plusSeconds(600).toEpochMilli(), j.zscore(activeKey, "schema000001"));
+          assertEquals(Double.POSITIVE_INFINITY, j.zscore(activeKey, "schema000002"));
 
-      assertEquals("schema000001", j.get(requestKey));
-      long ttl = j.ttl(requestKey);
-      assertTrue(ttl > 0 && ttl <= 86_400, "request id TTL " + ttl);
-      return null;
-    });
+          assertEquals("schema000001", j.get(requestKey));
+          long ttl = j.ttl(requestKey);
+          assertTrue(ttl > 0 && ttl <= 86_400, "request id TTL " + ttl);
+          return null;
+        });
 
     // Cluster slots: a record hashes on its id, a project's keys on the project
     assertEquals(JedisClusterCRC16.getSlot("schema000001"), JedisClusterCRC16.getSlot(recordKey));
@@ -175,13 +185,13 @@ class RedisKeyStoreTest extends KeyStoreContract {
 
   @Test
   void create_trimsExpiredKeysFromActiveIndex() {
-    ApiKeyRecord expiring = key("shortlived01", "acme", T0).toBuilder()
-        .expiresAt(T0.plusSeconds(60))
-        .build();
+    ApiKeyRecord expiring =
+        key("shortlived01", "acme", T0).toBuilder().expiresAt(T0.plusSeconds(60)).build();
     store.create(expiring, null, NO_LIMIT, T0);
     Instant later = T0.plusSeconds(61);
     store.create(key("longlived001", "acme", later), null, NO_LIMIT, later);
-    assertEquals(List.of("longlived001"),
+    assertEquals(
+        List.of("longlived001"),
         withJedis(j -> j.zrange(namespace + ":proj:{acme}:active", 0, -1)));
   }
 
@@ -209,8 +219,8 @@ class RedisKeyStoreTest extends KeyStoreContract {
     withJedis(Jedis::scriptFlush);
     assertTrue(store.replace(key.toBuilder().name("after flush").version(2).build(), 1));
     withJedis(Jedis::scriptFlush);
-    assertEquals(Status.CREATED,
-        store.create(key("flushed00002", "acme", T0), null, NO_LIMIT, T0).status());
+    assertEquals(
+        Status.CREATED, store.create(key("flushed00002", "acme", T0), null, NO_LIMIT, T0).status());
 
     ApiKeyRecord found = store.find(key.id()).orElseThrow();
     assertEquals("after flush", found.name());
@@ -221,20 +231,22 @@ class RedisKeyStoreTest extends KeyStoreContract {
   void find_redisDown_throwsStoreUnavailable() {
     String password = "hunter2-" + Long.toString(new SecureRandom().nextLong() >>> 1, 36);
     try (RedisServer server = RedisServer.start("--requirepass", password);
-        RedisKeyStore down = RedisKeyStore.connect(
-            "redis://:" + password + "@127.0.0.1:" + server.port(), SHORT_TIMEOUT, "kg")) {
+        RedisKeyStore down =
+            RedisKeyStore.connect(
+                "redis://:" + password + "@127.0.0.1:" + server.port(), SHORT_TIMEOUT, "kg")) {
       ApiKeyRecord key = key("outage000001", "acme", T0);
       assertEquals(Status.CREATED, down.create(key, null, NO_LIMIT, T0).status());
       assertTrue(down.find(key.id()).isPresent());
 
       server.kill();
 
-      for (Executable call : List.<Executable>of(
-          () -> down.find(key.id()),
-          () -> down.list("acme", "", 10, true),
-          () -> down.create(key("outage000002", "acme", T0), "r", NO_LIMIT, T0),
-          () -> down.replace(key.toBuilder().version(2).build(), 1),
-          () -> down.recordUsage(List.of(new UsageDelta(key.id(), 1, T0))))) {
+      for (Executable call :
+          List.<Executable>of(
+              () -> down.find(key.id()),
+              () -> down.list("acme", "", 10, true),
+              () -> down.create(key("outage000002", "acme", T0), "r", NO_LIMIT, T0),
+              () -> down.replace(key.toBuilder().version(2).build(), 1),
+              () -> down.recordUsage(List.of(new UsageDelta(key.id(), 1, T0))))) {
         StoreUnavailableException e = assertThrowsWithin(call);
         assertFalse(e.getMessage().contains(password), e.getMessage());
         assertFalse(String.valueOf(e.getCause()).contains(password));
@@ -251,12 +263,14 @@ class RedisKeyStoreTest extends KeyStoreContract {
   void find_unresponsiveRedis_timesOut() throws Exception {
     // accepts TCP connections (the kernel's backlog) but never answers: only timeouts save us
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        RedisKeyStore hung = RedisKeyStore.connect(
-            "redis://127.0.0.1:" + silent.getLocalPort(), SHORT_TIMEOUT, "kg")) {
+        RedisKeyStore hung =
+            RedisKeyStore.connect(
+                "redis://127.0.0.1:" + silent.getLocalPort(), SHORT_TIMEOUT, "kg")) {
       assertThrowsWithin(() -> hung.find("whatever0001"));
       long start = System.nanoTime();
       assertFalse(hung.ping());
-      assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(SHORT_TIMEOUT.plus(SLACK)) < 0);
+      assertTrue(
+          Duration.ofNanos(System.nanoTime() - start).compareTo(SHORT_TIMEOUT.plus(SLACK)) < 0);
     }
   }
 
@@ -270,8 +284,10 @@ class RedisKeyStoreTest extends KeyStoreContract {
       long start = System.nanoTime();
       assertFalse(store.ping());
       assertFalse(store.ping(), "a fresh connection attempt must fail too");
-      assertTrue(Duration.ofNanos(System.nanoTime() - start)
-          .compareTo(SHORT_TIMEOUT.multipliedBy(2).plus(SLACK)) < 0);
+      assertTrue(
+          Duration.ofNanos(System.nanoTime() - start)
+                  .compareTo(SHORT_TIMEOUT.multipliedBy(2).plus(SLACK))
+              < 0);
 
       server.restart();
       assertTrue(eventually(() -> store.ping() ? true : null));
@@ -284,8 +300,8 @@ class RedisKeyStoreTest extends KeyStoreContract {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    try (RedisKeyStore nowhere = RedisKeyStore.connect(
-        "redis://127.0.0.1:" + port, SHORT_TIMEOUT, "kg")) {
+    try (RedisKeyStore nowhere =
+        RedisKeyStore.connect("redis://127.0.0.1:" + port, SHORT_TIMEOUT, "kg")) {
       assertFalse(nowhere.ping());
       assertThrowsWithin(() -> nowhere.find("whatever0001"));
     }
@@ -293,22 +309,28 @@ class RedisKeyStoreTest extends KeyStoreContract {
 
   @Test
   void connect_describesWithoutCredentials() {
-    try (RedisKeyStore s = RedisKeyStore.connect(
-        "redis://admin:s3cr3t-pw@127.0.0.1:6390/2", TIMEOUT, null)) {
+    try (RedisKeyStore s =
+        RedisKeyStore.connect("redis://admin:s3cr3t-pw@127.0.0.1:6390/2", TIMEOUT, null)) {
       assertEquals("redis at 127.0.0.1:6390 db 2", s.describe());
     }
-    try (RedisKeyStore s = RedisKeyStore.connect("rediss://:s3cr3t-pw@redis.internal:6380",
-        TIMEOUT, "kg")) {
+    try (RedisKeyStore s =
+        RedisKeyStore.connect("rediss://:s3cr3t-pw@redis.internal:6380", TIMEOUT, "kg")) {
       assertTrue(s.describe().startsWith("redis at redis.internal:6380 db 0"), s.describe());
     }
-    for (String bad : List.of("http://u:s3cr3t-pw@host:1", "redis://u:s3cr3t-pw@host:1/x",
-        "redis://u:s3cr3t-pw@ho st:1", "s3cr3t-pw")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> RedisKeyStore.connect(bad, TIMEOUT, "kg"));
+    for (String bad :
+        List.of(
+            "http://u:s3cr3t-pw@host:1",
+            "redis://u:s3cr3t-pw@host:1/x",
+            "redis://u:s3cr3t-pw@ho st:1",
+            "s3cr3t-pw")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> RedisKeyStore.connect(bad, TIMEOUT, "kg"));
       assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
       assertEquals(null, e.getCause());
     }
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> RedisKeyStore.connect("redis://127.0.0.1:6390", TIMEOUT, "bad{ns}"));
   }
 
@@ -324,8 +346,8 @@ class RedisKeyStoreTest extends KeyStoreContract {
   }
 
   /**
-   * The first non-null result of up to five tries. A connection pooled before an outage fails
-   * once when used after it; the pool then replaces it.
+   * The first non-null result of up to five tries. A connection pooled before an outage fails once
+   * when used after it; the pool then replaces it.
    */
   private static <T> T eventually(Supplier<T> call) {
     RuntimeException last = null;
@@ -344,8 +366,10 @@ class RedisKeyStoreTest extends KeyStoreContract {
 
   private <T> T withJedis(java.util.function.Function<Jedis, T> call) {
     // credentials and db come from the URL; RESP2 without negotiation, like the store
-    try (Jedis jedis = new Jedis(URI.create(redis.url()),
-        DefaultJedisClientConfig.builder().autoNegotiateProtocol(false).build())) {
+    try (Jedis jedis =
+        new Jedis(
+            URI.create(redis.url()),
+            DefaultJedisClientConfig.builder().autoNegotiateProtocol(false).build())) {
       return call.apply(jedis);
     }
   }
@@ -364,21 +388,25 @@ class RedisKeyStoreTest extends KeyStoreContract {
 
   /** Every key name, hash field and value, set member and string value in the namespace. */
   private List<String> dumpNamespace() {
-    return withJedis(j -> {
-      List<String> out = new ArrayList<>();
-      for (String k : scanKeys(j)) {
-        out.add(k);
-        switch (j.type(k)) {
-          case "hash" -> j.hgetAll(k).forEach((f, v) -> {
-            out.add(f);
-            out.add(v);
-          });
-          case "zset" -> out.addAll(j.zrange(k, 0, -1));
-          case "string" -> out.add(j.get(k));
-          default -> fail("unexpected type " + j.type(k) + " of " + k);
-        }
-      }
-      return out;
-    });
+    return withJedis(
+        j -> {
+          List<String> out = new ArrayList<>();
+          for (String k : scanKeys(j)) {
+            out.add(k);
+            switch (j.type(k)) {
+              case "hash" ->
+                  j.hgetAll(k)
+                      .forEach(
+                          (f, v) -> {
+                            out.add(f);
+                            out.add(v);
+                          });
+              case "zset" -> out.addAll(j.zrange(k, 0, -1));
+              case "string" -> out.add(j.get(k));
+              default -> fail("unexpected type " + j.type(k) + " of " + k);
+            }
+          }
+          return out;
+        });
   }
 }

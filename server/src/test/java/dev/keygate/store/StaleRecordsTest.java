@@ -18,10 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code KEYGATE_REDIS_FAILURE=stale} at the store: while a real Redis is down, only records
- * Redis returned within the max age answer, exactly as Redis last described them; unknown ids,
- * ids never read and ids invalidated in the meantime still fail. The caches' clocks are fake, so
- * only the test ages a record.
+ * {@code KEYGATE_REDIS_FAILURE=stale} at the store: while a real Redis is down, only records Redis
+ * returned within the max age answer, exactly as Redis last described them; unknown ids, ids never
+ * read and ids invalidated in the meantime still fail. The caches' clocks are fake, so only the
+ * test ages a record.
  */
 class StaleRecordsTest {
   private static final Duration TIMEOUT = Duration.ofMillis(500);
@@ -38,8 +38,12 @@ class StaleRecordsTest {
 
   private CachingKeyStore open(Duration staleMaxAge) {
     RedisKeyStore store = RedisKeyStore.connect(redis.url(), TIMEOUT, "kg");
-    CachingKeyStore cache = new CachingKeyStore(store, new CachingKeyStore.Settings(
-        1_000, Duration.ofHours(1), Duration.ofSeconds(1), staleMaxAge), ticker);
+    CachingKeyStore cache =
+        new CachingKeyStore(
+            store,
+            new CachingKeyStore.Settings(
+                1_000, Duration.ofHours(1), Duration.ofSeconds(1), staleMaxAge),
+            ticker);
     store.listenForInvalidations(cache);
     Eventually.await("invalidation subscription", cache::isLive);
     return cache;
@@ -109,7 +113,8 @@ class StaleRecordsTest {
 
   @Test
   void revokedElsewhereBeforeOutage_neverAnsweredStale() {
-    try (CachingKeyStore a = open(MAX_AGE); CachingKeyStore b = open(MAX_AGE)) {
+    try (CachingKeyStore a = open(MAX_AGE);
+        CachingKeyStore b = open(MAX_AGE)) {
       ApiKeyRecord k = key("elsewhere001", "proj", T0);
       create(a, k);
       Eventually.await("b handles the create", () -> b.invalidationsReceived() > 0);
@@ -145,9 +150,14 @@ class StaleRecordsTest {
 
   @Test
   void settings_negativeStaleMaxAgeRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new CachingKeyStore.Settings(
-        10, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(-1)));
-    assertFalse(new CachingKeyStore.Settings(10, Duration.ofSeconds(1), Duration.ZERO)
-        .staleMaxAge().isNegative());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new CachingKeyStore.Settings(
+                10, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(-1)));
+    assertFalse(
+        new CachingKeyStore.Settings(10, Duration.ofSeconds(1), Duration.ZERO)
+            .staleMaxAge()
+            .isNegative());
   }
 }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.function.BooleanSupplier;
 
 /**
- * Waits for a condition that another thread makes true (a pub/sub message, a reconnect). The
- * limit only keeps a broken build from hanging; it is not a speed requirement, which the
- * benchmark measures instead.
+ * Waits for a condition that another thread makes true (a pub/sub message, a reconnect). The limit
+ * only keeps a broken build from hanging; it is not a speed requirement, which the benchmark
+ * measures instead.
  */
 public final class Eventually {
   private static final long LIMIT_MILLIS = 20_000;

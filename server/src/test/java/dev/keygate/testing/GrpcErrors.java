@@ -18,10 +18,11 @@ public final class GrpcErrors {
   private GrpcErrors() {}
 
   /**
-   * Asserts the call fails with {@code code} and an ErrorInfo of domain keygate and
-   * {@code reason}; returns the full status for further checks.
+   * Asserts the call fails with {@code code} and an ErrorInfo of domain keygate and {@code reason};
+   * returns the full status for further checks.
    */
-  public static com.google.rpc.Status assertDenied(Status.Code code, String reason, Executable call) {
+  public static com.google.rpc.Status assertDenied(
+      Status.Code code, String reason, Executable call) {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
     assertEquals(code, e.getStatus().getCode(), () -> "status: " + e.getStatus());
     com.google.rpc.Status status = StatusProto.fromThrowable(e);

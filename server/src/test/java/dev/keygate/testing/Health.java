@@ -16,7 +16,8 @@ public final class Health {
   public static ServingStatus status(Channel channel, String service) {
     try {
       return HealthGrpc.newBlockingStub(channel)
-          .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+          .check(HealthCheckRequest.newBuilder().setService(service).build())
+          .getStatus();
     } catch (StatusRuntimeException e) {
       return ServingStatus.UNKNOWN;
     }

@@ -1,5 +1,6 @@
 package dev.keygate.testing;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
@@ -9,7 +10,6 @@ import dev.keygate.grpc.Keygate;
 import dev.keygate.store.InMemoryKeyStore;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.Stores;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -25,9 +25,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The real services on an in-process gRPC server (direct executor), with a hand-moved clock:
- * the fixture for service tests. Defaults: admin token {@link #ADMIN_TOKEN}, live environment,
- * usage flushed only when a test asks.
+ * The real services on an in-process gRPC server (direct executor), with a hand-moved clock: the
+ * fixture for service tests. Defaults: admin token {@link #ADMIN_TOKEN}, live environment, usage
+ * flushed only when a test asks.
  */
 public final class InProcessKeygate implements AutoCloseable {
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
@@ -43,7 +43,9 @@ public final class InProcessKeygate implements AutoCloseable {
     this(Map.of(), new InMemoryKeyStore());
   }
 
-  /** @param env settings on top of the fixture's defaults */
+  /**
+   * @param env settings on top of the fixture's defaults
+   */
   public InProcessKeygate(Map<String, String> env, KeyStore store) {
     this(configFor(env), store);
   }
@@ -63,10 +65,12 @@ public final class InProcessKeygate implements AutoCloseable {
   }
 
   private static KeygateConfig configFor(Map<String, String> env) {
-    Map<String, String> all = new HashMap<>(Map.of(
-        "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-        "KEYGATE_PEPPER", PEPPER,
-        "KEYGATE_USAGE_FLUSH_INTERVAL", "10m"));
+    Map<String, String> all =
+        new HashMap<>(
+            Map.of(
+                "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                "KEYGATE_PEPPER", PEPPER,
+                "KEYGATE_USAGE_FLUSH_INTERVAL", "10m"));
     all.putAll(env);
     return KeygateConfig.fromEnv(all);
   }
@@ -103,8 +107,13 @@ public final class InProcessKeygate implements AutoCloseable {
 
   /** Creates a key as the admin with the given scopes in project "acme". */
   public CreateKeyResponse createKey(String... scopes) {
-    return admin().createKey(CreateKeyRequest.newBuilder()
-        .setProject("acme").setName("test key").addAllScopes(java.util.List.of(scopes)).build());
+    return admin()
+        .createKey(
+            CreateKeyRequest.newBuilder()
+                .setProject("acme")
+                .setName("test key")
+                .addAllScopes(java.util.List.of(scopes))
+                .build());
   }
 
   /** The stub sending {@code authorization: Bearer <credential>}. */

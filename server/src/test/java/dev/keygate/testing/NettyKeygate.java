@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real server as {@link Main} starts it, on a loopback Netty port, over a redis-server of
- * its own that a test may kill and restart: the fixture for tests of what crosses the network.
+ * The real server as {@link Main} starts it, on a loopback Netty port, over a redis-server of its
+ * own that a test may kill and restart: the fixture for tests of what crosses the network.
  */
 public final class NettyKeygate implements AutoCloseable {
   public static final String ADMIN_TOKEN = "netty-admin-token-0123456789";
@@ -24,8 +24,8 @@ public final class NettyKeygate implements AutoCloseable {
   private NettyKeygate(RedisServer redis, KeygateServer server) {
     this.redis = redis;
     this.server = server;
-    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-        .build();
+    this.channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }
 
   /**
@@ -35,13 +35,15 @@ public final class NettyKeygate implements AutoCloseable {
    */
   public static NettyKeygate start(Map<String, String> env) {
     RedisServer redis = RedisServer.start();
-    Map<String, String> all = new HashMap<>(Map.of(
-        "KEYGATE_LISTEN", "127.0.0.1:0",
-        "KEYGATE_REDIS_URL", redis.url(),
-        "KEYGATE_REDIS_TIMEOUT", "200ms",
-        "KEYGATE_PEPPER", "netty-pepper-0123456789abcdef",
-        "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-        "KEYGATE_SHUTDOWN_GRACE", "1s"));
+    Map<String, String> all =
+        new HashMap<>(
+            Map.of(
+                "KEYGATE_LISTEN", "127.0.0.1:0",
+                "KEYGATE_REDIS_URL", redis.url(),
+                "KEYGATE_REDIS_TIMEOUT", "200ms",
+                "KEYGATE_PEPPER", "netty-pepper-0123456789abcdef",
+                "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                "KEYGATE_SHUTDOWN_GRACE", "1s"));
     all.putAll(env);
     try {
       return new NettyKeygate(redis, Main.start(KeygateConfig.fromEnv(all)));

@@ -16,8 +16,8 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 /**
  * A real Redis Cluster for tests: six {@code redis-server --cluster-enabled yes} processes on free
  * loopback ports, joined by {@code redis-cli --cluster create --cluster-replicas 1} into three
- * masters with one replica each. Slots stay served while other slots fail over
- * ({@code cluster-require-full-coverage no}).
+ * masters with one replica each. Slots stay served while other slots fail over ({@code
+ * cluster-require-full-coverage no}).
  */
 public final class RedisClusterSetup implements AutoCloseable {
   private static final long CREATE_TIMEOUT_SECONDS = 90;
@@ -33,14 +33,20 @@ public final class RedisClusterSetup implements AutoCloseable {
     RedisClusterSetup cluster = new RedisClusterSetup(nodes);
     try {
       for (int i = 0; i < 6; i++) {
-        nodes.add(RedisServer.start("--cluster-enabled", "yes",
-            "--cluster-config-file", "nodes.conf",
-            "--cluster-node-timeout", "1500",
-            "--cluster-require-full-coverage", "no"));
+        nodes.add(
+            RedisServer.start(
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                "nodes.conf",
+                "--cluster-node-timeout",
+                "1500",
+                "--cluster-require-full-coverage",
+                "no"));
       }
       cluster.create();
-      Eventually.await("cluster state ok on every node with 3 masters and 3 replicas",
-          cluster::healthy);
+      Eventually.await(
+          "cluster state ok on every node with 3 masters and 3 replicas", cluster::healthy);
       return cluster;
     } catch (RuntimeException | Error e) {
       cluster.close();
@@ -56,15 +62,18 @@ public final class RedisClusterSetup implements AutoCloseable {
     command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
     Path log = nodes.get(0).dir().resolve("cluster-create.log");
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       if (!p.waitFor(CREATE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("redis-cli --cluster create did not finish; see " + log);
       }
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("redis-cli --cluster create failed: "
-            + Files.readString(log));
+        throw new IllegalStateException(
+            "redis-cli --cluster create failed: " + Files.readString(log));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -141,16 +150,21 @@ public final class RedisClusterSetup implements AutoCloseable {
     for (RedisServer node : nodes) {
       if (node.isRunning() && on(node, j -> j.info("replication")).contains("role:master")) {
         // WAIT returns once one replica acknowledged everything written so far on this master
-        Eventually.await("replica of " + node.port() + " caught up",
+        Eventually.await(
+            "replica of " + node.port() + " caught up",
             () -> on(node, j -> j.waitReplicas(1, 1000)) >= 1);
       }
     }
   }
 
   static <T> T on(RedisServer node, Function<Jedis, T> call) {
-    try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", node.port()),
-        DefaultJedisClientConfig.builder().autoNegotiateProtocol(false)
-            .socketTimeoutMillis(5000).build())) {
+    try (Jedis j =
+        new Jedis(
+            new HostAndPort("127.0.0.1", node.port()),
+            DefaultJedisClientConfig.builder()
+                .autoNegotiateProtocol(false)
+                .socketTimeoutMillis(5000)
+                .build())) {
       return call.apply(j);
     }
   }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real Sentinel deployment for tests: one master, one replica and three sentinels (quorum 2)
- * on free loopback ports, with failure detection shortened to about a second.
+ * A real Sentinel deployment for tests: one master, one replica and three sentinels (quorum 2) on
+ * free loopback ports, with failure detection shortened to about a second.
  */
 public final class RedisSentinelSetup implements AutoCloseable {
   public static final String MASTER_NAME = "kgmaster";
@@ -22,18 +22,27 @@ public final class RedisSentinelSetup implements AutoCloseable {
     try {
       RedisServer master = RedisServer.start();
       setup.dataNodes.add(master);
-      setup.dataNodes.add(RedisServer.start("--replicaof", "127.0.0.1",
-          Integer.toString(master.port()), "--replica-announce-ip", "127.0.0.1"));
+      setup.dataNodes.add(
+          RedisServer.start(
+              "--replicaof",
+              "127.0.0.1",
+              Integer.toString(master.port()),
+              "--replica-announce-ip",
+              "127.0.0.1"));
       for (int i = 0; i < 3; i++) {
         setup.sentinels.add(RedisServer.startSentinel(MASTER_NAME, master.port(), 2));
       }
-      Eventually.await("replica in sync", () -> RedisClusterSetup.on(setup.dataNodes.get(1),
-          j -> j.info("replication")).contains("master_link_status:up"));
+      Eventually.await(
+          "replica in sync",
+          () ->
+              RedisClusterSetup.on(setup.dataNodes.get(1), j -> j.info("replication"))
+                  .contains("master_link_status:up"));
       for (RedisServer sentinel : setup.sentinels) {
-        Eventually.await("sentinel " + sentinel.port() + " knows the replica and its peers",
+        Eventually.await(
+            "sentinel " + sentinel.port() + " knows the replica and its peers",
             () -> {
-              Map<String, String> m = RedisClusterSetup.on(sentinel,
-                  j -> j.sentinelMaster(MASTER_NAME));
+              Map<String, String> m =
+                  RedisClusterSetup.on(sentinel, j -> j.sentinelMaster(MASTER_NAME));
               return "1".equals(m.get("num-slaves")) && "2".equals(m.get("num-other-sentinels"));
             });
       }
@@ -59,8 +68,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
       if (!sentinel.isRunning()) {
         continue;
       }
-      List<String> address = RedisClusterSetup.on(sentinel,
-          j -> j.sentinelGetMasterAddrByName(MASTER_NAME));
+      List<String> address =
+          RedisClusterSetup.on(sentinel, j -> j.sentinelGetMasterAddrByName(MASTER_NAME));
       int port = Integer.parseInt(address.get(1));
       return dataNodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
     }
@@ -74,8 +83,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
   /** Waits until the replica acknowledged every write made on the master so far. */
   public void awaitReplication() {
     RedisServer master = master();
-    Eventually.await("replica caught up",
-        () -> RedisClusterSetup.on(master, j -> j.waitReplicas(1, 1000)) >= 1);
+    Eventually.await(
+        "replica caught up", () -> RedisClusterSetup.on(master, j -> j.waitReplicas(1, 1000)) >= 1);
   }
 
   @Override

@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real {@code redis-server} process on a free loopback port, without persistence unless the
- * extra arguments turn it on (e.g. {@code "--appendonly", "yes"}), for tests.
- * Its output goes to a log file in its temporary directory, so the pipe can never fill and block
- * it. A JVM shutdown hook kills it if a test run dies without closing it.
+ * A real {@code redis-server} process on a free loopback port, without persistence unless the extra
+ * arguments turn it on (e.g. {@code "--appendonly", "yes"}), for tests. Its output goes to a log
+ * file in its temporary directory, so the pipe can never fill and block it. A JVM shutdown hook
+ * kills it if a test run dies without closing it.
  */
 public final class RedisServer implements AutoCloseable {
   private static final long START_TIMEOUT_MILLIS = 10_000;
@@ -31,8 +31,10 @@ public final class RedisServer implements AutoCloseable {
   private final Path dir;
   private final List<String> extraArgs;
   private final Thread shutdownHook;
+
   /** Sentinel configuration file (sentinels need a writable one); null for a data server. */
   private Path sentinelConfig;
+
   private int port;
   private Process process;
   private boolean closed;
@@ -54,16 +56,18 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Starts a Sentinel ({@code redis-server <config> --sentinel}) watching the master on
-   * {@code masterPort} under {@code masterName}, with short failure detection for tests.
+   * Starts a Sentinel ({@code redis-server <config> --sentinel}) watching the master on {@code
+   * masterPort} under {@code masterName}, with short failure detection for tests.
    */
   public static RedisServer startSentinel(String masterName, int masterPort, int quorum) {
-    String config = String.join("\n",
-        "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + quorum,
-        "sentinel down-after-milliseconds " + masterName + " 1000",
-        "sentinel failover-timeout " + masterName + " 4000",
-        "sentinel parallel-syncs " + masterName + " 1",
-        "");
+    String config =
+        String.join(
+            "\n",
+            "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + quorum,
+            "sentinel down-after-milliseconds " + masterName + " 1000",
+            "sentinel failover-timeout " + masterName + " 4000",
+            "sentinel parallel-syncs " + masterName + " 1",
+            "");
     return launchNew(config);
   }
 
@@ -147,8 +151,10 @@ public final class RedisServer implements AutoCloseable {
       throw new IllegalStateException("redis-server is not running");
     }
     try {
-      Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid()))
-          .redirectErrorStream(true).start();
+      Process kill =
+          new ProcessBuilder("kill", signal, Long.toString(p.pid()))
+              .redirectErrorStream(true)
+              .start();
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         throw new IllegalStateException("kill " + signal + " " + p.pid() + " failed");
       }
@@ -162,8 +168,8 @@ public final class RedisServer implements AutoCloseable {
 
   /**
    * Starts the server again on the same port and in the same directory (after {@link #kill()}):
-   * without persistence the data is gone; started with {@code "--appendonly", "yes"} it reloads
-   * its append-only file.
+   * without persistence the data is gone; started with {@code "--appendonly", "yes"} it reloads its
+   * append-only file.
    */
   public synchronized void restart() {
     if (closed) {
@@ -192,21 +198,37 @@ public final class RedisServer implements AutoCloseable {
     List<String> command = new ArrayList<>();
     if (sentinelConfig != null) {
       // the config file must come first; sentinels rewrite it with what they learn
-      command.addAll(List.of(executable.toString(), sentinelConfig.toString(), "--sentinel",
-          "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString()));
+      command.addAll(
+          List.of(
+              executable.toString(),
+              sentinelConfig.toString(),
+              "--sentinel",
+              "--port",
+              Integer.toString(port),
+              "--bind",
+              "127.0.0.1",
+              "--dir",
+              dir.toString()));
     } else {
-      command.addAll(List.of(
-          executable.toString(),
-          "--port", Integer.toString(port),
-          "--bind", "127.0.0.1",
-          "--save", "",
-          "--appendonly", "no",
-          "--dir", dir.toString()));
+      command.addAll(
+          List.of(
+              executable.toString(),
+              "--port",
+              Integer.toString(port),
+              "--bind",
+              "127.0.0.1",
+              "--save",
+              "",
+              "--appendonly",
+              "no",
+              "--dir",
+              dir.toString()));
     }
     command.addAll(extraArgs);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
     try {
       process = builder.start();
     } catch (IOException e) {
@@ -215,8 +237,13 @@ public final class RedisServer implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("redis-server on port " + port + " exited with "
-            + process.exitValue() + "; see " + logFile());
+        throw new IllegalStateException(
+            "redis-server on port "
+                + port
+                + " exited with "
+                + process.exitValue()
+                + "; see "
+                + logFile());
       }
       if (answersPing()) {
         return;
@@ -230,8 +257,13 @@ public final class RedisServer implements AutoCloseable {
       }
     }
     destroyProcess();
-    throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
-        + START_TIMEOUT_MILLIS + " ms; see " + logFile());
+    throw new IllegalStateException(
+        "redis-server on port "
+            + port
+            + " did not answer PING within "
+            + START_TIMEOUT_MILLIS
+            + " ms; see "
+            + logFile());
   }
 
   /** True if something on the port answers PING, even with an error such as NOAUTH. */

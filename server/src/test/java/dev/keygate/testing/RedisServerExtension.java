@@ -23,7 +23,9 @@ public final class RedisServerExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getRoot().getStore(NAMESPACE)
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
         .computeIfAbsent(SharedRedis.class, k -> SharedRedis.create(), SharedRedis.class);
   }
 

@@ -51,14 +51,16 @@ class AuthFailureThrottleTest {
   private final KeyFormat format = new KeyFormat("kg", new SecureRandom());
 
   AuthFailureThrottleTest() {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "KEYGATE_LISTEN", "127.0.0.1:0",
-        "KEYGATE_REDIS_URL", redis.url(),
-        "KEYGATE_PEPPER", "throttle-pepper-0123456789abcdef",
-        "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-        "KEYGATE_SHUTDOWN_GRACE", "1s",
-        "KEYGATE_AUTH_FAILURE_LIMIT", Integer.toString(LIMIT),
-        "KEYGATE_TRUSTED_PROXY_HOPS", "1"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "KEYGATE_LISTEN", "127.0.0.1:0",
+                "KEYGATE_REDIS_URL", redis.url(),
+                "KEYGATE_PEPPER", "throttle-pepper-0123456789abcdef",
+                "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                "KEYGATE_SHUTDOWN_GRACE", "1s",
+                "KEYGATE_AUTH_FAILURE_LIMIT", Integer.toString(LIMIT),
+                "KEYGATE_TRUSTED_PROXY_HOPS", "1"));
     server = Main.start(KeygateConfig.fromEnv(env));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }
@@ -71,13 +73,13 @@ class AuthFailureThrottleTest {
   }
 
   private AuthorizeGrpc.AuthorizeBlockingStub authorize(String client) {
-    return withHeader(AuthorizeGrpc.newBlockingStub(channel), "x-forwarded-for",
-        "10.9.9.9, " + client);
+    return withHeader(
+        AuthorizeGrpc.newBlockingStub(channel), "x-forwarded-for", "10.9.9.9, " + client);
   }
 
   private KeyAdminGrpc.KeyAdminBlockingStub admin(String client, String credential) {
-    return withBearer(withHeader(KeyAdminGrpc.newBlockingStub(channel), "x-forwarded-for",
-        client), credential);
+    return withBearer(
+        withHeader(KeyAdminGrpc.newBlockingStub(channel), "x-forwarded-for", client), credential);
   }
 
   private String unknownKey() {
@@ -90,27 +92,40 @@ class AuthFailureThrottleTest {
 
   @Test
   void check_moreThanLimitFailures_throttledWithoutRedisLookup() {
-    String valid = withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN)
-        .createKey(CreateKeyRequest.newBuilder().setProject("acme").setName("k")
-            .addScopes("tasks:read").build()).getSecret();
+    String valid =
+        withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN)
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("k")
+                    .addScopes("tasks:read")
+                    .build())
+            .getSecret();
     for (int i = 0; i < LIMIT; i++) {
-      assertDenied(Code.UNAUTHENTICATED, "KEY_UNKNOWN",
+      assertDenied(
+          Code.UNAUTHENTICATED,
+          "KEY_UNKNOWN",
           () -> authorize(ATTACKER).check(check(unknownKey())));
     }
     long before = hgetallCalls();
-    var status = assertDenied(Code.RESOURCE_EXHAUSTED, "AUTH_FAILURES_THROTTLED",
-        () -> authorize(ATTACKER).check(check(valid)));
+    var status =
+        assertDenied(
+            Code.RESOURCE_EXHAUSTED,
+            "AUTH_FAILURES_THROTTLED",
+            () -> authorize(ATTACKER).check(check(valid)));
     long retry = detail(status, RetryInfo.class).getRetryDelay().getSeconds();
     assertTrue(retry >= 0 && retry <= 60, "retry in " + retry + " s");
     for (int i = 0; i < 20; i++) {
-      assertDenied(Code.RESOURCE_EXHAUSTED, "AUTH_FAILURES_THROTTLED",
+      assertDenied(
+          Code.RESOURCE_EXHAUSTED,
+          "AUTH_FAILURES_THROTTLED",
           () -> authorize(ATTACKER).check(check(unknownKey())));
     }
     assertEquals(before, hgetallCalls(), "a throttled client costs no Redis lookup");
 
     // another client is unaffected, and its unknown key does cost a lookup
-    assertDenied(Code.UNAUTHENTICATED, "KEY_UNKNOWN",
-        () -> authorize(BYSTANDER).check(check(unknownKey())));
+    assertDenied(
+        Code.UNAUTHENTICATED, "KEY_UNKNOWN", () -> authorize(BYSTANDER).check(check(unknownKey())));
     assertEquals(before + 1, hgetallCalls());
     assertEquals(1, authorize(BYSTANDER).check(check(valid)).getGrantedScopesCount());
   }
@@ -118,15 +133,25 @@ class AuthFailureThrottleTest {
   @Test
   void keyAdmin_wrongAdminTokens_throttleEvenTheRightToken() {
     for (int i = 0; i < LIMIT; i++) {
-      assertDenied(Code.UNAUTHENTICATED, "ADMIN_CREDENTIAL_INVALID",
-          () -> admin(ATTACKER, "guess-" + System.nanoTime())
-              .getKey(GetKeyRequest.newBuilder().setId("AAAAAAAAAAAA").build()));
+      assertDenied(
+          Code.UNAUTHENTICATED,
+          "ADMIN_CREDENTIAL_INVALID",
+          () ->
+              admin(ATTACKER, "guess-" + System.nanoTime())
+                  .getKey(GetKeyRequest.newBuilder().setId("AAAAAAAAAAAA").build()));
     }
-    assertDenied(Code.RESOURCE_EXHAUSTED, "AUTH_FAILURES_THROTTLED",
-        () -> admin(ATTACKER, ADMIN_TOKEN)
-            .getKey(GetKeyRequest.newBuilder().setId("AAAAAAAAAAAA").build()));
-    assertDenied(Code.NOT_FOUND, "KEY_NOT_FOUND", () -> admin(BYSTANDER, ADMIN_TOKEN)
-        .getKey(GetKeyRequest.newBuilder().setId("AAAAAAAAAAAA").build()));
+    assertDenied(
+        Code.RESOURCE_EXHAUSTED,
+        "AUTH_FAILURES_THROTTLED",
+        () ->
+            admin(ATTACKER, ADMIN_TOKEN)
+                .getKey(GetKeyRequest.newBuilder().setId("AAAAAAAAAAAA").build()));
+    assertDenied(
+        Code.NOT_FOUND,
+        "KEY_NOT_FOUND",
+        () ->
+            admin(BYSTANDER, ADMIN_TOKEN)
+                .getKey(GetKeyRequest.newBuilder().setId("AAAAAAAAAAAA").build()));
   }
 
   @Test
@@ -139,8 +164,8 @@ class AuthFailureThrottleTest {
 
   private long hgetallCalls() {
     try (Jedis jedis = new Jedis(URI.create(redis.url()))) {
-      Matcher m = Pattern.compile("cmdstat_hgetall:calls=(\\d+)")
-          .matcher(jedis.info("commandstats"));
+      Matcher m =
+          Pattern.compile("cmdstat_hgetall:calls=(\\d+)").matcher(jedis.info("commandstats"));
       return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
   }

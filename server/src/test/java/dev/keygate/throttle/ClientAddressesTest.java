@@ -19,9 +19,24 @@ class ClientAddressesTest {
 
   @Test
   void parse_notAnIpLiteral_givesNullWithoutDns() {
-    for (String text : new String[] {null, "", "localhost", "example.com", "1.2", "1.2.3.256",
-        "01.2.3.4", "2001:db8::g", "[2001:db8::1", ":::::::::", "fe80::1%eth0",
-        "x".repeat(10_000), "127.0.0.1", "::1", "[::1]:80"}) {
+    for (String text :
+        new String[] {
+          null,
+          "",
+          "localhost",
+          "example.com",
+          "1.2",
+          "1.2.3.256",
+          "01.2.3.4",
+          "2001:db8::g",
+          "[2001:db8::1",
+          ":::::::::",
+          "fe80::1%eth0",
+          "x".repeat(10_000),
+          "127.0.0.1",
+          "::1",
+          "[::1]:80"
+        }) {
       assertNull(ClientAddresses.parse(text), String.valueOf(text));
     }
   }

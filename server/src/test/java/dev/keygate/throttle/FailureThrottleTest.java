@@ -17,8 +17,8 @@ class FailureThrottleTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
 
   private FailureThrottle throttle(int limit, int maxClients) {
-    return FailureThrottle.of(new ThrottleSettings(limit, Duration.ofMinutes(1), 0, maxClients),
-        clock);
+    return FailureThrottle.of(
+        new ThrottleSettings(limit, Duration.ofMinutes(1), 0, maxClients), clock);
   }
 
   @Test
@@ -90,19 +90,26 @@ class FailureThrottleTest {
     assertEquals(0, d.trustedProxyHops());
     assertTrue(d.enabled());
     assertFalse(ThrottleSettings.fromEnv(Map.of("KEYGATE_AUTH_FAILURE_LIMIT", "0")).enabled());
-    assertEquals(Duration.ofSeconds(30), ThrottleSettings.fromEnv(
-        Map.of("KEYGATE_AUTH_FAILURE_WINDOW", "30s")).window());
-    for (var bad : Map.of(
-        "KEYGATE_AUTH_FAILURE_LIMIT", "-1",
-        "KEYGATE_AUTH_FAILURE_WINDOW", "500ms",
-        "KEYGATE_TRUSTED_PROXY_HOPS", "11",
-        "KEYGATE_AUTH_FAILURE_MAX_CLIENTS", "0").entrySet()) {
-      ConfigException e = assertThrows(ConfigException.class,
-          () -> ThrottleSettings.fromEnv(Map.of(bad.getKey(), bad.getValue())));
+    assertEquals(
+        Duration.ofSeconds(30),
+        ThrottleSettings.fromEnv(Map.of("KEYGATE_AUTH_FAILURE_WINDOW", "30s")).window());
+    for (var bad :
+        Map.of(
+                "KEYGATE_AUTH_FAILURE_LIMIT", "-1",
+                "KEYGATE_AUTH_FAILURE_WINDOW", "500ms",
+                "KEYGATE_TRUSTED_PROXY_HOPS", "11",
+                "KEYGATE_AUTH_FAILURE_MAX_CLIENTS", "0")
+            .entrySet()) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> ThrottleSettings.fromEnv(Map.of(bad.getKey(), bad.getValue())));
       assertTrue(e.getMessage().startsWith(bad.getKey()), e.getMessage());
     }
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ThrottleSettings.fromEnv(Map.of("KEYGATE_AUTH_FAILURE_WINDOW", "soon")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ThrottleSettings.fromEnv(Map.of("KEYGATE_AUTH_FAILURE_WINDOW", "soon")));
     assertTrue(e.getMessage().startsWith("KEYGATE_AUTH_FAILURE_WINDOW"), e.getMessage());
   }
 }

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away PKI made with the {@code openssl} command: a CA, a server certificate for
- * localhost / 127.0.0.1 and a client certificate signed by it, and a second, unrelated CA with a
- * client certificate of its own. EC P-256 keys in PKCS#8 PEM, valid for two days.
+ * A throw-away PKI made with the {@code openssl} command: a CA, a server certificate for localhost
+ * / 127.0.0.1 and a client certificate signed by it, and a second, unrelated CA with a client
+ * certificate of its own. EC P-256 keys in PKCS#8 PEM, valid for two days.
  */
 final class TestCertificates {
   final Path dir;
@@ -25,8 +25,10 @@ final class TestCertificates {
     TestCertificates c = new TestCertificates(dir);
     c.ca("ca");
     c.ca("rogue-ca");
-    c.signed("server", "ca", "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-        + "extendedKeyUsage=serverAuth\n");
+    c.signed(
+        "server",
+        "ca",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\n" + "extendedKeyUsage=serverAuth\n");
     c.signed("client", "ca", "extendedKeyUsage=clientAuth\n");
     c.signed("rogue-client", "rogue-ca", "extendedKeyUsage=clientAuth\n");
     return c;
@@ -41,9 +43,22 @@ final class TestCertificates {
   }
 
   private void ca(String name) {
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-        "-nodes", "-keyout", key(name).toString(), "-out", cert(name).toString(), "-days", "2",
-        "-subj", "/CN=keygate test " + name);
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        key(name).toString(),
+        "-out",
+        cert(name).toString(),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=keygate test " + name);
   }
 
   private void signed(String name, String ca, String extensions) {
@@ -54,11 +69,35 @@ final class TestCertificates {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", key(name).toString(), "-out", csr.toString(), "-subj", "/CN=" + name);
-    openssl("x509", "-req", "-in", csr.toString(), "-CA", cert(ca).toString(), "-CAkey",
-        key(ca).toString(), "-CAcreateserial", "-out", cert(name).toString(), "-days", "2",
-        "-extfile", ext.toString());
+    openssl(
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        key(name).toString(),
+        "-out",
+        csr.toString(),
+        "-subj",
+        "/CN=" + name);
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        csr.toString(),
+        "-CA",
+        cert(ca).toString(),
+        "-CAkey",
+        key(ca).toString(),
+        "-CAcreateserial",
+        "-out",
+        cert(name).toString(),
+        "-days",
+        "2",
+        "-extfile",
+        ext.toString());
   }
 
   private void openssl(String... args) {
@@ -66,15 +105,19 @@ final class TestCertificates {
     command.addAll(List.of(args));
     Path log = dir.resolve("openssl.log");
     try {
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      Process p =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("openssl did not finish: " + command);
       }
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("openssl failed: " + command + "\n"
-            + Files.readString(log));
+        throw new IllegalStateException(
+            "openssl failed: " + command + "\n" + Files.readString(log));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("openssl is needed for the TLS tests", e);

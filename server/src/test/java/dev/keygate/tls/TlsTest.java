@@ -34,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * connects and what is refused, and clear start-up errors for bad files.
  */
 class TlsTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static TestCertificates certs;
 
   private KeygateServer server;
@@ -57,12 +56,14 @@ class TlsTest {
   }
 
   private static Map<String, String> env(boolean mutual) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "KEYGATE_LISTEN", "127.0.0.1:0",
-        "KEYGATE_ADMIN_TOKEN", "tls-admin-token-0123456789",
-        "KEYGATE_SHUTDOWN_GRACE", "1s",
-        "KEYGATE_TLS_CERT_FILE", certs.cert("server").toString(),
-        "KEYGATE_TLS_KEY_FILE", certs.key("server").toString()));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "KEYGATE_LISTEN", "127.0.0.1:0",
+                "KEYGATE_ADMIN_TOKEN", "tls-admin-token-0123456789",
+                "KEYGATE_SHUTDOWN_GRACE", "1s",
+                "KEYGATE_TLS_CERT_FILE", certs.cert("server").toString(),
+                "KEYGATE_TLS_KEY_FILE", certs.key("server").toString()));
     if (mutual) {
       env.put("KEYGATE_TLS_CLIENT_CA_FILE", certs.cert("ca").toString());
     }
@@ -76,7 +77,8 @@ class TlsTest {
     }
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port(), credentials).build();
     try {
-      HealthGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+      HealthGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(20, TimeUnit.SECONDS)
           .check(HealthCheckRequest.newBuilder().setService("liveness").build());
       return Status.Code.OK;
     } catch (StatusRuntimeException e) {
@@ -104,31 +106,35 @@ class TlsTest {
     server = Main.start(KeygateConfig.fromEnv(env(true)));
     assertEquals(Status.Code.OK, healthCheck(tls("client")));
     assertEquals(Status.Code.UNAVAILABLE, healthCheck(tls(null)), "no client certificate");
-    assertEquals(Status.Code.UNAVAILABLE, healthCheck(tls("rogue-client")),
-        "a certificate of another CA");
+    assertEquals(
+        Status.Code.UNAVAILABLE, healthCheck(tls("rogue-client")), "a certificate of another CA");
     assertEquals(Status.Code.UNAVAILABLE, healthCheck(InsecureChannelCredentials.create()));
   }
 
   @Test
   void fromEnv_incompleteOrWrongFiles_nameTheVariable() throws IOException {
-    Map<String, String> certOnly = Map.of("KEYGATE_TLS_CERT_FILE",
-        certs.cert("server").toString());
-    assertTrue(assertThrows(ConfigException.class, () -> TlsSettings.fromEnv(certOnly))
-        .getMessage().contains("KEYGATE_TLS_KEY_FILE"));
-    Map<String, String> caOnly = Map.of("KEYGATE_TLS_CLIENT_CA_FILE",
-        certs.cert("ca").toString());
-    assertTrue(assertThrows(ConfigException.class, () -> TlsSettings.fromEnv(caOnly))
-        .getMessage().contains("KEYGATE_TLS_CLIENT_CA_FILE needs both"));
+    Map<String, String> certOnly = Map.of("KEYGATE_TLS_CERT_FILE", certs.cert("server").toString());
+    assertTrue(
+        assertThrows(ConfigException.class, () -> TlsSettings.fromEnv(certOnly))
+            .getMessage()
+            .contains("KEYGATE_TLS_KEY_FILE"));
+    Map<String, String> caOnly = Map.of("KEYGATE_TLS_CLIENT_CA_FILE", certs.cert("ca").toString());
+    assertTrue(
+        assertThrows(ConfigException.class, () -> TlsSettings.fromEnv(caOnly))
+            .getMessage()
+            .contains("KEYGATE_TLS_CLIENT_CA_FILE needs both"));
     Map<String, String> missing = new HashMap<>(env(false));
     missing.put("KEYGATE_TLS_KEY_FILE", dir.resolve("nope.key").toString());
-    assertTrue(assertThrows(ConfigException.class, () -> TlsSettings.fromEnv(missing))
-        .getMessage().startsWith("KEYGATE_TLS_KEY_FILE: "));
+    assertTrue(
+        assertThrows(ConfigException.class, () -> TlsSettings.fromEnv(missing))
+            .getMessage()
+            .startsWith("KEYGATE_TLS_KEY_FILE: "));
     Map<String, String> swapped = new HashMap<>(env(false));
     swapped.put("KEYGATE_TLS_KEY_FILE", certs.cert("server").toString());
-    String message = assertThrows(ConfigException.class, () -> TlsSettings.fromEnv(swapped))
-        .getMessage();
-    assertTrue(message.startsWith("KEYGATE_TLS_KEY_FILE: ") && message.contains("PRIVATE KEY"),
-        message);
+    String message =
+        assertThrows(ConfigException.class, () -> TlsSettings.fromEnv(swapped)).getMessage();
+    assertTrue(
+        message.startsWith("KEYGATE_TLS_KEY_FILE: ") && message.contains("PRIVATE KEY"), message);
     assertFalse(TlsSettings.fromEnv(Map.of()).enabled());
   }
 
@@ -139,9 +145,9 @@ class TlsTest {
     Map<String, String> env = new HashMap<>(env(false));
     env.put("KEYGATE_TLS_KEY_FILE", bad.toString());
     KeygateConfig config = KeygateConfig.fromEnv(env);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Main.start(config));
-    assertTrue(e.getMessage().startsWith("KEYGATE_TLS_CERT_FILE / KEYGATE_TLS_KEY_FILE"),
-        e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Main.start(config));
+    assertTrue(
+        e.getMessage().startsWith("KEYGATE_TLS_CERT_FILE / KEYGATE_TLS_KEY_FILE"), e.getMessage());
   }
 }

@@ -1,7 +1,6 @@
 package dev.keygate.usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyKind;
@@ -17,9 +16,22 @@ class UsageRecorderTest {
   private final InMemoryKeyStore store = new InMemoryKeyStore();
 
   private void storeKey(String id) {
-    store.create(new ApiKeyRecord.Builder().id(id).project("p").name("n").scopes(List.of("a:b"))
-        .kind(KeyKind.LIVE).prefix("kg_live_" + id).createdAt(T0).updatedAt(T0)
-        .digest(new byte[32]).version(1).build(), null, 100, T0);
+    store.create(
+        new ApiKeyRecord.Builder()
+            .id(id)
+            .project("p")
+            .name("n")
+            .scopes(List.of("a:b"))
+            .kind(KeyKind.LIVE)
+            .prefix("kg_live_" + id)
+            .createdAt(T0)
+            .updatedAt(T0)
+            .digest(new byte[32])
+            .version(1)
+            .build(),
+        null,
+        100,
+        T0);
   }
 
   @Test
@@ -67,11 +79,13 @@ class UsageRecorderTest {
     try (UsageRecorder usage = new UsageRecorder(store, Duration.ofMillis(1))) {
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        Thread thread = new Thread(() -> {
-          for (int i = 0; i < 25_000; i++) {
-            usage.record("DDDDDDDDDDDD", T0);
-          }
-        });
+        Thread thread =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < 25_000; i++) {
+                    usage.record("DDDDDDDDDDDD", T0);
+                  }
+                });
         threads.add(thread);
         thread.start();
       }

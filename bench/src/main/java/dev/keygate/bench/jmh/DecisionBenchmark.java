@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link Authorizer#decide} on a cache hit: parse, digest, cache lookup, scope match, usage
- * count — everything Authorize does besides gRPC. The cache fronts an in-memory store and is
- * switched on by hand (no Redis listener), which is what a hit costs either way.
+ * {@link Authorizer#decide} on a cache hit: parse, digest, cache lookup, scope match, usage count —
+ * everything Authorize does besides gRPC. The cache fronts an in-memory store and is switched on by
+ * hand (no Redis listener), which is what a hit costs either way.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,21 +54,36 @@ public class DecisionBenchmark {
     KeyFormat format = new KeyFormat("kg", new SecureRandom());
     KeyHasher hasher =
         new KeyHasher("bench-pepper-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-    cache = new CachingKeyStore(new InMemoryKeyStore(),
-        new CachingKeyStore.Settings(100_000, Duration.ofSeconds(10), Duration.ofSeconds(1)),
-        Ticker.systemTicker());
+    cache =
+        new CachingKeyStore(
+            new InMemoryKeyStore(),
+            new CachingKeyStore.Settings(100_000, Duration.ofSeconds(10), Duration.ofSeconds(1)),
+            Ticker.systemTicker());
     cache.connected();
     String id = format.newKeyId();
     secret = format.newSecret(KeyKind.LIVE, id);
     unknown = format.newSecret(KeyKind.LIVE, format.newKeyId());
     Instant now = Instant.now();
-    cache.create(new ApiKeyRecord.Builder().id(id).project("bench").name("bench")
-        .scopes(List.of("tasks:read", "tasks:write")).kind(KeyKind.LIVE)
-        .prefix(format.displayPrefix(KeyKind.LIVE, id)).createdAt(now).updatedAt(now)
-        .digest(hasher.digest(secret)).version(1).build(), "", 10, now);
+    cache.create(
+        new ApiKeyRecord.Builder()
+            .id(id)
+            .project("bench")
+            .name("bench")
+            .scopes(List.of("tasks:read", "tasks:write"))
+            .kind(KeyKind.LIVE)
+            .prefix(format.displayPrefix(KeyKind.LIVE, id))
+            .createdAt(now)
+            .updatedAt(now)
+            .digest(hasher.digest(secret))
+            .version(1)
+            .build(),
+        "",
+        10,
+        now);
     usage = new UsageRecorder(cache, Duration.ofSeconds(1));
-    authorizer = new Authorizer(format, hasher, cache, new RateLimits(), usage,
-        Clock.systemUTC(), KeyKind.LIVE, null);
+    authorizer =
+        new Authorizer(
+            format, hasher, cache, new RateLimits(), usage, Clock.systemUTC(), KeyKind.LIVE, null);
   }
 
   @TearDown
