@@ -1,5 +1,6 @@
 package dev.keygate.authz;
 
+import dev.keygate.authz.Decision.AdminTokenAccepted;
 import dev.keygate.authz.Decision.Allowed;
 import dev.keygate.authz.Decision.Denied;
 import dev.keygate.config.Durations;
@@ -14,298 +15,267 @@ import dev.keygate.key.Scopes;
 import dev.keygate.ratelimit.LimitEvaluator;
 import dev.keygate.ratelimit.LimitOwner;
 import dev.keygate.ratelimit.LimitState;
-import dev.keygate.ratelimit.RateLimits;
-import dev.keygate.store.KeyStore;
+import dev.keygate.store.KeyLookup;
 import dev.keygate.store.StoreUnavailableException;
 import dev.keygate.throttle.FailureThrottle;
 import dev.keygate.usage.UsageRecorder;
+import io.grpc.Status;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The one decision path: every surface (Authorize.Check, KeyAdmin credentials, Envoy ext_authz)
- * asks this class whether a presented key may make a call that needs some scopes.
+ * The one decision call: every surface (Authorize.Check, Envoy ext_authz, KeyAdmin credentials)
+ * maps its request to {@link #decide} and the {@link Decision} to its answer.
  *
- * <p>Order matters: format and environment are checked before any store lookup (cheap, and floods
- * of garbage never reach Redis); the digest is compared before the key's state is revealed, so
- * someone without the secret learns only KEY_UNKNOWN.
+ * <p>Steps, each cheap before the next: the client's failed-authentication throttle; the key's
+ * presence, format and environment (floods of garbage never reach Redis); the record ({@link
+ * KeyLookup}: from the cache at once, else when the store answers); the secret, compared in
+ * constant time before the key's state is revealed, so someone without it learns only KEY_UNKNOWN;
+ * the key's state and scopes; its rate limits. What memory can decide completes on the calling
+ * thread; what needs the store completes when the store answers, and no thread waits for it.
  */
 public final class Authorizer {
   private final KeyFormat format;
   private final KeyHasher hasher;
-  private final KeyStore store;
+  private final KeyLookup keys;
   private final LimitEvaluator limits;
   private final UsageRecorder usage;
   private final Clock clock;
   private final KeyKind environment;
   private final FailureThrottle throttle;
   private final DecisionObserver observer;
+  private final AdminToken adminToken;
+  private final long maxStoreWaitNanos;
 
   /**
-   * An Authorizer that neither throttles nor reports its decisions, with local limits only.
-   *
-   * @param environment the only key kind this sidecar accepts
-   * @param defaultLimit the limit for keys without their own; null = unlimited
-   */
-  public Authorizer(
-      KeyFormat format,
-      KeyHasher hasher,
-      KeyStore store,
-      RateLimits rateLimits,
-      UsageRecorder usage,
-      Clock clock,
-      KeyKind environment,
-      RateLimitSpec defaultLimit) {
-    this(
-        format,
-        hasher,
-        store,
-        new LimitEvaluator(rateLimits, null, false, defaultLimit, List.of()),
-        usage,
-        clock,
-        environment,
-        FailureThrottle.disabled(),
-        DecisionObserver.NONE);
-  }
-
-  /**
+   * @param keys reads key records (the cache in front of the store)
    * @param limits applies the key's and its project's rate limits
    * @param environment the only key kind this sidecar accepts
    * @param throttle counts failed authentications per client
    * @param observer told about every decision (metrics, audit sampling)
+   * @param adminToken accepted as a KeyAdmin credential
+   * @param maxStoreWait longest a decision waits for the store without a deadline of its own
    */
   public Authorizer(
       KeyFormat format,
       KeyHasher hasher,
-      KeyStore store,
+      KeyLookup keys,
       LimitEvaluator limits,
       UsageRecorder usage,
       Clock clock,
       KeyKind environment,
       FailureThrottle throttle,
-      DecisionObserver observer) {
-    this.throttle = throttle;
-    this.observer = observer;
+      DecisionObserver observer,
+      AdminToken adminToken,
+      Duration maxStoreWait) {
     this.format = format;
     this.hasher = hasher;
-    this.store = store;
+    this.keys = keys;
     this.limits = limits;
     this.usage = usage;
     this.clock = clock;
     this.environment = environment;
+    this.throttle = throttle;
+    this.observer = observer;
+    this.adminToken = adminToken;
+    this.maxStoreWaitNanos = maxStoreWait.toNanos();
   }
 
   /**
-   * Decides one call of {@code keygate.v1.Authorize} from an unknown client.
+   * Decides whether {@code presentedKey} may make a call needing every one of {@code
+   * requiredScopes}, counts the call against the key's limits when it may, and reports the decision
+   * (metrics per surface and reason, denials sampled into the audit trail; every UNAUTHENTICATED
+   * answer counts toward the client's throttle).
    *
-   * @param presentedKey the key as presented; null or empty when none was
-   * @param requiredScopes scopes the call needs, all of them (already syntax-checked)
+   * @param presentedKey the credential as presented; null or empty when none was
+   * @param requiredScopes already syntax-checked
+   * @return completed already when memory could decide; never fails (an unreachable store is the
+   *     STORE_UNAVAILABLE denial)
    */
-  public Decision decide(String presentedKey, Collection<String> requiredScopes) {
-    return decide(presentedKey, requiredScopes, Call.of(Surface.AUTHORIZE));
-  }
-
-  /**
-   * Decides one call and tells the observer (counted per surface and reason, denials sampled into
-   * the audit trail). A client that has had more failed authentications than the throttle allows in
-   * its window is refused with AUTH_FAILURES_THROTTLED before the key is even parsed (so no store
-   * lookup); otherwise every UNAUTHENTICATED answer counts as one more failure.
-   */
-  public Decision decide(String presentedKey, Collection<String> requiredScopes, Call call) {
-    return decide(presentedKey, requiredScopes, call, false);
-  }
-
-  /**
-   * {@link #decide} if it can be done without I/O or waiting (the key's record is cached, its rate
-   * limits and its project's all count in this process), so a transport thread may run it inline;
-   * empty, with nothing counted or reported, when deciding needs the store: then call {@link
-   * #decide} on a thread that may block. Denials that need no lookup (missing, malformed key,
-   * throttled client) are decided here too.
-   */
-  public Optional<Decision> decideWithoutBlocking(
+  public CompletionStage<Decision> decide(
       String presentedKey, Collection<String> requiredScopes, Call call) {
-    return Optional.ofNullable(decide(presentedKey, requiredScopes, call, true));
-  }
-
-  /**
-   * @param withoutIo decide only from memory: null (nothing reported) if the store is needed
-   */
-  private Decision decide(
-      String presentedKey, Collection<String> requiredScopes, Call call, boolean withoutIo) {
-    Optional<Denied> throttled = throttled(call);
-    if (throttled.isPresent()) {
-      return throttled.get();
-    }
     long start = System.nanoTime();
-    Outcome outcome = decideUntimed(presentedKey, requiredScopes, withoutIo);
-    if (outcome == null) {
-      return null;
+    Optional<Duration> throttled = throttle.check(call.client());
+    if (throttled.isPresent()) {
+      // refused before the key is parsed or the admin token compared: nothing can be guessed at
+      // speed, and nothing more is counted
+      Denied denied = throttledDenial(throttled.get());
+      observer.denied(call.surface(), denied, null, call.requestId(), 0);
+      return CompletableFuture.completedFuture(denied);
     }
-    long nanos = Math.max(1, System.nanoTime() - start);
-    if (outcome.decision() instanceof Denied denied) {
-      countFailure(call, denied);
-      observer.denied(call.surface(), denied, outcome.matched(), call.requestId(), nanos);
-    } else {
-      observer.allowed(call.surface(), nanos);
-    }
-    return outcome.decision();
-  }
-
-  /**
-   * The AUTH_FAILURES_THROTTLED denial (already reported) when the call's client is throttled now;
-   * empty otherwise. For surfaces that check a credential themselves before {@link #decide}.
-   */
-  public Optional<Denied> throttled(Call call) {
-    Optional<Denied> denied =
-        throttle
-            .check(call.client())
-            .map(
-                retryAfter ->
-                    new Denied(
-                        Reason.AUTH_FAILURES_THROTTLED,
-                        "too many failed authentications from this client; retry in "
-                            + Math.max(1, (retryAfter.toMillis() + 999) / 1000)
-                            + " s",
-                        Map.of(),
-                        retryAfter));
-    denied.ifPresent(d -> observer.denied(call.surface(), d, null, call.requestId(), 0));
-    return denied;
-  }
-
-  /**
-   * Reports a refusal a surface made itself, before or instead of {@link #decide}; an
-   * UNAUTHENTICATED one (a wrong admin token, say) counts toward the client's throttle too.
-   */
-  public void observeDenied(Call call, Denied denied) {
-    countFailure(call, denied);
-    observer.denied(call.surface(), denied, null, call.requestId(), 0);
-  }
-
-  /** Reports a call a surface allowed itself (the KeyAdmin bootstrap admin token). */
-  public void observeAllowed(Call call) {
-    observer.allowed(call.surface(), 0);
-  }
-
-  private void countFailure(Call call, Denied denied) {
-    if (denied.reason().grpcCode() == io.grpc.Status.Code.UNAUTHENTICATED) {
-      throttle.recordFailure(call.client());
-    }
-  }
-
-  private Outcome decideUntimed(
-      String presentedKey, Collection<String> requiredScopes, boolean withoutIo) {
+    boolean admin = call.surface() == Surface.ADMIN;
     if (presentedKey == null || presentedKey.isEmpty()) {
-      return new Outcome(Denied.of(Reason.KEY_MISSING), null);
+      return done(call, start, admin ? ADMIN_KEY_MISSING : Denied.of(Reason.KEY_MISSING), null);
+    }
+    if (admin && adminToken.matches(presentedKey)) {
+      return done(call, start, new AdminTokenAccepted(), null);
     }
     Optional<ParsedKey> parsed = format.parse(presentedKey);
     if (parsed.isEmpty()) {
-      return new Outcome(Denied.of(Reason.KEY_MALFORMED), null);
+      Reason reason = admin ? Reason.ADMIN_CREDENTIAL_INVALID : Reason.KEY_MALFORMED;
+      return done(call, start, Denied.of(reason), null);
     }
     if (parsed.get().kind() != environment) {
-      return new Outcome(
-          new Denied(
-              Reason.KEY_ENVIRONMENT_MISMATCH,
-              "this sidecar accepts " + environment.label() + " keys only",
-              Map.of(),
-              null),
-          null);
+      String message = "this sidecar accepts " + environment.label() + " keys only";
+      return done(
+          call, start, new Denied(Reason.KEY_ENVIRONMENT_MISMATCH, message, Map.of(), null), null);
     }
-    Optional<ApiKeyRecord> found;
-    try {
-      if (withoutIo) {
-        Optional<Optional<ApiKeyRecord>> cached = store.findWithoutIo(parsed.get().keyId());
-        if (cached.isEmpty()) {
-          return null;
-        }
-        found = cached.get();
-        // a global limit is counted in Redis: such a key is decided where waiting is allowed
-        if (found.isPresent() && limits.needsStore(found.get())) {
-          return null;
-        }
-      } else {
-        found = store.find(parsed.get().keyId());
-      }
-    } catch (StoreUnavailableException e) {
-      return new Outcome(Denied.of(Reason.STORE_UNAVAILABLE), null);
-    }
-    Instant now = clock.instant();
-    byte[] digest = hasher.digest(parsed.get().secret());
-    SecretMatch match = found.map(key -> SecretMatch.of(key, digest, now)).orElse(SecretMatch.NONE);
-    if (match == SecretMatch.NONE) {
-      return new Outcome(Denied.of(Reason.KEY_UNKNOWN), null);
-    }
-    // only now, with the secret proven, may a denial name the key (and its project's trail)
-    return new Outcome(decide(found.get(), match, now, requiredScopes), found.get());
+    ParsedKey key = parsed.get();
+    return keys.lookup(key.keyId(), call.deadline())
+        .thenCompose(found -> verify(found, key, requiredScopes, call))
+        .exceptionally(Authorizer::storeFailure)
+        .thenApply(outcome -> report(call, start, outcome.decision(), outcome.matched()));
   }
 
-  private Decision decide(
+  /**
+   * Reports a refusal a surface made itself, before asking for a decision (an invalid request, a
+   * route no key may take); an UNAUTHENTICATED one counts toward the client's throttle too.
+   */
+  public void observeDenied(Call call, Denied denied) {
+    report(call, System.nanoTime(), denied, null);
+  }
+
+  private CompletionStage<Outcome> verify(
+      Optional<ApiKeyRecord> found, ParsedKey presented, Collection<String> scopes, Call call) {
+    Instant now = clock.instant();
+    byte[] digest = hasher.digest(presented.secret());
+    SecretMatch match = found.map(k -> SecretMatch.of(k, digest, now)).orElse(SecretMatch.NONE);
+    if (match == SecretMatch.NONE) {
+      return CompletableFuture.completedFuture(new Outcome(Denied.of(Reason.KEY_UNKNOWN), null));
+    }
+    // only now, with the secret proven, may a denial name the key (and its project's trail)
+    ApiKeyRecord key = found.get();
+    Optional<Denied> refused = refusal(key, match, now, scopes);
+    if (refused.isPresent()) {
+      return CompletableFuture.completedFuture(new Outcome(refused.get(), key));
+    }
+    CompletableFuture<LimitEvaluator.Verdict> verdict = limits.evaluate(key);
+    if (!verdict.isDone()) {
+      // a global limit waits for Redis: bounded like a read
+      verdict.orTimeout(call.deadline().remainingNanos(maxStoreWaitNanos), TimeUnit.NANOSECONDS);
+    }
+    return verdict.thenApply(v -> new Outcome(admit(key, now, v), key));
+  }
+
+  /** The denial for the key's state or scopes; empty when they allow the call. */
+  private static Optional<Denied> refusal(
       ApiKeyRecord key, SecretMatch match, Instant now, Collection<String> requiredScopes) {
     Map<String, String> keyId = Map.of("key_id", key.id());
     if (key.isRevoked()) {
-      return new Denied(Reason.KEY_REVOKED, "the API key was revoked", keyId, null);
+      return Optional.of(new Denied(Reason.KEY_REVOKED, "the API key was revoked", keyId, null));
     }
     if (match == SecretMatch.PREVIOUS_EXPIRED) {
-      return new Denied(
-          Reason.KEY_REVOKED,
-          "the API key was replaced by rotation and its grace period has ended",
-          keyId,
-          null);
+      return Optional.of(
+          new Denied(
+              Reason.KEY_REVOKED,
+              "the API key was replaced by rotation and its grace period has ended",
+              keyId,
+              null));
     }
     if (key.isExpiredAt(now)) {
-      return new Denied(Reason.KEY_EXPIRED, Reason.KEY_EXPIRED.summary(), keyId, null);
+      return Optional.of(new Denied(Reason.KEY_EXPIRED, Reason.KEY_EXPIRED.summary(), keyId, null));
     }
     List<String> missing = Scopes.missing(key.scopes(), requiredScopes);
     if (!missing.isEmpty()) {
-      return new Denied(
-          Reason.SCOPE_MISSING,
-          "the API key lacks scope " + String.join(", ", missing),
-          Map.of("key_id", key.id(), "missing_scopes", String.join(" ", missing)),
-          null);
+      return Optional.of(
+          new Denied(
+              Reason.SCOPE_MISSING,
+              "the API key lacks scope " + String.join(", ", missing),
+              Map.of("key_id", key.id(), "missing_scopes", String.join(" ", missing)),
+              null));
     }
-    return admit(key, now);
+    return Optional.empty();
   }
 
-  private Decision admit(ApiKeyRecord key, Instant now) {
-    LimitEvaluator.Verdict verdict;
-    try {
-      verdict = limits.evaluate(key);
-    } catch (StoreUnavailableException e) {
-      // fail closed: without the shared count, admitting would let every sidecar spend the limit
-      return Denied.of(Reason.STORE_UNAVAILABLE);
+  private Decision admit(ApiKeyRecord key, Instant now, LimitEvaluator.Verdict verdict) {
+    if (verdict.admitted()) {
+      usage.record(key.id(), now);
+      return new Allowed(key, verdict.tightest());
     }
-    if (!verdict.admitted()) {
-      LimitState refusing = verdict.refusing();
-      RateLimitSpec spec = refusing.spec();
-      boolean project = refusing.subject() == LimitOwner.Kind.PROJECT;
-      Map<String, String> metadata = new LinkedHashMap<>();
-      metadata.put("key_id", key.id());
-      metadata.put("limit", Integer.toString(spec.requests()));
-      metadata.put("period", Durations.format(spec.period()));
-      metadata.put("scope", refusing.scope().label());
-      metadata.put("subject", refusing.subject().label());
-      if (project) {
-        metadata.put("project", key.project());
-      }
-      return new Denied(
-          Reason.RATE_LIMITED,
-          (project ? "project " + key.project() + " quota of " : "rate limit of ")
-              + spec.requests()
-              + " per "
-              + Durations.format(spec.period())
-              + " ("
-              + refusing.scope().label()
-              + ") reached",
-          metadata,
-          verdict.retryAfter());
+    LimitState refusing = verdict.refusing();
+    RateLimitSpec spec = refusing.spec();
+    boolean project = refusing.subject() == LimitOwner.Kind.PROJECT;
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("key_id", key.id());
+    metadata.put("limit", Integer.toString(spec.requests()));
+    metadata.put("period", Durations.format(spec.period()));
+    metadata.put("scope", refusing.scope().label());
+    metadata.put("subject", refusing.subject().label());
+    if (project) {
+      metadata.put("project", key.project());
     }
-    usage.record(key.id(), now);
-    return new Allowed(key, verdict.tightest());
+    String message =
+        (project ? "project " + key.project() + " quota of " : "rate limit of ")
+            + spec.requests()
+            + " per "
+            + Durations.format(spec.period())
+            + " ("
+            + refusing.scope().label()
+            + ") reached";
+    return new Denied(Reason.RATE_LIMITED, message, metadata, verdict.retryAfter());
   }
+
+  /**
+   * An unreachable store (or one that did not answer in time, or a full bulkhead, or an open
+   * breaker) is STORE_UNAVAILABLE: fail closed. A global limit cannot be counted without Redis
+   * either: admitting would let every sidecar spend the limit.
+   */
+  private static Outcome storeFailure(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    if (cause instanceof StoreUnavailableException || cause instanceof TimeoutException) {
+      return new Outcome(Denied.of(Reason.STORE_UNAVAILABLE), null);
+    }
+    if (cause instanceof RuntimeException e) {
+      throw e;
+    }
+    throw new CompletionException(cause);
+  }
+
+  private CompletionStage<Decision> done(
+      Call call, long start, Decision decision, ApiKeyRecord matched) {
+    return CompletableFuture.completedFuture(report(call, start, decision, matched));
+  }
+
+  private Decision report(Call call, long start, Decision decision, ApiKeyRecord matched) {
+    long nanos = Math.max(1, System.nanoTime() - start);
+    if (decision instanceof Denied denied) {
+      if (denied.reason().grpcCode() == Status.Code.UNAUTHENTICATED) {
+        throttle.recordFailure(call.client());
+      }
+      observer.denied(call.surface(), denied, matched, call.requestId(), nanos);
+    } else {
+      observer.allowed(call.surface(), nanos);
+    }
+    return decision;
+  }
+
+  private static Denied throttledDenial(Duration retryAfter) {
+    return new Denied(
+        Reason.AUTH_FAILURES_THROTTLED,
+        "too many failed authentications from this client; retry in "
+            + Math.max(1, (retryAfter.toMillis() + 999) / 1000)
+            + " s",
+        Map.of(),
+        retryAfter);
+  }
+
+  private static final Denied ADMIN_KEY_MISSING =
+      new Denied(
+          Reason.KEY_MISSING,
+          "KeyAdmin needs 'authorization: Bearer <admin token or API key>'",
+          Map.of(),
+          null);
 
   /** A decision and the key whose digest the secret matched (null if none). */
   private record Outcome(Decision decision, ApiKeyRecord matched) {}

@@ -1,17 +1,28 @@
 package dev.keygate.authz;
 
+import dev.keygate.store.Deadline;
+
 /**
  * Who asks for a decision, besides the key: the surface (a metric label and audit field), the
- * client's identity (for failed-authentication throttling) and the request id (audit).
+ * client's identity (for failed-authentication throttling), the request id (audit) and how long the
+ * caller waits for the answer.
  *
  * @param surface where the decision was asked for
  * @param client the caller's identity ({@link dev.keygate.throttle.ClientAddresses}); null when the
  *     surface cannot tell (such calls are never throttled)
  * @param requestId the caller's request id for the audit trail, "" when none
+ * @param deadline the caller's deadline (a gRPC call's {@code grpc-timeout}); store reads never
+ *     outlast it
  */
-public record Call(Surface surface, String client, String requestId) {
+public record Call(Surface surface, String client, String requestId, Deadline deadline) {
   public Call {
     requestId = requestId == null ? "" : requestId;
+    deadline = deadline == null ? Deadline.none() : deadline;
+  }
+
+  /** A call without a deadline of its own. */
+  public Call(Surface surface, String client, String requestId) {
+    this(surface, client, requestId, Deadline.none());
   }
 
   /** A call of {@code surface} from an unknown client without a request id. */

@@ -8,8 +8,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The answer of {@link Authorizer#decide}: allowed with the key, or denied with a reason. */
+/**
+ * The answer of {@link Authorizer#decide}: allowed with the key, allowed as the bootstrap admin
+ * (KeyAdmin calls only), or denied with a reason.
+ */
 public sealed interface Decision {
+
+  /**
+   * The credential of a KeyAdmin call is the bootstrap admin token ({@code KEYGATE_ADMIN_TOKEN}).
+   * Only decisions for {@link Surface#ADMIN} can be this.
+   */
+  record AdminTokenAccepted() implements Decision {}
 
   /**
    * The call may proceed.

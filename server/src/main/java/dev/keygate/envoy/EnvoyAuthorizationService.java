@@ -4,24 +4,25 @@ import dev.keygate.authz.Authorizer;
 import dev.keygate.authz.Call;
 import dev.keygate.authz.Decision;
 import dev.keygate.authz.Surface;
+import dev.keygate.error.ErrorAnswers;
 import dev.keygate.error.Reason;
-import dev.keygate.grpc.Offload;
+import dev.keygate.grpc.Replies;
 import dev.keygate.grpc.RequestIds;
-import dev.keygate.grpc.Statuses;
 import dev.keygate.throttle.ClientAddresses;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code envoy.service.auth.v3.Authorization}: keygate as Envoy's external authorization server,
- * over the same {@link Authorizer#decide} as {@code keygate.v1.Authorize}.
+ * over the same {@link Authorizer#decide} as {@code keygate.v1.Authorize}: a Check resolves its
+ * route's requirement once, asks for the decision and maps it to Envoy's answer.
  *
  * <p>The scope a request needs comes, in this order, from the route's {@code context_extensions}
  * entry {@value #SCOPE_EXTENSION}, from the route table, else from the configured default. A denial
@@ -37,7 +38,6 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
   private final Authorizer authorizer;
   private final EnvoySettings settings;
   private final int trustedProxyHops;
-  private final Executor workers;
 
   public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings) {
     this(authorizer, settings, 0);
@@ -50,19 +50,9 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
    */
   public EnvoyAuthorizationService(
       Authorizer authorizer, EnvoySettings settings, int trustedProxyHops) {
-    this(authorizer, settings, trustedProxyHops, Runnable::run);
-  }
-
-  /**
-   * @param workers where decisions that need the store run; Check itself may run on the transport
-   *     thread and answers there only what it can decide from memory
-   */
-  public EnvoyAuthorizationService(
-      Authorizer authorizer, EnvoySettings settings, int trustedProxyHops, Executor workers) {
     this.authorizer = authorizer;
     this.settings = settings;
     this.trustedProxyHops = trustedProxyHops;
-    this.workers = workers;
   }
 
   @Override
@@ -74,17 +64,12 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
             ClientAddresses.parse(http.sourceAddress()),
             http.header("x-forwarded-for"),
             trustedProxyHops);
-    Call call = new Call(Surface.ENVOY, client, requestId(request, http));
-    Optional<Decision> inline = decide(http, presented, call, true);
-    if (inline.isPresent()) {
-      answer(inline.get(), http, presented, responses);
-      return;
-    }
-    Offload.run(
-        workers,
+    Call call =
+        new Call(Surface.ENVOY, client, requestId(request, http), Replies.currentDeadline());
+    Replies.when(
+        decide(http, presented, call),
         responses,
-        () ->
-            answer(decide(http, presented, call, false).orElseThrow(), http, presented, responses),
+        (decision, out) -> answer(decision, http, presented, out),
         log);
   }
 
@@ -93,17 +78,18 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       EnvoyRequest http,
       PresentedKey presented,
       StreamObserver<CheckResponse> responses) {
-    if (decision instanceof Decision.Denied denied) {
+    if (decision instanceof Decision.Allowed allowed) {
+      responses.onNext(
+          EnvoyResponses.allowed(allowed, http, presented, settings.removeKeyHeaders()));
+    } else if (decision instanceof Decision.Denied denied) {
       if (denied.reason() == Reason.STORE_UNAVAILABLE) {
         // not a decision: an error, so failure_mode_allow / status_on_error apply
-        responses.onError(Statuses.toStatus(denied.toException()));
+        responses.onError(ErrorAnswers.grpc(denied.toException()));
         return;
       }
       responses.onNext(EnvoyResponses.denied(denied));
     } else {
-      responses.onNext(
-          EnvoyResponses.allowed(
-              (Decision.Allowed) decision, http, presented, settings.removeKeyHeaders()));
+      throw new IllegalStateException("not a decision of this surface: " + decision);
     }
     responses.onCompleted();
   }
@@ -114,11 +100,8 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
     return RequestIds.sanitize(id.isEmpty() ? http.header("x-request-id") : id);
   }
 
-  /**
-   * @param withoutIo empty (nothing reported) when only a store read can decide
-   */
-  private Optional<Decision> decide(
-      EnvoyRequest http, PresentedKey presented, Call call, boolean withoutIo) {
+  /** The route's requirement, then the decision for it. */
+  private CompletionStage<Decision> decide(EnvoyRequest http, PresentedKey presented, Call call) {
     Requirement requirement;
     String extension = http.contextExtension(SCOPE_EXTENSION);
     if (extension != null) {
@@ -127,23 +110,18 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       } catch (IllegalArgumentException e) {
         // fail closed: a broken route setting must not open the route, nor be an RPC error
         // that failure_mode_allow would turn into a pass
-        return Optional.of(
-            refuse(
-                call,
-                Reason.ROUTE_MISCONFIGURED,
-                "the route's "
-                    + SCOPE_EXTENSION
-                    + " context extension is invalid: "
-                    + e.getMessage()));
+        return refuse(
+            call,
+            Reason.ROUTE_MISCONFIGURED,
+            "the route's " + SCOPE_EXTENSION + " context extension is invalid: " + e.getMessage());
       }
     } else if (!settings.routes().isEmpty()) {
       if (!PathPattern.isNormalized(http.path())) {
-        return Optional.of(
-            refuse(
-                call,
-                Reason.INVALID_ARGUMENT,
-                "the request path is not in normal form "
-                    + "(empty, . or .. segments, backslashes or percent-encoded . / \\)"));
+        return refuse(
+            call,
+            Reason.INVALID_ARGUMENT,
+            "the request path is not in normal form "
+                + "(empty, . or .. segments, backslashes or percent-encoded . / \\)");
       }
       requirement =
           settings.routes().find(http.method(), http.path()).orElse(settings.routesDefault());
@@ -151,17 +129,15 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
       requirement = settings.routesDefault();
     }
     if (requirement instanceof Requirement.Scoped scoped) {
-      return withoutIo
-          ? authorizer.decideWithoutBlocking(presented.key(), scoped.scopes(), call)
-          : Optional.of(authorizer.decide(presented.key(), scoped.scopes(), call));
+      return authorizer.decide(presented.key(), scoped.scopes(), call);
     }
-    return Optional.of(refuse(call, Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary()));
+    return refuse(call, Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary());
   }
 
   /** A refusal of the route or request itself, before any key is looked at: counted, sampled. */
-  private Decision.Denied refuse(Call call, Reason reason, String message) {
+  private CompletionStage<Decision> refuse(Call call, Reason reason, String message) {
     Decision.Denied denied = new Decision.Denied(reason, message, Map.of(), null);
     authorizer.observeDenied(call, denied);
-    return denied;
+    return CompletableFuture.completedFuture(denied);
   }
 }

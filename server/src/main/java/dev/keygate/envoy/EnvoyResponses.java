@@ -1,12 +1,10 @@
 package dev.keygate.envoy;
 
-import com.google.gson.JsonObject;
-import com.google.protobuf.Any;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import com.google.rpc.ErrorInfo;
 import dev.keygate.authz.Decision;
-import dev.keygate.error.Reason;
+import dev.keygate.error.ErrorAnswers;
+import dev.keygate.error.KeygateException;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.ratelimit.LimitState;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
@@ -16,8 +14,8 @@ import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.envoyproxy.envoy.service.auth.v3.DeniedHttpResponse;
 import io.envoyproxy.envoy.service.auth.v3.OkHttpResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
-import java.time.Duration;
-import java.util.Locale;
+import io.grpc.Status;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -69,7 +67,8 @@ final class EnvoyResponses {
           .addResponseHeadersToAdd(
               overwrite("ratelimit-remaining", Integer.toString(limit.remaining())))
           .addResponseHeadersToAdd(
-              overwrite("ratelimit-reset", Long.toString(seconds(limit.resetAfter()))));
+              overwrite(
+                  "ratelimit-reset", Long.toString(ErrorAnswers.seconds(limit.resetAfter()))));
     }
     Struct metadata =
         Struct.newBuilder()
@@ -78,70 +77,34 @@ final class EnvoyResponses {
             .putFields("environment", text(key.kind().label()))
             .build();
     return CheckResponse.newBuilder()
-        .setStatus(com.google.rpc.Status.newBuilder().setCode(io.grpc.Status.Code.OK.value()))
+        .setStatus(com.google.rpc.Status.newBuilder().setCode(Status.Code.OK.value()))
         .setOkResponse(ok)
         .setDynamicMetadata(metadata)
         .build();
   }
 
   /**
-   * A denial as a successful RPC: {@code status.code} the reason's gRPC code, the HTTP status from
-   * the reason table, a JSON body, {@code WWW-Authenticate} on 401 and {@code Retry-After} on 429.
-   * The reason goes into dynamic metadata for access logs.
+   * A denial as a successful RPC: {@code status} the denial's {@code google.rpc.Status}, the HTTP
+   * status, headers and JSON body from {@link ErrorAnswers#http}. The reason goes into dynamic
+   * metadata for access logs.
    */
   static CheckResponse denied(Decision.Denied denied) {
-    Reason reason = denied.reason();
+    KeygateException e = denied.toException();
+    ErrorAnswers.Http answer = ErrorAnswers.http(e);
     DeniedHttpResponse.Builder http =
         DeniedHttpResponse.newBuilder()
-            .setStatus(HttpStatus.newBuilder().setCodeValue(reason.httpStatus()))
-            .addHeaders(overwrite("content-type", "application/json"))
-            .addHeaders(overwrite("cache-control", "no-store"));
-    JsonObject body = new JsonObject();
-    body.addProperty("error", reason.grpcCode().name().toLowerCase(Locale.ROOT));
-    body.addProperty("message", denied.message());
-    body.addProperty("reason", reason.name());
-    if (reason.grpcCode() == io.grpc.Status.Code.UNAUTHENTICATED) {
-      // RFC 6750: no error code when no credential was sent, invalid_token otherwise
-      http.addHeaders(
-          overwrite(
-              "www-authenticate",
-              reason == Reason.KEY_MISSING
-                  ? "Bearer realm=\"keygate\""
-                  : "Bearer realm=\"keygate\", error=\"invalid_token\""));
+            .setStatus(HttpStatus.newBuilder().setCodeValue(answer.status()))
+            .setBody(answer.body());
+    for (Map.Entry<String, String> h : answer.headers()) {
+      http.addHeaders(overwrite(h.getKey(), h.getValue()));
     }
-    if (denied.retryAfter() != null) {
-      long retry = seconds(denied.retryAfter());
-      body.addProperty("retry_after", retry);
-      http.addHeaders(overwrite("retry-after", Long.toString(retry)));
-      String limit = denied.metadata().get("limit");
-      if (limit != null) {
-        http.addHeaders(overwrite("ratelimit-limit", limit))
-            .addHeaders(overwrite("ratelimit-remaining", "0"))
-            .addHeaders(overwrite("ratelimit-reset", Long.toString(retry)));
-      }
-    }
-    String missing = denied.metadata().get("missing_scopes");
-    if (missing != null) {
-      body.addProperty("missing_scopes", missing);
-    }
-    http.setBody(body.toString());
-    Struct.Builder metadata = Struct.newBuilder().putFields("reason", text(reason.name()));
+    Struct.Builder metadata = Struct.newBuilder().putFields("reason", text(e.reason().name()));
     String keyId = denied.metadata().get("key_id");
     if (keyId != null) {
       metadata.putFields("key_id", text(keyId));
     }
     return CheckResponse.newBuilder()
-        .setStatus(
-            com.google.rpc.Status.newBuilder()
-                .setCode(reason.grpcCode().value())
-                .setMessage(denied.message())
-                .addDetails(
-                    Any.pack(
-                        ErrorInfo.newBuilder()
-                            .setDomain(Reason.DOMAIN)
-                            .setReason(reason.name())
-                            .putAllMetadata(denied.metadata())
-                            .build())))
+        .setStatus(ErrorAnswers.rpcStatus(e))
         .setDeniedResponse(http)
         .setDynamicMetadata(metadata)
         .build();
@@ -157,11 +120,5 @@ final class EnvoyResponses {
 
   private static Value text(String s) {
     return Value.newBuilder().setStringValue(s).build();
-  }
-
-  /** Whole seconds, rounded up, at least 1: "retry in 0 seconds" would invite a tight loop. */
-  static long seconds(Duration d) {
-    long millis = d.toMillis();
-    return Math.max(1, (millis + 999) / 1000);
   }
 }

@@ -7,6 +7,7 @@ import dev.keygate.authz.Authorizer;
 import dev.keygate.authz.Call;
 import dev.keygate.authz.Decision;
 import dev.keygate.authz.Surface;
+import dev.keygate.error.ErrorAnswers;
 import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
 import dev.keygate.key.KeyFormat;
@@ -15,18 +16,15 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Executor;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code keygate.v1.Authorize}: a thin gRPC surface over {@link Authorizer#decide}.
- *
- * <p>Check runs on the transport thread (see {@link Keygate#bind}): a decision that needs nothing
- * but memory (a cached key, a malformed one) is made and answered right there, with no thread hop;
- * one that needs the store is handed to the worker pool and answered from there, so a Netty event
- * loop never waits for Redis.
+ * {@code keygate.v1.Authorize}: maps a Check to {@link Authorizer#decide} and the decision to its
+ * answer. Runs on the transport thread (see {@code Keygate#bind}): what memory can decide is
+ * answered right there; a decision that needs the store is answered by whichever thread completes
+ * it, and nothing waits for it.
  */
 public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
   private static final Logger log = LoggerFactory.getLogger(AuthorizeService.class);
@@ -34,52 +32,46 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
 
   private final Authorizer authorizer;
   private final Clock clock;
-  private final Executor workers;
 
-  /** Every decision on the calling thread (for callers that may block anyway). */
   public AuthorizeService(Authorizer authorizer, Clock clock) {
-    this(authorizer, clock, Runnable::run);
-  }
-
-  /**
-   * @param workers where decisions that need the store run
-   */
-  public AuthorizeService(Authorizer authorizer, Clock clock, Executor workers) {
     this.authorizer = authorizer;
     this.clock = clock;
-    this.workers = workers;
   }
 
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
-    Call call = new Call(Surface.AUTHORIZE, ClientIdentity.current(), RequestIds.current());
+    Call call =
+        new Call(
+            Surface.AUTHORIZE,
+            ClientIdentity.current(),
+            RequestIds.current(),
+            Replies.currentDeadline());
     try {
       validate(request.getKey(), request.getRequiredScopesList());
     } catch (KeygateException e) {
       // counted like any refusal; no key was looked at
       authorizer.observeDenied(
-          call, new Decision.Denied(e.reason(), e.reason().summary(), java.util.Map.of(), null));
-      responses.onError(Statuses.toStatus(e));
+          call, new Decision.Denied(e.reason(), e.reason().summary(), Map.of(), null));
+      responses.onError(ErrorAnswers.grpc(e));
       return;
     }
     String key = request.getKey().isEmpty() ? Credentials.current() : request.getKey();
-    List<String> scopes = request.getRequiredScopesList();
-    Optional<Decision> inline = authorizer.decideWithoutBlocking(key, scopes, call);
-    if (inline.isPresent()) {
-      answer(inline.get(), responses);
-      return;
-    }
-    Offload.run(
-        workers, responses, () -> answer(authorizer.decide(key, scopes, call), responses), log);
+    Replies.when(
+        authorizer.decide(key, request.getRequiredScopesList(), call),
+        responses,
+        this::answer,
+        log);
   }
 
   private void answer(Decision decision, StreamObserver<CheckResponse> responses) {
-    if (decision instanceof Decision.Denied denied) {
-      responses.onError(Statuses.toStatus(denied.toException()));
-      return;
+    if (decision instanceof Decision.Allowed allowed) {
+      responses.onNext(toResponse(allowed));
+      responses.onCompleted();
+    } else if (decision instanceof Decision.Denied denied) {
+      responses.onError(ErrorAnswers.grpc(denied.toException()));
+    } else {
+      throw new IllegalStateException("not a decision of this surface: " + decision);
     }
-    responses.onNext(toResponse((Decision.Allowed) decision));
-    responses.onCompleted();
   }
 
   private CheckResponse toResponse(Decision.Allowed allowed) {

@@ -23,6 +23,7 @@ import dev.keygate.audit.AuditTrail;
 import dev.keygate.audit.EventPage;
 import dev.keygate.authz.Call;
 import dev.keygate.authz.Surface;
+import dev.keygate.error.ErrorAnswers;
 import dev.keygate.error.KeygateException;
 import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.store.KeyPage;
@@ -189,9 +190,13 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
               auth.authenticate(
                   Credentials.current(),
                   scope,
-                  new Call(Surface.ADMIN, ClientIdentity.current(), RequestIds.current())));
+                  new Call(
+                      Surface.ADMIN,
+                      ClientIdentity.current(),
+                      RequestIds.current(),
+                      Replies.currentDeadline())));
     } catch (KeygateException e) {
-      out.onError(Statuses.toStatus(e));
+      out.onError(ErrorAnswers.grpc(e));
       return;
     }
     out.onNext(response);
@@ -220,9 +225,10 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
           auth.authenticate(
               Credentials.current(),
               AdminAuthenticator.KEYS_WRITE,
-              new Call(Surface.ADMIN, ClientIdentity.current(), requestId));
+              new Call(
+                  Surface.ADMIN, ClientIdentity.current(), requestId, Replies.currentDeadline()));
     } catch (KeygateException e) {
-      out.onError(Statuses.toStatus(e));
+      out.onError(ErrorAnswers.grpc(e));
       return;
     }
     T response;
@@ -240,7 +246,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
           KeyService.isKeyId(targetId) ? targetId : "",
           trailProject,
           requestId);
-      out.onError(Statuses.toStatus(e));
+      out.onError(ErrorAnswers.grpc(e));
       return;
     }
     ApiKey key = keyOf.apply(response);

@@ -8,6 +8,7 @@ import dev.keygate.audit.AuditLog;
 import dev.keygate.audit.AuditTrail;
 import dev.keygate.audit.DecisionAuditor;
 import dev.keygate.audit.RedisAuditLog;
+import dev.keygate.authz.AdminToken;
 import dev.keygate.authz.Authorizer;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.envoy.EnvoyAuthorizationService;
@@ -33,8 +34,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,7 +57,8 @@ public final class Keygate implements AutoCloseable {
   private final KeygateMetrics metrics = new KeygateMetrics();
   private final AuditLog auditLog;
   private final AuditTrail trail;
-  private final ExecutorService workers = newWorkerPool();
+  private final ThreadPoolExecutor workers = newWorkerPool();
+  private final OnWorkers onWorkers = new OnWorkers(workers, OnWorkers.MAX_CALLS);
 
   /**
    * @param pepper the HMAC pepper (the config's, or a generated one for the in-memory store)
@@ -84,7 +85,7 @@ public final class Keygate implements AutoCloseable {
         new Authorizer(
             format,
             hasher,
-            store,
+            store.reader(),
             new LimitEvaluator(
                 new RateLimits(),
                 shared,
@@ -95,7 +96,10 @@ public final class Keygate implements AutoCloseable {
             clock,
             config.environment(),
             FailureThrottle.of(config.throttle(), clock),
-            new DecisionAuditor(metrics, trail));
+            new DecisionAuditor(metrics, trail),
+            AdminToken.of(config.adminToken()),
+            // a read answers within this even when the caller set no deadline
+            config.redisTimeout().multipliedBy(2));
     KeyService keys =
         new KeyService(
             adminStore,
@@ -104,16 +108,10 @@ public final class Keygate implements AutoCloseable {
             clock,
             config.environment(),
             config.maxActiveKeysPerProject());
-    this.authorizeService = new AuthorizeService(authorizer, clock, workers);
+    this.authorizeService = new AuthorizeService(authorizer, clock);
     this.keyAdminService =
-        new KeyAdminService(
-            new AdminAuthenticator(config.adminToken(), format, authorizer),
-            keys,
-            clock,
-            trail,
-            metrics);
-    this.envoyService =
-        new EnvoyAuthorizationService(authorizer, config.envoy(), trustedProxyHops, workers);
+        new KeyAdminService(new AdminAuthenticator(authorizer), keys, clock, trail, metrics);
+    this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), trustedProxyHops);
     this.health =
         new HealthMonitor(
             store,
@@ -195,27 +193,33 @@ public final class Keygate implements AutoCloseable {
   /** Prefix of the worker pool's thread names (tests check where calls ran). */
   public static final String WORKER_THREAD_PREFIX = "keygate-worker-";
 
+  /** Threads that run KeyAdmin (and reflection) calls, which block on Redis. */
+  static final int WORKER_THREADS = 8;
+
   /**
-   * Where every call that may block runs: KeyAdmin, and decisions that need the store. As gRPC's
-   * own default executor, it grows with the calls waiting (each waits at most about the Redis
-   * timeout) and idle threads go after a minute.
+   * Where KeyAdmin and reflection calls run: a fixed pool of {@value #WORKER_THREADS} threads; the
+   * calls admitted at once are capped by {@link OnWorkers}' bulkhead, which also bounds this pool's
+   * queue. Decisions never run here.
    */
-  private static ExecutorService newWorkerPool() {
+  private static ThreadPoolExecutor newWorkerPool() {
     AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(
-        0,
-        Integer.MAX_VALUE,
-        60,
-        TimeUnit.SECONDS,
-        new SynchronousQueue<>(),
-        r -> {
-          Thread t = new Thread(r, WORKER_THREAD_PREFIX + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            WORKER_THREADS,
+            WORKER_THREADS,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, WORKER_THREAD_PREFIX + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
-  /** The pool for calls that may block (see {@link #bind}). */
+  /** The pool KeyAdmin calls run on (see {@link #bind}). */
   public Executor workers() {
     return workers;
   }
@@ -223,16 +227,15 @@ public final class Keygate implements AutoCloseable {
   /**
    * Adds KeyAdmin, Authorize, Envoy's ext_authz Authorization, health and reflection to a server
    * under construction. Build the server with {@code directExecutor()}: Authorize and ext_authz
-   * Check then run on the transport thread (Netty's event loop) and answer there what memory can
-   * decide, handing store reads to {@link #workers()} themselves; health Check (in-memory statuses,
-   * the benchmarks' baseline) runs there too; KeyAdmin and reflection are moved to the worker pool
-   * whole ({@link OnWorkers}).
+   * Check then run on the transport thread (Netty's event loop), answer there what memory can
+   * decide, and hand store reads to the store's reader, which answers them from its own bounded I/O
+   * threads; health Check (in-memory statuses, the benchmarks' baseline) runs there too; KeyAdmin
+   * and reflection are moved to the bounded worker pool whole ({@link OnWorkers}).
    */
   public <T extends ServerBuilder<T>> T bind(T builder) {
     Credentials credentials = new Credentials();
     ClientIdentity client = new ClientIdentity(trustedProxyHops);
     RequestIds requestIds = new RequestIds();
-    OnWorkers onWorkers = new OnWorkers(workers);
     return builder
         .addService(ServerInterceptors.intercept(authorizeService, credentials, client, requestIds))
         // onWorkers last: the outermost, so the other interceptors' callbacks run on the pool

@@ -1,15 +1,20 @@
 package dev.keygate.grpc;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.grpc.Context;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs a service's calls on the worker pool although the server runs everything on the transport
@@ -19,15 +24,54 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * be the outermost interceptor of the service, so the inner ones and the handler run on the pool.
  */
 final class OnWorkers implements ServerInterceptor {
-  private final Executor workers;
+  /** Calls in progress on the pool at most (queued or running); more are refused at once. */
+  static final int MAX_CALLS = 64;
 
-  OnWorkers(Executor workers) {
+  private final Executor workers;
+  private final Bulkhead calls;
+
+  /**
+   * @param maxCalls calls in progress at most: a resilience4j bulkhead, which also bounds the
+   *     pool's queue (a unary call queues at most a few callbacks at a time)
+   */
+  OnWorkers(Executor workers, int maxCalls) {
     this.workers = workers;
+    this.calls =
+        Bulkhead.of(
+            "keyadmin",
+            BulkheadConfig.custom()
+                .maxConcurrentCalls(maxCalls)
+                .maxWaitDuration(Duration.ZERO)
+                .writableStackTraceEnabled(false)
+                .build());
   }
+
+  /** Calls refused because {@code maxCalls} were in progress (a metric). */
+  long rejected() {
+    return rejected.sum();
+  }
+
+  private final LongAdder rejected = new LongAdder();
 
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    if (!calls.tryAcquirePermission()) {
+      rejected.increment();
+      // UNAVAILABLE: the standard retryable code for a server that is busy right now
+      call.close(
+          Status.UNAVAILABLE.withDescription(
+              "keygate is running its maximum of " + MAX_CALLS + " admin calls; retry"),
+          new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release =
+        () -> {
+          if (released.compareAndSet(false, true)) {
+            calls.onComplete();
+          }
+        };
     Serial serial = new Serial(workers);
     // startCall of a unary handler only builds its listener; the handler runs on half-close
     ServerCall.Listener<ReqT> delegate = next.startCall(call, headers);
@@ -44,11 +88,13 @@ final class OnWorkers implements ServerInterceptor {
 
       @Override
       public void onCancel() {
+        release.run();
         serial.execute(Context.current().wrap(() -> delegate().onCancel()));
       }
 
       @Override
       public void onComplete() {
+        release.run();
         serial.execute(Context.current().wrap(() -> delegate().onComplete()));
       }
 

@@ -6,6 +6,7 @@ import dev.keygate.key.RateLimitSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Spends global limits from a local lease: instead of one Redis call per admitted call, a sidecar
@@ -66,29 +67,50 @@ public final class LeasingLimiter implements SharedLimiter {
   }
 
   @Override
-  public Grant acquire(LimitOwner owner, List<RateLimitSpec> specs, int want) {
+  public CompletableFuture<Grant> acquire(LimitOwner owner, List<RateLimitSpec> specs, int want) {
     int size = leaseSize(specs);
     if (want != 1 || size <= 1) {
       return delegate.acquire(owner, specs, want);
     }
     Lease lease = leases.get(new LeaseKey(owner, List.copyOf(specs)), k -> new Lease());
-    // one Redis call per lease per sidecar: concurrent callers of the same owner wait for it
-    // rather than each taking a lease of their own
+    CompletableFuture<Grant> refill;
+    boolean mine = false;
+    // the lock guards the counters only, never a Redis call: callers of an owner whose lease is
+    // spent share one refill and retry when it lands
     synchronized (lease) {
       long now = System.nanoTime();
       if (lease.left > 0 && now - lease.takenAt < ttlNanos) {
         lease.left--;
-        return new Grant(1, report(lease, now));
+        return CompletableFuture.completedFuture(new Grant(1, report(lease, now)));
       }
-      Grant grant = delegate.acquire(owner, specs, size);
-      if (grant.granted() == 0) {
-        lease.left = 0;
-        return grant;
+      if (lease.refill == null) {
+        lease.refill = new CompletableFuture<>();
+        mine = true;
       }
-      lease.takenAt = now;
-      lease.states = grant.states();
-      lease.left = grant.granted() - 1;
-      return new Grant(1, report(lease, now));
+      refill = lease.refill;
+    }
+    if (mine) {
+      delegate.acquire(owner, specs, size).whenComplete((grant, e) -> landed(lease, grant, e));
+    }
+    // a refusal refuses every waiter; a grant is shared out by retrying against the lease
+    return refill.thenCompose(grant -> grant.granted() == 0 ? refill : acquire(owner, specs, want));
+  }
+
+  private static void landed(Lease lease, Grant grant, Throwable failure) {
+    CompletableFuture<Grant> refill;
+    synchronized (lease) {
+      refill = lease.refill;
+      lease.refill = null;
+      if (failure == null) {
+        lease.left = grant.granted();
+        lease.takenAt = System.nanoTime();
+        lease.states = grant.states();
+      }
+    }
+    if (failure != null) {
+      refill.completeExceptionally(failure);
+    } else {
+      refill.complete(grant);
     }
   }
 
@@ -113,6 +135,9 @@ public final class LeasingLimiter implements SharedLimiter {
 
   /** Calls taken from Redis and not yet admitted; guarded by its own monitor. */
   private static final class Lease {
+    /** The Redis call refilling this lease, while one is in flight. */
+    CompletableFuture<Grant> refill;
+
     int left;
     long takenAt;
     List<LimitState> states = List.of();

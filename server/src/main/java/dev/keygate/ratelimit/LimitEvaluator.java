@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Applies every limit that governs a call: the key's own (or the configured default) and its
@@ -33,6 +35,8 @@ public final class LimitEvaluator {
       Comparator.comparingInt(LimitState::remaining)
           .thenComparing(LimitState::resetAfter, Comparator.reverseOrder())
           .thenComparingInt(s -> s.spec().requests());
+
+  private static final Verdict UNLIMITED = new Verdict(true, null, null, null);
 
   private final RateLimits local;
   private final SharedLimiter shared;
@@ -74,16 +78,15 @@ public final class LimitEvaluator {
       boolean admitted, LimitState tightest, LimitState refusing, Duration retryAfter) {}
 
   /**
-   * Counts one call of the key against every limit that governs it.
-   *
-   * @throws dev.keygate.store.StoreUnavailableException if a global limit cannot be reached
+   * Counts one call of the key against every limit that governs it. Completed at once when every
+   * limit is local; otherwise when Redis answers for the global ones (failing with {@link
+   * dev.keygate.store.StoreUnavailableException} when it cannot).
    */
-  public Verdict evaluate(ApiKeyRecord key) {
+  public CompletableFuture<Verdict> evaluate(ApiKeyRecord key) {
     List<KeyLimit> own = ownOrDefault(key);
     if (own.isEmpty() && projectLimits.isEmpty()) {
-      return new Verdict(true, null, null, null);
+      return CompletableFuture.completedFuture(UNLIMITED);
     }
-    List<LimitState> states = new ArrayList<>();
     List<LimitState> stage = new ArrayList<>();
     // stage 1: local limits of key and project
     for (KeyLimit l : own) {
@@ -100,43 +103,57 @@ public final class LimitEvaluator {
                 .as(LimitScope.LOCAL, LimitOwner.Kind.PROJECT));
       }
     }
-    Verdict refused = refusedBy(stage);
-    if (refused != null) {
-      return refused;
+    Optional<Verdict> refused = refusedBy(stage);
+    if (refused.isPresent()) {
+      return CompletableFuture.completedFuture(refused.get());
     }
-    states.addAll(stage);
-    // stages 2 and 3: global limits, one owner (one slot) per call
-    for (LimitOwner owner : List.of(LimitOwner.key(key.id()), LimitOwner.project(key.project()))) {
-      List<RateLimitSpec> global = new ArrayList<>();
-      for (KeyLimit l : owner.kind() == LimitOwner.Kind.KEY ? own : projectLimits) {
-        if (scopeOf(l) == LimitScope.GLOBAL) {
-          global.add(l.spec());
-        }
-      }
-      if (!global.isEmpty()) {
-        SharedLimiter.Grant grant = shared.acquire(owner, global, 1);
-        if (grant.granted() == 0) {
-          refused = refusedBy(grant.states());
-          if (refused != null) {
-            return refused;
-          }
-          // defensive: a refusal names at least one exhausted limit
-          throw new IllegalStateException("global limit refused without an exhausted limit");
-        }
-        states.addAll(grant.states());
-      }
-    }
-    return new Verdict(true, states.stream().min(TIGHTEST).orElse(null), null, null);
+    // stages 2 and 3: global limits, one owner (one slot) per call, the project's after the key's
+    List<LimitState> states = new ArrayList<>(stage);
+    return global(LimitOwner.key(key.id()), own, states)
+        .thenCompose(
+            keyStage ->
+                keyStage.isPresent()
+                    ? CompletableFuture.completedFuture(keyStage)
+                    : global(LimitOwner.project(key.project()), projectLimits, states))
+        .thenApply(
+            projectStage ->
+                projectStage.orElseGet(
+                    () ->
+                        new Verdict(true, states.stream().min(TIGHTEST).orElse(null), null, null)));
   }
 
   /**
-   * True when {@link #evaluate} may call the shared store for this key: one of its limits (or the
-   * default standing in for them) or its project's quotas is global. Decisions for other keys never
-   * wait on Redis for their limits.
+   * Takes one call from the owner's global limits, adding their states to {@code states}; the
+   * refusal when they refuse, empty when they admit (or the owner has none).
    */
-  public boolean needsStore(ApiKeyRecord key) {
-    return ownOrDefault(key).stream().anyMatch(l -> scopeOf(l) == LimitScope.GLOBAL)
-        || projectLimits.stream().anyMatch(l -> scopeOf(l) == LimitScope.GLOBAL);
+  private CompletableFuture<Optional<Verdict>> global(
+      LimitOwner owner, List<KeyLimit> limits, List<LimitState> states) {
+    List<RateLimitSpec> global = new ArrayList<>();
+    for (KeyLimit l : limits) {
+      if (scopeOf(l) == LimitScope.GLOBAL) {
+        global.add(l.spec());
+      }
+    }
+    if (global.isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return shared
+        .acquire(owner, global, 1)
+        .thenApply(
+            grant -> {
+              if (grant.granted() == 0) {
+                // a refusal names at least one exhausted limit
+                return Optional.of(
+                    refusedBy(grant.states())
+                        .orElseThrow(
+                            () ->
+                                new IllegalStateException(
+                                    "global limit refused without an exhausted limit")));
+              }
+              // the stages run one after the other, so the list is never shared
+              states.addAll(grant.states());
+              return Optional.empty();
+            });
   }
 
   /** The key's own limits, else the configured default standing in for them. */
@@ -157,11 +174,10 @@ public final class LimitEvaluator {
     return scope == LimitScope.GLOBAL && shared == null ? LimitScope.LOCAL : scope;
   }
 
-  private static Verdict refusedBy(List<LimitState> stage) {
+  private static Optional<Verdict> refusedBy(List<LimitState> stage) {
     return stage.stream()
         .filter(s -> !s.admitted())
         .max(Comparator.comparing(LimitState::resetAfter))
-        .map(s -> new Verdict(false, null, s, s.resetAfter()))
-        .orElse(null);
+        .map(s -> new Verdict(false, null, s, s.resetAfter()));
   }
 }

@@ -2,19 +2,22 @@ package dev.keygate.ratelimit;
 
 import dev.keygate.key.RateLimitSpec;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Rate limits counted once for every sidecar that shares the store, rather than per process like
- * {@link RateLimits}.
+ * {@link RateLimits}. Asynchronous: the answer completes when the store answers (or at once, from a
+ * lease), and no caller's thread waits for it.
  */
 public interface SharedLimiter {
   /**
    * Counts one call against one of the key's limits.
    *
-   * @throws dev.keygate.store.StoreUnavailableException if the shared state cannot be reached
+   * <p>Fails with {@link dev.keygate.store.StoreUnavailableException} if the shared state cannot be
+   * reached.
    */
-  default LimitState acquire(String keyId, RateLimitSpec spec) {
-    return acquire(LimitOwner.key(keyId), List.of(spec), 1).states().get(0);
+  default CompletableFuture<LimitState> acquire(String keyId, RateLimitSpec spec) {
+    return acquire(LimitOwner.key(keyId), List.of(spec), 1).thenApply(g -> g.states().get(0));
   }
 
   /**
@@ -24,9 +27,10 @@ public interface SharedLimiter {
    *
    * @param specs the owner's limits, at least one
    * @param want how many calls to take (1 for a single call, more for a lease)
-   * @throws dev.keygate.store.StoreUnavailableException if the shared state cannot be reached
+   * @return fails with {@link dev.keygate.store.StoreUnavailableException} if the shared state
+   *     cannot be reached
    */
-  Grant acquire(LimitOwner owner, List<RateLimitSpec> specs, int want);
+  CompletableFuture<Grant> acquire(LimitOwner owner, List<RateLimitSpec> specs, int want);
 
   /**
    * The answer of {@link #acquire(LimitOwner, List, int)}.

@@ -1,15 +1,19 @@
 package dev.keygate.store;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.keygate.config.Durations;
 import dev.keygate.key.ApiKeyRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * invalidations as the cache and all at once when the subscription is re-established (messages may
  * have been missed in the gap); a racing invalidation always wins over a read in flight.
  */
-public final class CachingKeyStore implements KeyStore {
+public final class CachingKeyStore implements KeyStore, KeyLookup {
   private static final Logger log = LoggerFactory.getLogger(CachingKeyStore.class);
 
   /**
@@ -73,7 +77,8 @@ public final class CachingKeyStore implements KeyStore {
   }
 
   private final KeyStore delegate;
-  private final Cache<String, Optional<ApiKeyRecord>> cache;
+  private final KeyLookup reader;
+  private final AsyncCache<String, Optional<ApiKeyRecord>> cache;
   private final AtomicLong epoch = new AtomicLong();
   private final Authoritative authoritative = new Authoritative();
   private final LongAdder invalidationsReceived = new LongAdder();
@@ -87,18 +92,33 @@ public final class CachingKeyStore implements KeyStore {
   private volatile AutoCloseable listener;
   private final Duration staleMaxAge;
 
-  /** A cache that serves nothing until {@link #connected()} is called. */
+  /**
+   * A cache that reads {@code delegate} on the calling thread (tests, stores that never block);
+   * serves nothing until {@link #connected()} is called.
+   */
   public CachingKeyStore(KeyStore delegate, Settings settings, Ticker ticker) {
+    this(delegate, KeyLookup.inline(delegate), settings, ticker);
+  }
+
+  /**
+   * A cache over {@code reader} for the decision path's reads; writes and authoritative reads go to
+   * {@code delegate}. Serves nothing until {@link #connected()} is called.
+   */
+  public CachingKeyStore(KeyStore delegate, KeyLookup reader, Settings settings, Ticker ticker) {
     this.delegate = delegate;
+    this.reader = reader;
     long positiveNanos = settings.maxStaleness().toNanos();
     long negativeNanos = settings.negativeTtl().toNanos();
+    // a load in flight is shared by every caller of its id; a failed one is dropped at once.
+    // Maintenance runs on the caller's thread: no pool of Caffeine's own.
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(settings.maxKeys())
             .ticker(ticker)
+            .executor(Runnable::run)
             .expireAfter(new ByOutcome(positiveNanos, negativeNanos))
             .recordStats()
-            .build();
+            .buildAsync();
     this.lastConfirmed =
         settings.staleMaxAge().isZero()
             ? null
@@ -119,7 +139,7 @@ public final class CachingKeyStore implements KeyStore {
 
   /** Drops one id named by an invalidation message. */
   public void invalidate(String id) {
-    cache.invalidate(id);
+    cache.synchronous().invalidate(id);
     forgetConfirmed(id);
     invalidationsReceived.increment();
   }
@@ -133,7 +153,7 @@ public final class CachingKeyStore implements KeyStore {
   public void connected() {
     epoch.incrementAndGet();
     // anything cached before a gap in the subscription may have missed its invalidation
-    cache.invalidateAll();
+    cache.synchronous().invalidateAll();
     if (lastConfirmed != null) {
       confirmationGeneration.incrementAndGet();
       lastConfirmed.invalidateAll();
@@ -145,7 +165,7 @@ public final class CachingKeyStore implements KeyStore {
   public void disconnected() {
     live = false;
     epoch.incrementAndGet();
-    cache.invalidateAll();
+    cache.synchronous().invalidateAll();
   }
 
   /** True while invalidations are being received and the cache is in use. */
@@ -154,14 +174,14 @@ public final class CachingKeyStore implements KeyStore {
   }
 
   /** Hits, misses and evictions since start (for tests and metrics). */
-  public com.github.benmanes.caffeine.cache.stats.CacheStats stats() {
-    return cache.stats();
+  public CacheStats stats() {
+    return cache.synchronous().stats();
   }
 
   /** Records and negative entries currently held. */
   public long size() {
-    cache.cleanUp();
-    return cache.estimatedSize();
+    cache.synchronous().cleanUp();
+    return cache.synchronous().estimatedSize();
   }
 
   /**
@@ -185,79 +205,106 @@ public final class CachingKeyStore implements KeyStore {
     return staleAnswers.sum();
   }
 
-  /**
-   * A cached answer, if there is one and the cache is live; never loads, never waits for a load in
-   * flight (that id then answers empty: only {@link #find} can tell). Stale records are not offered
-   * here: they are only for when Redis has just failed, which takes a read to learn.
-   */
+  /** The decision path reads through the cache. */
   @Override
-  public Optional<Optional<ApiKeyRecord>> findWithoutIo(String id) {
-    if (!live) {
-      return Optional.empty();
-    }
-    // the quiet probe keeps a miss from being counted twice (find counts it when it loads);
-    // a hit is then read the ordinary way, so it counts and the eviction policy sees it
-    if (cache.policy().getIfPresentQuietly(id) == null) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(cache.getIfPresent(id));
+  public KeyLookup reader() {
+    return this;
   }
 
+  /**
+   * The decision path's read: a cached answer completes at once, on the calling thread; a miss
+   * reads {@code reader} (concurrent misses of one id share its read) and completes when it
+   * answers. With stale answers on, a read Redis cannot answer falls back to the record Redis last
+   * confirmed for the id.
+   */
+  @Override
+  public CompletableFuture<Optional<ApiKeyRecord>> lookup(String id, Deadline deadline) {
+    CompletableFuture<Optional<ApiKeyRecord>> current = lookupCurrent(id, deadline);
+    if (lastConfirmed == null || (current.isDone() && !current.isCompletedExceptionally())) {
+      return current;
+    }
+    return current.exceptionallyCompose(e -> staleOr(id, e));
+  }
+
+  /**
+   * The cached read, blocking until it is answered: for tests and tools. The decision path uses
+   * {@link #lookup}, which never blocks.
+   */
   @Override
   public Optional<ApiKeyRecord> find(String id) {
     try {
-      return findCurrent(id);
-    } catch (StoreUnavailableException e) {
-      ApiKeyRecord stale = lastConfirmed == null ? null : lastConfirmed.getIfPresent(id);
-      if (stale == null) {
-        throw e;
+      return lookup(id, Deadline.none()).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
       }
-      staleAnswers.increment();
-      if (answeringStale.compareAndSet(false, true)) {
-        log.warn(
-            "key store unreachable: answering for keys it confirmed within the last {} "
-                + "(KEYGATE_REDIS_FAILURE=stale), every other key gets STORE_UNAVAILABLE",
-            Durations.format(staleMaxAge));
-      }
-      return Optional.of(stale);
+      throw e;
     }
   }
 
-  private Optional<ApiKeyRecord> findCurrent(String id) {
+  private CompletableFuture<Optional<ApiKeyRecord>> staleOr(String id, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    ApiKeyRecord stale =
+        cause instanceof StoreUnavailableException ? lastConfirmed.getIfPresent(id) : null;
+    if (stale == null) {
+      return CompletableFuture.failedFuture(cause);
+    }
+    staleAnswers.increment();
+    if (answeringStale.compareAndSet(false, true)) {
+      log.warn(
+          "key store unreachable: answering for keys it confirmed within the last {} "
+              + "(KEYGATE_REDIS_FAILURE=stale), every other key gets STORE_UNAVAILABLE",
+          Durations.format(staleMaxAge));
+    }
+    return CompletableFuture.completedFuture(Optional.of(stale));
+  }
+
+  private CompletableFuture<Optional<ApiKeyRecord>> lookupCurrent(String id, Deadline deadline) {
     if (!live) {
-      return load(id);
+      return load(id, deadline);
     }
     long before = epoch.get();
-    // StoreUnavailableException propagates out of the loader and nothing is cached
-    Optional<ApiKeyRecord> found = cache.get(id, this::load);
-    if (epoch.get() != before || !live) {
-      // the subscription changed while we loaded: the value may have missed an invalidation
-      cache.invalidate(id);
+    // a failed load propagates to its callers and nothing is cached
+    CompletableFuture<Optional<ApiKeyRecord>> found =
+        cache.get(id, (k, executor) -> load(k, deadline));
+    if (!found.isDone()) {
+      found.thenRun(
+          () -> {
+            if (epoch.get() != before || !live) {
+              // the subscription changed while we loaded: the value may have missed an
+              // invalidation
+              cache.asMap().remove(id, found);
+            }
+          });
     }
     return found;
   }
 
   /** Reads the store and, for stale answers later, remembers what it said. */
-  private Optional<ApiKeyRecord> load(String id) {
+  private CompletableFuture<Optional<ApiKeyRecord>> load(String id, Deadline deadline) {
     if (lastConfirmed == null) {
-      return delegate.find(id);
+      return reader.lookup(id, deadline);
     }
     long generation = confirmationGeneration.get();
-    Optional<ApiKeyRecord> found = delegate.find(id);
-    if (answeringStale.compareAndSet(true, false)) {
-      log.info("key store answering again: stale answers stopped");
-    }
-    if (found.isEmpty()) {
-      lastConfirmed.invalidate(id);
-      return found;
-    }
-    lastConfirmed.put(id, found.get());
-    if (confirmationGeneration.get() != generation) {
-      // an invalidation (or a reconnect) may have happened after our read: never keep a record
-      // that might predate a revocation
-      lastConfirmed.invalidate(id);
-    }
-    return found;
+    return reader
+        .lookup(id, deadline)
+        .thenApply(
+            found -> {
+              if (answeringStale.compareAndSet(true, false)) {
+                log.info("key store answering again: stale answers stopped");
+              }
+              if (found.isEmpty()) {
+                lastConfirmed.invalidate(id);
+                return found;
+              }
+              lastConfirmed.put(id, found.get());
+              if (confirmationGeneration.get() != generation) {
+                // an invalidation (or a reconnect) may have happened after our read: never keep
+                // a record that might predate a revocation
+                lastConfirmed.invalidate(id);
+              }
+              return found;
+            });
   }
 
   private void forgetConfirmed(String id) {
@@ -274,7 +321,7 @@ public final class CachingKeyStore implements KeyStore {
       return delegate.create(key, requestId, maxActiveKeys, now);
     } finally {
       // read-your-writes here even before our own invalidation message comes back
-      cache.invalidate(key.id());
+      cache.synchronous().invalidate(key.id());
       forgetConfirmed(key.id());
     }
   }
@@ -284,7 +331,7 @@ public final class CachingKeyStore implements KeyStore {
     try {
       return delegate.replace(updated, expectedVersion);
     } finally {
-      cache.invalidate(updated.id());
+      cache.synchronous().invalidate(updated.id());
       forgetConfirmed(updated.id());
     }
   }

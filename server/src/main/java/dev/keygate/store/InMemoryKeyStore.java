@@ -56,12 +56,6 @@ public final class InMemoryKeyStore implements KeyStore {
     return CreateOutcome.created(key.id());
   }
 
-  /** Always answers: the records are in memory, behind a lock held only for map operations. */
-  @Override
-  public Optional<Optional<ApiKeyRecord>> findWithoutIo(String id) {
-    return Optional.of(find(id));
-  }
-
   @Override
   public synchronized Optional<ApiKeyRecord> find(String id) {
     return Optional.ofNullable(keys.get(id));

@@ -40,13 +40,12 @@ public interface KeyStore extends AutoCloseable {
   }
 
   /**
-   * What {@link #find} would answer, if this store can answer without I/O and without waiting for
-   * anything slower than a short in-memory lock (a cache hit, the in-memory store); empty when only
-   * {@link #find} can tell. Lets a caller on a thread that must never block (a Netty event loop)
-   * decide there and hand everything else to a thread that may.
+   * How the decision path reads this store without blocking its caller: on the calling thread for a
+   * store that answers from memory (the default), through a batching reader for Redis, through the
+   * cache in front of either.
    */
-  default Optional<Optional<ApiKeyRecord>> findWithoutIo(String id) {
-    return Optional.empty();
+  default KeyLookup reader() {
+    return KeyLookup.inline(this);
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.keygate.ratelimit.SharedLimiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Global rate limits in Redis: GCRA (the generic cell rate algorithm, a token bucket kept as one
@@ -79,8 +80,13 @@ final class RedisGcraLimiter implements SharedLimiter {
         : store.namespace() + ":proj:{" + owner.id() + "}:rl:" + spec.encode();
   }
 
+  /** Runs on the store's pool for such calls: the caller's thread never waits for Redis. */
   @Override
-  public Grant acquire(LimitOwner owner, List<RateLimitSpec> specs, int want) {
+  public CompletableFuture<Grant> acquire(LimitOwner owner, List<RateLimitSpec> specs, int want) {
+    return store.calls().submit(() -> acquireNow(owner, specs, want));
+  }
+
+  private Grant acquireNow(LimitOwner owner, List<RateLimitSpec> specs, int want) {
     List<String> keys = new ArrayList<>(specs.size());
     List<String> args = new ArrayList<>(1 + 2 * specs.size());
     args.add(Integer.toString(want));

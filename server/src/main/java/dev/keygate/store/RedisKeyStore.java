@@ -211,6 +211,9 @@ public final class RedisKeyStore implements KeyStore {
   private final Runnable dropIdleConnections;
 
   private final LongAdder errors = new LongAdder();
+  private final RedisCircuit circuit;
+  private final RedisCalls calls;
+  private final BatchingKeyReader reader;
   private volatile boolean closed;
 
   private RedisKeyStore(
@@ -220,7 +223,9 @@ public final class RedisKeyStore implements KeyStore {
       String description,
       Duration timeout,
       CallBudget budget,
-      Runnable dropIdleConnections) {
+      Runnable dropIdleConnections,
+      RedisCircuit circuit,
+      BatchingKeyReader.Settings reads) {
     String ns = namespace == null || namespace.isEmpty() ? DEFAULT_NAMESPACE : namespace;
     if (!NAMESPACE.matcher(ns).matches()) {
       // braces would break the hash tags, spaces and other oddities make keys hard to inspect
@@ -232,6 +237,9 @@ public final class RedisKeyStore implements KeyStore {
     this.description = description;
     this.budget = budget;
     this.dropIdleConnections = dropIdleConnections;
+    this.circuit = circuit;
+    this.calls = new RedisCalls("redis-limits", circuit);
+    this.reader = new BatchingKeyReader(this, reads, circuit);
     // longer than any create can take between its steps (every attempt timing out), so a repair
     // never releases a reservation whose record write is still on its way
     this.repairAfter = Duration.ofSeconds(30).plus(timeout.multipliedBy(4));
@@ -258,6 +266,18 @@ public final class RedisKeyStore implements KeyStore {
    * StoreUnavailableException}.
    */
   public static RedisKeyStore connect(RedisEndpoint endpoint, Duration timeout, String namespace) {
+    return connect(endpoint, timeout, namespace, RedisBounds.defaults());
+  }
+
+  /**
+   * As {@link #connect(RedisEndpoint, Duration, String)}.
+   *
+   * @param bounds the circuit breaker's and the key reader's bounds
+   */
+  public static RedisKeyStore connect(
+      RedisEndpoint endpoint, Duration timeout, String namespace, RedisBounds bounds) {
+    RedisCircuit circuit = new RedisCircuit("redis", bounds.breakerOpen());
+    BatchingKeyReader.Settings reads = bounds.readerSettings(timeout);
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     DefaultJedisClientConfig.Builder client =
         DefaultJedisClientConfig.builder()
@@ -299,7 +319,9 @@ public final class RedisKeyStore implements KeyStore {
               description,
               timeout,
               budget,
-              () -> clear(provider.getPool()));
+              () -> clear(provider.getPool()),
+              circuit,
+              reads);
         }
         case SENTINEL -> {
           JedisClientConfig sentinelConfig =
@@ -327,7 +349,9 @@ public final class RedisKeyStore implements KeyStore {
               description,
               timeout,
               budget,
-              () -> provider.getConnectionMap().values().forEach(RedisKeyStore::clear));
+              () -> provider.getConnectionMap().values().forEach(RedisKeyStore::clear),
+              circuit,
+              reads);
         }
         case CLUSTER -> {
           CallBudget.Cluster provider =
@@ -342,7 +366,9 @@ public final class RedisKeyStore implements KeyStore {
               description,
               timeout,
               budget,
-              () -> {});
+              () -> {},
+              circuit,
+              reads);
         }
       };
     } catch (JedisException e) {
@@ -427,6 +453,24 @@ public final class RedisKeyStore implements KeyStore {
         },
         namespace,
         maxEvents);
+  }
+
+  /**
+   * Key reads for the decision path: batched, pipelined, bounded (see {@link BatchingKeyReader}).
+   */
+  @Override
+  public BatchingKeyReader reader() {
+    return reader;
+  }
+
+  /** The pool for Redis calls of the decision path other than key reads (shared limits). */
+  RedisCalls calls() {
+    return calls;
+  }
+
+  /** The circuit breaker around every call of this store (metrics, health, readers). */
+  public RedisCircuit circuit() {
+    return circuit;
   }
 
   /** Redis failures seen by key-store calls since start (a metric). */
@@ -616,6 +660,8 @@ public final class RedisKeyStore implements KeyStore {
     try {
       hashes = pipelinedHashes(distinct);
     } catch (StoreUnavailableException e) {
+      // one by one; the first failure fails the rest at once (a hung Redis must not cost one
+      // timeout per id), and an open circuit fails them all without trying
       Map<String, Optional<ApiKeyRecord>> found = new LinkedHashMap<>();
       for (String id : distinct) {
         found.put(id, find(id));
@@ -756,12 +802,24 @@ public final class RedisKeyStore implements KeyStore {
   }
 
   @Override
+  /**
+   * Pings Redis itself, past an open circuit breaker: the health monitor (once a second) must see
+   * Redis, not the breaker. A ping that succeeds while the breaker is open lets it probe at once.
+   */
   public boolean ping() {
+    if (closed) {
+      return false;
+    }
+    boolean pong;
     try {
-      return "PONG".equals(withRedis(UnifiedJedis::ping));
+      pong = "PONG".equals(budget.run(redis::ping));
     } catch (RuntimeException e) {
       return false;
     }
+    if (pong) {
+      circuit.redisAnswered();
+    }
+    return pong;
   }
 
   @Override
@@ -772,6 +830,8 @@ public final class RedisKeyStore implements KeyStore {
   @Override
   public void close() {
     closed = true;
+    reader.close();
+    calls.close();
     redis.close();
   }
 
@@ -937,28 +997,42 @@ public final class RedisKeyStore implements KeyStore {
     if (closed) {
       throw new StoreUnavailableException(what + " is closed", null);
     }
+    // fails at once while the circuit is open: a hung Redis costs callers microseconds
+    long start = circuit.acquire(what);
     try {
-      return budget.run(() -> call.apply(redis));
-    } catch (JedisException e) {
+      T result = budget.run(() -> call.apply(redis));
+      circuit.succeeded(start);
+      return result;
+    } catch (JedisDataException e) {
+      // an error reply: Redis answered
+      circuit.succeeded(start);
       if (counter != null) {
         counter.increment();
       }
-      if (!(e instanceof JedisDataException)) {
-        dropIdleConnections.run();
+      throw new StoreUnavailableException(
+          what + " unavailable: " + e.getClass().getSimpleName(), e);
+    } catch (JedisException e) {
+      circuit.failed(start, e);
+      if (counter != null) {
+        counter.increment();
       }
+      dropIdleConnections.run();
       // the exception type says what happened; its message is Jedis's own and carries at most
       // host and port, never the password, but we do not repeat it
       throw new StoreUnavailableException(
           what + " unavailable: " + e.getClass().getSimpleName(), e);
     } catch (RuntimeException e) {
       if (closed) {
+        circuit.released();
         throw new StoreUnavailableException(what + " is closed", e);
       }
       if (!raisedByJedis(e)) {
+        circuit.released();
         throw e;
       }
       // a Cluster pipeline racing a failover fails inside Jedis with other exceptions too (a
       // reply never read, a node gone from the slot map): Redis failures all the same
+      circuit.failed(start, e);
       if (counter != null) {
         counter.increment();
       }

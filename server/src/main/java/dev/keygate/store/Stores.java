@@ -13,8 +13,8 @@ public final class Stores {
    * Redis when {@code KEYGATE_REDIS_URL} is set, else the in-memory store. Redis is fronted by the
    * verified-key cache unless {@code KEYGATE_CACHE_MAX_KEYS} is 0; the in-memory store needs no
    * cache (it is one already). With {@code KEYGATE_REDIS_FAILURE=stale} the cache also answers for
-   * recently confirmed keys while Redis cannot. Reads that reach Redis go through a {@link
-   * BatchingKeyStore}, so concurrent misses share pipelined round trips.
+   * recently confirmed keys while Redis cannot. The decision path's reads that reach Redis go
+   * through its {@link BatchingKeyReader}, so concurrent misses share pipelined round trips.
    */
   public static KeyStore open(KeygateConfig config) {
     return open(config, Ticker.systemTicker());
@@ -30,9 +30,8 @@ public final class Stores {
             .withCredentials(config.redisUser(), config.redisPassword());
     RedisKeyStore redis =
         RedisKeyStore.connect(endpoint, config.redisTimeout(), config.redisNamespace());
-    BatchingKeyStore batched = new BatchingKeyStore(redis);
     if (config.cacheMaxKeys() == 0) {
-      return batched;
+      return redis;
     }
     Duration staleMaxAge =
         config.redisFailure() == RedisFailurePolicy.STALE
@@ -40,7 +39,8 @@ public final class Stores {
             : Duration.ZERO;
     CachingKeyStore cache =
         new CachingKeyStore(
-            batched,
+            redis,
+            redis.reader(),
             new CachingKeyStore.Settings(
                 config.cacheMaxKeys(),
                 config.cacheMaxStaleness(),

@@ -29,7 +29,7 @@ class LeasingLimiterTest {
   }
 
   private static boolean admit(SharedLimiter limiter, LimitOwner owner) {
-    return limiter.acquire(owner, List.of(HUNDRED_PER_HOUR), 1).granted() == 1;
+    return limiter.acquire(owner, List.of(HUNDRED_PER_HOUR), 1).join().granted() == 1;
   }
 
   @Test
@@ -74,6 +74,7 @@ class LeasingLimiterTest {
       LimitState s =
           new LeasingLimiter(sa.sharedLimiter(), 10, LONG_TTL)
               .acquire(LimitOwner.key("lease0000002"), List.of(HUNDRED_PER_HOUR), 1)
+              .join()
               .states()
               .get(0);
       assertEquals(99, s.remaining());
@@ -90,7 +91,8 @@ class LeasingLimiterTest {
       assertTrue(admit(a, owner));
       // without a lease, Redis has counted exactly one call
       assertEquals(
-          98, direct.acquire(owner, List.of(HUNDRED_PER_HOUR), 1).states().get(0).remaining());
+          98,
+          direct.acquire(owner, List.of(HUNDRED_PER_HOUR), 1).join().states().get(0).remaining());
     }
   }
 }

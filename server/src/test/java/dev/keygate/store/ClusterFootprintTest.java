@@ -128,7 +128,7 @@ class ClusterFootprintTest {
       SharedLimiter limiter = store.sharedLimiter();
       before = mastersMemory();
       for (String id : ids) {
-        limiter.acquire(id, new RateLimitSpec(100, Duration.ofMinutes(1)));
+        limiter.acquire(id, new RateLimitSpec(100, Duration.ofMinutes(1))).join();
       }
       long perState = (mastersMemory() - before) / KEYS;
       report

@@ -36,13 +36,13 @@ class RedisGcraLimiterTest {
       SharedLimiter lb = b.sharedLimiter();
       int remainingBefore = 5;
       for (int i = 0; i < 5; i++) {
-        LimitState s = (i % 2 == 0 ? la : lb).acquire("gcra00000001", spec);
+        LimitState s = (i % 2 == 0 ? la : lb).acquire("gcra00000001", spec).join();
         assertTrue(s.admitted(), "call " + i);
         assertTrue(s.remaining() < remainingBefore, "remaining decreases: " + s.remaining());
         remainingBefore = s.remaining();
       }
       assertEquals(0, remainingBefore);
-      LimitState refused = lb.acquire("gcra00000001", spec);
+      LimitState refused = lb.acquire("gcra00000001", spec).join();
       assertFalse(refused.admitted());
       // the next call refills after period / limit = 12 minutes
       assertTrue(
@@ -50,8 +50,9 @@ class RedisGcraLimiterTest {
               && refused.resetAfter().compareTo(Duration.ofMinutes(13)) < 0,
           refused.toString());
       // another key and another limit of the same key count separately
-      assertTrue(la.acquire("gcra00000002", spec).admitted());
-      assertTrue(la.acquire("gcra00000001", new RateLimitSpec(10, Duration.ofHours(1))).admitted());
+      assertTrue(la.acquire("gcra00000002", spec).join().admitted());
+      assertTrue(
+          la.acquire("gcra00000001", new RateLimitSpec(10, Duration.ofHours(1))).join().admitted());
     }
   }
 
@@ -63,15 +64,15 @@ class RedisGcraLimiterTest {
     try (RedisKeyStore s = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), ns)) {
       SharedLimiter l = s.sharedLimiter();
       LimitOwner owner = LimitOwner.key("multi0000001");
-      assertEquals(1, l.acquire(owner, List.of(two, five), 1).granted());
-      assertEquals(1, l.acquire(owner, List.of(two, five), 1).granted());
-      SharedLimiter.Grant refused = l.acquire(owner, List.of(two, five), 1);
+      assertEquals(1, l.acquire(owner, List.of(two, five), 1).join().granted());
+      assertEquals(1, l.acquire(owner, List.of(two, five), 1).join().granted());
+      SharedLimiter.Grant refused = l.acquire(owner, List.of(two, five), 1).join();
       assertEquals(0, refused.granted());
       assertFalse(refused.states().get(0).admitted(), "the exhausted limit is named");
       assertTrue(refused.states().get(1).admitted(), "the other could still admit");
       assertEquals(LimitScope.GLOBAL, refused.states().get(0).scope());
       // the refusal spent nothing from the limit that could admit: 5 - 2 - 1 = 2 left
-      assertEquals(2, l.acquire(owner, List.of(five), 1).states().get(0).remaining());
+      assertEquals(2, l.acquire(owner, List.of(five), 1).join().states().get(0).remaining());
     }
   }
 
@@ -82,12 +83,12 @@ class RedisGcraLimiterTest {
     try (RedisKeyStore s = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), ns)) {
       SharedLimiter l = s.sharedLimiter();
       LimitOwner owner = LimitOwner.project("acme");
-      SharedLimiter.Grant g = l.acquire(owner, List.of(five), 3);
+      SharedLimiter.Grant g = l.acquire(owner, List.of(five), 3).join();
       assertEquals(3, g.granted());
       assertEquals(2, g.states().get(0).remaining());
       assertEquals(LimitOwner.Kind.PROJECT, g.states().get(0).subject());
-      assertEquals(2, l.acquire(owner, List.of(five), 3).granted(), "only 2 were left");
-      assertEquals(0, l.acquire(owner, List.of(five), 3).granted());
+      assertEquals(2, l.acquire(owner, List.of(five), 3).join().granted(), "only 2 were left");
+      assertEquals(0, l.acquire(owner, List.of(five), 3).join().granted());
     }
   }
 

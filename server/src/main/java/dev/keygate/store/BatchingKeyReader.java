@@ -1,0 +1,338 @@
+package dev.keygate.store;
+
+import dev.keygate.key.ApiKeyRecord;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The decision path's reads of a store that must be waited for (Redis): concurrent reads share
+ * pipelined round trips ({@link KeyStore#findAll}), several batches may be in flight at once over
+ * pooled connections, and every bound is explicit, so a caller never parks a thread and a sick
+ * Redis costs it microseconds:
+ *
+ * <ul>
+ *   <li><b>Outstanding reads</b> (queued or in flight) are capped by a resilience4j {@link
+ *       Bulkhead} of {@code maxPending}; beyond it a read fails at once.
+ *   <li><b>Batches in flight</b> are capped at {@code maxInFlight}, each on one of as many I/O
+ *       threads (the only threads that block on Redis); reads that arrive meanwhile queue for the
+ *       next batch, up to {@code maxBatch} per round trip. A lone read is sent at once.
+ *   <li><b>Waits</b>: a read's answer completes by its caller's deadline or {@code maxWait},
+ *       whichever is sooner; a read whose deadline passed while it queued is dropped before its
+ *       batch is sent.
+ *   <li><b>An open circuit</b> ({@link RedisCircuit}) fails a read at once, before it queues.
+ * </ul>
+ *
+ * <p>Answers complete the waiting reads on the I/O thread that read them; whatever the callers
+ * chained runs there (a decision's few microseconds), never on a transport thread that waits.
+ */
+public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
+  /** Reads per round trip at most: a few KiB of commands, well inside one socket write. */
+  public static final int DEFAULT_MAX_BATCH = 128;
+
+  private final KeyStore store;
+  private final int maxBatch;
+  private final int maxInFlight;
+  private final long maxWaitNanos;
+  private final RedisCircuit circuit;
+  private final Bulkhead pending;
+  private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final ExecutorService io;
+  private final ScheduledThreadPoolExecutor deadlines;
+  private final LongAdder batchesStarted = new LongAdder();
+  private final LongAdder roundTrips = new LongAdder();
+  private final LongAdder reads = new LongAdder();
+  private final LongAdder rejectedFull = new LongAdder();
+  private final LongAdder droppedExpired = new LongAdder();
+  private volatile boolean closed;
+
+  /**
+   * @param store read with {@link KeyStore#findAll}, on the I/O threads only
+   * @param settings the bounds
+   * @param circuit the store's circuit breaker, for failing at once while it is open
+   */
+  public BatchingKeyReader(KeyStore store, Settings settings, RedisCircuit circuit) {
+    this.store = store;
+    this.maxBatch = settings.maxBatch();
+    this.maxInFlight = settings.maxInFlight();
+    this.maxWaitNanos = settings.maxWait().toNanos();
+    this.circuit = circuit;
+    this.pending =
+        Bulkhead.of(
+            "key-reads",
+            BulkheadConfig.custom()
+                .maxConcurrentCalls(settings.maxPending())
+                .maxWaitDuration(Duration.ZERO)
+                .writableStackTraceEnabled(false)
+                .build());
+    AtomicInteger n = new AtomicInteger();
+    // never more tasks than maxInFlight (see startBatches), so the queue never grows past it
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            maxInFlight,
+            maxInFlight,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, IO_THREAD_PREFIX + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    this.io = pool;
+    // one timer thread; cancelled timers leave its queue at once, so it holds only reads in wait
+    this.deadlines =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "keygate-read-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
+    deadlines.setRemoveOnCancelPolicy(true);
+  }
+
+  /** Prefix of the I/O threads' names: the only threads that wait for Redis key reads. */
+  public static final String IO_THREAD_PREFIX = "keygate-redis-read-";
+
+  /**
+   * The reader's bounds.
+   *
+   * @param maxPending reads outstanding at most, queued or in flight ({@code
+   *     KEYGATE_REDIS_MAX_PENDING_READS})
+   * @param maxInFlight batches in flight at most, = I/O threads ({@code
+   *     KEYGATE_REDIS_READ_BATCHES})
+   * @param maxBatch reads per round trip at most
+   * @param maxWait longest a read waits for its answer without a deadline of its own (2 x {@code
+   *     KEYGATE_REDIS_TIMEOUT})
+   */
+  public record Settings(int maxPending, int maxInFlight, int maxBatch, Duration maxWait) {
+    public Settings {
+      if (maxPending < 1
+          || maxInFlight < 1
+          || maxBatch < 1
+          || maxWait.isNegative()
+          || maxWait.isZero()) {
+        throw new IllegalArgumentException("reader bounds must be positive");
+      }
+    }
+  }
+
+  @Override
+  public CompletableFuture<Optional<ApiKeyRecord>> lookup(String id, Deadline deadline) {
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException(store.describe() + " is closed", null));
+    }
+    if (circuit.rejectsNow()) {
+      circuit.countRejected();
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException(store.describe() + ": circuit breaker open", null));
+    }
+    long wait = deadline.remainingNanos(maxWaitNanos);
+    if (wait == 0) {
+      droppedExpired.increment();
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException("the call's deadline passed before the read", null));
+    }
+    if (!pending.tryAcquirePermission()) {
+      rejectedFull.increment();
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException(
+              "too many key reads outstanding ("
+                  + pending.getBulkheadConfig().getMaxConcurrentCalls()
+                  + ")",
+              null));
+    }
+    Pending p = new Pending(id);
+    // the permit is held until the read is answered, whoever answers it (batch, deadline, close)
+    p.result.whenComplete((r, e) -> pending.onComplete());
+    // answered by the deadline whatever Redis does; the timer is dropped when the read is
+    ScheduledFuture<?> timer;
+    try {
+      timer =
+          deadlines.schedule(
+              () ->
+                  p.answer.completeExceptionally(
+                      new StoreUnavailableException(
+                          "no answer from the key store within the call's deadline", null)),
+              wait,
+              TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      p.fail(new StoreUnavailableException(store.describe() + " is closed", e));
+      return p.answer;
+    }
+    p.answer.whenComplete((r, e) -> timer.cancel(false));
+    queue.add(p);
+    startBatches();
+    return p.answer;
+  }
+
+  /** Starts batches while there are queued reads and room in flight. */
+  private void startBatches() {
+    while (!queue.isEmpty()) {
+      int now = inFlight.get();
+      if (now >= maxInFlight) {
+        return; // a running batch takes the queue up when it finishes
+      }
+      if (inFlight.compareAndSet(now, now + 1)) {
+        try {
+          io.execute(this::runBatches);
+        } catch (RuntimeException e) {
+          inFlight.decrementAndGet();
+          failQueued(new StoreUnavailableException(store.describe() + " is closed", e));
+          return;
+        }
+      }
+    }
+  }
+
+  /** One I/O thread's turn: batches until the queue is empty, then gives its slot back. */
+  private void runBatches() {
+    try {
+      List<Pending> batch;
+      while (!(batch = drain()).isEmpty()) {
+        send(batch);
+      }
+    } finally {
+      inFlight.decrementAndGet();
+      // a read queued after our last drain but before the decrement must not be stranded
+      startBatches();
+    }
+  }
+
+  private List<Pending> drain() {
+    List<Pending> batch = new ArrayList<>(Math.min(maxBatch, 16));
+    Pending p;
+    while (batch.size() < maxBatch && (p = queue.poll()) != null) {
+      if (p.answer.isDone()) {
+        // its caller's deadline passed while it queued: never sent
+        droppedExpired.increment();
+        p.result.complete(null);
+        continue;
+      }
+      batch.add(p);
+    }
+    return batch;
+  }
+
+  private void send(List<Pending> batch) {
+    batchesStarted.increment();
+    List<String> ids = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      ids.add(p.id);
+    }
+    try {
+      Map<String, Optional<ApiKeyRecord>> found = store.findAll(ids);
+      roundTrips.increment();
+      reads.add(batch.size());
+      for (Pending p : batch) {
+        Optional<ApiKeyRecord> record = found.get(p.id);
+        if (record == null) {
+          p.fail(new IllegalStateException("the store did not answer for one id"));
+        } else {
+          p.complete(record);
+        }
+      }
+    } catch (RuntimeException e) {
+      for (Pending p : batch) {
+        p.fail(e);
+      }
+    }
+  }
+
+  private void failQueued(RuntimeException e) {
+    Pending p;
+    while ((p = queue.poll()) != null) {
+      p.fail(e);
+    }
+  }
+
+  /** Batches taken off the queue so far, including those in flight (tests wait on it). */
+  public long batchesStarted() {
+    return batchesStarted.sum();
+  }
+
+  /** Reads waiting for a batch now (tests wait on it). */
+  public int queued() {
+    return queue.size();
+  }
+
+  /** Round trips ({@code findAll} calls) answered so far. */
+  public long roundTrips() {
+    return roundTrips.sum();
+  }
+
+  /** Reads answered by round trips so far. */
+  public long reads() {
+    return reads.sum();
+  }
+
+  /** Reads refused at once because {@code maxPending} were outstanding (a metric). */
+  public long rejectedFull() {
+    return rejectedFull.sum();
+  }
+
+  /** Reads whose deadline passed before they were sent, so never sent (a metric). */
+  public long droppedExpired() {
+    return droppedExpired.sum();
+  }
+
+  /** Reads outstanding now, queued or in flight. */
+  public int outstanding() {
+    return pending.getBulkheadConfig().getMaxConcurrentCalls()
+        - pending.getMetrics().getAvailableConcurrentCalls();
+  }
+
+  /** Fails queued reads; a batch in flight finishes on its own (bounded by the store's timeout). */
+  @Override
+  public void close() {
+    closed = true;
+    io.shutdown();
+    deadlines.shutdownNow();
+    failQueued(new StoreUnavailableException(store.describe() + " is closed", null));
+  }
+
+  /**
+   * One read: {@code answer} is what the caller sees (completed by the batch, or by its deadline);
+   * {@code result} completes when the read is really over (the batch answered, or it was dropped),
+   * which is when its bulkhead permit is given back.
+   */
+  private static final class Pending {
+    final String id;
+    final CompletableFuture<Optional<ApiKeyRecord>> answer = new CompletableFuture<>();
+    final CompletableFuture<Void> result = new CompletableFuture<>();
+
+    Pending(String id) {
+      this.id = id;
+    }
+
+    void complete(Optional<ApiKeyRecord> record) {
+      answer.complete(record);
+      result.complete(null);
+    }
+
+    void fail(Throwable e) {
+      answer.completeExceptionally(e);
+      result.completeExceptionally(e);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.keygate.store;
+
+import java.time.Duration;
+
+/**
+ * How much of keygate a sick Redis may hold, and for how long: the decision path's bounds on top of
+ * {@code KEYGATE_REDIS_TIMEOUT}.
+ *
+ * @param breakerOpen how long the circuit breaker stays open before it probes ({@code
+ *     KEYGATE_REDIS_BREAKER_OPEN}, default 500ms)
+ * @param maxPendingReads key reads outstanding at most, queued or in flight; more fail at once
+ *     ({@code KEYGATE_REDIS_MAX_PENDING_READS}, default 2048)
+ * @param readBatches pipelined read batches in flight at once, = threads that wait on Redis for key
+ *     reads ({@code KEYGATE_REDIS_READ_BATCHES}, default 4)
+ */
+public record RedisBounds(Duration breakerOpen, int maxPendingReads, int readBatches) {
+  public RedisBounds {
+    if (breakerOpen.isNegative()
+        || breakerOpen.isZero()
+        || maxPendingReads < 1
+        || readBatches < 1) {
+      throw new IllegalArgumentException("Redis bounds must be positive");
+    }
+  }
+
+  /** The defaults. */
+  public static RedisBounds defaults() {
+    return new RedisBounds(Duration.ofMillis(500), 2048, 4);
+  }
+
+  /** The key reader's settings for a Redis timeout: a read waits at most twice the timeout. */
+  BatchingKeyReader.Settings readerSettings(Duration timeout) {
+    return new BatchingKeyReader.Settings(
+        maxPendingReads, readBatches, BatchingKeyReader.DEFAULT_MAX_BATCH, timeout.multipliedBy(2));
+  }
+}

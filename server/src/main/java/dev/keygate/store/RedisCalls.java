@@ -1,0 +1,101 @@
+package dev.keygate.store;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Runs blocking Redis calls of the decision path (shared rate limits) for callers that must not
+ * block: on a fixed, small pool of threads, with a resilience4j {@link Bulkhead} capping the calls
+ * outstanding (queued or running). Beyond the cap, or while the circuit is open, a call fails at
+ * once with {@link StoreUnavailableException}.
+ */
+final class RedisCalls implements AutoCloseable {
+  /** Threads that may wait on Redis for these calls. */
+  static final int THREADS = 4;
+
+  /** Calls outstanding at most. */
+  static final int MAX_OUTSTANDING = 1024;
+
+  private final RedisCircuit circuit;
+  private final Bulkhead outstanding;
+  private final ThreadPoolExecutor pool;
+  private final LongAdder rejectedFull = new LongAdder();
+
+  RedisCalls(String name, RedisCircuit circuit) {
+    this.circuit = circuit;
+    this.outstanding =
+        Bulkhead.of(
+            name,
+            BulkheadConfig.custom()
+                .maxConcurrentCalls(MAX_OUTSTANDING)
+                .maxWaitDuration(Duration.ZERO)
+                .writableStackTraceEnabled(false)
+                .build());
+    AtomicInteger n = new AtomicInteger();
+    // the bulkhead bounds the queue: never more than MAX_OUTSTANDING tasks are submitted
+    this.pool =
+        new ThreadPoolExecutor(
+            THREADS,
+            THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "keygate-" + name + "-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+  }
+
+  /** Runs {@code call} on the pool; the answer completes when it returns. */
+  <T> CompletableFuture<T> submit(Supplier<T> call) {
+    if (circuit.rejectsNow()) {
+      circuit.countRejected();
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException("redis unavailable: circuit breaker open", null));
+    }
+    if (!outstanding.tryAcquirePermission()) {
+      rejectedFull.increment();
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException(
+              "too many Redis calls outstanding (" + MAX_OUTSTANDING + ")", null));
+    }
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    try {
+      pool.execute(
+          () -> {
+            try {
+              answer.complete(call.get());
+            } catch (RuntimeException e) {
+              answer.completeExceptionally(e);
+            } finally {
+              outstanding.onComplete();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      outstanding.onComplete();
+      answer.completeExceptionally(new StoreUnavailableException("redis is closed", e));
+    }
+    return answer;
+  }
+
+  /** Calls refused because the bulkhead was full (a metric). */
+  long rejectedFull() {
+    return rejectedFull.sum();
+  }
+
+  @Override
+  public void close() {
+    pool.shutdown();
+  }
+}

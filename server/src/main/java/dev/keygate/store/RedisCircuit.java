@@ -1,0 +1,129 @@
+package dev.keygate.store;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The circuit breaker around Redis (resilience4j): once most recent calls failed (unreachable,
+ * timed out), calls fail at once, in microseconds, instead of each waiting out {@code
+ * KEYGATE_REDIS_TIMEOUT}; after {@code openFor} a few calls are let through as probes and, when
+ * they succeed, the circuit closes again. One breaker for every Redis call of a store (key reads,
+ * writes, shared limits, audit, health pings), so a hung Redis is noticed by whichever call meets
+ * it first.
+ *
+ * <p>Only failures of Redis itself count: a Redis error reply (a script error, WRONGTYPE) is an
+ * answer, so it counts as a success for the breaker; a failure of keygate's own code is neither.
+ */
+public final class RedisCircuit {
+  /** Calls the failure rate is computed over. */
+  static final int WINDOW = 10;
+
+  /** Fewest calls in the window before the rate is judged (a lone early failure opens nothing). */
+  static final int MIN_CALLS = 4;
+
+  /** Probes let through while half open; all must succeed to close. */
+  static final int PROBES = 2;
+
+  private final CircuitBreaker breaker;
+  private final long openForNanos;
+  private final LongAdder rejected = new LongAdder();
+  private volatile long openedAt;
+
+  /**
+   * @param openFor how long the circuit stays open before probing ({@code
+   *     KEYGATE_REDIS_BREAKER_OPEN})
+   */
+  public RedisCircuit(String name, Duration openFor) {
+    this.breaker =
+        CircuitBreaker.of(
+            name,
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(WINDOW)
+                .minimumNumberOfCalls(MIN_CALLS)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(openFor)
+                .permittedNumberOfCallsInHalfOpenState(PROBES)
+                // the next call after openFor probes; no timer thread is needed for that
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .writableStackTraceEnabled(false)
+                .build());
+    this.openForNanos = openFor.toNanos();
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            e -> {
+              if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openedAt = System.nanoTime();
+              }
+            });
+  }
+
+  /** The breaker, for its state and metrics. */
+  public CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  /**
+   * True while calls are refused without trying Redis: open, and not yet due for a probe. Lets a
+   * reader answer at once, before queueing anything, without taking a probe's permission.
+   */
+  public boolean rejectsNow() {
+    return breaker.getState() == CircuitBreaker.State.OPEN
+        && System.nanoTime() - openedAt < openForNanos;
+  }
+
+  /** Calls refused because the circuit was open (a metric). */
+  public long rejected() {
+    return rejected.sum();
+  }
+
+  /** Counts a call refused before it reached {@link #acquire} (a reader's fast path). */
+  void countRejected() {
+    rejected.increment();
+  }
+
+  /**
+   * Takes permission for one Redis call; the caller must then report it with exactly one of {@link
+   * #succeeded}, {@link #failed} or {@link #released}.
+   *
+   * @return the call's start, for the duration reported
+   * @throws StoreUnavailableException at once when the circuit is open
+   */
+  long acquire(String what) {
+    if (!breaker.tryAcquirePermission()) {
+      rejected.increment();
+      throw new StoreUnavailableException(what + " unavailable: circuit breaker open", null);
+    }
+    return System.nanoTime();
+  }
+
+  /** Redis answered (a value or an error reply). */
+  void succeeded(long start) {
+    breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  /** Redis did not answer: unreachable, timed out, connection broken. */
+  void failed(long start, Throwable e) {
+    breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+  }
+
+  /** Redis answered a call made outside the breaker (a health ping): an open circuit may probe. */
+  void redisAnswered() {
+    if (breaker.getState() == CircuitBreaker.State.OPEN) {
+      try {
+        breaker.transitionToHalfOpenState();
+      } catch (IllegalStateException raced) {
+        // another thread moved it first
+      }
+    }
+  }
+
+  /** The call failed in keygate's own code: says nothing about Redis. */
+  void released() {
+    breaker.releasePermission();
+  }
+}
