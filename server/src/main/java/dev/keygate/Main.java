@@ -2,8 +2,6 @@ package dev.keygate;
 
 import dev.keygate.config.ConfigException;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.Keygate;
-import dev.keygate.grpc.KeygateServer;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.Stores;
 import java.io.UncheckedIOException;

@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * context it was delivered in. For services that may block (KeyAdmin reads and writes Redis). Must
  * be the outermost interceptor of the service, so the inner ones and the handler run on the pool.
  */
-final class OnWorkers implements ServerInterceptor {
+public final class OnWorkers implements ServerInterceptor {
   private final Executor workers;
 
-  OnWorkers(Executor workers) {
+  public OnWorkers(Executor workers) {
     this.workers = workers;
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keygate.Keygate;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CreateKeyRequest;

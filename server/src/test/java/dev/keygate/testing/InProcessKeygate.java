@@ -1,12 +1,12 @@
 package dev.keygate.testing;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.keygate.Keygate;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.Keygate;
 import dev.keygate.store.InMemoryKeyStore;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.Stores;

@@ -1,4 +1,4 @@
-package dev.keygate.grpc;
+package dev.keygate;
 
 import dev.keygate.config.Durations;
 import dev.keygate.config.KeygateConfig;

@@ -1,4 +1,4 @@
-package dev.keygate.grpc;
+package dev.keygate;
 
 import dev.keygate.admin.AdminAuthenticator;
 import dev.keygate.admin.KeyService;
@@ -11,6 +11,13 @@ import dev.keygate.audit.RedisAuditLog;
 import dev.keygate.authz.Authorizer;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.envoy.EnvoyAuthorizationService;
+import dev.keygate.grpc.AuthorizeService;
+import dev.keygate.grpc.ClientIdentity;
+import dev.keygate.grpc.Credentials;
+import dev.keygate.grpc.HealthMonitor;
+import dev.keygate.grpc.KeyAdminService;
+import dev.keygate.grpc.OnWorkers;
+import dev.keygate.grpc.RequestIds;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.metrics.KeygateMetrics;
