@@ -61,7 +61,7 @@ public final class InProcessKeygate implements AutoCloseable {
     all.put("KEYGATE_REDIS_URL", url);
     all.put("KEYGATE_REDIS_NAMESPACE", namespace);
     KeygateConfig config = configFor(all);
-    return new InProcessKeygate(config, Stores.open(config, cacheTicker));
+    return new InProcessKeygate(config, Stores.open(config.redis(), config.cache(), cacheTicker));
   }
 
   private static KeygateConfig configFor(Map<String, String> env) {
