@@ -5,6 +5,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.Status;
 import dev.keygate.authz.Decision;
 import dev.keygate.error.Reason;
 import dev.keygate.key.ApiKeyRecord;
@@ -16,6 +17,7 @@ import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.envoyproxy.envoy.service.auth.v3.DeniedHttpResponse;
 import io.envoyproxy.envoy.service.auth.v3.OkHttpResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
+import io.grpc.Status.Code;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -78,7 +80,7 @@ final class EnvoyResponses {
             .putFields("environment", text(key.kind().label()))
             .build();
     return CheckResponse.newBuilder()
-        .setStatus(com.google.rpc.Status.newBuilder().setCode(io.grpc.Status.Code.OK.value()))
+        .setStatus(Status.newBuilder().setCode(Code.OK.value()))
         .setOkResponse(ok)
         .setDynamicMetadata(metadata)
         .build();
@@ -100,7 +102,7 @@ final class EnvoyResponses {
     body.addProperty("error", reason.grpcCode().name().toLowerCase(Locale.ROOT));
     body.addProperty("message", denied.message());
     body.addProperty("reason", reason.name());
-    if (reason.grpcCode() == io.grpc.Status.Code.UNAUTHENTICATED) {
+    if (reason.grpcCode() == Code.UNAUTHENTICATED) {
       // RFC 6750: no error code when no credential was sent, invalid_token otherwise
       http.addHeaders(
           overwrite(
@@ -132,7 +134,7 @@ final class EnvoyResponses {
     }
     return CheckResponse.newBuilder()
         .setStatus(
-            com.google.rpc.Status.newBuilder()
+            Status.newBuilder()
                 .setCode(reason.grpcCode().value())
                 .setMessage(denied.message())
                 .addDetails(
