@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code keygate.v1.Authorize}: a thin gRPC surface over {@link Authorizer#decide}.
  *
- * <p>Check runs on the transport thread (see {@link dev.keygate.Keygate#bind}): a decision that
- * needs nothing but memory (a cached key, a malformed one) is made and answered right there, with
- * no thread hop; one that needs the store is handed to the worker pool and answered from there, so
- * a Netty event loop never waits for Redis.
+ * <p>Check runs on the transport thread (see {@link Keygate#bind}): a decision that needs nothing
+ * but memory (a cached key, a malformed one) is made and answered right there, with no thread hop;
+ * one that needs the store is handed to the worker pool and answered from there, so a Netty event
+ * loop never waits for Redis.
  */
 public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
   private static final Logger log = LoggerFactory.getLogger(AuthorizeService.class);
