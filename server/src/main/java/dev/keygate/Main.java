@@ -2,8 +2,6 @@ package dev.keygate;
 
 import dev.keygate.config.ConfigException;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.Keygate;
-import dev.keygate.grpc.KeygateServer;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.Stores;
 import java.io.UncheckedIOException;
@@ -43,9 +41,9 @@ public final class Main {
   /** Opens the store, assembles the services and starts serving. */
   public static KeygateServer start(KeygateConfig config) {
     log.info("starting keygate: {}", config);
-    KeyStore store = Stores.open(config);
+    KeyStore store = Stores.open(config.redis(), config.cache());
     log.info("key store: {}", store.describe());
-    byte[] pepper = config.pepper();
+    byte[] pepper = config.keys().pepper();
     if (pepper == null) {
       // only reachable with the in-memory store: its keys die with the process, and so may the
       // pepper
@@ -55,9 +53,13 @@ public final class Main {
           "in-memory store: keys live in this process only and are lost on exit; "
               + "set KEYGATE_REDIS_URL and KEYGATE_PEPPER to keep them");
     }
-    if (config.adminToken() == null) {
+    if (config.admin().token() == null) {
       log.warn("KEYGATE_ADMIN_TOKEN is not set: KeyAdmin accepts only API keys holding keys:write");
     }
-    return KeygateServer.start(config, new Keygate(config, pepper, store, Clock.systemUTC()));
+    return KeygateServer.start(
+        config.server(),
+        config.tls(),
+        config.metrics(),
+        new Keygate(config, pepper, store, Clock.systemUTC()));
   }
 }

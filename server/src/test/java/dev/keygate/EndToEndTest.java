@@ -18,7 +18,6 @@ import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.api.v1.RotateKeyRequest;
 import dev.keygate.api.v1.RotateKeyResponse;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.KeygateServer;
 import dev.keygate.testing.Health;
 import dev.keygate.testing.RedisServerExtension;
 import dev.keygate.testing.TestRedis;

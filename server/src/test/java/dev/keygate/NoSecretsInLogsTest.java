@@ -16,7 +16,6 @@ import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.api.v1.RotateKeyRequest;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.KeygateServer;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.testing.RedisServer;
 import io.envoyproxy.envoy.config.core.v3.Address;

@@ -9,6 +9,7 @@ import dev.keygate.api.v1.UpdateKeyRequest;
 import dev.keygate.bench.LoadRunner.Call;
 import dev.keygate.bench.LoadRunner.Result;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -76,8 +77,7 @@ final class Scenarios {
     LoadRunner.closedLoop(randomOf(requests), o.concurrency(), o.warmup(), o.warmup());
     Map<String, Long> before = redis == null ? null : redis.commandCalls();
     Result authz =
-        LoadRunner.closedLoop(
-            randomOf(requests), o.concurrency(), java.time.Duration.ZERO, o.duration());
+        LoadRunner.closedLoop(randomOf(requests), o.concurrency(), Duration.ZERO, o.duration());
     Map<String, Object> out = compare(base, authz);
     if (redis != null) {
       Map<String, Long> delta = RedisStats.delta(before, redis.commandCalls());
@@ -149,8 +149,7 @@ final class Scenarios {
     int limit = o.rateLimit();
     CheckRequest request = Target.checkRequest(target.createKey("limited", limit).getSecret());
     Result r =
-        LoadRunner.closedLoop(
-            () -> target.authorize(request), 64, java.time.Duration.ZERO, o.duration());
+        LoadRunner.closedLoop(() -> target.authorize(request), 64, Duration.ZERO, o.duration());
     // the limiter's periods are 1 s long and start when it is created (first call): a run of
     // s seconds touches at most ceil(s) + 1 periods
     long periods = (long) Math.ceil(r.seconds()) + 1;

@@ -1,13 +1,13 @@
 package dev.keygate.client;
 
 import com.google.protobuf.Duration;
+import dev.keygate.KeygateServer;
 import dev.keygate.Main;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.api.v1.RateLimit;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.KeygateServer;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import java.security.SecureRandom;

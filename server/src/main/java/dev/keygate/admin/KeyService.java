@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -132,14 +133,14 @@ public final class KeyService {
    * The project of key {@code id}, to file the audit event of a failed write in the right trail;
    * empty when the id is malformed, the key does not exist, or the store cannot answer.
    */
-  public java.util.Optional<String> projectOf(String id) {
+  public Optional<String> projectOf(String id) {
     if (!Validation.isKeyId(id)) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
       return store.find(id).map(ApiKeyRecord::project);
     } catch (StoreUnavailableException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

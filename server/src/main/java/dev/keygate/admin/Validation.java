@@ -9,9 +9,11 @@ import dev.keygate.key.Scopes;
 import dev.keygate.ratelimit.LimitEvaluator;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -129,8 +131,7 @@ final class Validation {
   }
 
   /** The mask's paths: at least one, at most {@link #MAX_MASK_PATHS}, each updatable. */
-  void updateMask(
-      String field, java.util.Collection<String> paths, java.util.Set<String> updatable) {
+  void updateMask(String field, Collection<String> paths, Set<String> updatable) {
     check(!paths.isEmpty(), field, "must name at least one field");
     check(paths.size() <= MAX_MASK_PATHS, field, "must name at most " + MAX_MASK_PATHS + " fields");
     paths.stream()

@@ -2,6 +2,7 @@ package dev.keygate.envoy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -64,7 +65,7 @@ final class PathPattern {
     if (!path.startsWith("/") || path.contains("\\")) {
       return false;
     }
-    String lower = path.toLowerCase(java.util.Locale.ROOT);
+    String lower = path.toLowerCase(Locale.ROOT);
     if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c")) {
       return false;
     }

@@ -25,6 +25,7 @@ import dev.keygate.authz.Call;
 import dev.keygate.authz.Surface;
 import dev.keygate.error.ErrorAnswers;
 import dev.keygate.error.KeygateException;
+import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.store.KeyPage;
 import io.grpc.stub.StreamObserver;
@@ -177,7 +178,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
         .build();
   }
 
-  private ApiKey toProto(dev.keygate.key.ApiKeyRecord key) {
+  private ApiKey toProto(ApiKeyRecord key) {
     return ProtoMapper.toProto(key, clock.instant());
   }
 

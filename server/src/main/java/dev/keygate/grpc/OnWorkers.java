@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
  * context it was delivered in. For services that may block (KeyAdmin reads and writes Redis). Must
  * be the outermost interceptor of the service, so the inner ones and the handler run on the pool.
  */
-final class OnWorkers implements ServerInterceptor {
+public final class OnWorkers implements ServerInterceptor {
   /** Calls in progress on the pool at most (queued or running); more are refused at once. */
-  static final int MAX_CALLS = 64;
+  public static final int MAX_CALLS = 64;
 
   private final Executor workers;
   private final Bulkhead calls;
@@ -34,7 +34,7 @@ final class OnWorkers implements ServerInterceptor {
    * @param maxCalls calls in progress at most: a resilience4j bulkhead, which also bounds the
    *     pool's queue (a unary call queues at most a few callbacks at a time)
    */
-  OnWorkers(Executor workers, int maxCalls) {
+  public OnWorkers(Executor workers, int maxCalls) {
     this.workers = workers;
     this.calls =
         Bulkhead.of(
@@ -47,7 +47,7 @@ final class OnWorkers implements ServerInterceptor {
   }
 
   /** Calls refused because {@code maxCalls} were in progress (a metric). */
-  long rejected() {
+  public long rejected() {
     return rejected.sum();
   }
 

@@ -1,6 +1,7 @@
 package dev.keygate.key;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -83,7 +84,7 @@ public record ApiKeyRecord(
     if (rateLimit == null) {
       return limits;
     }
-    List<KeyLimit> all = new java.util.ArrayList<>(limits.size() + 1);
+    List<KeyLimit> all = new ArrayList<>(limits.size() + 1);
     all.add(new KeyLimit(rateLimit, LimitScope.DEFAULT));
     all.addAll(limits);
     return all;

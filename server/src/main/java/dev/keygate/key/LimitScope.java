@@ -1,5 +1,7 @@
 package dev.keygate.key;
 
+import java.util.Locale;
+
 /** Where a rate limit is counted. */
 public enum LimitScope {
   /** The sidecar's default, {@code KEYGATE_RATE_LIMIT_SCOPE}; resolved when a call is counted. */
@@ -22,7 +24,7 @@ public enum LimitScope {
 
   /** Lower-case label, as in ErrorInfo metadata and configuration. */
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   static LimitScope ofCode(char c) {

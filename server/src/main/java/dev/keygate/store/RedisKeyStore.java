@@ -1,10 +1,12 @@
 package dev.keygate.store;
 
+import dev.keygate.audit.RedisAuditLog;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.KeyUsage;
 import dev.keygate.key.RateLimitSpec;
+import dev.keygate.ratelimit.SharedLimiter;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -427,7 +430,7 @@ public final class RedisKeyStore implements KeyStore {
    * Rate limits counted in this Redis, shared by every sidecar using it; each limit lives in its
    * key's slot.
    */
-  public dev.keygate.ratelimit.SharedLimiter sharedLimiter() {
+  public SharedLimiter sharedLimiter() {
     return new RedisGcraLimiter(this);
   }
 
@@ -443,9 +446,9 @@ public final class RedisKeyStore implements KeyStore {
    * <ns>:events} is a key of its own, and every command touches one stream, so the log works on a
    * Cluster too.
    */
-  public dev.keygate.audit.RedisAuditLog auditLog(int maxEvents) {
-    return new dev.keygate.audit.RedisAuditLog(
-        new dev.keygate.audit.RedisAuditLog.Commands() {
+  public RedisAuditLog auditLog(int maxEvents) {
+    return new RedisAuditLog(
+        new RedisAuditLog.Commands() {
           @Override
           public <T> T run(Function<UnifiedJedis, T> call) {
             return execute(call, "redis audit log", null);
@@ -655,7 +658,7 @@ public final class RedisKeyStore implements KeyStore {
    */
   @Override
   public Map<String, Optional<ApiKeyRecord>> findAll(Collection<String> ids) {
-    List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(ids));
+    List<String> distinct = List.copyOf(new LinkedHashSet<>(ids));
     List<Map<String, String>> hashes;
     try {
       hashes = pipelinedHashes(distinct);

@@ -1,9 +1,8 @@
 package dev.keygate.store;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.keygate.config.KeygateConfig;
-import dev.keygate.config.RedisFailurePolicy;
-import java.time.Duration;
+import dev.keygate.audit.AuditLog;
+import dev.keygate.audit.InMemoryAuditLog;
 
 /** Opens the store the configuration asks for. */
 public final class Stores {
@@ -16,50 +15,38 @@ public final class Stores {
    * recently confirmed keys while Redis cannot. The decision path's reads that reach Redis go
    * through its {@link BatchingKeyReader}, so concurrent misses share pipelined round trips.
    */
-  public static KeyStore open(KeygateConfig config) {
-    return open(config, Ticker.systemTicker());
+  public static KeyStore open(RedisSettings redis, CacheSettings cache) {
+    return open(redis, cache, Ticker.systemTicker());
   }
 
-  /** As {@link #open(KeygateConfig)}, with the cache's clock given (tests freeze it). */
-  public static KeyStore open(KeygateConfig config, Ticker cacheTicker) {
-    if (config.inMemory()) {
+  /**
+   * As {@link #open(RedisSettings, CacheSettings)}, with the cache's clock given (tests freeze it).
+   */
+  public static KeyStore open(RedisSettings redis, CacheSettings cache, Ticker cacheTicker) {
+    if (!redis.enabled()) {
       return new InMemoryKeyStore();
     }
-    RedisEndpoint endpoint =
-        RedisEndpoint.parse(config.redisUrl())
-            .withCredentials(config.redisUser(), config.redisPassword());
-    RedisKeyStore redis =
-        RedisKeyStore.connect(endpoint, config.redisTimeout(), config.redisNamespace());
-    if (config.cacheMaxKeys() == 0) {
-      return redis;
+    RedisKeyStore store =
+        RedisKeyStore.connect(redis.endpoint(), redis.timeout(), redis.namespace(), redis.bounds());
+    if (!cache.enabled()) {
+      return store;
     }
-    Duration staleMaxAge =
-        config.redisFailure() == RedisFailurePolicy.STALE
-            ? config.redisStaleMaxAge()
-            : Duration.ZERO;
-    CachingKeyStore cache =
+    CachingKeyStore cached =
         new CachingKeyStore(
-            redis,
-            redis.reader(),
-            new CachingKeyStore.Settings(
-                config.cacheMaxKeys(),
-                config.cacheMaxStaleness(),
-                config.cacheNegativeTtl(),
-                staleMaxAge),
-            cacheTicker);
-    redis.listenForInvalidations(cache);
-    return cache;
+            store, store.reader(), cache.forCache(redis.staleAnswerMaxAge()), cacheTicker);
+    store.listenForInvalidations(cached);
+    return cached;
   }
 
   /**
    * The audit log beside {@code store}: Redis Streams in the same Redis and namespace when the
    * store is Redis, else a bounded in-memory log.
    */
-  public static dev.keygate.audit.AuditLog openAuditLog(KeyStore store, int maxEvents) {
+  public static AuditLog openAuditLog(KeyStore store, int maxEvents) {
     if (backing(store) instanceof RedisKeyStore redis) {
       return redis.auditLog(maxEvents);
     }
-    return new dev.keygate.audit.InMemoryAuditLog(maxEvents);
+    return new InMemoryAuditLog(maxEvents);
   }
 
   /** The store at the bottom of the cache and batching layers (Redis or in-memory). */

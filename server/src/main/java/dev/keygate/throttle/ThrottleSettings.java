@@ -1,5 +1,6 @@
 package dev.keygate.throttle;
 
+import dev.keygate.config.Durations;
 import dev.keygate.config.EnvReader;
 import java.time.Duration;
 import java.util.Map;
@@ -39,5 +40,13 @@ public record ThrottleSettings(int limit, Duration window, int trustedProxyHops,
         r.duration("KEYGATE_AUTH_FAILURE_WINDOW", "1m", Duration.ofSeconds(1), Duration.ofHours(1)),
         r.integer("KEYGATE_TRUSTED_PROXY_HOPS", 0, 0, MAX_HOPS),
         r.integer("KEYGATE_AUTH_FAILURE_MAX_CLIENTS", 100_000, 1, 10_000_000));
+  }
+
+  @Override
+  public String toString() {
+    return "authFailureLimit="
+        + (enabled() ? limit + " per " + Durations.format(window) : "off")
+        + ", trustedProxyHops="
+        + trustedProxyHops;
   }
 }

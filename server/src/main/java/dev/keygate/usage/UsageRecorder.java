@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +25,7 @@ public final class UsageRecorder implements AutoCloseable {
   private final KeyStore store;
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
   private final ScheduledExecutorService flusher;
-  private final java.util.concurrent.atomic.LongAdder flushFailures =
-      new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder flushFailures = new LongAdder();
 
   /** Starts flushing every {@code interval}; a zero interval flushes only when asked. */
   public UsageRecorder(KeyStore store, Duration interval) {

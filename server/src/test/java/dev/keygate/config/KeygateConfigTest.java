@@ -6,7 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keygate.ServerSettings;
+import dev.keygate.admin.AdminSettings;
+import dev.keygate.audit.AuditSettings;
 import dev.keygate.key.KeyKind;
+import dev.keygate.key.KeySettings;
+import dev.keygate.metrics.MetricsSettings;
+import dev.keygate.ratelimit.LimitSettings;
+import dev.keygate.store.CacheSettings;
+import dev.keygate.store.RedisFailurePolicy;
+import dev.keygate.store.RedisSettings;
+import dev.keygate.usage.UsageSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,19 +32,19 @@ class KeygateConfigTest {
   @Test
   void fromEnv_emptyGivesDocumentedDefaults() {
     KeygateConfig c = KeygateConfig.fromEnv(Map.of());
-    assertEquals("127.0.0.1", c.listenHost());
-    assertEquals(7070, c.listenPort());
-    assertTrue(c.inMemory());
-    assertEquals("kg", c.redisNamespace());
-    assertEquals(Duration.ofSeconds(1), c.redisTimeout());
-    assertNull(c.pepper());
-    assertNull(c.adminToken());
-    assertEquals("kg", c.keyPrefix());
-    assertEquals(KeyKind.LIVE, c.environment());
-    assertEquals(10, c.maxActiveKeysPerProject());
-    assertNull(c.defaultRateLimit());
-    assertEquals(Duration.ofSeconds(1), c.usageFlushInterval());
-    assertEquals(Duration.ofSeconds(10), c.shutdownGrace());
+    assertEquals("127.0.0.1", c.server().listen().host());
+    assertEquals(7070, c.server().listen().port());
+    assertFalse(c.redis().enabled());
+    assertEquals("kg", c.redis().namespace());
+    assertEquals(Duration.ofSeconds(1), c.redis().timeout());
+    assertNull(c.keys().pepper());
+    assertNull(c.admin().token());
+    assertEquals("kg", c.keys().prefix());
+    assertEquals(KeyKind.LIVE, c.keys().environment());
+    assertEquals(10, c.admin().maxActiveKeysPerProject());
+    assertNull(c.limits().defaultLimit());
+    assertEquals(Duration.ofSeconds(1), c.usage().flushInterval());
+    assertEquals(Duration.ofSeconds(10), c.server().shutdownGrace());
   }
 
   @Test
@@ -54,20 +64,20 @@ class KeygateConfigTest {
                 Map.entry("KEYGATE_DEFAULT_RATE_LIMIT", "600/1m"),
                 Map.entry("KEYGATE_USAGE_FLUSH_INTERVAL", "2s"),
                 Map.entry("KEYGATE_SHUTDOWN_GRACE", "30s")));
-    assertEquals("0.0.0.0", c.listenHost());
-    assertEquals(9000, c.listenPort());
-    assertEquals("redis://localhost:6379/2", c.redisUrl());
-    assertFalse(c.inMemory());
-    assertEquals(Duration.ofMillis(250), c.redisTimeout());
-    assertEquals(PEPPER.length(), c.pepper().length);
-    assertEquals("admin-token-0123456789", c.adminToken());
-    assertEquals("acme", c.keyPrefix());
-    assertEquals(KeyKind.TEST, c.environment());
-    assertEquals(50, c.maxActiveKeysPerProject());
-    assertEquals(600, c.defaultRateLimit().requests());
-    assertEquals(Duration.ofMinutes(1), c.defaultRateLimit().period());
-    assertEquals(Duration.ofSeconds(2), c.usageFlushInterval());
-    assertEquals(Duration.ofSeconds(30), c.shutdownGrace());
+    assertEquals("0.0.0.0", c.server().listen().host());
+    assertEquals(9000, c.server().listen().port());
+    assertEquals("redis://localhost:6379/2", c.redis().url());
+    assertTrue(c.redis().enabled());
+    assertEquals(Duration.ofMillis(250), c.redis().timeout());
+    assertEquals(PEPPER.length(), c.keys().pepper().length);
+    assertEquals("admin-token-0123456789", c.admin().token());
+    assertEquals("acme", c.keys().prefix());
+    assertEquals(KeyKind.TEST, c.keys().environment());
+    assertEquals(50, c.admin().maxActiveKeysPerProject());
+    assertEquals(600, c.limits().defaultLimit().requests());
+    assertEquals(Duration.ofMinutes(1), c.limits().defaultLimit().period());
+    assertEquals(Duration.ofSeconds(2), c.usage().flushInterval());
+    assertEquals(Duration.ofSeconds(30), c.server().shutdownGrace());
   }
 
   @Test
@@ -90,8 +100,8 @@ class KeygateConfigTest {
                 pepper.toString(),
                 "KEYGATE_ADMIN_TOKEN_FILE",
                 token.toString()));
-    assertEquals(PEPPER.length(), c.pepper().length);
-    assertEquals("file-admin-token-123", c.adminToken());
+    assertEquals(PEPPER.length(), c.keys().pepper().length);
+    assertEquals("file-admin-token-123", c.admin().token());
   }
 
   @Test
@@ -133,26 +143,26 @@ class KeygateConfigTest {
   @Test
   void fromEnv_cacheSettingsDefaultAndOverride() {
     KeygateConfig defaults = KeygateConfig.fromEnv(Map.of());
-    assertEquals(100_000, defaults.cacheMaxKeys());
-    assertEquals(Duration.ofSeconds(10), defaults.cacheMaxStaleness());
-    assertEquals(Duration.ofSeconds(1), defaults.cacheNegativeTtl());
+    assertEquals(100_000, defaults.cache().maxKeys());
+    assertEquals(Duration.ofSeconds(10), defaults.cache().maxStaleness());
+    assertEquals(Duration.ofSeconds(1), defaults.cache().negativeTtl());
     KeygateConfig c =
         KeygateConfig.fromEnv(
             Map.of(
                 "KEYGATE_CACHE_MAX_KEYS", "0",
                 "KEYGATE_CACHE_MAX_STALENESS", "250ms",
                 "KEYGATE_CACHE_NEGATIVE_TTL", "0s"));
-    assertEquals(0, c.cacheMaxKeys());
-    assertEquals(Duration.ofMillis(250), c.cacheMaxStaleness());
-    assertEquals(Duration.ZERO, c.cacheNegativeTtl());
+    assertEquals(0, c.cache().maxKeys());
+    assertEquals(Duration.ofMillis(250), c.cache().maxStaleness());
+    assertEquals(Duration.ZERO, c.cache().negativeTtl());
     assertTrue(c.toString().contains("cache=off"), c.toString());
   }
 
   @Test
   void fromEnv_redisFailurePolicyDefaultsClosed() {
     KeygateConfig c = KeygateConfig.fromEnv(Map.of());
-    assertEquals(RedisFailurePolicy.CLOSED, c.redisFailure());
-    assertEquals(Duration.ofMinutes(5), c.redisStaleMaxAge());
+    assertEquals(RedisFailurePolicy.CLOSED, c.redis().failure());
+    assertEquals(Duration.ofMinutes(5), c.redis().staleMaxAge());
     assertTrue(c.toString().contains("redisFailure=closed"), c.toString());
   }
 
@@ -161,8 +171,8 @@ class KeygateConfigTest {
     KeygateConfig c =
         KeygateConfig.fromEnv(
             Map.of("KEYGATE_REDIS_FAILURE", "stale", "KEYGATE_REDIS_STALE_MAX_AGE", "90s"));
-    assertEquals(RedisFailurePolicy.STALE, c.redisFailure());
-    assertEquals(Duration.ofSeconds(90), c.redisStaleMaxAge());
+    assertEquals(RedisFailurePolicy.STALE, c.redis().failure());
+    assertEquals(Duration.ofSeconds(90), c.redis().staleMaxAge());
     assertTrue(c.toString().contains("redisFailure=stale (max age 90s)"), c.toString());
   }
 
@@ -196,20 +206,19 @@ class KeygateConfigTest {
   @Test
   void fromEnv_auditAndMetricsDefaultAndOverride() {
     KeygateConfig defaults = KeygateConfig.fromEnv(Map.of());
-    assertEquals(10_000, defaults.auditMaxEvents());
-    assertEquals(10, defaults.auditFailureSamples());
-    assertEquals(null, defaults.metricsHost(), "metrics are off unless asked for");
-    assertEquals(-1, defaults.metricsPort());
+    assertEquals(10_000, defaults.audit().maxEvents());
+    assertEquals(10, defaults.audit().failureSamples());
+    assertFalse(defaults.metrics().enabled(), "metrics are off unless asked for");
+    assertNull(defaults.metrics().listen());
     KeygateConfig c =
         KeygateConfig.fromEnv(
             Map.of(
                 "KEYGATE_AUDIT_MAX_EVENTS", "100",
                 "KEYGATE_AUDIT_FAILURE_SAMPLES", "0",
                 "KEYGATE_METRICS_LISTEN", "[::1]:9464"));
-    assertEquals(100, c.auditMaxEvents());
-    assertEquals(0, c.auditFailureSamples());
-    assertEquals("::1", c.metricsHost());
-    assertEquals(9464, c.metricsPort());
+    assertEquals(100, c.audit().maxEvents());
+    assertEquals(0, c.audit().failureSamples());
+    assertEquals(new HostPort("::1", 9464), c.metrics().listen());
     assertTrue(c.toString().contains("metrics=::1:9464"), c.toString());
   }
 
@@ -252,6 +261,42 @@ class KeygateConfigTest {
             Map.of("KEYGATE_PEPPER", PEPPER, "KEYGATE_ADMIN_TOKEN", "admin-token-0123456789"));
     assertFalse(c.toString().contains(PEPPER));
     assertFalse(c.toString().contains("admin-token-0123456789"));
+  }
+
+  @Test
+  void toString_neverShowsRedisCredentials() {
+    KeygateConfig c =
+        KeygateConfig.fromEnv(
+            Map.of(
+                "KEYGATE_REDIS_URL", "redis://:url-password-0123@localhost:6379",
+                "KEYGATE_REDIS_PASSWORD", "env-password-0123",
+                "KEYGATE_PEPPER", PEPPER));
+    for (Object part : List.of(c, c.redis(), c.keys(), c.admin())) {
+      assertFalse(part.toString().contains("url-password-0123"), part.toString());
+      assertFalse(part.toString().contains("env-password-0123"), part.toString());
+      assertFalse(part.toString().contains(PEPPER), part.toString());
+    }
+    assertTrue(c.toString().contains("redisPassword=set"), c.toString());
+  }
+
+  @Test
+  void parts_readTheirOwnVariablesAndTheWholeChecksAcrossThem() {
+    Map<String, String> redisOnly = Map.of("KEYGATE_REDIS_URL", "redis://localhost:6379");
+    // each part checks its own variables only: Redis without a pepper is a rule of the whole
+    assertTrue(RedisSettings.fromEnv(redisOnly).enabled());
+    assertNull(KeySettings.fromEnv(redisOnly).pepper());
+    assertThrows(ConfigException.class, () -> KeygateConfig.fromEnv(redisOnly));
+    assertEquals(
+        new CacheSettings(100_000, Duration.ofSeconds(10), Duration.ofSeconds(1)),
+        CacheSettings.fromEnv(Map.of()));
+    assertEquals(
+        new ServerSettings(new HostPort("127.0.0.1", 7070), Duration.ofSeconds(10)),
+        ServerSettings.fromEnv(Map.of()));
+    assertEquals(new AuditSettings(10_000, 10), AuditSettings.fromEnv(Map.of()));
+    assertEquals(new AdminSettings(null, 10), AdminSettings.fromEnv(Map.of()));
+    assertEquals(Duration.ofSeconds(1), UsageSettings.fromEnv(Map.of()).flushInterval());
+    assertFalse(MetricsSettings.fromEnv(Map.of()).enabled());
+    assertFalse(LimitSettings.fromEnv(Map.of("KEYGATE_RATE_LIMIT_SCOPE", "local")).global());
   }
 
   @Test

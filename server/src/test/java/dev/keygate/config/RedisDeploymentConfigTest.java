@@ -67,11 +67,11 @@ class RedisDeploymentConfigTest {
                 "KEYGATE_REDIS_USERNAME", "keygate",
                 "KEYGATE_REDIS_PASSWORD_FILE", file.toString(),
                 "KEYGATE_RATE_LIMIT_SCOPE", "global"));
-    assertEquals("keygate", c.redisUser());
-    assertEquals("short", c.redisPassword());
-    assertTrue(c.globalRateLimits());
+    assertEquals("keygate", c.redis().user());
+    assertEquals("short", c.redis().password());
+    assertTrue(c.limits().global());
     assertFalse(c.toString().contains("short"));
-    assertFalse(KeygateConfig.fromEnv(Map.of()).globalRateLimits());
+    assertFalse(KeygateConfig.fromEnv(Map.of()).limits().global());
   }
 
   @Test
@@ -96,12 +96,12 @@ class RedisDeploymentConfigTest {
             new KeyLimit(new RateLimitSpec(10_000, Duration.ofMinutes(1)), LimitScope.GLOBAL),
             new KeyLimit(new RateLimitSpec(200, Duration.ofSeconds(1)), LimitScope.LOCAL),
             new KeyLimit(new RateLimitSpec(50_000, Duration.ofDays(1)), LimitScope.DEFAULT)),
-        c.projectRateLimits());
-    assertEquals(10, c.rateLimitLease());
-    assertEquals(Duration.ofMillis(500), c.rateLimitLeaseTtl());
+        c.limits().projectLimits());
+    assertEquals(10, c.limits().lease());
+    assertEquals(Duration.ofMillis(500), c.limits().leaseTtl());
     KeygateConfig defaults = KeygateConfig.fromEnv(Map.of());
-    assertEquals(List.of(), defaults.projectRateLimits());
-    assertEquals(1, defaults.rateLimitLease(), "no leasing unless asked for");
+    assertEquals(List.of(), defaults.limits().projectLimits());
+    assertEquals(1, defaults.limits().lease(), "no leasing unless asked for");
     for (String bad : List.of("global:1/0s", "cluster:5/1m", "5", "global:5/1m,global:9/1m")) {
       assertMessage("KEYGATE_PROJECT_RATE_LIMITS", Map.of("KEYGATE_PROJECT_RATE_LIMITS", bad));
     }

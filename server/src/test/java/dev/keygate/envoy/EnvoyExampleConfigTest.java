@@ -115,8 +115,8 @@ class EnvoyExampleConfigTest {
             .getEndpoint()
             .getAddress()
             .getSocketAddress();
-    assertEquals(defaults.listenHost(), address.getAddress());
-    assertEquals(defaults.listenPort(), address.getPortValue());
+    assertEquals(defaults.server().listen().host(), address.getAddress());
+    assertEquals(defaults.server().listen().port(), address.getPortValue());
     HttpProtocolOptions options =
         unpack(
             keygate.getTypedExtensionProtocolOptionsOrThrow(

@@ -4,6 +4,7 @@ import static dev.keygate.testing.GrpcErrors.assertDenied;
 import static dev.keygate.testing.InProcessKeygate.withBearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.keygate.KeygateServer;
 import dev.keygate.Main;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CheckRequest;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keygate.Keygate;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CreateKeyRequest;
@@ -87,7 +88,7 @@ class TransportThreadTest {
                 "KEYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
                 "KEYGATE_USAGE_FLUSH_INTERVAL", "100ms"));
     RedisKeyStore redisStore =
-        RedisKeyStore.connect(redis.url(), Duration.ofSeconds(5), config.redisNamespace());
+        RedisKeyStore.connect(redis.url(), Duration.ofSeconds(5), config.redis().namespace());
     // the production layering (Stores.open), with every call into Redis recorded
     Recording recorded = new Recording(redisStore);
     BatchingKeyReader reader =
@@ -104,7 +105,7 @@ class TransportThreadTest {
             new FakeTicker());
     redisStore.listenForInvalidations(cache);
     Eventually.await("invalidation subscription", cache::isLive);
-    Keygate app = new Keygate(config, config.pepper(), cache, Clock.systemUTC());
+    Keygate app = new Keygate(config, config.keys().pepper(), cache, Clock.systemUTC());
     cleanup.add(app);
     // as KeygateServer.start builds it, plus an interceptor noting who answers each call
     Server server =

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keygate.KeygateServer;
 import dev.keygate.Main;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CheckRequest;
@@ -13,7 +14,6 @@ import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.KeygateServer;
 import dev.keygate.testing.Eventually;
 import dev.keygate.testing.Health;
 import dev.keygate.testing.RedisServer;

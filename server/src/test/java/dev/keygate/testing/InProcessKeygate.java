@@ -1,12 +1,12 @@
 package dev.keygate.testing;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.keygate.Keygate;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.Keygate;
 import dev.keygate.store.InMemoryKeyStore;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.Stores;
@@ -61,7 +61,7 @@ public final class InProcessKeygate implements AutoCloseable {
     all.put("KEYGATE_REDIS_URL", url);
     all.put("KEYGATE_REDIS_NAMESPACE", namespace);
     KeygateConfig config = configFor(all);
-    return new InProcessKeygate(config, Stores.open(config, cacheTicker));
+    return new InProcessKeygate(config, Stores.open(config.redis(), config.cache(), cacheTicker));
   }
 
   private static KeygateConfig configFor(Map<String, String> env) {

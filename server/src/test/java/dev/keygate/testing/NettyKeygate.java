@@ -1,9 +1,9 @@
 package dev.keygate.testing;
 
+import dev.keygate.KeygateServer;
 import dev.keygate.Main;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.KeygateServer;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.HashMap;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.rpc.RetryInfo;
+import dev.keygate.KeygateServer;
 import dev.keygate.Main;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CheckRequest;
@@ -15,7 +16,6 @@ import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.GetKeyRequest;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.KeygateServer;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyKind;
 import dev.keygate.testing.RedisServer;

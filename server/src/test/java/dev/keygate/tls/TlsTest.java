@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keygate.KeygateServer;
 import dev.keygate.Main;
 import dev.keygate.config.ConfigException;
 import dev.keygate.config.KeygateConfig;
-import dev.keygate.grpc.KeygateServer;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;

@@ -1,15 +1,21 @@
 package dev.keygate.bench.jmh;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.keygate.authz.AdminToken;
 import dev.keygate.authz.Authorizer;
+import dev.keygate.authz.Call;
 import dev.keygate.authz.Decision;
+import dev.keygate.authz.DecisionObserver;
+import dev.keygate.authz.Surface;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.key.KeyKind;
+import dev.keygate.ratelimit.LimitEvaluator;
 import dev.keygate.ratelimit.RateLimits;
 import dev.keygate.store.CachingKeyStore;
 import dev.keygate.store.InMemoryKeyStore;
+import dev.keygate.throttle.FailureThrottle;
 import dev.keygate.usage.UsageRecorder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -49,6 +55,8 @@ public class DecisionBenchmark {
   private String unknown;
   private final List<String> required = List.of("tasks:read");
 
+  private static final Call CALL = Call.of(Surface.AUTHORIZE);
+
   @Setup
   public void setUp() {
     KeyFormat format = new KeyFormat("kg", new SecureRandom());
@@ -83,7 +91,17 @@ public class DecisionBenchmark {
     usage = new UsageRecorder(cache, Duration.ofSeconds(1));
     authorizer =
         new Authorizer(
-            format, hasher, cache, new RateLimits(), usage, Clock.systemUTC(), KeyKind.LIVE, null);
+            format,
+            hasher,
+            cache.reader(),
+            new LimitEvaluator(new RateLimits(), null, false, null, List.of()),
+            usage,
+            Clock.systemUTC(),
+            KeyKind.LIVE,
+            FailureThrottle.disabled(),
+            DecisionObserver.NONE,
+            AdminToken.none(),
+            Duration.ofSeconds(2));
   }
 
   @TearDown
@@ -94,11 +112,12 @@ public class DecisionBenchmark {
 
   @Benchmark
   public Decision decideCacheHit() {
-    return authorizer.decide(secret, required);
+    // a hit completes on the calling thread: join() only unwraps it
+    return authorizer.decide(secret, required, CALL).toCompletableFuture().join();
   }
 
   @Benchmark
   public Decision decideUnknownKeyNegativeCached() {
-    return authorizer.decide(unknown, required);
+    return authorizer.decide(unknown, required, CALL).toCompletableFuture().join();
   }
 }

@@ -1,4 +1,4 @@
-package dev.keygate.grpc;
+package dev.keygate;
 
 import static dev.keygate.testing.InProcessKeygate.withBearer;
 import static dev.keygate.testing.InProcessKeygate.withHeader;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.keygate.Main;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CreateKeyRequest;

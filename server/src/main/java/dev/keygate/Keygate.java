@@ -1,4 +1,4 @@
-package dev.keygate.grpc;
+package dev.keygate;
 
 import dev.keygate.admin.AdminAuthenticator;
 import dev.keygate.admin.KeyService;
@@ -12,11 +12,19 @@ import dev.keygate.authz.AdminToken;
 import dev.keygate.authz.Authorizer;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.envoy.EnvoyAuthorizationService;
+import dev.keygate.grpc.AuthorizeService;
+import dev.keygate.grpc.ClientIdentity;
+import dev.keygate.grpc.Credentials;
+import dev.keygate.grpc.HealthMonitor;
+import dev.keygate.grpc.KeyAdminService;
+import dev.keygate.grpc.OnWorkers;
+import dev.keygate.grpc.RequestIds;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.ratelimit.LeasingLimiter;
 import dev.keygate.ratelimit.LimitEvaluator;
+import dev.keygate.ratelimit.LimitSettings;
 import dev.keygate.ratelimit.RateLimits;
 import dev.keygate.ratelimit.SharedLimiter;
 import dev.keygate.store.CachingKeyStore;
@@ -65,21 +73,21 @@ public final class Keygate implements AutoCloseable {
    */
   public Keygate(KeygateConfig config, byte[] pepper, KeyStore store, Clock clock) {
     this.store = store;
-    KeyFormat format = new KeyFormat(config.keyPrefix(), new SecureRandom());
+    KeyFormat format = new KeyFormat(config.keys().prefix(), new SecureRandom());
     KeyHasher hasher = new KeyHasher(pepper);
-    this.usage = new UsageRecorder(store, config.usageFlushInterval());
-    this.auditLog = Stores.openAuditLog(store, config.auditMaxEvents());
-    this.trail = new AuditTrail(auditLog, clock, config.auditFailureSamples());
+    this.usage = new UsageRecorder(store, config.usage().flushInterval());
+    this.auditLog = Stores.openAuditLog(store, config.audit().maxEvents());
+    this.trail = new AuditTrail(auditLog, clock, config.audit().failureSamples());
     this.trustedProxyHops = config.throttle().trustedProxyHops();
     // administration reads the store itself (fresh usage counts, fresh versions for
     // compare-and-set); only the decision path reads through the cache
     KeyStore adminStore = store instanceof CachingKeyStore cached ? cached.authoritative() : store;
+    LimitSettings limits = config.limits();
     // global limits need the shared store; a key or project may ask for them whatever the
     // default scope is, so the shared limiter exists whenever Redis does
     SharedLimiter shared =
         Stores.backing(store) instanceof RedisKeyStore redis
-            ? new LeasingLimiter(
-                redis.sharedLimiter(), config.rateLimitLease(), config.rateLimitLeaseTtl())
+            ? new LeasingLimiter(redis.sharedLimiter(), limits.lease(), limits.leaseTtl())
             : null;
     this.authorizer =
         new Authorizer(
@@ -89,25 +97,25 @@ public final class Keygate implements AutoCloseable {
             new LimitEvaluator(
                 new RateLimits(),
                 shared,
-                config.globalRateLimits(),
-                config.defaultRateLimit(),
-                config.projectRateLimits()),
+                limits.global(),
+                limits.defaultLimit(),
+                limits.projectLimits()),
             usage,
             clock,
-            config.environment(),
+            config.keys().environment(),
             FailureThrottle.of(config.throttle(), clock),
             new DecisionAuditor(metrics, trail),
-            AdminToken.of(config.adminToken()),
+            AdminToken.of(config.admin().token()),
             // a read answers within this even when the caller set no deadline
-            config.redisTimeout().multipliedBy(2));
+            config.redis().timeout().multipliedBy(2));
     KeyService keys =
         new KeyService(
             adminStore,
             format,
             hasher,
             clock,
-            config.environment(),
-            config.maxActiveKeysPerProject());
+            config.keys().environment(),
+            config.admin().maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock);
     this.keyAdminService =
         new KeyAdminService(new AdminAuthenticator(authorizer), keys, clock, trail, metrics);

@@ -1,4 +1,4 @@
-package dev.keygate.config;
+package dev.keygate.store;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,9 +1,10 @@
-package dev.keygate.grpc;
+package dev.keygate;
 
 import dev.keygate.config.Durations;
-import dev.keygate.config.KeygateConfig;
 import dev.keygate.metrics.MetricsEndpoint;
+import dev.keygate.metrics.MetricsSettings;
 import dev.keygate.tls.ServerTls;
+import dev.keygate.tls.TlsSettings;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -42,13 +43,14 @@ public final class KeygateServer {
   }
 
   /** Binds the port and starts serving; health stays NOT_SERVING until the store answers. */
-  public static KeygateServer start(KeygateConfig config, Keygate app) {
+  public static KeygateServer start(
+      ServerSettings settings, TlsSettings tls, MetricsSettings metricsSettings, Keygate app) {
     NettyServerBuilder builder;
     try {
       builder =
           NettyServerBuilder.forAddress(
-              new InetSocketAddress(config.listenHost(), config.listenPort()),
-              ServerTls.credentials(config.tls()));
+              new InetSocketAddress(settings.listen().host(), settings.listen().port()),
+              ServerTls.credentials(tls));
     } catch (IllegalArgumentException | UncheckedIOException e) {
       app.close();
       // gRPC parses the certificate, key and CA here; its message names the problem, not secrets
@@ -73,18 +75,14 @@ public final class KeygateServer {
     } catch (IOException e) {
       app.close();
       throw new UncheckedIOException(
-          "cannot listen on "
-              + config.listenHost()
-              + ":"
-              + config.listenPort()
-              + ": "
-              + e.getMessage(),
-          e);
+          "cannot listen on " + settings.listen() + ": " + e.getMessage(), e);
     }
     MetricsEndpoint metrics = null;
-    if (config.metricsHost() != null) {
+    if (metricsSettings.enabled()) {
       try {
-        metrics = MetricsEndpoint.start(config.metricsHost(), config.metricsPort(), app.metrics());
+        metrics =
+            MetricsEndpoint.start(
+                metricsSettings.listen().host(), metricsSettings.listen().port(), app.metrics());
       } catch (UncheckedIOException e) {
         server.shutdownNow();
         app.close();
@@ -93,8 +91,8 @@ public final class KeygateServer {
     }
     app.health().start(Duration.ofSeconds(1));
     log.info(
-        "keygate listening on {}:{} (TLS {})", config.listenHost(), server.getPort(), config.tls());
-    return new KeygateServer(app, server, config.shutdownGrace(), metrics);
+        "keygate listening on {}:{} (TLS {})", settings.listen().host(), server.getPort(), tls);
+    return new KeygateServer(app, server, settings.shutdownGrace(), metrics);
   }
 
   /** The metrics endpoint's bound port; -1 when KEYGATE_METRICS_LISTEN is off. */
