@@ -75,6 +75,19 @@ public final class BenchMain {
           scenarios.put("f_revocation", Scenarios.revocation(target, second, o.revocationRounds()));
         }
       }
+      if (o.scenarios().contains("g")) {
+        try (Target cacheOff = new Target(o.cacheOff(), o.adminToken())) {
+          scenarios.put("g_cache_off", s.cacheOff(cacheOff, redis));
+        }
+      }
+      if (o.scenarios().contains("h")) {
+        try (Target hung = new Target(o.hung().target(), o.adminToken())) {
+          hung.awaitServing(60);
+          scenarios.put(
+              "h_hung_redis",
+              new HungRedis(o.hung(), hung).run(o.namespace(), Seeder.pepper(o.pepper())));
+        }
+      }
     }
     result.put("load_average_after", loadAverage());
     result.put("finished_at", Instant.now().toString());
