@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The load generator: runs the chosen scenarios against a running keygate, prints a summary and
  * writes a JSON result file. {@code jmh} as first argument runs the micro-benchmarks instead,
- * {@code limiter-memory} the rate-limiter heap measurement ({@link LimiterMemory}).
+ * {@code limiter-memory} the rate-limiter heap measurement ({@link LimiterMemory}), {@code
+ * ab-report} the branch-against-branch table ({@link AbReport}, used by bench/ab.sh).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -21,6 +22,10 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("jmh")) {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("ab-report")) {
+      AbReport.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 0 && args[0].equals("limiter-memory")) {

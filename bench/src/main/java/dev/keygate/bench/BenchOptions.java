@@ -70,6 +70,7 @@ record BenchOptions(
                      until a good key is allowed again
         default scenarios: a-f, plus g with --cache-off and h with --hung
       keygate-bench jmh [JMH options]   runs the micro-benchmarks
+      keygate-bench ab-report --out FILE [--title T] LABEL=result.json ...   A/B table
       """;
 
   static BenchOptions parse(List<String> args, Map<String, String> env) {
