@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The load generator: runs the chosen scenarios against a running keygate, prints a summary and
  * writes a JSON result file. {@code jmh} as first argument runs the micro-benchmarks instead,
- * {@code limiter-memory} the rate-limiter heap measurement ({@link LimiterMemory}).
+ * {@code limiter-memory} the rate-limiter heap measurement ({@link LimiterMemory}), {@code
+ * ab-report} the branch-against-branch table ({@link AbReport}, used by bench/ab.sh).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -21,6 +22,10 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("jmh")) {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("ab-report")) {
+      AbReport.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 0 && args[0].equals("limiter-memory")) {
@@ -73,6 +78,19 @@ public final class BenchMain {
         try (Target second = new Target(o.second(), o.adminToken())) {
           second.awaitServing(60);
           scenarios.put("f_revocation", Scenarios.revocation(target, second, o.revocationRounds()));
+        }
+      }
+      if (o.scenarios().contains("g")) {
+        try (Target cacheOff = new Target(o.cacheOff(), o.adminToken())) {
+          scenarios.put("g_cache_off", s.cacheOff(cacheOff, redis));
+        }
+      }
+      if (o.scenarios().contains("h")) {
+        try (Target hung = new Target(o.hung().target(), o.adminToken())) {
+          hung.awaitServing(60);
+          scenarios.put(
+              "h_hung_redis",
+              new HungRedis(o.hung(), hung).run(o.namespace(), Seeder.pepper(o.pepper())));
         }
       }
     }

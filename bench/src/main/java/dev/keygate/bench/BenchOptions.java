@@ -31,7 +31,22 @@ record BenchOptions(
     int revocationRounds,
     double openLoadFraction,
     Set<String> scenarios,
-    Path out) {
+    Path out,
+    String cacheOff,
+    HungOptions hung) {
+
+  /**
+   * Scenario h: an instance with a Redis of its own that the generator pauses (SIGSTOP), the
+   * processes' ids, and the size of each round.
+   */
+  record HungOptions(
+      String target,
+      String redis,
+      long redisPid,
+      long keygatePid,
+      int calls,
+      int keys,
+      Duration deadline) {}
 
   static final String USAGE =
       """
@@ -40,11 +55,22 @@ record BenchOptions(
                     [--concurrency 32] [--hot-keys 16] [--keys 1000000] [--zipf-s 1.0]
                     [--miss-ratio 0.05] [--rate-limit 1000] [--admin-writes 50]
                     [--revocations 200] [--open-load 0.7] [--out bench-result.json]
-        env: KEYGATE_ADMIN_TOKEN (required), KEYGATE_PEPPER (scenarios b, c: seeding)
+                    [--cache-off host:port]
+                    [--hung host:port --hung-redis redis://host:port --hung-redis-pid PID
+                     --hung-keygate-pid PID] [--hung-calls 2000] [--hung-keys 300]
+                    [--hung-deadline 1s]
+        env: KEYGATE_ADMIN_TOKEN (required), KEYGATE_PEPPER (scenarios b, c, h: seeding)
         scenarios: a hot keys (cache hits), b many keys uniform (misses; needs --redis),
                    c Zipf + unknown keys (needs b), d 64 clients on one rate-limited key,
-                   e admin writes during load, f revocation seen by --second
+                   e admin writes during load, f revocation seen by --second,
+                   g cache off: an instance started with KEYGATE_CACHE_MAX_KEYS=0 on the
+                     same Redis (--cache-off), b's keys if b runs, else hot keys,
+                   h hung Redis: SIGSTOP the Redis of its own of the --hung instance, fire
+                     --hung-calls Authorize calls for uncached keys (twice), SIGCONT, time
+                     until a good key is allowed again
+        default scenarios: a-f, plus g with --cache-off and h with --hung
       keygate-bench jmh [JMH options]   runs the micro-benchmarks
+      keygate-bench ab-report --out FILE [--title T] LABEL=result.json ...   A/B table
       """;
 
   static BenchOptions parse(List<String> args, Map<String, String> env) {
@@ -80,8 +106,17 @@ record BenchOptions(
             Integer.parseInt(a.getOrDefault("admin-writes", "50")),
             Integer.parseInt(a.getOrDefault("revocations", "200")),
             Double.parseDouble(a.getOrDefault("open-load", "0.7")),
-            Set.of(a.getOrDefault("scenarios", "a,b,c,d,e,f").split(",")),
-            Path.of(a.getOrDefault("out", "bench-result.json")));
+            Set.of(a.getOrDefault("scenarios", defaultScenarios(a)).split(",")),
+            Path.of(a.getOrDefault("out", "bench-result.json")),
+            a.get("cache-off"),
+            new HungOptions(
+                a.get("hung"),
+                a.get("hung-redis"),
+                Long.parseLong(a.getOrDefault("hung-redis-pid", "0")),
+                Long.parseLong(a.getOrDefault("hung-keygate-pid", "0")),
+                Integer.parseInt(a.getOrDefault("hung-calls", "2000")),
+                Integer.parseInt(a.getOrDefault("hung-keys", "300")),
+                duration(a.getOrDefault("hung-deadline", "1s"))));
     a.keySet()
         .removeAll(
             Set.of(
@@ -101,7 +136,15 @@ record BenchOptions(
                 "revocations",
                 "open-load",
                 "scenarios",
-                "out"));
+                "out",
+                "cache-off",
+                "hung",
+                "hung-redis",
+                "hung-redis-pid",
+                "hung-keygate-pid",
+                "hung-calls",
+                "hung-keys",
+                "hung-deadline"));
     if (!a.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + a.keySet());
     }
@@ -115,7 +158,35 @@ record BenchOptions(
     if (o.scenarios.contains("f") && o.second == null) {
       throw new IllegalArgumentException("scenario f needs --second host:port");
     }
+    if (o.scenarios.contains("g") && o.cacheOff == null) {
+      throw new IllegalArgumentException(
+          "scenario g needs --cache-off host:port (keygate with KEYGATE_CACHE_MAX_KEYS=0)");
+    }
+    if (o.scenarios.contains("g") && o.scenarios.contains("b") && o.redis == null) {
+      throw new IllegalArgumentException("scenario g with b needs --redis");
+    }
+    if (o.scenarios.contains("h")) {
+      HungOptions h = o.hung;
+      if (h.target == null || h.redis == null || h.redisPid <= 0 || h.keygatePid <= 0) {
+        throw new IllegalArgumentException(
+            "scenario h needs --hung, --hung-redis, --hung-redis-pid and --hung-keygate-pid");
+      }
+      if (o.pepper == null) {
+        throw new IllegalArgumentException("scenario h seeds keys: it needs KEYGATE_PEPPER");
+      }
+      if (h.calls < 1 || h.keys < 1 || h.deadline.isZero()) {
+        throw new IllegalArgumentException(
+            "--hung-calls, --hung-keys and --hung-deadline must be positive");
+      }
+    }
     return o;
+  }
+
+  /** a-f, plus g and h when their instances are given. */
+  private static String defaultScenarios(Map<String, String> a) {
+    return "a,b,c,d,e,f"
+        + (a.containsKey("cache-off") ? ",g" : "")
+        + (a.containsKey("hung") ? ",h" : "");
   }
 
   /** The settings as recorded in the result file: everything but the secrets. */
@@ -134,6 +205,13 @@ record BenchOptions(
     m.put("admin_writes_per_s", adminWritesPerSecond);
     m.put("open_load", openLoadFraction);
     m.put("scenarios", scenarios.stream().sorted().toList());
+    m.put("cache_off", cacheOff);
+    if (scenarios.contains("h")) {
+      m.put("hung", hung.target);
+      m.put("hung_calls", hung.calls);
+      m.put("hung_keys", hung.keys);
+      m.put("hung_deadline_ms", hung.deadline.toMillis());
+    }
     return m;
   }
 

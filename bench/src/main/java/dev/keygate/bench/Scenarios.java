@@ -116,6 +116,51 @@ final class Scenarios {
     return out;
   }
 
+  /**
+   * (g) The same Authorize load against an instance with the cache off ({@code
+   * KEYGATE_CACHE_MAX_KEYS=0}) on the same Redis: every call reads Redis. Uses (b)'s keys when (b)
+   * ran, else hot keys created on that instance (every call is a Redis read either way). The
+   * baseline is that instance's own health Check.
+   */
+  Map<String, Object> cacheOff(Target cacheOff, RedisStats redis) throws InterruptedException {
+    cacheOff.awaitServing(60);
+    CheckRequest[] requests;
+    if (seeded != null) {
+      requests = requests(seeded);
+    } else {
+      String[] secrets = new String[o.hotKeys()];
+      for (int i = 0; i < secrets.length; i++) {
+        secrets[i] = cacheOff.createKey("cacheoff" + i, 0).getSecret();
+      }
+      requests = requests(secrets);
+    }
+    Call authorize =
+        () -> cacheOff.authorize(requests[ThreadLocalRandom.current().nextInt(requests.length)]);
+    // a fresh JVM: both call kinds once through warm-up, then measure each after its own
+    for (int i = 0; i < 2; i++) {
+      LoadRunner.closedLoop(cacheOff::healthCheck, o.concurrency(), o.warmup(), o.warmup());
+      LoadRunner.closedLoop(authorize, o.concurrency(), o.warmup(), o.warmup());
+    }
+    Result base =
+        LoadRunner.closedLoop(cacheOff::healthCheck, o.concurrency(), o.warmup(), o.duration());
+    LoadRunner.closedLoop(authorize, o.concurrency(), o.warmup(), java.time.Duration.ZERO);
+    Map<String, Long> before = redis == null ? null : redis.commandCalls();
+    Result authz =
+        LoadRunner.closedLoop(authorize, o.concurrency(), java.time.Duration.ZERO, o.duration());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("keys", requests.length);
+    out.put("keys_from", seeded != null ? "b_uniform" : "hot_keys");
+    out.putAll(compare(base, authz));
+    if (redis != null) {
+      long reads = RedisStats.delta(before, redis.commandCalls()).getOrDefault("hgetall", 0L);
+      out.put("redis_key_reads", reads);
+      // about 1.0 when every call reads Redis (other instances' reads of the same Redis count too)
+      out.put(
+          "redis_key_reads_per_call", (double) reads / Math.max(1, authz.ok() + authz.failed()));
+    }
+    return out;
+  }
+
   /** (c) Zipf popularity over the seeded keys, with a share of unknown (well-formed) keys. */
   Map<String, Object> zipf(RedisStats redis) {
     String[] unknown = Seeder.unknown(1_000);

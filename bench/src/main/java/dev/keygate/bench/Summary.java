@@ -29,6 +29,7 @@ final class Summary {
     row(out, s, "b_uniform", "(b) many keys, uniform", 0.5, Double.NaN, "≥ 0.5×, p99 ≤ 2 ms");
     row(out, s, "c_zipf", "(c) Zipf + 5 % unknown", Double.NaN, Double.NaN, "—");
     row(out, s, "e_admin_writes", "(e) hot keys + admin writes", Double.NaN, Double.NaN, "—");
+    row(out, s, "g_cache_off", "(g) cache off, every call reads Redis", 0.6, Double.NaN, "≥ 0.6×");
     out.append('\n');
     Map<String, Object> a = (Map<String, Object>) s.get("a_hot_keys");
     if (a != null) {
@@ -106,6 +107,64 @@ final class Summary {
               num(f.get("after_return_p50_ms")),
               num(f.get("after_return_p99_ms"))));
     }
+    Map<String, Object> g = (Map<String, Object>) s.get("g_cache_off");
+    if (g != null && g.containsKey("redis_key_reads_per_call")) {
+      out.append(
+          String.format(
+              "- (g) %s keys (%s); Redis key reads per measured Authorize call: %.2f%n",
+              g.get("keys"), g.get("keys_from"), num(g.get("redis_key_reads_per_call"))));
+    }
+    Map<String, Object> h = (Map<String, Object>) s.get("h_hung_redis");
+    if (h != null) {
+      out.append(hung(h));
+    }
+    return out.toString();
+  }
+
+  /** Scenario (h) as a few lines: both rounds, then the recovery. */
+  @SuppressWarnings("unchecked")
+  static String hung(Map<String, Object> h) {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            "- (h) hung Redis (SIGSTOP), %s concurrent Authorize calls per round for %s uncached"
+                + " keys, deadline %s ms; keygate threads before: %s%n",
+            h.get("calls_per_round"),
+            h.get("uncached_keys"),
+            h.get("deadline_ms"),
+            h.get("threads_before")));
+    for (String round : new String[] {"round1", "round2"}) {
+      Map<String, Object> r = (Map<String, Object>) h.get(round);
+      if (r == null) {
+        continue;
+      }
+      long wrong = ((Number) r.get("wrong_ok")).longValue();
+      out.append(
+          String.format(
+              "  - %s%s: answers p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; %.0f %%"
+                  + " within 10 ms; %s; wrong OKs %d (%s); threads max %s during, %s 1 s after%n",
+              round,
+              round.equals("round2") ? " (Redis still stopped)" : "",
+              num(r.get("p50_ms")),
+              num(r.get("p90_ms")),
+              num(r.get("p99_ms")),
+              num(r.get("max_ms")),
+              num(r.get("within_10ms")) * 100,
+              r.get("outcomes"),
+              wrong,
+              wrong == 0 ? "met" : "MISSED",
+              r.get("threads_max_during"),
+              r.get("threads_1s_after")));
+    }
+    Object recovery = h.get("recovery_ms");
+    out.append(
+        String.format(
+            "  - after SIGCONT: a good key allowed again after %s (%s polls, every 10 ms: %s);"
+                + " threads 1 s later: %s%n",
+            recovery == null ? "— (not within 60 s)" : String.format("%.0f ms", num(recovery)),
+            h.get("recovery_polls"),
+            h.get("recovery_poll_outcomes"),
+            h.get("threads_after_recovery")));
     return out.toString();
   }
 

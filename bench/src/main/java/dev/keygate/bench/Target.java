@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.Duration;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CheckRequest;
+import dev.keygate.api.v1.CheckResponse;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
@@ -78,6 +79,14 @@ final class Target implements AutoCloseable {
 
   ListenableFuture<?> authorize(CheckRequest request) {
     return authorize.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).check(request);
+  }
+
+  /**
+   * Authorize with a deadline of its own: sent as {@code grpc-timeout}, the way Envoy's ext_authz
+   * filter sends its timeout.
+   */
+  ListenableFuture<CheckResponse> authorize(CheckRequest request, long deadlineMillis) {
+    return authorize.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).check(request);
   }
 
   static CheckRequest checkRequest(String secret) {
