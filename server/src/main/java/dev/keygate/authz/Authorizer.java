@@ -148,6 +148,12 @@ public final class Authorizer {
 
   private CompletionStage<Outcome> verify(
       Optional<ApiKeyRecord> found, ParsedKey presented, Collection<String> scopes, Call call) {
+    if (call.deadline().expired()) {
+      // the caller has gone (its deadline passed while the store answered): its call must not
+      // spend from the key's limits nor count as a use
+      return CompletableFuture.completedFuture(
+          new Outcome(Denied.of(Reason.STORE_UNAVAILABLE), null));
+    }
     Instant now = clock.instant();
     byte[] digest = hasher.digest(presented.secret());
     SecretMatch match = found.map(k -> SecretMatch.of(k, digest, now)).orElse(SecretMatch.NONE);

@@ -3,6 +3,7 @@ package dev.keygate.store;
 import dev.keygate.key.ApiKeyRecord;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,7 +34,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       Bulkhead} of {@code maxPending}; beyond it a read fails at once.
  *   <li><b>Batches in flight</b> are capped at {@code maxInFlight}, each on one of as many I/O
  *       threads (the only threads that block on Redis); reads that arrive meanwhile queue for the
- *       next batch, up to {@code maxBatch} per round trip. A lone read is sent at once.
+ *       next batch, up to {@code maxBatch} per round trip. A lone read is sent at once. While a
+ *       batch has been in flight longer than {@code stallAfter}, Redis is stalled and nothing more
+ *       is sent until it ends.
  *   <li><b>Waits</b>: a read's answer completes by its caller's deadline or {@code maxWait},
  *       whichever is sooner; a read whose deadline passed while it queued is dropped before its
  *       batch is sent.
@@ -54,6 +58,9 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
   private final Bulkhead pending;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  // the start of each batch in flight, by the I/O thread sending it (at most maxInFlight entries)
+  private final Map<Thread, Long> sending = new ConcurrentHashMap<>();
+  private final long stallAfterNanos;
   private final ExecutorService io;
   private final ScheduledThreadPoolExecutor deadlines;
   private final LongAdder batchesStarted = new LongAdder();
@@ -73,6 +80,7 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
     this.maxBatch = settings.maxBatch();
     this.maxInFlight = settings.maxInFlight();
     this.maxWaitNanos = settings.maxWait().toNanos();
+    this.stallAfterNanos = settings.stallAfter().toNanos();
     this.circuit = circuit;
     this.pending =
         Bulkhead.of(
@@ -123,14 +131,19 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
    * @param maxBatch reads per round trip at most
    * @param maxWait longest a read waits for its answer without a deadline of its own (2 x {@code
    *     KEYGATE_REDIS_TIMEOUT})
+   * @param stallAfter a batch in flight this long means Redis is stalled: no further batch is sent
+   *     until it ends (the smaller of 50 ms and half the Redis timeout)
    */
-  public record Settings(int maxPending, int maxInFlight, int maxBatch, Duration maxWait) {
+  public record Settings(
+      int maxPending, int maxInFlight, int maxBatch, Duration maxWait, Duration stallAfter) {
     public Settings {
       if (maxPending < 1
           || maxInFlight < 1
           || maxBatch < 1
           || maxWait.isNegative()
-          || maxWait.isZero()) {
+          || maxWait.isZero()
+          || stallAfter.isNegative()
+          || stallAfter.isZero()) {
         throw new IllegalArgumentException("reader bounds must be positive");
       }
     }
@@ -186,12 +199,16 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
     return p.answer;
   }
 
-  /** Starts batches while there are queued reads and room in flight. */
+  /**
+   * Starts one more I/O turn if reads are queued, a slot is free and Redis is not stalled; every
+   * new read and every finished turn calls this, so turns grow with the queue up to {@code
+   * maxInFlight}.
+   */
   private void startBatches() {
-    while (!queue.isEmpty()) {
+    while (!queue.isEmpty() && !stalled()) {
       int now = inFlight.get();
       if (now >= maxInFlight) {
-        return; // a running batch takes the queue up when it finishes
+        return; // a running turn takes the queue up when it finishes
       }
       if (inFlight.compareAndSet(now, now + 1)) {
         try {
@@ -199,17 +216,19 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
         } catch (RuntimeException e) {
           inFlight.decrementAndGet();
           failQueued(new StoreUnavailableException(store.describe() + " is closed", e));
-          return;
         }
+        return;
       }
     }
   }
 
-  /** One I/O thread's turn: batches until the queue is empty, then gives its slot back. */
+  /**
+   * One I/O thread's turn: batches until the queue is empty or Redis stalls, then its slot back.
+   */
   private void runBatches() {
     try {
       List<Pending> batch;
-      while (!(batch = drain()).isEmpty()) {
+      while (!stalled() && !(batch = drain()).isEmpty()) {
         send(batch);
       }
     } finally {
@@ -219,10 +238,32 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
     }
   }
 
+  /**
+   * True while the circuit is closed and a batch has been in flight longer than {@code stallAfter}:
+   * Redis is not answering, so more batches would only pile onto it. Reads then wait in the queue,
+   * each answered by its own deadline, and one whose deadline passes there is never sent. The
+   * stalled batch ends within the Redis timeout; its failures open the circuit, which then refuses
+   * reads at once.
+   */
+  private boolean stalled() {
+    if (sending.isEmpty() || circuit.breaker().getState() != CircuitBreaker.State.CLOSED) {
+      return false;
+    }
+    long now = System.nanoTime();
+    for (long started : sending.values()) {
+      if (now - started > stallAfterNanos) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private List<Pending> drain() {
-    List<Pending> batch = new ArrayList<>(Math.min(maxBatch, 16));
+    // a breaker not closed admits a probe or refuses: one read at a time, never a big batch
+    int limit = circuit.breaker().getState() == CircuitBreaker.State.CLOSED ? maxBatch : 1;
+    List<Pending> batch = new ArrayList<>(Math.min(limit, 16));
     Pending p;
-    while (batch.size() < maxBatch && (p = queue.poll()) != null) {
+    while (batch.size() < limit && (p = queue.poll()) != null) {
       if (p.answer.isDone()) {
         // its caller's deadline passed while it queued: never sent
         droppedExpired.increment();
@@ -240,6 +281,7 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
     for (Pending p : batch) {
       ids.add(p.id);
     }
+    sending.put(Thread.currentThread(), System.nanoTime());
     try {
       Map<String, Optional<ApiKeyRecord>> found = store.findAll(ids);
       roundTrips.increment();
@@ -256,6 +298,8 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
       for (Pending p : batch) {
         p.fail(e);
       }
+    } finally {
+      sending.remove(Thread.currentThread());
     }
   }
 

@@ -23,6 +23,11 @@ public record RedisBounds(Duration breakerOpen, int maxPendingReads, int readBat
     }
   }
 
+  /**
+   * A batch in flight this long (at most) means Redis is stalled: a healthy one answers in ~1 ms.
+   */
+  static final Duration MAX_STALL = Duration.ofMillis(50);
+
   /** The defaults. */
   public static RedisBounds defaults() {
     return new RedisBounds(Duration.ofMillis(500), 2048, 4);
@@ -30,7 +35,12 @@ public record RedisBounds(Duration breakerOpen, int maxPendingReads, int readBat
 
   /** The key reader's settings for a Redis timeout: a read waits at most twice the timeout. */
   BatchingKeyReader.Settings readerSettings(Duration timeout) {
+    Duration half = timeout.dividedBy(2);
     return new BatchingKeyReader.Settings(
-        maxPendingReads, readBatches, BatchingKeyReader.DEFAULT_MAX_BATCH, timeout.multipliedBy(2));
+        maxPendingReads,
+        readBatches,
+        BatchingKeyReader.DEFAULT_MAX_BATCH,
+        timeout.multipliedBy(2),
+        half.compareTo(MAX_STALL) < 0 ? half : MAX_STALL);
   }
 }

@@ -21,11 +21,14 @@ public final class RedisCircuit {
   /** Calls the failure rate is computed over. */
   static final int WINDOW = 10;
 
-  /** Fewest calls in the window before the rate is judged (a lone early failure opens nothing). */
-  static final int MIN_CALLS = 4;
+  /**
+   * Fewest calls in the window before the rate is judged: two, so a Redis that stops answering
+   * right after start opens the circuit after two failed calls rather than four.
+   */
+  static final int MIN_CALLS = 2;
 
-  /** Probes let through while half open; all must succeed to close. */
-  static final int PROBES = 2;
+  /** Probes let through while half open; one answer closes the circuit again. */
+  static final int PROBES = 1;
 
   private final CircuitBreaker breaker;
   private final long openForNanos;

@@ -7,6 +7,7 @@ import dev.keygate.key.KeyLimit;
 import dev.keygate.key.KeyUsage;
 import dev.keygate.key.RateLimitSpec;
 import dev.keygate.ratelimit.SharedLimiter;
+import java.net.SocketTimeoutException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -663,8 +664,12 @@ public final class RedisKeyStore implements KeyStore {
     try {
       hashes = pipelinedHashes(distinct);
     } catch (StoreUnavailableException e) {
-      // one by one; the first failure fails the rest at once (a hung Redis must not cost one
-      // timeout per id), and an open circuit fails them all without trying
+      if (timedOut(e)) {
+        // a Redis that did not answer in time will not answer the same reads one by one either
+        throw e;
+      }
+      // one by one; the first failure fails the rest at once, and an open circuit fails them
+      // all without trying
       Map<String, Optional<ApiKeyRecord>> found = new LinkedHashMap<>();
       for (String id : distinct) {
         found.put(id, find(id));
@@ -676,6 +681,15 @@ public final class RedisKeyStore implements KeyStore {
       found.put(distinct.get(i), decode(distinct.get(i), hashes.get(i)));
     }
     return found;
+  }
+
+  private static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private List<Map<String, String>> pipelinedHashes(List<String> ids) {

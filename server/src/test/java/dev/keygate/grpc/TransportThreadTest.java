@@ -94,7 +94,8 @@ class TransportThreadTest {
     BatchingKeyReader reader =
         new BatchingKeyReader(
             recorded,
-            new BatchingKeyReader.Settings(2048, 4, 128, Duration.ofSeconds(10)),
+            new BatchingKeyReader.Settings(
+                2048, 4, 128, Duration.ofSeconds(10), Duration.ofMillis(50)),
             redisStore.circuit());
     cleanup.add(reader);
     cache =

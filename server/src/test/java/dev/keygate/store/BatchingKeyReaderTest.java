@@ -41,10 +41,17 @@ class BatchingKeyReaderTest {
 
   private final List<AutoCloseable> closing = new ArrayList<>();
 
+  /** A reader without stall detection (a minute), so what flies at once is up to the test. */
   private static BatchingKeyReader reader(RedisKeyStore store, int maxPending, int inFlight) {
+    return reader(store, maxPending, inFlight, Duration.ofMinutes(1));
+  }
+
+  private static BatchingKeyReader reader(
+      RedisKeyStore store, int maxPending, int inFlight, Duration stallAfter) {
     return new BatchingKeyReader(
         store,
-        new BatchingKeyReader.Settings(maxPending, inFlight, 128, Duration.ofSeconds(60)),
+        new BatchingKeyReader.Settings(
+            maxPending, inFlight, 128, Duration.ofSeconds(60), stallAfter),
         store.circuit());
   }
 
@@ -195,6 +202,36 @@ class BatchingKeyReaderTest {
       assertEquals(keys.get(i).id(), results.get(i).get(30, TimeUnit.SECONDS).orElseThrow().id());
     }
     assertEquals(5, b.batchesStarted() - before, "four single reads, then one batch of two");
+  }
+
+  @Test
+  void lookup_redisStalled_nothingMoreIsSentUntilTheStalledBatchEnds() throws Exception {
+    List<ApiKeyRecord> keys = createKeys(3);
+    BatchingKeyReader b = reader(store, 64, 4, Duration.ofMillis(20));
+    closing.add(b);
+    read(b, keys.get(0).id()).get();
+    long before = b.batchesStarted();
+    long hgetallBefore = info("commandstats", "hgetall");
+    redis.pause();
+    CompletableFuture<Optional<ApiKeyRecord>> first = read(b, keys.get(0).id());
+    Eventually.await("first batch in flight", () -> b.batchesStarted() == before + 1);
+    Thread.sleep(100); // the batch is now in flight longer than stallAfter: Redis is stalled
+    CompletableFuture<Optional<ApiKeyRecord>> second = read(b, keys.get(1).id());
+    CompletableFuture<Optional<ApiKeyRecord>> hurried =
+        b.lookup(keys.get(2).id(), Deadline.after(Duration.ofMillis(30)));
+    // three slots are free, but nothing more is sent into a stalled Redis
+    assertEquals(2, b.queued());
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> hurried.get(30, TimeUnit.SECONDS));
+    assertInstanceOf(StoreUnavailableException.class, e.getCause());
+    assertEquals(before + 1, b.batchesStarted());
+    redis.resume();
+    assertEquals(keys.get(0).id(), first.get(30, TimeUnit.SECONDS).orElseThrow().id());
+    assertEquals(keys.get(1).id(), second.get(30, TimeUnit.SECONDS).orElseThrow().id());
+    Eventually.await("queue drained", () -> b.outstanding() == 0);
+    // the stalled read and the one that waited for it; the hurried one was never sent
+    assertEquals(2, info("commandstats", "hgetall") - hgetallBefore);
+    assertEquals(1, b.droppedExpired());
   }
 
   @Test
