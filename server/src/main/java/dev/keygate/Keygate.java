@@ -7,7 +7,6 @@ import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.audit.AuditLog;
 import dev.keygate.audit.AuditTrail;
 import dev.keygate.audit.DecisionAuditor;
-import dev.keygate.audit.RedisAuditLog;
 import dev.keygate.authz.AdminToken;
 import dev.keygate.authz.Authorizer;
 import dev.keygate.config.KeygateConfig;
@@ -128,74 +127,7 @@ public final class Keygate implements AutoCloseable {
                 AuthorizeGrpc.SERVICE_NAME,
                 KeyAdminGrpc.SERVICE_NAME,
                 AuthorizationGrpc.SERVICE_NAME));
-    bindMetrics();
-  }
-
-  /** Meters read from the parts' own counters at scrape time (nothing added to hot paths). */
-  private void bindMetrics() {
-    if (store instanceof CachingKeyStore cache) {
-      metrics.counter(
-          "keygate.cache.requests",
-          "Verified-key cache lookups by result",
-          () -> cache.stats().hitCount(),
-          "result",
-          "hit");
-      metrics.counter(
-          "keygate.cache.requests",
-          "Verified-key cache lookups by result",
-          () -> cache.stats().missCount(),
-          "result",
-          "miss");
-      metrics.counter(
-          "keygate.cache.evictions",
-          "Cache entries evicted (size or staleness)",
-          () -> cache.stats().evictionCount());
-      metrics.counter(
-          "keygate.cache.invalidations",
-          "Invalidation messages handled",
-          cache::invalidationsReceived);
-      metrics.gauge(
-          "keygate.cache.hit.ratio",
-          "Cache hits / lookups since start (rate() of keygate_cache_requests_total for a window)",
-          () -> cache.stats().hitRate());
-      metrics.gauge("keygate.cache.size", "Records and negative entries cached", cache::size);
-      metrics.gauge(
-          "keygate.cache.live",
-          "1 while invalidations are received and the cache is used, else 0",
-          () -> cache.isLive() ? 1 : 0);
-    }
-    if (Stores.backing(store) instanceof RedisKeyStore redis) {
-      metrics.counter(
-          "keygate.redis.errors",
-          "Failed Redis calls (unreachable, timeout, error)",
-          redis::errors,
-          "component",
-          "store");
-    }
-    if (auditLog instanceof RedisAuditLog redisAudit) {
-      metrics.counter(
-          "keygate.redis.errors",
-          "Failed Redis calls (unreachable, timeout, error)",
-          redisAudit::errors,
-          "component",
-          "audit");
-    }
-    metrics.counter(
-        "keygate.usage.flush.failures",
-        "Usage flushes that failed (counts kept for the next)",
-        usage::flushFailures);
-    metrics.counter("keygate.audit.events.written", "Audit events appended", trail::written);
-    String dropped = "Audit events not written, by cause";
-    metrics.counter(
-        "keygate.audit.events.dropped",
-        dropped,
-        trail::droppedRateLimited,
-        "cause",
-        "rate_limited");
-    metrics.counter(
-        "keygate.audit.events.dropped", dropped, trail::droppedQueueFull, "cause", "queue_full");
-    metrics.counter(
-        "keygate.audit.events.dropped", dropped, trail::appendFailures, "cause", "append_failed");
+    Meters.bind(metrics, store, auditLog, trail, usage, onWorkers);
   }
 
   /** Prefix of the worker pool's thread names (tests check where calls ran). */

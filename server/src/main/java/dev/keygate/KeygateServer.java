@@ -105,6 +105,11 @@ public final class KeygateServer {
     return server.getPort();
   }
 
+  /** The application being served (its meters, health, parts). */
+  public Keygate app() {
+    return app;
+  }
+
   /** Drains and stops; safe to call more than once. */
   public synchronized void stop() {
     if (server.isTerminated()) {

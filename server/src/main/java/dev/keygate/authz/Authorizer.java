@@ -132,10 +132,20 @@ public final class Authorizer {
           call, start, new Denied(Reason.KEY_ENVIRONMENT_MISMATCH, message, Map.of(), null), null);
     }
     ParsedKey key = parsed.get();
+    // handle(), not exceptionally(): a refused read (the common case under strain) then costs no
+    // CompletionException and its stack trace
     return keys.lookup(key.keyId(), call.deadline())
-        .thenCompose(found -> verify(found, key, requiredScopes, call))
-        .exceptionally(Authorizer::storeFailure)
-        .thenApply(outcome -> report(call, start, outcome.decision(), outcome.matched()));
+        .handle(
+            (found, failure) ->
+                failure == null
+                    ? verify(found, key, requiredScopes, call)
+                    : CompletableFuture.completedFuture(storeFailure(failure)))
+        .thenCompose(outcome -> outcome)
+        .handle(
+            (outcome, failure) -> {
+              Outcome o = failure == null ? outcome : storeFailure(failure);
+              return report(call, start, o.decision(), o.matched());
+            });
   }
 
   /**

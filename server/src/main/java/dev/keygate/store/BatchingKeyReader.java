@@ -153,27 +153,26 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
   public CompletableFuture<Optional<ApiKeyRecord>> lookup(String id, Deadline deadline) {
     if (closed) {
       return CompletableFuture.failedFuture(
-          new StoreUnavailableException(store.describe() + " is closed", null));
+          StoreUnavailableException.refused(store.describe() + " is closed"));
     }
     if (circuit.rejectsNow()) {
       circuit.countRejected();
       return CompletableFuture.failedFuture(
-          new StoreUnavailableException(store.describe() + ": circuit breaker open", null));
+          StoreUnavailableException.refused(store.describe() + ": circuit breaker open"));
     }
     long wait = deadline.remainingNanos(maxWaitNanos);
     if (wait == 0) {
       droppedExpired.increment();
       return CompletableFuture.failedFuture(
-          new StoreUnavailableException("the call's deadline passed before the read", null));
+          StoreUnavailableException.refused("the call's deadline passed before the read"));
     }
     if (!pending.tryAcquirePermission()) {
       rejectedFull.increment();
       return CompletableFuture.failedFuture(
-          new StoreUnavailableException(
+          StoreUnavailableException.refused(
               "too many key reads outstanding ("
                   + pending.getBulkheadConfig().getMaxConcurrentCalls()
-                  + ")",
-              null));
+                  + ")"));
     }
     Pending p = new Pending(id);
     // the permit is held until the read is answered, whoever answers it (batch, deadline, close)
@@ -185,8 +184,8 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
           deadlines.schedule(
               () ->
                   p.answer.completeExceptionally(
-                      new StoreUnavailableException(
-                          "no answer from the key store within the call's deadline", null)),
+                      StoreUnavailableException.refused(
+                          "no answer from the key store within the call's deadline")),
               wait,
               TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
@@ -352,7 +351,7 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
     closed = true;
     io.shutdown();
     deadlines.shutdownNow();
-    failQueued(new StoreUnavailableException(store.describe() + " is closed", null));
+    failQueued(StoreUnavailableException.refused(store.describe() + " is closed"));
   }
 
   /**

@@ -62,13 +62,13 @@ final class RedisCalls implements AutoCloseable {
     if (circuit.rejectsNow()) {
       circuit.countRejected();
       return CompletableFuture.failedFuture(
-          new StoreUnavailableException("redis unavailable: circuit breaker open", null));
+          StoreUnavailableException.refused("redis unavailable: circuit breaker open"));
     }
     if (!outstanding.tryAcquirePermission()) {
       rejectedFull.increment();
       return CompletableFuture.failedFuture(
-          new StoreUnavailableException(
-              "too many Redis calls outstanding (" + MAX_OUTSTANDING + ")", null));
+          StoreUnavailableException.refused(
+              "too many Redis calls outstanding (" + MAX_OUTSTANDING + ")"));
     }
     CompletableFuture<T> answer = new CompletableFuture<>();
     try {

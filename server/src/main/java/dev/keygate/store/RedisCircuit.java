@@ -2,6 +2,7 @@ package dev.keygate.store;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,6 +35,8 @@ public final class RedisCircuit {
   private final long openForNanos;
   private final LongAdder rejected = new LongAdder();
   private volatile long openedAt;
+  // true from the moment a half-open breaker lets a probe through until that probe is reported
+  private volatile boolean probing;
 
   /**
    * @param openFor how long the circuit stays open before probing ({@code
@@ -75,8 +78,10 @@ public final class RedisCircuit {
    * reader answer at once, before queueing anything, without taking a probe's permission.
    */
   public boolean rejectsNow() {
-    return breaker.getState() == CircuitBreaker.State.OPEN
-        && System.nanoTime() - openedAt < openForNanos;
+    CircuitBreaker.State state = breaker.getState();
+    return (state == CircuitBreaker.State.OPEN && System.nanoTime() - openedAt < openForNanos)
+        // half open with its one probe out: every other call would be refused anyway
+        || (state == CircuitBreaker.State.HALF_OPEN && probing);
   }
 
   /** Calls refused because the circuit was open (a metric). */
@@ -99,19 +104,46 @@ public final class RedisCircuit {
   long acquire(String what) {
     if (!breaker.tryAcquirePermission()) {
       rejected.increment();
-      throw new StoreUnavailableException(what + " unavailable: circuit breaker open", null);
+      throw StoreUnavailableException.refused(what + " unavailable: circuit breaker open");
+    }
+    if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+      probing = true;
     }
     return System.nanoTime();
   }
 
   /** Redis answered (a value or an error reply). */
   void succeeded(long start) {
+    probing = false;
     breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 
-  /** Redis did not answer: unreachable, timed out, connection broken. */
+  /**
+   * Redis did not answer: unreachable, timed out, connection broken. A call that timed out opens
+   * the circuit at once: a Redis that let a call wait the whole {@code KEYGATE_REDIS_TIMEOUT} has
+   * most likely stopped answering, and waiting for more such calls to fill the window would cost
+   * every caller meanwhile a timeout of its own. The probe after {@code openFor} finds out.
+   */
   void failed(long start, Throwable e) {
+    probing = false;
     breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+    if (timedOut(e) && breaker.getState() == CircuitBreaker.State.CLOSED) {
+      try {
+        breaker.transitionToOpenState();
+      } catch (IllegalStateException raced) {
+        // another failure opened it first
+      }
+    }
+  }
+
+  /** True if {@code e} was caused by a socket read timing out. */
+  static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Redis answered a call made outside the breaker (a health ping): an open circuit may probe. */
@@ -127,6 +159,7 @@ public final class RedisCircuit {
 
   /** The call failed in keygate's own code: says nothing about Redis. */
   void released() {
+    probing = false;
     breaker.releasePermission();
   }
 }

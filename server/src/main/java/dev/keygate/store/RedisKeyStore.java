@@ -7,7 +7,6 @@ import dev.keygate.key.KeyLimit;
 import dev.keygate.key.KeyUsage;
 import dev.keygate.key.RateLimitSpec;
 import dev.keygate.ratelimit.SharedLimiter;
-import java.net.SocketTimeoutException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -467,6 +466,11 @@ public final class RedisKeyStore implements KeyStore {
     return reader;
   }
 
+  /** Shared-limit calls refused because their bulkhead was full (a metric). */
+  public long limitCallsRejected() {
+    return calls.rejectedFull();
+  }
+
   /** The pool for Redis calls of the decision path other than key reads (shared limits). */
   RedisCalls calls() {
     return calls;
@@ -664,7 +668,7 @@ public final class RedisKeyStore implements KeyStore {
     try {
       hashes = pipelinedHashes(distinct);
     } catch (StoreUnavailableException e) {
-      if (timedOut(e)) {
+      if (RedisCircuit.timedOut(e)) {
         // a Redis that did not answer in time will not answer the same reads one by one either
         throw e;
       }
@@ -681,15 +685,6 @@ public final class RedisKeyStore implements KeyStore {
       found.put(distinct.get(i), decode(distinct.get(i), hashes.get(i)));
     }
     return found;
-  }
-
-  private static boolean timedOut(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SocketTimeoutException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private List<Map<String, String>> pipelinedHashes(List<String> ids) {

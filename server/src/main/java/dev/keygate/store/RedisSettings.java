@@ -111,14 +111,14 @@ public record RedisSettings(
         + (password == null ? "unset" : "set")
         + ", redisFailure="
         + failure.label()
+        + (failure == RedisFailurePolicy.STALE
+            ? " (max age " + Durations.format(staleMaxAge) + ")"
+            : "")
         + ", breakerOpen="
         + Durations.format(bounds.breakerOpen())
         + ", maxPendingReads="
         + bounds.maxPendingReads()
         + ", readBatches="
-        + bounds.readBatches()
-        + (failure == RedisFailurePolicy.STALE
-            ? " (max age " + Durations.format(staleMaxAge) + ")"
-            : "");
+        + bounds.readBatches();
   }
 }

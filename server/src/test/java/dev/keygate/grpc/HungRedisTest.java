@@ -230,6 +230,9 @@ class HungRedisTest {
     int outstanding = (int) concat(firstWave, secondWave).stream().filter(f -> !f.isDone()).count();
     List<Answer> answers = answered(concat(firstWave, secondWave));
     List<Answer> second = answered(secondWave);
+    // what an operator sees meanwhile: the breaker's refusals, counted
+    String scrape = kg.server.app().metrics().scrape();
+    double breakerRejected = sample(scrape, "keygate_redis_breaker_rejected_total");
 
     resume();
     long resumed = System.nanoTime();
@@ -279,6 +282,10 @@ class HungRedisTest {
     String recoveredFinal = recovered;
     assertAll(
         summary,
+        () ->
+            assertTrue(
+                breakerRejected > 0,
+                "keygate_redis_breaker_rejected_total during the hang: " + breakerRejected),
         () -> assertEquals(0, outstanding, outstanding + " calls not ended after " + STORM_WAIT),
         () -> assertEquals(0, okWhilePaused, okWhilePaused + " calls allowed while Redis hung"),
         () ->
@@ -878,5 +885,15 @@ class HungRedisTest {
                                 .putHeaders("authorization", "Bearer " + key)))
                 .putContextExtensions("keygate_scope", SCOPE))
         .build();
+  }
+
+  /** The value of an unlabelled sample in a Prometheus scrape; NaN when it is missing. */
+  private static double sample(String scrape, String name) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1).trim());
+      }
+    }
+    return Double.NaN;
   }
 }

@@ -12,9 +12,11 @@ import dev.keygate.key.KeyHasher;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.KeyUsage;
 import dev.keygate.store.CreateOutcome.Status;
+import dev.keygate.testing.Eventually;
 import dev.keygate.testing.RedisServer;
 import dev.keygate.testing.RedisServerExtension;
 import dev.keygate.testing.TestRedis;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -253,8 +255,12 @@ class RedisKeyStoreTest extends KeyStoreContract {
       }
       assertFalse(down.describe().contains(password));
 
-      // back again (empty: no persistence): the store recovers without being rebuilt
+      // back again (empty: no persistence): the store recovers without being rebuilt. The
+      // failures opened the circuit breaker; a ping (the health monitor's, once a second) goes
+      // past it and lets the next call probe at once
       server.restart();
+      assertEquals(CircuitBreaker.State.OPEN, down.circuit().breaker().getState());
+      Eventually.await("Redis answers a ping", down::ping);
       assertEquals(Optional.empty(), eventually(() -> down.find(key.id())));
     }
   }
