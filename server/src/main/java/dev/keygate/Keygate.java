@@ -33,6 +33,7 @@ import dev.keygate.store.Stores;
 import dev.keygate.throttle.FailureThrottle;
 import dev.keygate.usage.UsageRecorder;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -127,8 +128,18 @@ public final class Keygate implements AutoCloseable {
                 AuthorizeGrpc.SERVICE_NAME,
                 KeyAdminGrpc.SERVICE_NAME,
                 AuthorizationGrpc.SERVICE_NAME));
+    if (Stores.backing(store) instanceof RedisKeyStore redis) {
+      // informational: readiness follows Redis itself (PING), not the breaker
+      // (docs/decision-path.md)
+      health.watch(
+          REDIS_CIRCUIT_HEALTH,
+          () -> redis.circuit().breaker().getState() != CircuitBreaker.State.OPEN);
+    }
     Meters.bind(metrics, store, auditLog, trail, usage, onWorkers);
   }
+
+  /** Health entry that is NOT_SERVING while the circuit breaker around Redis is open. */
+  public static final String REDIS_CIRCUIT_HEALTH = "keygate.redis.circuit";
 
   /** Prefix of the worker pool's thread names (tests check where calls ran). */
   public static final String WORKER_THREAD_PREFIX = "keygate-worker-";

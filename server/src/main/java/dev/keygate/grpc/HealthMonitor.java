@@ -5,10 +5,13 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,7 @@ public final class HealthMonitor implements AutoCloseable {
   private final ScheduledExecutorService poller;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Boolean lastServing;
+  private final Map<String, BooleanSupplier> informational = new ConcurrentHashMap<>();
 
   /**
    * @param services the service names reported besides the server-wide "" entry
@@ -54,8 +58,26 @@ public final class HealthMonitor implements AutoCloseable {
     poller.scheduleWithFixedDelay(this::poll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Reports {@code service} SERVING while {@code serving} says so, updated with every poll: an
+   * entry for operators and dashboards (the circuit breaker), which readiness does not follow.
+   */
+  public void watch(String service, BooleanSupplier serving) {
+    informational.put(service, serving);
+    health.setStatus(
+        service, serving.getAsBoolean() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+  }
+
   /** Checks the store once and updates the status. */
   public void poll() {
+    if (closed.get()) {
+      return;
+    }
+    informational.forEach(
+        (service, serving) ->
+            health.setStatus(
+                service,
+                serving.getAsBoolean() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING));
     boolean serving = store.ping();
     if (!Boolean.valueOf(serving).equals(lastServing)) {
       if (serving) {
