@@ -157,8 +157,11 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
     }
     if (circuit.rejectsNow()) {
       circuit.countRejected();
-      return CompletableFuture.failedFuture(
-          StoreUnavailableException.refused(store.describe() + ": circuit breaker open"));
+      StoreUnavailableException refused =
+          StoreUnavailableException.refused(store.describe() + ": circuit breaker open");
+      // reads queued just before the circuit opened (or behind its probe) are refused too
+      failQueued(refused);
+      return CompletableFuture.failedFuture(refused);
     }
     long wait = deadline.remainingNanos(maxWaitNanos);
     if (wait == 0) {
@@ -199,15 +202,16 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
   }
 
   /**
-   * Starts one more I/O turn if reads are queued, a slot is free and Redis is not stalled; every
-   * new read and every finished turn calls this, so turns grow with the queue up to {@code
-   * maxInFlight}.
+   * Starts one more I/O turn if reads are queued, a slot is free, every running turn is waiting on
+   * Redis and Redis is not stalled; every new read and every finished turn calls this.
    */
   private void startBatches() {
     while (!queue.isEmpty() && !stalled()) {
       int now = inFlight.get();
-      if (now >= maxInFlight) {
-        return; // a running turn takes the queue up when it finishes
+      if (now >= maxInFlight || now > sending.size()) {
+        // every slot is taken, or a turn is between batches and takes the queue up next: a new
+        // turn only when all running ones wait on Redis, so batches stay full
+        return;
       }
       if (inFlight.compareAndSet(now, now + 1)) {
         try {

@@ -664,6 +664,11 @@ public final class RedisKeyStore implements KeyStore {
   @Override
   public Map<String, Optional<ApiKeyRecord>> findAll(Collection<String> ids) {
     List<String> distinct = List.copyOf(new LinkedHashSet<>(ids));
+    if (distinct.size() == 1) {
+      // one read is one command: no pipeline to set up, and it follows the client's retries,
+      // failover and slot-map refresh (a half-open breaker's probe is such a read)
+      return Map.of(distinct.get(0), find(distinct.get(0)));
+    }
     List<Map<String, String>> hashes;
     try {
       hashes = pipelinedHashes(distinct);
