@@ -15,8 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +56,8 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
   private final Bulkhead pending;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
-  // the start of each batch in flight, by the I/O thread sending it (at most maxInFlight entries)
-  private final Map<Thread, Long> sending = new ConcurrentHashMap<>();
+  // each batch in flight, by the I/O thread sending it (at most maxInFlight entries)
+  private final Map<Thread, InFlight> sending = new ConcurrentHashMap<>();
   private final long stallAfterNanos;
   private final ExecutorService io;
   private final ScheduledThreadPoolExecutor deadlines;
@@ -106,7 +104,8 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
             });
     pool.allowCoreThreadTimeOut(true);
     this.io = pool;
-    // one timer thread; cancelled timers leave its queue at once, so it holds only reads in wait
+    // one timer thread for every read: a sweep every SWEEP answers the reads whose wait is over,
+    // so a read costs no timer of its own on the hot path
     this.deadlines =
         new ScheduledThreadPoolExecutor(
             1,
@@ -115,7 +114,8 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    deadlines.setRemoveOnCancelPolicy(true);
+    deadlines.scheduleWithFixedDelay(
+        this::sweep, SWEEP.toNanos(), SWEEP.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Prefix of the I/O threads' names: the only threads that wait for Redis key reads. */
@@ -177,25 +177,9 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
                   + pending.getBulkheadConfig().getMaxConcurrentCalls()
                   + ")"));
     }
-    Pending p = new Pending(id);
+    Pending p = new Pending(id, System.nanoTime() + wait);
     // the permit is held until the read is answered, whoever answers it (batch, deadline, close)
     p.result.whenComplete((r, e) -> pending.onComplete());
-    // answered by the deadline whatever Redis does; the timer is dropped when the read is
-    ScheduledFuture<?> timer;
-    try {
-      timer =
-          deadlines.schedule(
-              () ->
-                  p.answer.completeExceptionally(
-                      StoreUnavailableException.refused(
-                          "no answer from the key store within the call's deadline")),
-              wait,
-              TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      p.fail(new StoreUnavailableException(store.describe() + " is closed", e));
-      return p.answer;
-    }
-    p.answer.whenComplete((r, e) -> timer.cancel(false));
     queue.add(p);
     startBatches();
     return p.answer;
@@ -253,8 +237,8 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
       return false;
     }
     long now = System.nanoTime();
-    for (long started : sending.values()) {
-      if (now - started > stallAfterNanos) {
+    for (InFlight batch : sending.values()) {
+      if (now - batch.startedAt() > stallAfterNanos) {
         return true;
       }
     }
@@ -284,7 +268,7 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
     for (Pending p : batch) {
       ids.add(p.id);
     }
-    sending.put(Thread.currentThread(), System.nanoTime());
+    sending.put(Thread.currentThread(), new InFlight(System.nanoTime(), batch));
     try {
       Map<String, Optional<ApiKeyRecord>> found = store.findAll(ids);
       roundTrips.increment();
@@ -305,6 +289,28 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
       sending.remove(Thread.currentThread());
     }
   }
+
+  /**
+   * Answers every read whose wait is over (its caller's deadline, or {@code maxWait}), queued or in
+   * flight: within {@link #SWEEP} of it, whatever Redis does. A queued one stays queued until a
+   * turn drops it, unsent; an in-flight one is released when its batch ends.
+   */
+  private void sweep() {
+    long now = System.nanoTime();
+    for (Pending p : queue) {
+      p.expireIfDue(now);
+    }
+    for (InFlight batch : sending.values()) {
+      for (Pending p : batch.reads()) {
+        p.expireIfDue(now);
+      }
+    }
+  }
+
+  /** How often waits are checked: the most a read may be answered after its deadline. */
+  static final Duration SWEEP = Duration.ofMillis(5);
+
+  private record InFlight(long startedAt, List<Pending> reads) {}
 
   private void failQueued(RuntimeException e) {
     Pending p;
@@ -364,12 +370,24 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
    * which is when its bulkhead permit is given back.
    */
   private static final class Pending {
+    private static final StoreUnavailableException LATE =
+        StoreUnavailableException.refused(
+            "no answer from the key store within the call's deadline");
+
     final String id;
+    final long deadline;
     final CompletableFuture<Optional<ApiKeyRecord>> answer = new CompletableFuture<>();
     final CompletableFuture<Void> result = new CompletableFuture<>();
 
-    Pending(String id) {
+    Pending(String id, long deadline) {
       this.id = id;
+      this.deadline = deadline;
+    }
+
+    void expireIfDue(long now) {
+      if (now - deadline >= 0 && !answer.isDone()) {
+        answer.completeExceptionally(LATE);
+      }
     }
 
     void complete(Optional<ApiKeyRecord> record) {

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * go straight to the store and nothing is cached. {@code maxStaleness} is a safety net for a
  * subscription that died silently, never the mechanism.
  *
- * <p>Races: a load runs inside the cache's per-entry compute, and {@code invalidate} of the same id
- * waits for it and then removes what it loaded, so an invalidation that arrives while a stale read
- * is in flight still wins. A connection change during a load is caught by an epoch check.
+ * <p>Races: a load in flight is the cache's entry for its id (a Caffeine {@code AsyncCache}), and
+ * {@code invalidate} of the same id removes it, so what a read racing an invalidation returns is
+ * handed to the callers that were already waiting for it but never cached: the invalidation wins. A
+ * connection change empties the cache, loads in flight included, the same way.
  *
  * <p>Reads for administration (GetKey, the read of a compare-and-set update) must see the store's
  * latest state and usage counts: they use {@link #authoritative()}.
@@ -79,7 +80,6 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
   private final KeyStore delegate;
   private final KeyLookup reader;
   private final AsyncCache<String, Optional<ApiKeyRecord>> cache;
-  private final AtomicLong epoch = new AtomicLong();
   private final Authoritative authoritative = new Authoritative();
   private final LongAdder invalidationsReceived = new LongAdder();
   // last record Redis returned per id, for stale answers; null when failing closed
@@ -151,7 +151,6 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
 
   /** The listener is subscribed: from now on no write can go unnoticed, so caching may start. */
   public void connected() {
-    epoch.incrementAndGet();
     // anything cached before a gap in the subscription may have missed its invalidation
     cache.synchronous().invalidateAll();
     if (lastConfirmed != null) {
@@ -164,7 +163,6 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
   /** The listener lost its subscription: stop trusting (and filling) the cache. */
   public void disconnected() {
     live = false;
-    epoch.incrementAndGet();
     cache.synchronous().invalidateAll();
   }
 
@@ -263,20 +261,11 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
     if (!live) {
       return load(id, deadline);
     }
-    long before = epoch.get();
-    // a failed load propagates to its callers and nothing is cached
+    // a failed load propagates to its callers and nothing is cached. A load in flight when the
+    // subscription changes was removed by that change's invalidateAll: what it read is handed to
+    // its callers but never cached
     CompletableFuture<Optional<ApiKeyRecord>> found =
         cache.get(id, (k, executor) -> load(k, deadline));
-    if (!found.isDone()) {
-      found.thenRun(
-          () -> {
-            if (epoch.get() != before || !live) {
-              // the subscription changed while we loaded: the value may have missed an
-              // invalidation
-              cache.asMap().remove(id, found);
-            }
-          });
-    }
     return found;
   }
 
