@@ -726,7 +726,9 @@ class HungRedisTest {
       String c = frame.getClassName();
       if (c.startsWith("redis.clients.")
           || c.startsWith("dev.keygate.store.Redis")
-          || c.startsWith("dev.keygate.store.BatchingKeyStore")) {
+          || (c.equals("dev.keygate.store.BatchingKeyReader")
+              && (frame.getMethodName().equals("send")
+                  || frame.getMethodName().equals("runBatches")))) {
         return info.getThreadState() + " in " + frame;
       }
     }
