@@ -6,9 +6,10 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.QuotaFailure;
 import com.google.rpc.RetryInfo;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
+import io.grpc.protobuf.ProtoUtils;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,9 +79,38 @@ public final class ErrorAnswers {
     return status.build();
   }
 
-  /** The gRPC error for a refusal. */
+  /**
+   * The gRPC error for a refusal: status and message, and the {@code google.rpc.Status} with its
+   * details in the {@code grpc-status-details-bin} trailer (what {@code StatusProto} writes).
+   */
   public static StatusRuntimeException grpc(KeygateException e) {
-    return StatusProto.toStatusRuntimeException(rpcStatus(e));
+    com.google.rpc.Status proto = rpcStatus(e);
+    Metadata trailers = new Metadata();
+    trailers.put(DETAILS, proto);
+    return new Refusal(
+        Status.fromCodeValue(proto.getCode()).withDescription(proto.getMessage()), trailers);
+  }
+
+  /** The trailer gRPC clients read {@code google.rpc} details from (as {@code StatusProto}). */
+  private static final Metadata.Key<com.google.rpc.Status> DETAILS =
+      Metadata.Key.of(
+          "grpc-status-details-bin",
+          ProtoUtils.metadataMarshaller(com.google.rpc.Status.getDefaultInstance()));
+
+  /**
+   * A refusal as gRPC's exception, without a stack trace: it is an answer, not a failure, and under
+   * a flood of bad keys or a Redis outage there are thousands a second, each of which would
+   * otherwise walk Netty's deep stack.
+   */
+  private static final class Refusal extends StatusRuntimeException {
+    Refusal(Status status, Metadata trailers) {
+      super(status, trailers);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
   }
 
   /**
