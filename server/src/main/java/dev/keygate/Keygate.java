@@ -9,6 +9,7 @@ import dev.keygate.audit.AuditTrail;
 import dev.keygate.audit.DecisionAuditor;
 import dev.keygate.authz.AdminToken;
 import dev.keygate.authz.Authorizer;
+import dev.keygate.concurrent.Bounded;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.envoy.EnvoyAuthorizationService;
 import dev.keygate.grpc.AuthorizeService;
@@ -42,10 +43,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The assembled application: every domain part wired once from the config, and the gRPC services
@@ -153,21 +151,7 @@ public final class Keygate implements AutoCloseable {
    * queue. Decisions never run here.
    */
   private static ThreadPoolExecutor newWorkerPool() {
-    AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            WORKER_THREADS,
-            WORKER_THREADS,
-            60,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, WORKER_THREAD_PREFIX + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    return Bounded.threads(WORKER_THREAD_PREFIX, WORKER_THREADS);
   }
 
   /** The pool KeyAdmin calls run on (see {@link #bind}). */

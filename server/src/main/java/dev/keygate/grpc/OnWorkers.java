@@ -1,7 +1,7 @@
 package dev.keygate.grpc;
 
+import dev.keygate.concurrent.Bounded;
 import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.grpc.Context;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -9,7 +9,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -36,14 +35,7 @@ public final class OnWorkers implements ServerInterceptor {
    */
   public OnWorkers(Executor workers, int maxCalls) {
     this.workers = workers;
-    this.calls =
-        Bulkhead.of(
-            "keyadmin",
-            BulkheadConfig.custom()
-                .maxConcurrentCalls(maxCalls)
-                .maxWaitDuration(Duration.ZERO)
-                .writableStackTraceEnabled(false)
-                .build());
+    this.calls = Bounded.bulkhead("keyadmin", maxCalls);
   }
 
   /** Calls refused because {@code maxCalls} were in progress (a metric). */

@@ -1,8 +1,8 @@
 package dev.keygate.store;
 
+import dev.keygate.concurrent.Bounded;
 import dev.keygate.key.ApiKeyRecord;
 import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,9 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -80,30 +78,9 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
     this.maxWaitNanos = settings.maxWait().toNanos();
     this.stallAfterNanos = settings.stallAfter().toNanos();
     this.circuit = circuit;
-    this.pending =
-        Bulkhead.of(
-            "key-reads",
-            BulkheadConfig.custom()
-                .maxConcurrentCalls(settings.maxPending())
-                .maxWaitDuration(Duration.ZERO)
-                .writableStackTraceEnabled(false)
-                .build());
-    AtomicInteger n = new AtomicInteger();
-    // never more tasks than maxInFlight (see startBatches), so the queue never grows past it
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            maxInFlight,
-            maxInFlight,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, IO_THREAD_PREFIX + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    pool.allowCoreThreadTimeOut(true);
-    this.io = pool;
+    this.pending = Bounded.bulkhead("key-reads", settings.maxPending());
+    // never more tasks than maxInFlight (see startBatches), so its queue stays that short
+    this.io = Bounded.threads(IO_THREAD_PREFIX, maxInFlight);
     // one timer thread for every read: a sweep every SWEEP answers the reads whose wait is over,
     // so a read costs no timer of its own on the hot path
     this.deadlines =
@@ -216,6 +193,14 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
     try {
       List<Pending> batch;
       while (!stalled() && !(batch = drain()).isEmpty()) {
+        if (circuit.rejectsNow()) {
+          // the circuit opened meanwhile: refuse all that waits at once, not read by read
+          StoreUnavailableException refused =
+              StoreUnavailableException.refused(store.describe() + ": circuit breaker open");
+          batch.forEach(p -> p.fail(refused));
+          failQueued(refused);
+          continue;
+        }
         send(batch);
       }
     } finally {

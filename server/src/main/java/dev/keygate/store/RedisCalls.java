@@ -1,14 +1,10 @@
 package dev.keygate.store;
 
+import dev.keygate.concurrent.Bounded;
 import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -32,29 +28,9 @@ final class RedisCalls implements AutoCloseable {
 
   RedisCalls(String name, RedisCircuit circuit) {
     this.circuit = circuit;
-    this.outstanding =
-        Bulkhead.of(
-            name,
-            BulkheadConfig.custom()
-                .maxConcurrentCalls(MAX_OUTSTANDING)
-                .maxWaitDuration(Duration.ZERO)
-                .writableStackTraceEnabled(false)
-                .build());
-    AtomicInteger n = new AtomicInteger();
+    this.outstanding = Bounded.bulkhead(name, MAX_OUTSTANDING);
     // the bulkhead bounds the queue: never more than MAX_OUTSTANDING tasks are submitted
-    this.pool =
-        new ThreadPoolExecutor(
-            THREADS,
-            THREADS,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "keygate-" + name + "-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    pool.allowCoreThreadTimeOut(true);
+    this.pool = Bounded.threads("keygate-" + name + "-", THREADS);
   }
 
   /** Runs {@code call} on the pool; the answer completes when it returns. */

@@ -20,12 +20,10 @@ import dev.keygate.store.KeyPage;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.RedisKeyStore;
 import dev.keygate.store.UsageDelta;
+import dev.keygate.testing.EnvoyRequests;
 import dev.keygate.testing.Eventually;
 import dev.keygate.testing.FakeTicker;
 import dev.keygate.testing.RedisServer;
-import io.envoyproxy.envoy.config.core.v3.Address;
-import io.envoyproxy.envoy.config.core.v3.SocketAddress;
-import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ManagedChannel;
@@ -303,26 +301,7 @@ class TransportThreadTest {
   }
 
   private static io.envoyproxy.envoy.service.auth.v3.CheckRequest envoyRequest(String key) {
-    return io.envoyproxy.envoy.service.auth.v3.CheckRequest.newBuilder()
-        .setAttributes(
-            AttributeContext.newBuilder()
-                .setSource(
-                    AttributeContext.Peer.newBuilder()
-                        .setAddress(
-                            Address.newBuilder()
-                                .setSocketAddress(
-                                    SocketAddress.newBuilder().setAddress("10.1.2.3"))))
-                .setRequest(
-                    AttributeContext.Request.newBuilder()
-                        .setHttp(
-                            AttributeContext.HttpRequest.newBuilder()
-                                .setMethod("GET")
-                                .setPath("/tasks")
-                                .putHeaders(":method", "GET")
-                                .putHeaders(":path", "/tasks")
-                                .putHeaders("authorization", "Bearer " + key)))
-                .putContextExtensions("keygate_scope", "tasks:read"))
-        .build();
+    return EnvoyRequests.bearer(key, "tasks:read");
   }
 
   /** Notes the thread that closes each call: the one that made the decision and answered. */
