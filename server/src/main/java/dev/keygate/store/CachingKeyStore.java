@@ -1,12 +1,10 @@
 package dev.keygate.store;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
-import dev.keygate.config.Durations;
 import dev.keygate.key.ApiKeyRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +12,6 @@ import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,14 +79,10 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
   private final Authoritative authoritative = new Authoritative();
   private final LongAdder invalidationsReceived = new LongAdder();
   // last record Redis returned per id, for stale answers; null when failing closed
-  private final Cache<String, ApiKeyRecord> lastConfirmed;
+  private final ConfirmedRecords confirmed;
   // bumped by every invalidation, so a read racing one does not leave its record behind
-  private final AtomicLong confirmationGeneration = new AtomicLong();
-  private final LongAdder staleAnswers = new LongAdder();
-  private final AtomicBoolean answeringStale = new AtomicBoolean();
   private volatile boolean live;
   private volatile AutoCloseable listener;
-  private final Duration staleMaxAge;
 
   /**
    * A cache that reads {@code delegate} on the calling thread (tests, stores that never block);
@@ -119,15 +111,7 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
             .expireAfter(new ByOutcome(positiveNanos, negativeNanos))
             .recordStats()
             .buildAsync();
-    this.lastConfirmed =
-        settings.staleMaxAge().isZero()
-            ? null
-            : Caffeine.newBuilder()
-                .maximumSize(settings.maxKeys())
-                .ticker(ticker)
-                .expireAfterWrite(settings.staleMaxAge())
-                .build();
-    this.staleMaxAge = settings.staleMaxAge();
+    this.confirmed = new ConfirmedRecords(settings.maxKeys(), settings.staleMaxAge(), ticker);
   }
 
   /** Ties the invalidation listener's lifetime to this store's: closed before the delegate. */
@@ -140,7 +124,7 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
   /** Drops one id named by an invalidation message. */
   public void invalidate(String id) {
     cache.synchronous().invalidate(id);
-    forgetConfirmed(id);
+    confirmed.forget(id);
     invalidationsReceived.increment();
   }
 
@@ -153,10 +137,7 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
   public void connected() {
     // anything cached before a gap in the subscription may have missed its invalidation
     cache.synchronous().invalidateAll();
-    if (lastConfirmed != null) {
-      confirmationGeneration.incrementAndGet();
-      lastConfirmed.invalidateAll();
-    }
+    confirmed.forgetAll();
     live = true;
   }
 
@@ -200,7 +181,7 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
 
   /** Reads answered from a stale record because Redis could not answer (tests, metrics). */
   public long staleAnswers() {
-    return staleAnswers.sum();
+    return confirmed.answers();
   }
 
   /** The decision path reads through the cache. */
@@ -218,10 +199,10 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
   @Override
   public CompletableFuture<Optional<ApiKeyRecord>> lookup(String id, Deadline deadline) {
     CompletableFuture<Optional<ApiKeyRecord>> current = lookupCurrent(id, deadline);
-    if (lastConfirmed == null || (current.isDone() && !current.isCompletedExceptionally())) {
+    if (!confirmed.enabled() || (current.isDone() && !current.isCompletedExceptionally())) {
       return current;
     }
-    return current.exceptionallyCompose(e -> staleOr(id, e));
+    return current.exceptionallyCompose(e -> confirmed.orFailure(id, e));
   }
 
   /**
@@ -240,23 +221,6 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
     }
   }
 
-  private CompletableFuture<Optional<ApiKeyRecord>> staleOr(String id, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-    ApiKeyRecord stale =
-        cause instanceof StoreUnavailableException ? lastConfirmed.getIfPresent(id) : null;
-    if (stale == null) {
-      return CompletableFuture.failedFuture(cause);
-    }
-    staleAnswers.increment();
-    if (answeringStale.compareAndSet(false, true)) {
-      log.warn(
-          "key store unreachable: answering for keys it confirmed within the last {} "
-              + "(KEYGATE_REDIS_FAILURE=stale), every other key gets STORE_UNAVAILABLE",
-          Durations.format(staleMaxAge));
-    }
-    return CompletableFuture.completedFuture(Optional.of(stale));
-  }
-
   private CompletableFuture<Optional<ApiKeyRecord>> lookupCurrent(String id, Deadline deadline) {
     if (!live) {
       return load(id, deadline);
@@ -271,37 +235,13 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
 
   /** Reads the store and, for stale answers later, remembers what it said. */
   private CompletableFuture<Optional<ApiKeyRecord>> load(String id, Deadline deadline) {
-    if (lastConfirmed == null) {
+    if (!confirmed.enabled()) {
       return reader.lookup(id, deadline);
     }
-    long generation = confirmationGeneration.get();
+    long generation = confirmed.generation();
     return reader
         .lookup(id, deadline)
-        .thenApply(
-            found -> {
-              if (answeringStale.compareAndSet(true, false)) {
-                log.info("key store answering again: stale answers stopped");
-              }
-              if (found.isEmpty()) {
-                lastConfirmed.invalidate(id);
-                return found;
-              }
-              lastConfirmed.put(id, found.get());
-              if (confirmationGeneration.get() != generation) {
-                // an invalidation (or a reconnect) may have happened after our read: never keep
-                // a record that might predate a revocation
-                lastConfirmed.invalidate(id);
-              }
-              return found;
-            });
-  }
-
-  private void forgetConfirmed(String id) {
-    if (lastConfirmed != null) {
-      // bump first: a load that read before this point then sees the change and drops its put
-      confirmationGeneration.incrementAndGet();
-      lastConfirmed.invalidate(id);
-    }
+        .thenApply(found -> confirmed.confirmed(id, generation, found));
   }
 
   @Override
@@ -311,7 +251,7 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
     } finally {
       // read-your-writes here even before our own invalidation message comes back
       cache.synchronous().invalidate(key.id());
-      forgetConfirmed(key.id());
+      confirmed.forget(key.id());
     }
   }
 
@@ -321,7 +261,7 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
       return delegate.replace(updated, expectedVersion);
     } finally {
       cache.synchronous().invalidate(updated.id());
-      forgetConfirmed(updated.id());
+      confirmed.forget(updated.id());
     }
   }
 
