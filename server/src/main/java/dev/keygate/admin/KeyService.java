@@ -17,13 +17,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -78,9 +76,7 @@ public final class KeyService {
     Privileges.requireProject(caller, request.project());
     Privileges.requireGrantable(caller, request.scopes());
     Privileges.requireNotLooser(
-        caller,
-        new Constraints(request.scopes(), request.expiresAt(), ownLimits(request)),
-        Privileges.ALL_CONSTRAINTS);
+        caller, new Constraints(request.scopes(), request.expiresAt(), ownLimits(request)));
     KeyKind kind = request.kind() == null ? environment : request.kind();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       String id = format.newKeyId();
@@ -236,7 +232,7 @@ public final class KeyService {
           Validation combined = new Validation();
           combined.limits("key.limits", changed.rateLimit(), changed.limits());
           combined.throwIfInvalid();
-          Privileges.requireNotLooser(caller, Constraints.of(changed), constrained(changes));
+          Privileges.requireNotLooser(caller, Constraints.of(changed));
           if (!key.isActiveAt(now) && changed.isActiveAt(now)) {
             requireRoomToRevive(changed, now);
           }
@@ -279,7 +275,7 @@ public final class KeyService {
             id,
             key -> {
               // the caller learns the new secret: the key must not be freer than the caller
-              Privileges.requireNotLooser(caller, Constraints.of(key), Privileges.ALL_CONSTRAINTS);
+              Privileges.requireNotLooser(caller, Constraints.of(key));
               requireNotRevoked(key);
               secret[0] = format.newSecret(key.kind(), key.id());
               return key.toBuilder()
@@ -321,18 +317,6 @@ public final class KeyService {
     }
     throw new KeygateException(
         Reason.CONCURRENT_MODIFICATION, "key " + id + " kept changing concurrently; retry");
-  }
-
-  /** The constrained fields an update writes, as {@link Constraints} names them. */
-  private static Set<String> constrained(KeyChanges changes) {
-    Set<String> fields = new HashSet<>();
-    if (changes.paths().contains("expires_at")) {
-      fields.add(Constraints.EXPIRES_AT);
-    }
-    if (changes.paths().contains("rate_limit") || changes.paths().contains("limits")) {
-      fields.add(Constraints.LIMITS);
-    }
-    return fields;
   }
 
   private static List<KeyLimit> ownLimits(NewKey request) {

@@ -7,7 +7,6 @@ import dev.keygate.key.Scopes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The KeyAdmin privilege model, enforced here and nowhere else (the README's Security section has
@@ -20,10 +19,10 @@ import java.util.Set;
  *       ids and project names cannot be probed across projects;
  *   <li>changes, rotates or revokes only keys whose scopes it holds itself (TARGET_SCOPE_NOT_HELD):
  *       a weaker key must not obtain a stronger key's secret, nor switch a stronger key off;
- *   <li>grants only scopes it holds (SCOPE_ESCALATION), and writes no expiry or limit looser than
- *       its own ({@link Constraints#looserFields}, CONSTRAINT_LOOSENED): not on a new key, not on
- *       an existing one, so not on itself either; and it rotates no key looser than itself, since
- *       the new secret would give it that key's freedom.
+ *   <li>grants only scopes it holds (SCOPE_ESCALATION), and creates, updates or rotates only keys
+ *       that are afterwards nowhere looser than itself ({@link Constraints#looserFields},
+ *       CONSTRAINT_LOOSENED): no later or missing expiry, no missing or higher limit; so it never
+ *       loosens its own key either, and never obtains (by rotation) a secret freer than its own.
  * </ul>
  */
 final class Privileges {
@@ -88,30 +87,27 @@ final class Privileges {
   }
 
   /**
-   * The key after a write is not looser than the caller in the fields the write sets (expires_at,
-   * limits); fields the write leaves alone stay as they are, even if already looser.
+   * The key a create, update or rotation leaves behind is nowhere looser than the caller: the
+   * caller could otherwise hand out, or (by rotating) obtain, more freedom than it has. Scopes are
+   * checked before, by {@link #requireGrantable} and {@link #requireHeld}, with their own reasons.
    */
-  static void requireNotLooser(Caller caller, Constraints written, Set<String> fieldsWritten) {
+  static void requireNotLooser(Caller caller, Constraints result) {
     if (caller.isAdminToken()) {
       return;
     }
     List<String> looser =
-        written.looserFields(caller.constraints()).stream()
-            .filter(f -> !f.equals(Constraints.SCOPES)) // SCOPE_ESCALATION reports those
-            .filter(fieldsWritten::contains)
+        result.looserFields(caller.constraints()).stream()
+            .filter(f -> !f.equals(Constraints.SCOPES))
             .toList();
     if (!looser.isEmpty()) {
       throw new KeygateException(
           Reason.CONSTRAINT_LOOSENED,
-          "the calling key may not set "
-              + String.join(" or ", looser)
-              + " looser than its own (a later or no expiry, a missing or higher rate limit)",
+          "the key would have a looser "
+              + String.join(" and ", looser)
+              + " than the calling key (a later or no expiry, a missing or higher rate limit)",
           Map.of("fields", String.join(" ", looser)),
           List.of(),
           null);
     }
   }
-
-  /** The fields of a key a caller could loosen, for creates and rotations (which set them all). */
-  static final Set<String> ALL_CONSTRAINTS = Set.of(Constraints.EXPIRES_AT, Constraints.LIMITS);
 }
