@@ -31,6 +31,7 @@ import dev.keygate.store.CachingKeyStore;
 import dev.keygate.store.KeyStore;
 import dev.keygate.store.RedisKeyStore;
 import dev.keygate.store.Stores;
+import dev.keygate.throttle.ClientAddresses;
 import dev.keygate.throttle.FailureThrottle;
 import dev.keygate.usage.UsageRecorder;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
@@ -59,7 +60,7 @@ public final class Keygate implements AutoCloseable {
   private final AuthorizeService authorizeService;
   private final KeyAdminService keyAdminService;
   private final EnvoyAuthorizationService envoyService;
-  private final int trustedProxyHops;
+  private final ClientAddresses addresses;
   private final KeygateMetrics metrics = new KeygateMetrics();
   private final AuditLog auditLog;
   private final AuditTrail trail;
@@ -76,7 +77,7 @@ public final class Keygate implements AutoCloseable {
     this.usage = new UsageRecorder(store, config.usage().flushInterval());
     this.auditLog = Stores.openAuditLog(store, config.audit().maxEvents());
     this.trail = new AuditTrail(auditLog, clock, config.audit().failureSamples());
-    this.trustedProxyHops = config.throttle().trustedProxyHops();
+    this.addresses = config.throttle().clientAddresses();
     // administration reads the store itself (fresh usage counts, fresh versions for
     // compare-and-set); only the decision path reads through the cache
     KeyStore adminStore = store instanceof CachingKeyStore cached ? cached.authoritative() : store;
@@ -117,7 +118,7 @@ public final class Keygate implements AutoCloseable {
     this.authorizeService = new AuthorizeService(authorizer, clock);
     this.keyAdminService =
         new KeyAdminService(new AdminAuthenticator(authorizer), keys, clock, trail, metrics);
-    this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), trustedProxyHops);
+    this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), addresses);
     this.health =
         new HealthMonitor(
             store,
@@ -169,7 +170,7 @@ public final class Keygate implements AutoCloseable {
    */
   public <T extends ServerBuilder<T>> T bind(T builder) {
     Credentials credentials = new Credentials();
-    ClientIdentity client = new ClientIdentity(trustedProxyHops);
+    ClientIdentity client = new ClientIdentity(addresses);
     RequestIds requestIds = new RequestIds();
     return builder
         .addService(ServerInterceptors.intercept(authorizeService, credentials, client, requestIds))
@@ -177,8 +178,9 @@ public final class Keygate implements AutoCloseable {
         .addService(
             ServerInterceptors.intercept(
                 keyAdminService, credentials, client, requestIds, onWorkers))
-        // the key travels inside the CheckRequest, so no Credentials interceptor here
-        .addService(envoyService)
+        // the key travels inside the CheckRequest, so no Credentials interceptor here; the peer
+        // decides whether the request's source.address is believed
+        .addService(ServerInterceptors.intercept(envoyService, ClientIdentity.peerOnly()))
         .addService(healthStatus.getHealthService())
         .addService(
             ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), onWorkers));

@@ -42,6 +42,6 @@ public final class AdminAuthenticator {
       throw denied.toException();
     }
     ApiKeyRecord key = ((Decision.Allowed) decision).key();
-    return new Caller(key.id(), key.project(), key.scopes());
+    return Caller.of(key);
   }
 }

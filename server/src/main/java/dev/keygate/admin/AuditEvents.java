@@ -53,7 +53,7 @@ public final class AuditEvents {
             "the global audit trail is readable with the admin token only; name a project");
       }
     } else {
-      KeyService.requireProject(caller, project);
+      Privileges.requireProject(caller, project);
     }
     EventQuery query;
     try {

@@ -1,5 +1,6 @@
 package dev.keygate.admin;
 
+import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.Scopes;
 import java.util.List;
 
@@ -8,14 +9,27 @@ import java.util.List;
  *
  * @param keyId the calling key's id; null for the admin token
  * @param project the project the caller may manage; null = every project
- * @param scopes scopes the caller holds (and so may grant)
+ * @param constraints what the calling key may do itself (its scopes, expiry and limits): the bound
+ *     of every key it writes ({@link Privileges}); the admin token has no bound
  */
-public record Caller(String keyId, String project, List<String> scopes) {
+public record Caller(String keyId, String project, Constraints constraints) {
   /** The holder of KEYGATE_ADMIN_TOKEN. */
-  public static final Caller ADMIN_TOKEN = new Caller(null, null, List.of(Scopes.SUPERUSER));
+  public static final Caller ADMIN_TOKEN =
+      new Caller(null, null, new Constraints(List.of(Scopes.SUPERUSER), null, List.of()));
 
-  public Caller {
-    scopes = List.copyOf(scopes);
+  /** The caller authenticated by an API key. */
+  public static Caller of(ApiKeyRecord key) {
+    return new Caller(key.id(), key.project(), Constraints.of(key));
+  }
+
+  /** True for the bootstrap admin token, which the privilege model does not bound. */
+  public boolean isAdminToken() {
+    return keyId == null;
+  }
+
+  /** Scopes the caller holds (and so may grant). */
+  public List<String> scopes() {
+    return constraints.scopes();
   }
 
   /** True if the caller may manage keys of {@code project}. */

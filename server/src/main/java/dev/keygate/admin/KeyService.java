@@ -7,7 +7,8 @@ import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.key.KeyKind;
-import dev.keygate.key.Scopes;
+import dev.keygate.key.KeyLimit;
+import dev.keygate.key.LimitScope;
 import dev.keygate.store.CreateOutcome;
 import dev.keygate.store.KeyPage;
 import dev.keygate.store.KeyStore;
@@ -15,10 +16,12 @@ import dev.keygate.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -70,8 +73,10 @@ public final class KeyService {
     v.requestId("request_id", request.requestId());
     v.limits("limits", request.rateLimit(), request.limits());
     v.throwIfInvalid();
-    requireProject(caller, request.project());
-    requireGrantable(caller, request.scopes());
+    Privileges.requireProject(caller, request.project());
+    Privileges.requireGrantable(caller, request.scopes());
+    Privileges.requireNotLooser(
+        caller, new Constraints(request.scopes(), request.expiresAt(), ownLimits(request)));
     KeyKind kind = request.kind() == null ? environment : request.kind();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       String id = format.newKeyId();
@@ -110,19 +115,7 @@ public final class KeyService {
                 Map.of("key_id", outcome.keyId()),
                 List.of(),
                 null);
-        case PROJECT_FULL ->
-            throw new KeygateException(
-                Reason.PROJECT_KEY_LIMIT,
-                "project "
-                    + request.project()
-                    + " has "
-                    + outcome.activeKeys()
-                    + " active keys, the maximum is "
-                    + maxActiveKeysPerProject
-                    + "; revoke one first",
-                Map.of("limit", Integer.toString(maxActiveKeysPerProject)),
-                List.of(),
-                null);
+        case PROJECT_FULL -> throw projectFull(request.project(), outcome.activeKeys());
         case ID_TAKEN -> log.debug("generated key id collided, drawing another");
       }
     }
@@ -130,18 +123,32 @@ public final class KeyService {
   }
 
   /**
-   * The project of key {@code id}, to file the audit event of a failed write in the right trail;
-   * empty when the id is malformed, the key does not exist, or the store cannot answer.
+   * The trail a refused write of {@code caller} is filed in: never one the caller cannot read, and
+   * never a new one. A key's refusals go to its own project; the admin token's to the project of
+   * the key the request names, else the project it names if that has keys, else the global trail
+   * (""). Arbitrary names in refused requests so create no trails.
+   *
+   * @param targetId the key id the request names ("" for none)
+   * @param project the project the request names (null for none or a malformed one)
    */
-  public Optional<String> projectOf(String id) {
-    if (!Validation.isKeyId(id)) {
-      return Optional.empty();
+  public String trailOfRefusal(Caller caller, String targetId, String project) {
+    if (!caller.isAdminToken()) {
+      return caller.project();
     }
     try {
-      return store.find(id).map(ApiKeyRecord::project);
+      if (Validation.isKeyId(targetId)) {
+        Optional<ApiKeyRecord> target = store.find(targetId);
+        if (target.isPresent()) {
+          return target.get().project();
+        }
+      }
+      if (project != null && !store.list(project, "", 1, true).keys().isEmpty()) {
+        return project;
+      }
     } catch (StoreUnavailableException e) {
-      return Optional.empty();
+      // the store cannot tell: the global trail (the append will likely fail the same way)
     }
+    return "";
   }
 
   /** True if {@code project} is a well-formed project name (safe to name a trail after). */
@@ -159,9 +166,7 @@ public final class KeyService {
     Validation v = new Validation();
     v.keyId("id", id);
     v.throwIfInvalid();
-    ApiKeyRecord key = load(id);
-    requireProject(caller, key.project());
-    return key;
+    return Privileges.visible(caller, storeCall(() -> store.find(id)), id);
   }
 
   /** Returns one page of a project's keys. */
@@ -175,7 +180,7 @@ public final class KeyService {
         "page_size",
         "must be 0 (default " + DEFAULT_PAGE_SIZE + ") to " + MAX_PAGE_SIZE);
     v.throwIfInvalid();
-    requireProject(caller, project);
+    Privileges.requireProject(caller, project);
     int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
     try {
       return storeCall(() -> store.list(project, pageToken, size, includeRevoked));
@@ -212,14 +217,14 @@ public final class KeyService {
           changes.paths().contains("limits") ? changes.limits() : List.of());
     }
     v.throwIfInvalid();
-    if (changes.paths().contains("scopes")) {
-      requireGrantable(caller, changes.scopes());
-    }
     return modify(
         caller,
         id,
         key -> {
           requireNotRevoked(key);
+          if (changes.paths().contains("scopes")) {
+            Privileges.requireGrantable(caller, changes.scopes());
+          }
           ApiKeyRecord.Builder b = key.toBuilder();
           changes.paths().forEach(path -> apply(b, path, changes));
           ApiKeyRecord changed = b.build();
@@ -227,6 +232,10 @@ public final class KeyService {
           Validation combined = new Validation();
           combined.limits("key.limits", changed.rateLimit(), changed.limits());
           combined.throwIfInvalid();
+          Privileges.requireNotLooser(caller, Constraints.of(changed));
+          if (!key.isActiveAt(now) && changed.isActiveAt(now)) {
+            requireRoomToRevive(changed, now);
+          }
           return changed;
         },
         "updated");
@@ -265,6 +274,8 @@ public final class KeyService {
             caller,
             id,
             key -> {
+              // the caller learns the new secret: the key must not be freer than the caller
+              Privileges.requireNotLooser(caller, Constraints.of(key));
               requireNotRevoked(key);
               secret[0] = format.newSecret(key.kind(), key.id());
               return key.toBuilder()
@@ -285,8 +296,8 @@ public final class KeyService {
   private ApiKeyRecord modify(
       Caller caller, String id, UnaryOperator<ApiKeyRecord> change, String verb) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      ApiKeyRecord current = load(id);
-      requireProject(caller, current.project());
+      ApiKeyRecord current = Privileges.visible(caller, storeCall(() -> store.find(id)), id);
+      Privileges.requireHeld(caller, current);
       ApiKeyRecord changed = change.apply(current);
       if (changed == null) {
         return current;
@@ -297,7 +308,7 @@ public final class KeyService {
       try {
         written = storeCall(() -> store.replace(next, current.version()));
       } catch (NoSuchElementException e) {
-        throw notFound(id);
+        throw Privileges.notFound(id);
       }
       if (written) {
         log.info("key {} {} by {}", id, verb, caller.describe());
@@ -308,8 +319,44 @@ public final class KeyService {
         Reason.CONCURRENT_MODIFICATION, "key " + id + " kept changing concurrently; retry");
   }
 
-  private ApiKeyRecord load(String id) {
-    return storeCall(() -> store.find(id)).orElseThrow(() -> notFound(id));
+  private static List<KeyLimit> ownLimits(NewKey request) {
+    List<KeyLimit> all = new ArrayList<>();
+    if (request.rateLimit() != null) {
+      all.add(new KeyLimit(request.rateLimit(), LimitScope.DEFAULT));
+    }
+    all.addAll(request.limits());
+    return all;
+  }
+
+  /** A revived key (expired, now active again) counts against the maximum like a new one. */
+  private void requireRoomToRevive(ApiKeyRecord revived, Instant now) {
+    OptionalLong full =
+        storeCall(
+            () ->
+                store.reserveActive(
+                    revived.project(),
+                    revived.id(),
+                    revived.expiresAt(),
+                    maxActiveKeysPerProject,
+                    now));
+    if (full.isPresent()) {
+      throw projectFull(revived.project(), full.getAsLong());
+    }
+  }
+
+  private KeygateException projectFull(String project, long active) {
+    return new KeygateException(
+        Reason.PROJECT_KEY_LIMIT,
+        "project "
+            + project
+            + " has "
+            + active
+            + " active keys, the maximum is "
+            + maxActiveKeysPerProject
+            + "; revoke one first",
+        Map.of("limit", Integer.toString(maxActiveKeysPerProject)),
+        List.of(),
+        null);
   }
 
   private static void apply(ApiKeyRecord.Builder b, String path, KeyChanges c) {
@@ -325,38 +372,11 @@ public final class KeyService {
     }
   }
 
-  static void requireProject(Caller caller, String project) {
-    if (!caller.mayManage(project)) {
-      throw new KeygateException(
-          Reason.PROJECT_MISMATCH,
-          "the calling key belongs to project "
-              + caller.project()
-              + " and may not manage keys of project "
-              + project);
-    }
-  }
-
-  private static void requireGrantable(Caller caller, List<String> scopes) {
-    List<String> notHeld = Scopes.missing(caller.scopes(), scopes);
-    if (!notHeld.isEmpty()) {
-      throw new KeygateException(
-          Reason.SCOPE_ESCALATION,
-          "the calling key does not hold " + String.join(", ", notHeld) + " and so cannot grant it",
-          Map.of("scopes", String.join(" ", notHeld)),
-          List.of(),
-          null);
-    }
-  }
-
   private static void requireNotRevoked(ApiKeyRecord key) {
     if (key.isRevoked()) {
       throw new KeygateException(
           Reason.KEY_ALREADY_REVOKED, "key " + key.id() + " is revoked; create a new key instead");
     }
-  }
-
-  private static KeygateException notFound(String id) {
-    return new KeygateException(Reason.KEY_NOT_FOUND, "no key with id " + id);
   }
 
   static <T> T storeCall(Supplier<T> call) {

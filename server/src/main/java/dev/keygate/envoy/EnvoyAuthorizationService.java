@@ -6,6 +6,7 @@ import dev.keygate.authz.Decision;
 import dev.keygate.authz.Surface;
 import dev.keygate.error.ErrorAnswers;
 import dev.keygate.error.Reason;
+import dev.keygate.grpc.ClientIdentity;
 import dev.keygate.grpc.Replies;
 import dev.keygate.grpc.RequestIds;
 import dev.keygate.throttle.ClientAddresses;
@@ -37,22 +38,18 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
 
   private final Authorizer authorizer;
   private final EnvoySettings settings;
-  private final int trustedProxyHops;
-
-  public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings) {
-    this(authorizer, settings, 0);
-  }
+  private final ClientAddresses addresses;
 
   /**
-   * @param trustedProxyHops {@code KEYGATE_TRUSTED_PROXY_HOPS}: how many {@code x-forwarded-for}
-   *     entries, from the right, were written by trusted proxies (0 = the client is {@code
-   *     source.address})
+   * @param addresses who the client is: {@code source.address} and {@code x-forwarded-for} only
+   *     when the gRPC peer (Envoy) is trusted; bind the service behind {@link
+   *     dev.keygate.grpc.ClientIdentity#peerOnly()} so the peer is known
    */
   public EnvoyAuthorizationService(
-      Authorizer authorizer, EnvoySettings settings, int trustedProxyHops) {
+      Authorizer authorizer, EnvoySettings settings, ClientAddresses addresses) {
     this.authorizer = authorizer;
     this.settings = settings;
-    this.trustedProxyHops = trustedProxyHops;
+    this.addresses = addresses;
   }
 
   @Override
@@ -60,10 +57,8 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
     EnvoyRequest http = EnvoyRequest.of(request);
     PresentedKey presented = PresentedKey.from(http, settings.keyHeaders());
     String client =
-        ClientAddresses.resolve(
-            ClientAddresses.parse(http.sourceAddress()),
-            http.header("x-forwarded-for"),
-            trustedProxyHops);
+        addresses.client(
+            ClientIdentity.peer(), http.sourceAddress(), http.header("x-forwarded-for"));
     Call call =
         new Call(Surface.ENVOY, client, requestId(request, http), Replies.currentDeadline());
     Replies.when(

@@ -47,7 +47,15 @@ public enum Reason {
   AUTH_FAILURES_THROTTLED(
       Status.Code.RESOURCE_EXHAUSTED,
       429,
-      "too many failed authentications from this client; retry later");
+      "too many failed authentications from this client; retry later"),
+  TARGET_SCOPE_NOT_HELD(
+      Status.Code.PERMISSION_DENIED,
+      403,
+      "an API key may only change, rotate or revoke keys whose scopes it holds itself"),
+  CONSTRAINT_LOOSENED(
+      Status.Code.PERMISSION_DENIED,
+      403,
+      "an API key may not give a key a later expiry or a looser rate limit than its own");
 
   /** The {@code ErrorInfo.domain} of every keygate error. */
   public static final String DOMAIN = "keygate";

@@ -8,48 +8,62 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import java.net.SocketAddress;
 
 /**
  * Puts the caller's client identity into the call's {@link Context} for failed-authentication
- * throttling: the connection's peer address ({@link Grpc#TRANSPORT_ATTR_REMOTE_ADDR}) or, when
- * trusted proxy hops are configured, the address they wrote into {@code x-forwarded-for} (so an
- * application calling Authorize for its own clients can pass their addresses on).
+ * throttling, as {@link ClientAddresses} decides it from the connection's peer address and, from a
+ * trusted peer, {@code x-forwarded-for} (so an application calling Authorize for its own clients
+ * can pass their addresses on). The peer address itself is kept too, for surfaces whose requests
+ * carry a claimed client of their own (Envoy's {@code source.address}).
  */
 public final class ClientIdentity implements ServerInterceptor {
   static final Metadata.Key<String> FORWARDED_FOR =
       Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<String> CLIENT = Context.key("keygate-client");
+  private static final Context.Key<SocketAddress> PEER = Context.key("keygate-peer");
 
-  private final int trustedProxyHops;
+  private final ClientAddresses addresses;
 
-  /**
-   * @param trustedProxyHops {@code KEYGATE_TRUSTED_PROXY_HOPS}; 0 = the peer address only
-   */
-  public ClientIdentity(int trustedProxyHops) {
-    this.trustedProxyHops = trustedProxyHops;
+  public ClientIdentity(ClientAddresses addresses) {
+    this.addresses = addresses;
   }
 
-  /** The current call's client identity; null when unknown (in-process calls). */
+  /** The current call's client identity; null when unknown or loopback (never throttled). */
   public static String current() {
     return CLIENT.get();
+  }
+
+  /** The current call's connection peer; null when none was recorded. */
+  public static SocketAddress peer() {
+    return PEER.get();
+  }
+
+  /** Records only the peer, for a surface that resolves the client from its request. */
+  public static ServerInterceptor peerOnly() {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(
+          ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        return peer == null
+            ? next.startCall(call, headers)
+            : Contexts.interceptCall(Context.current().withValue(PEER, peer), call, headers, next);
+      }
+    };
   }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    String forwarded = null;
-    if (trustedProxyHops > 0) {
-      Iterable<String> values = headers.getAll(FORWARDED_FOR);
-      forwarded = values == null ? null : String.join(",", values);
+    Iterable<String> values = headers.getAll(FORWARDED_FOR);
+    String forwarded = values == null ? null : String.join(",", values);
+    SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    String client = addresses.client(peer, null, forwarded);
+    Context context = Context.current().withValue(PEER, peer);
+    if (client != null) {
+      context = context.withValue(CLIENT, client);
     }
-    String client =
-        ClientAddresses.resolve(
-            ClientAddresses.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
-            forwarded,
-            trustedProxyHops);
-    if (client == null) {
-      return next.startCall(call, headers);
-    }
-    return Contexts.interceptCall(Context.current().withValue(CLIENT, client), call, headers, next);
+    return Contexts.interceptCall(context, call, headers, next);
   }
 }

@@ -35,8 +35,8 @@ import java.util.function.Function;
 /**
  * {@code keygate.v1.KeyAdmin}: authenticates the caller, translates the request, calls {@link
  * KeyService}, translates the answer. Every write that got past authentication is appended to the
- * audit trail with its outcome (refused credentials are sampled by the authorizer's observer
- * instead).
+ * audit trail when it succeeds and sampled when it is refused (refused credentials are sampled by
+ * the authorizer's observer).
  */
 public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final AdminAuthenticator auth;
@@ -206,8 +206,8 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
 
   /**
    * As {@link #answer} for a write, appending the outcome to the audit trail before answering: a
-   * success to the key's project trail; a failure to the target key's project when known, else the
-   * caller's project, else the global trail.
+   * success to the key's project trail, at once; a refusal sampled (like Authorize refusals) into
+   * the trail {@link KeyService#trailOfRefusal} picks, never one the caller cannot read.
    *
    * @param targetId the key the request names ("" for create); recorded only if well-formed
    * @param project the project the request names (create), null when it names none or a bad one
@@ -236,40 +236,28 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
     try {
       response = call.apply(caller);
     } catch (KeygateException e) {
-      String trailProject =
-          project != null
-              ? project
-              : keys.projectOf(targetId).orElse(caller.project() == null ? "" : caller.project());
-      audit(
+      metrics.adminAction(action, e.reason().name());
+      // sampled like Authorize's refusals, and only into a trail the caller may read
+      trail.sampleFailure(
           action,
           e.reason().name(),
-          caller,
+          actor(caller),
           KeyService.isKeyId(targetId) ? targetId : "",
-          trailProject,
-          requestId);
+          keys.trailOfRefusal(caller, targetId, project),
+          requestId,
+          Surface.ADMIN.label());
       out.onError(ErrorAnswers.grpc(e));
       return;
     }
     ApiKey key = keyOf.apply(response);
-    audit(action, AuditEvent.OK, caller, key.getId(), key.getProject(), requestId);
+    metrics.adminAction(action, AuditEvent.OK);
+    trail.recordAction(
+        action, AuditEvent.OK, actor(caller), key.getId(), key.getProject(), requestId);
     out.onNext(response);
     out.onCompleted();
   }
 
-  private void audit(
-      String action,
-      String outcome,
-      Caller caller,
-      String keyId,
-      String project,
-      String requestId) {
-    metrics.adminAction(action, outcome);
-    trail.recordAction(
-        action,
-        outcome,
-        caller.keyId() == null ? AuditEvent.ADMIN_TOKEN_ACTOR : caller.keyId(),
-        keyId,
-        project,
-        requestId);
+  private static String actor(Caller caller) {
+    return caller.keyId() == null ? AuditEvent.ADMIN_TOKEN_ACTOR : caller.keyId();
   }
 }

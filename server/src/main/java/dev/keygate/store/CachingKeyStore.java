@@ -323,6 +323,12 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
     }
 
     @Override
+    public java.util.OptionalLong reserveActive(
+        String project, String id, Instant expiresAt, int maxActiveKeys, Instant now) {
+      return delegate.reserveActive(project, id, expiresAt, maxActiveKeys, now);
+    }
+
+    @Override
     public void recordUsage(Collection<UsageDelta> deltas) {
       delegate.recordUsage(deltas);
     }

@@ -81,6 +81,21 @@ public final class InMemoryKeyStore implements KeyStore {
   }
 
   @Override
+  public synchronized java.util.OptionalLong reserveActive(
+      String project, String id, Instant expiresAt, int maxActiveKeys, Instant now) {
+    // no active set to reserve in: the count is taken from the records, under the store's lock
+    long active =
+        projectKeys(project).values().stream()
+            .filter(other -> !other.equals(id))
+            .map(keys::get)
+            .filter(k -> k.isActiveAt(now))
+            .count();
+    return active >= maxActiveKeys
+        ? java.util.OptionalLong.of(active)
+        : java.util.OptionalLong.empty();
+  }
+
+  @Override
   public synchronized boolean replace(ApiKeyRecord updated, long expectedVersion) {
     ApiKeyRecord current = keys.get(updated.id());
     if (current == null) {

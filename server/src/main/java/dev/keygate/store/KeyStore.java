@@ -65,6 +65,23 @@ public interface KeyStore extends AutoCloseable {
    */
   boolean replace(ApiKeyRecord updated, long expectedVersion);
 
+  /**
+   * Counts key {@code id} of {@code project} as active until {@code expiresAt} (null = never) if
+   * the project has fewer than {@code maxActiveKeys} active keys at {@code now} besides it: the
+   * check and the count are one atomic step, so reviving an expired key competes for the maximum
+   * like a create. A key counted already is accepted. The caller then writes the record with {@link
+   * #replace}, which keeps the count.
+   *
+   * @return empty if counted, else the project's active keys (it is full)
+   */
+  default java.util.OptionalLong reserveActive(
+      String project, String id, Instant expiresAt, int maxActiveKeys, Instant now) {
+    if (delegate() == this) {
+      throw new UnsupportedOperationException(describe() + " cannot revive keys");
+    }
+    return delegate().reserveActive(project, id, expiresAt, maxActiveKeys, now);
+  }
+
   /** Adds usage counts; deltas for keys that no longer exist are dropped. */
   void recordUsage(Collection<UsageDelta> deltas);
 

@@ -182,6 +182,19 @@ public final class RedisKeyStore implements KeyStore {
       return 1
       """);
 
+  // Counts a revived key toward the project's maximum, in the project's slot, like RESERVE.
+  // KEYS: project active set. ARGV: now ms, id, max active, active score.
+  private static final Script REVIVE =
+      new Script(
+          """
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+      if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return -1 end
+      local active = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')
+      if active >= tonumber(ARGV[3]) then return active end
+      redis.call('ZADD', KEYS[1], ARGV[4], ARGV[2])
+      return -1
+      """);
+
   private static final Script LIMIT = new Script(RedisGcraLimiter.SOURCE);
 
   // Never creates the hash: a delta for a deleted key must not resurrect a usage-only record.
@@ -750,6 +763,27 @@ public final class RedisKeyStore implements KeyStore {
             }
           }
         });
+  }
+
+  @Override
+  public java.util.OptionalLong reserveActive(
+      String project, String id, Instant expiresAt, int maxActiveKeys, Instant now) {
+    long active = revive(project, id, expiresAt, maxActiveKeys, now);
+    if (active >= 0 && reconcileActive(project, now)) {
+      // the active set was stale (a replace interrupted between its steps): ask again
+      active = revive(project, id, expiresAt, maxActiveKeys, now);
+    }
+    return active < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(active);
+  }
+
+  private long revive(String project, String id, Instant expiresAt, int max, Instant now) {
+    List<String> args =
+        List.of(
+            Long.toString(now.toEpochMilli()),
+            id,
+            Integer.toString(max),
+            expiresAt == null ? "+inf" : Long.toString(expiresAt.toEpochMilli()));
+    return (Long) withRedis(r -> REVIVE.eval(r, List.of(projectActiveKey(project)), args));
   }
 
   @Override

@@ -5,10 +5,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Turns what a surface knows about a caller (the connection's peer address, Envoy's {@code
+ * The one place that decides who a call's client is. Whose word is believed: the connection's peer
+ * is always known; what a peer <em>claims</em> about the client (Envoy's {@code source.address},
+ * {@code x-forwarded-for}) is believed only from a trusted peer ({@code KEYGATE_TRUSTED_PEERS}, a
+ * CIDR list, default loopback). From any other peer the connection's address is the client,
+ * whatever it sends, so a pod that reaches the port can neither claim loopback (and go unthrottled)
+ * nor frame another address. Surfaces call {@link #client}; {@link #parse} and {@link #of} are the
+ * address rules alone.
+ *
+ * <p>Turns what a surface knows about a caller (the connection's peer address, Envoy's {@code
  * source.address}, an {@code x-forwarded-for} header) into the client identity failures are counted
  * under: the IPv4 address, or the /64 network of an IPv6 address (one host usually holds a whole
  * /64, so counting single IPv6 addresses would let it dodge the limit).
@@ -25,15 +35,87 @@ public final class ClientAddresses {
   /** Longest text parsed as an address: an IPv6 literal with brackets and a port. */
   private static final int MAX_ADDRESS_TEXT = 64;
 
-  /** Most x-forwarded-for entries looked at; a longer header is a client's invention. */
-  private static final int MAX_FORWARDED_ENTRIES = 32;
+  /** The default {@code KEYGATE_TRUSTED_PEERS}: the co-located Envoy or application. */
+  public static final String LOOPBACK = "127.0.0.0/8,::1/128";
 
   private static final Pattern IPV4 =
       Pattern.compile(
           "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-  private ClientAddresses() {}
+  private final List<Cidr> trustedPeers;
+  private final int trustedHops;
+
+  /**
+   * @param trustedPeers comma-separated CIDRs ({@code 10.0.0.0/8,fd00::/8}; a bare address is a
+   *     single host) whose claims about the client are believed
+   * @param trustedHops {@code KEYGATE_TRUSTED_PROXY_HOPS}: proxies that append to {@code
+   *     x-forwarded-for} in front of a trusted peer (0 = the header is ignored)
+   * @throws IllegalArgumentException naming the entry that is not an IP literal or CIDR
+   */
+  public ClientAddresses(String trustedPeers, int trustedHops) {
+    List<Cidr> cidrs = new ArrayList<>();
+    for (String entry : trustedPeers.split(",")) {
+      if (!entry.isBlank()) {
+        cidrs.add(Cidr.parse(entry.strip()));
+      }
+    }
+    this.trustedPeers = List.copyOf(cidrs);
+    this.trustedHops = trustedHops;
+  }
+
+  /**
+   * The client identity of a call (null = unknown or loopback: never throttled).
+   *
+   * @param peer the connection's remote address; a non-IP transport (in-process) is trusted, since
+   *     it is this JVM
+   * @param claimedSource the client address the peer reports (Envoy's {@code source.address}); null
+   *     or "" when it reports none
+   * @param forwardedFor the {@code x-forwarded-for} value (repeats joined by commas); null if none
+   */
+  public String client(SocketAddress peer, String claimedSource, String forwardedFor) {
+    InetAddress peerAddress = peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    if (peerAddress != null && !trusts(peerAddress)) {
+      return identity(peerAddress);
+    }
+    String claimed = claimedSource == null || claimedSource.isEmpty() ? null : parse(claimedSource);
+    String base = claimed != null ? claimed : of(peer);
+    if (trustedHops <= 0 || forwardedFor == null) {
+      return base;
+    }
+    String forwarded = parse(hopFromRight(forwardedFor, trustedHops));
+    return forwarded != null ? forwarded : base;
+  }
+
+  /** True if the peer's claims are believed. */
+  boolean trusts(InetAddress peer) {
+    for (Cidr c : trustedPeers) {
+      if (c.contains(peer)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The {@code hop}-th entry from the right, found by scanning from the right: however many entries
+   * a client prepends, the ones the trusted proxies appended are read, never a fallback to the
+   * proxy's (shared) address. Null when the header has fewer entries (it did not come through every
+   * proxy).
+   */
+  private static String hopFromRight(String header, int hop) {
+    int end = header.length();
+    for (int i = 1; ; i++) {
+      int comma = header.lastIndexOf(',', end - 1);
+      if (i == hop) {
+        return header.substring(comma + 1, end);
+      }
+      if (comma < 0) {
+        return null;
+      }
+      end = comma;
+    }
+  }
 
   /** The identity of a connection's peer; null for loopback and non-IP transports (in-process). */
   public static String of(SocketAddress peer) {
@@ -74,32 +156,59 @@ public final class ClientAddresses {
     return null;
   }
 
-  /**
-   * The client of a call: with {@code trustedHops} = h > 0 and an {@code x-forwarded-for} of at
-   * least h entries, the h-th entry from the right (the address the outermost trusted proxy saw);
-   * otherwise the connection's own identity. Entries further left are written by the client and
-   * never trusted.
-   *
-   * @param connection the identity of the direct peer (may be null)
-   * @param forwardedFor the header's value, repeats joined by commas; null when absent
-   */
-  public static String resolve(String connection, String forwardedFor, int trustedHops) {
-    if (trustedHops <= 0 || forwardedFor == null || forwardedFor.isBlank()) {
-      return connection;
-    }
-    String[] entries = forwardedFor.split(",", -1);
-    if (entries.length < trustedHops || entries.length > MAX_FORWARDED_ENTRIES) {
-      return connection;
-    }
-    String client = parse(entries[entries.length - trustedHops]);
-    return client == null ? connection : client;
+  private static String literal(String s) {
+    InetAddress address = address(s);
+    return address == null ? null : identity(address);
   }
 
-  private static String literal(String s) {
+  /** An IP literal (IPv6 in brackets) as an address, never through DNS; null if not one. */
+  private static InetAddress address(String literal) {
     try {
-      return identity(InetAddress.getByName(s));
+      return InetAddress.getByName(literal);
     } catch (UnknownHostException | RuntimeException e) {
       return null;
+    }
+  }
+
+  /** An address block: {@code 10.0.0.0/8}, {@code fd00::/8}, or one address. */
+  private record Cidr(byte[] network, int bits) {
+    static Cidr parse(String text) {
+      int slash = text.indexOf('/');
+      String host = slash < 0 ? text : text.substring(0, slash);
+      InetAddress address = null;
+      if (IPV4.matcher(host).matches()) {
+        address = address(host);
+      } else if (host.indexOf(':') >= 0 && IPV6.matcher(host).matches()) {
+        address = address("[" + host + "]");
+      }
+      if (address == null) {
+        throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR");
+      }
+      int max = address.getAddress().length * 8;
+      int bits;
+      try {
+        bits = slash < 0 ? max : Integer.parseInt(text.substring(slash + 1));
+      } catch (NumberFormatException e) {
+        bits = -1;
+      }
+      if (bits < 0 || bits > max) {
+        throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0-" + max);
+      }
+      return new Cidr(address.getAddress(), bits);
+    }
+
+    boolean contains(InetAddress candidate) {
+      byte[] a = candidate.getAddress();
+      if (a.length != network.length) {
+        return false;
+      }
+      for (int i = 0; i < bits; i++) {
+        int mask = 0x80 >>> (i % 8);
+        if ((a[i / 8] & mask) != (network[i / 8] & mask)) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 

@@ -125,7 +125,8 @@ class KeygateConfigTest {
             "KEYGATE_CACHE_MAX_STALENESS", "0s",
             "KEYGATE_CACHE_NEGATIVE_TTL", "5m",
             "KEYGATE_REDIS_FAILURE", "open",
-            "KEYGATE_REDIS_STALE_MAX_AGE", "25h"));
+            "KEYGATE_REDIS_STALE_MAX_AGE", "25h",
+            "KEYGATE_TRUSTED_PEERS", "10.0.0.0/8,pods.internal"));
     bad.forEach(
         (name, value) -> {
           Map<String, String> env = new HashMap<>();

@@ -116,12 +116,13 @@ class ListEventsTest {
   }
 
   @Test
-  void failedWrites_recordedWithTheReasonInTheTargetsProject() {
+  void failedWrites_sampledIntoTheCallersOwnTrailNeverTheTargets() {
     CreateKeyResponse writer = create("acme", "keys:write", "tasks:read");
     CreateKeyResponse other = create("globex", "tasks:read");
+    long before = kg.app.auditTrail().written();
     assertDenied(
-        Code.PERMISSION_DENIED,
-        "PROJECT_MISMATCH",
+        Code.NOT_FOUND,
+        "KEY_NOT_FOUND",
         () ->
             as(writer.getSecret())
                 .revokeKey(RevokeKeyRequest.newBuilder().setId(other.getKey().getId()).build()));
@@ -136,16 +137,84 @@ class ListEventsTest {
                         .setName("k")
                         .addScopes("tasks:*")
                         .build()));
+    Eventually.await("both samples written", () -> kg.app.auditTrail().written() >= before + 2);
 
-    AuditEvent mismatch = events(kg.admin(), "globex").get(0);
-    assertEquals("revoke", mismatch.getAction());
-    assertEquals("PROJECT_MISMATCH", mismatch.getOutcome());
-    assertEquals(writer.getKey().getId(), mismatch.getActor());
-    assertEquals(other.getKey().getId(), mismatch.getKeyId());
-    AuditEvent escalation = events(kg.admin(), "acme").get(0);
+    List<AuditEvent> acme = events(kg.admin(), "acme");
+    AuditEvent escalation = acme.get(0);
     assertEquals("create", escalation.getAction());
     assertEquals("SCOPE_ESCALATION", escalation.getOutcome());
     assertEquals("", escalation.getKeyId());
+    AuditEvent mismatch = acme.get(1);
+    assertEquals("revoke", mismatch.getAction());
+    assertEquals("KEY_NOT_FOUND", mismatch.getOutcome());
+    assertEquals(writer.getKey().getId(), mismatch.getActor());
+    assertEquals(
+        List.of("create"),
+        events(kg.admin(), "globex").stream().map(AuditEvent::getAction).toList(),
+        "globex's trail holds its own create only");
+  }
+
+  @Test
+  void refusedCreatesForForeignOrKeylessProjects_neverStartATrail() {
+    CreateKeyResponse writer = create("acme", "keys:write", "tasks:read");
+    for (int i = 0; i < 3; i++) {
+      String project = "nobody-" + i;
+      assertDenied(
+          Code.PERMISSION_DENIED,
+          "PROJECT_MISMATCH",
+          () ->
+              as(writer.getSecret())
+                  .createKey(
+                      CreateKeyRequest.newBuilder()
+                          .setProject(project)
+                          .setName("k")
+                          .addScopes("tasks:read")
+                          .build()));
+    }
+    // the admin token refused for a project without keys: the global trail
+    assertDenied(
+        Code.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        () ->
+            kg.admin()
+                .createKey(
+                    CreateKeyRequest.newBuilder().setProject("keyless").setName("k").build()));
+    Eventually.await("samples written", () -> kg.app.auditTrail().written() >= 5);
+    for (String project : List.of("nobody-0", "nobody-1", "nobody-2", "keyless")) {
+      assertEquals(List.of(), events(kg.admin(), project), project);
+    }
+    assertEquals(
+        3,
+        events(kg.admin(), "acme").stream()
+            .filter(e -> e.getOutcome().equals("PROJECT_MISMATCH"))
+            .count());
+    assertEquals("INVALID_ARGUMENT", events(kg.admin(), "").get(0).getOutcome());
+  }
+
+  @Test
+  void refusedWriteFlood_sampledAtTheRate() {
+    CreateKeyResponse writer = create("acme", "keys:write", "tasks:read");
+    for (int i = 0; i < 50; i++) {
+      assertDenied(
+          Code.PERMISSION_DENIED,
+          "PROJECT_MISMATCH",
+          () ->
+              as(writer.getSecret())
+                  .createKey(
+                      CreateKeyRequest.newBuilder()
+                          .setProject("globex")
+                          .setName("k")
+                          .addScopes("tasks:read")
+                          .build()));
+    }
+    // the clock stands still: one second's worth of samples (3, this fixture's rate)
+    Eventually.await("samples written", () -> kg.app.auditTrail().written() >= 1 + 3);
+    assertEquals(47, kg.app.auditTrail().droppedRateLimited());
+    assertEquals(
+        3,
+        events(kg.admin(), "acme").stream()
+            .filter(e -> e.getOutcome().equals("PROJECT_MISMATCH"))
+            .count());
   }
 
   @Test

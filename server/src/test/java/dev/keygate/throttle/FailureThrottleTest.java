@@ -18,7 +18,8 @@ class FailureThrottleTest {
 
   private FailureThrottle throttle(int limit, int maxClients) {
     return FailureThrottle.of(
-        new ThrottleSettings(limit, Duration.ofMinutes(1), 0, maxClients), clock);
+        new ThrottleSettings(limit, Duration.ofMinutes(1), 0, maxClients, ClientAddresses.LOOPBACK),
+        clock);
   }
 
   @Test

@@ -1,0 +1,81 @@
+package dev.keygate.admin;
+
+import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.KeyLimit;
+import dev.keygate.key.LimitScope;
+import dev.keygate.key.Scopes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a key may do, as far as the privilege model compares keys: its scopes, its expiry and its
+ * own rate limits. {@link #looserFields} is the one definition of "looser" that every KeyAdmin
+ * check uses.
+ *
+ * @param scopes granted scopes
+ * @param expiresAt null = never expires
+ * @param limits the key's own limits ({@link ApiKeyRecord#ownLimits()}); empty = none of its own
+ */
+public record Constraints(List<String> scopes, Instant expiresAt, List<KeyLimit> limits) {
+  /** Field names reported by {@link #looserFields}, as in the KeyAdmin API. */
+  public static final String SCOPES = "scopes";
+
+  public static final String EXPIRES_AT = "expires_at";
+  public static final String LIMITS = "limits";
+
+  public Constraints {
+    scopes = List.copyOf(scopes);
+    limits = List.copyOf(limits);
+  }
+
+  /** The constraints of a stored key. */
+  public static Constraints of(ApiKeyRecord key) {
+    return new Constraints(key.scopes(), key.expiresAt(), key.ownLimits());
+  }
+
+  /**
+   * The fields in which {@code this} is looser than {@code bound}, in the order scopes, expires_at,
+   * limits; empty when it is nowhere looser. Precisely:
+   *
+   * <ul>
+   *   <li><b>scopes</b>: some scope of this is not covered by a scope of the bound (wildcards
+   *       resolved as Authorize resolves them, {@link Scopes#covers});
+   *   <li><b>expires_at</b>: the bound expires and this does not, or later;
+   *   <li><b>limits</b>: some limit of the bound is not matched by a limit of this that is {@link
+   *       #atLeastAsTight at least as tight}. A key without limits of its own counts as unlimited
+   *       (the configured default may differ between sidecars), so it is looser than any bound that
+   *       has a limit.
+   * </ul>
+   */
+  public List<String> looserFields(Constraints bound) {
+    List<String> looser = new ArrayList<>(3);
+    if (!Scopes.missing(bound.scopes, scopes).isEmpty()) {
+      looser.add(SCOPES);
+    }
+    if (bound.expiresAt != null && (expiresAt == null || expiresAt.isAfter(bound.expiresAt))) {
+      looser.add(EXPIRES_AT);
+    }
+    for (KeyLimit required : bound.limits) {
+      if (limits.stream().noneMatch(l -> atLeastAsTight(l, required))) {
+        looser.add(LIMITS);
+        break;
+      }
+    }
+    return looser;
+  }
+
+  /**
+   * True if {@code limit} admits no more calls than {@code bound} in any span of time: no more
+   * requests per a period at least as long, counted where it is at least as shared. A global limit
+   * is counted once for every sidecar, so it is as tight as the same limit anywhere; a local one
+   * admits its requests on each sidecar, and a default-scope one depends on the configuration, so
+   * either only matches a limit of its own scope.
+   */
+  static boolean atLeastAsTight(KeyLimit limit, KeyLimit bound) {
+    boolean scope = limit.scope() == bound.scope() || limit.scope() == LimitScope.GLOBAL;
+    return scope
+        && limit.spec().requests() <= bound.spec().requests()
+        && limit.spec().period().compareTo(bound.spec().period()) >= 0;
+  }
+}
