@@ -38,6 +38,10 @@ config:
   authFailureLimit: 20
   authFailureWindow: 1m
   trustedProxyHops: 1
+  trustedPeers: 127.0.0.0/8,10.0.0.0/8
+  redisBreakerOpen: 250ms
+  redisMaxPendingReads: 4096
+  redisReadBatches: 2
   auditMaxEvents: 5000
   auditFailureSamples: 0
 redis:
@@ -55,6 +59,8 @@ metrics:
     KEYGATE_CACHE_MAX_STALENESS: '5s', KEYGATE_CACHE_NEGATIVE_TTL: '500ms',
     KEYGATE_AUTH_FAILURE_LIMIT: '20', KEYGATE_AUTH_FAILURE_WINDOW: '1m',
     KEYGATE_TRUSTED_PROXY_HOPS: '1', KEYGATE_AUDIT_MAX_EVENTS: '5000',
+    KEYGATE_TRUSTED_PEERS: '127.0.0.0/8,10.0.0.0/8', KEYGATE_REDIS_BREAKER_OPEN: '250ms',
+    KEYGATE_REDIS_MAX_PENDING_READS: '4096', KEYGATE_REDIS_READ_BATCHES: '2',
     KEYGATE_AUDIT_FAILURE_SAMPLES: '0', KEYGATE_METRICS_LISTEN: '0.0.0.0:9090',
   };
   for (const [name, value] of Object.entries(expected)) {
@@ -68,6 +74,7 @@ test('out-of-range optional settings are rejected by the schema', () => {
   for (const [name, text] of [
     ['failure.yaml', 'config:\n  redisFailure: open\n'],
     ['hops.yaml', 'config:\n  trustedProxyHops: 11\n'],
+    ['batches.yaml', 'config:\n  redisReadBatches: 9\n'],
     ['window.yaml', 'config:\n  authFailureWindow: soon\n'],
     ['metrics.yaml', 'metrics:\n  enabled: true\n  port: 70000\n'],
   ]) {

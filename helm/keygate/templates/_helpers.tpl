@@ -155,7 +155,7 @@ keygate's environment. Context: {root, v, listen}. Secrets only through secretKe
       name: {{ include "keygate.secretName" . }}
       key: {{ $v.secrets.adminTokenKey }}
 {{- end }}
-{{- range $name, $key := dict "KEYGATE_REDIS_FAILURE" "redisFailure" "KEYGATE_REDIS_STALE_MAX_AGE" "redisStaleMaxAge" "KEYGATE_RATE_LIMIT_SCOPE" "rateLimitScope" "KEYGATE_CACHE_MAX_KEYS" "cacheMaxKeys" "KEYGATE_CACHE_MAX_STALENESS" "cacheMaxStaleness" "KEYGATE_CACHE_NEGATIVE_TTL" "cacheNegativeTtl" "KEYGATE_AUTH_FAILURE_LIMIT" "authFailureLimit" "KEYGATE_AUTH_FAILURE_WINDOW" "authFailureWindow" "KEYGATE_TRUSTED_PROXY_HOPS" "trustedProxyHops" "KEYGATE_AUDIT_MAX_EVENTS" "auditMaxEvents" "KEYGATE_AUDIT_FAILURE_SAMPLES" "auditFailureSamples" }}
+{{- range $name, $key := dict "KEYGATE_REDIS_FAILURE" "redisFailure" "KEYGATE_REDIS_STALE_MAX_AGE" "redisStaleMaxAge" "KEYGATE_RATE_LIMIT_SCOPE" "rateLimitScope" "KEYGATE_CACHE_MAX_KEYS" "cacheMaxKeys" "KEYGATE_CACHE_MAX_STALENESS" "cacheMaxStaleness" "KEYGATE_CACHE_NEGATIVE_TTL" "cacheNegativeTtl" "KEYGATE_AUTH_FAILURE_LIMIT" "authFailureLimit" "KEYGATE_AUTH_FAILURE_WINDOW" "authFailureWindow" "KEYGATE_TRUSTED_PROXY_HOPS" "trustedProxyHops" "KEYGATE_TRUSTED_PEERS" "trustedPeers" "KEYGATE_AUDIT_MAX_EVENTS" "auditMaxEvents" "KEYGATE_AUDIT_FAILURE_SAMPLES" "auditFailureSamples" "KEYGATE_REDIS_BREAKER_OPEN" "redisBreakerOpen" "KEYGATE_REDIS_MAX_PENDING_READS" "redisMaxPendingReads" "KEYGATE_REDIS_READ_BATCHES" "redisReadBatches" }}
 {{- $value := index $v.config $key }}
 {{- if or (kindIs "float64" $value) (kindIs "int64" $value) (kindIs "int" $value) }}
 - name: {{ $name }}
