@@ -111,15 +111,22 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
             "the route's " + SCOPE_EXTENSION + " context extension is invalid: " + e.getMessage());
       }
     } else if (!settings.routes().isEmpty()) {
-      if (!PathPattern.isNormalized(http.path())) {
-        return refuse(
-            call,
-            Reason.INVALID_ARGUMENT,
-            "the request path is not in normal form "
-                + "(empty, . or .. segments, backslashes or percent-encoded . / \\)");
+      // Rules are matched against the path the application will serve, not the bytes the client
+      // sent: matched raw, "* /admin/** deny" let /x/../admin, //admin, /%61dmin and /admin;x
+      // through (no rule, or a looser one such as "GET /x/** any-key", matched them), and an
+      // upstream that resolves dots, merges slashes, decodes unreserved escapes or drops
+      // ;parameters then served /admin (the refuse-if-not-normal check that stood here caught
+      // dots and //, not /%61dmin or /admin;x). A path with no single reading (%2F, backslashes,
+      // control characters, bad escapes) is refused with 400 as a denial, never as an RPC error
+      // that failure_mode_allow would turn into a pass.
+      String path;
+      try {
+        path = PathNormalizer.normalize(http.path());
+      } catch (PathNormalizer.RefusedPathException e) {
+        return refuse(call, Reason.INVALID_ARGUMENT, e.getMessage());
       }
       requirement =
-          settings.routes().find(http.method(), http.path()).orElse(settings.routesDefault());
+          settings.routes().findNormalized(http.method(), path).orElse(settings.routesDefault());
     } else {
       requirement = settings.routesDefault();
     }

@@ -2,7 +2,6 @@ package dev.keygate.envoy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -11,14 +10,17 @@ import java.util.regex.Pattern;
  * {@code /v1/tasks/42} but not {@code /v1/tasks} or {@code /v1/tasks/42/notes}; {@code
  * /v1/tasks/**} matches all three. Matching is case-sensitive and ignores one trailing slash. A
  * pattern holds at most one {@code **}, which keeps matching linear in the path's length whatever a
- * client sends.
+ * client sends. Paths are matched in {@link PathNormalizer}'s normal form, never as sent.
  */
 final class PathPattern {
   private static final String ONE = "*";
   private static final String ANY = "**";
 
-  /** Characters of a literal segment: RFC 3986 pchar without percent-encoding tricks. */
-  private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9._~!$&'()+,;=:@-]+");
+  /**
+   * Characters of a literal segment: RFC 3986 pchar without percent-encoding and without {@code ;},
+   * which {@link PathNormalizer} cuts off with the segment's parameters before matching.
+   */
+  private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9._~!$&'()+,=:@-]+");
 
   private final String text;
   private final List<String> segments;
@@ -50,32 +52,10 @@ final class PathPattern {
                 + "': segment '"
                 + s
                 + "' must be *, ** or literal characters (no empty, dot or percent-encoded"
-                + " segments; * and ** stand for whole segments only)");
+                + " segments, no ; parameters; * and ** stand for whole segments only)");
       }
     }
     return new PathPattern(text, List.copyOf(segments));
-  }
-
-  /**
-   * True if the path is in the normal form patterns are matched against: absolute, no empty, {@code
-   * .} or {@code ..} segments, no backslash and no percent-encoded dot, slash or backslash.
-   * Anything else could match one rule here and reach another resource upstream.
-   */
-  static boolean isNormalized(String path) {
-    if (!path.startsWith("/") || path.contains("\\")) {
-      return false;
-    }
-    String lower = path.toLowerCase(Locale.ROOT);
-    if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c")) {
-      return false;
-    }
-    List<String> segments = segments(path);
-    for (String s : segments) {
-      if (s.isEmpty() || s.equals(".") || s.equals("..")) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** True if the path (without query string) matches; a relative or empty path never does. */

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * <p>Methods are upper-case names separated by commas, or {@code *} for any; path patterns are
- * {@link PathPattern}s; requirements are {@link Requirement}s.
+ * {@link PathPattern}s; requirements are {@link Requirement}s. Rules are matched against the
+ * normalized path ({@link PathNormalizer}), so {@code /v1/x/../admin}, {@code //v1/admin}, {@code
+ * /v1/%61dmin} and {@code /v1/admin;x} all meet the {@code /v1/admin/**} rule.
  */
 public final class RouteTable {
   /** Most rules a table may hold: a table is written by hand, this only bounds a runaway file. */
@@ -77,10 +79,27 @@ public final class RouteTable {
     return rules.size();
   }
 
-  /** The requirement of the first rule matching the method and path (without query string). */
+  /**
+   * The requirement of the first rule matching the method and the request path as {@link
+   * PathNormalizer} normalizes it (query string and fragment ignored). A path the normalizer
+   * refuses gets {@code deny}, never a fall-through to a looser default; a caller that wants to
+   * answer such a path with 400 normalizes it first and handles {@link
+   * PathNormalizer.RefusedPathException}.
+   */
   public Optional<Requirement> find(String method, String path) {
+    String normal;
+    try {
+      normal = PathNormalizer.normalize(path);
+    } catch (PathNormalizer.RefusedPathException e) {
+      return Optional.of(new Requirement.Deny());
+    }
+    return findNormalized(method, normal);
+  }
+
+  /** As {@link #find}, for a path already in {@link PathNormalizer}'s normal form. */
+  Optional<Requirement> findNormalized(String method, String normalPath) {
     for (Rule rule : rules) {
-      if (rule.matches(method, path)) {
+      if (rule.matches(method, normalPath)) {
         return Optional.of(rule.requirement());
       }
     }

@@ -95,8 +95,43 @@ class EnvoyExampleConfigTest {
     assertTrue(timeoutMs >= 100 && timeoutMs <= 1000, "ext_authz timeout " + timeoutMs + "ms");
     assertFalse(authz.getFailureModeAllow(), "the example fails closed");
     assertEquals(503, authz.getStatusOnError().getCodeValue());
+  }
+
+  @Test
+  void envoyYaml_normalizesPathsAsKeygateDoes() throws IOException {
+    HttpConnectionManager hcm = connectionManager(bootstrap());
     assertTrue(hcm.getNormalizePath().getValue(), "routes match the normalized path");
-    assertTrue(hcm.getMergeSlashes());
+    assertTrue(hcm.getMergeSlashes(), "// merged, as PathNormalizer merges it");
+    // PathNormalizer refuses %2F and %5C; Envoy must not forward them decoded or unchanged
+    assertEquals(
+        HttpConnectionManager.PathWithEscapedSlashesAction.REJECT_REQUEST,
+        hcm.getPathWithEscapedSlashesAction());
+  }
+
+  @Test
+  void envoyYaml_routesWithoutAuthzRemoveClientSentIdentityHeaders() throws IOException {
+    List<Route> routes =
+        connectionManager(bootstrap()).getRouteConfig().getVirtualHosts(0).getRoutesList();
+    int unchecked = 0;
+    for (Route route : routes) {
+      Any perRoute = route.getTypedPerFilterConfigMap().get(EXT_AUTHZ);
+      if (perRoute == null || !unpack(perRoute, ExtAuthzPerRoute.class).getDisabled()) {
+        continue;
+      }
+      unchecked++;
+      List<String> removed = route.getRequestHeadersToRemoveList();
+      for (String header :
+          List.of(
+              EnvoyResponses.KEY_ID,
+              EnvoyResponses.PROJECT,
+              EnvoyResponses.SCOPES,
+              EnvoyResponses.ENVIRONMENT)) {
+        assertTrue(
+            removed.contains(header),
+            route.getMatch() + " has ext_authz off and lets a client send " + header);
+      }
+    }
+    assertTrue(unchecked >= 1, "the example has a route without ext_authz (/healthz)");
   }
 
   @Test

@@ -104,22 +104,33 @@ class RouteTableTest {
   }
 
   @Test
-  void isNormalized_rejectsPathsThatCouldReachAnotherResource() {
-    assertTrue(PathPattern.isNormalized("/v1/tasks/42"));
-    assertTrue(PathPattern.isNormalized("/"));
+  void find_matchesTheNormalizedPath() {
     for (String path :
         List.of(
-            "",
-            "v1/tasks",
-            "/v1//tasks",
-            "/v1/./tasks",
-            "/v1/tasks/..",
-            "/v1/tasks/../admin",
-            "/v1/%2E%2E/admin",
-            "/v1/tasks%2Fadmin",
-            "/v1\\admin",
-            "/v1/%5cadmin")) {
-      assertFalse(PathPattern.isNormalized(path), path);
+            "/v1/tasks/../admin/x",
+            "//v1//admin",
+            "/v1/./admin",
+            "/v1/%61dmin",
+            "/v1/admin;x=1/users",
+            "/v1/tasks/..;/admin",
+            "/v1/admin?x=1")) {
+      assertEquals(Optional.of("deny"), find("GET", path), path);
     }
+    assertEquals(Optional.of("tasks:read"), find("GET", "/v1/%74asks/42"));
+    assertEquals(Optional.empty(), find("GET", "/v1/tasks/../whoami2"));
+  }
+
+  @Test
+  void find_refusedPath_deniedNeverFallsThrough() {
+    for (String path : List.of("", "v1/tasks", "/v1/tasks%2F42", "/v1\\tasks", "/v1/%zz")) {
+      assertEquals(Optional.of("deny"), find("GET", path), path);
+    }
+  }
+
+  @Test
+  void parse_semicolonInPattern_refusedSincePathsLoseTheirParameters() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> RouteTable.parse("GET /a;b deny"));
+    assertTrue(e.getMessage().contains("no ; parameters"), e.getMessage());
   }
 }
