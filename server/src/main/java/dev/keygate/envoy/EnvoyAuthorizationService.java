@@ -13,8 +13,6 @@ import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.stub.StreamObserver;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +33,8 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
 
   private static final Logger log = LoggerFactory.getLogger(EnvoyAuthorizationService.class);
 
-  private final Authorizer authorizer;
   private final EnvoySettings settings;
+  private final RouteDecisions routes;
   private final int trustedProxyHops;
 
   public EnvoyAuthorizationService(Authorizer authorizer, EnvoySettings settings) {
@@ -50,8 +48,8 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
    */
   public EnvoyAuthorizationService(
       Authorizer authorizer, EnvoySettings settings, int trustedProxyHops) {
-    this.authorizer = authorizer;
     this.settings = settings;
+    this.routes = new RouteDecisions(authorizer, settings);
     this.trustedProxyHops = trustedProxyHops;
   }
 
@@ -102,42 +100,12 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
 
   /** The route's requirement, then the decision for it. */
   private CompletionStage<Decision> decide(EnvoyRequest http, PresentedKey presented, Call call) {
-    Requirement requirement;
-    String extension = http.contextExtension(SCOPE_EXTENSION);
-    if (extension != null) {
-      try {
-        requirement = Requirement.parse(extension);
-      } catch (IllegalArgumentException e) {
-        // fail closed: a broken route setting must not open the route, nor be an RPC error
-        // that failure_mode_allow would turn into a pass
-        return refuse(
-            call,
-            Reason.ROUTE_MISCONFIGURED,
-            "the route's " + SCOPE_EXTENSION + " context extension is invalid: " + e.getMessage());
-      }
-    } else if (!settings.routes().isEmpty()) {
-      if (!PathPattern.isNormalized(http.path())) {
-        return refuse(
-            call,
-            Reason.INVALID_ARGUMENT,
-            "the request path is not in normal form "
-                + "(empty, . or .. segments, backslashes or percent-encoded . / \\)");
-      }
-      requirement =
-          settings.routes().find(http.method(), http.path()).orElse(settings.routesDefault());
-    } else {
-      requirement = settings.routesDefault();
-    }
-    if (requirement instanceof Requirement.Scoped scoped) {
-      return authorizer.decide(presented.key(), scoped.scopes(), call);
-    }
-    return refuse(call, Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary());
-  }
-
-  /** A refusal of the route or request itself, before any key is looked at: counted, sampled. */
-  private CompletionStage<Decision> refuse(Call call, Reason reason, String message) {
-    Decision.Denied denied = new Decision.Denied(reason, message, Map.of(), null);
-    authorizer.observeDenied(call, denied);
-    return CompletableFuture.completedFuture(denied);
+    return routes.decide(
+        http.contextExtension(SCOPE_EXTENSION),
+        SCOPE_EXTENSION + " context extension",
+        http.method(),
+        http.path(),
+        presented.key(),
+        call);
   }
 }
