@@ -77,10 +77,9 @@ final class ForwardAuthHandler extends ChannelInboundHandlerAdapter {
     if (slots.size() >= MAX_PIPELINED) {
       ctx.channel().config().setAutoRead(false);
     }
-    String problem = problem(request);
+    HttpAnswer problem = problem(request);
     if (problem != null) {
-      int status = status(request.decoderResult());
-      complete(ctx, slot, HttpAnswers.badRequest(status, problem), true);
+      complete(ctx, slot, problem, true);
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
@@ -122,33 +121,26 @@ final class ForwardAuthHandler extends ChannelInboundHandlerAdapter {
     complete(ctx, slot, answer, close);
   }
 
-  /** Why the request is refused before any decision; null when it is fine. */
-  private static String problem(FullHttpRequest request) {
+  /** The status and message refusing the request before any decision; null when it is fine. */
+  private static HttpAnswer problem(FullHttpRequest request) {
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
-      return result.cause() instanceof TooLongHttpHeaderException
-          ? "the request's headers are too large"
-          : result.cause() instanceof TooLongHttpLineException
-              ? "the request line is too long"
-              : "the request is not valid HTTP/1.1";
+      if (result.cause() instanceof TooLongHttpHeaderException) {
+        return HttpAnswers.badRequest(431, "the request's headers are too large");
+      }
+      if (result.cause() instanceof TooLongHttpLineException) {
+        return HttpAnswers.badRequest(414, "the request line is too long");
+      }
+      return HttpAnswers.badRequest(400, "the request is not valid HTTP/1.1");
     }
     if (request.headers().size() > MAX_HEADERS) {
-      return "the request has more than " + MAX_HEADERS + " header fields";
+      return HttpAnswers.badRequest(
+          431, "the request has more than " + MAX_HEADERS + " header fields");
     }
     if (request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
-      return "the request needs exactly one Host header";
+      return HttpAnswers.badRequest(400, "the request needs exactly one Host header");
     }
     return null;
-  }
-
-  private static int status(DecoderResult result) {
-    if (result.isFailure() && result.cause() instanceof TooLongHttpLineException) {
-      return 414;
-    }
-    if (result.isFailure() && !(result.cause() instanceof TooLongHttpHeaderException)) {
-      return 400;
-    }
-    return result.isFailure() ? 431 : 0;
   }
 
   private void complete(ChannelHandlerContext ctx, Slot slot, HttpAnswer answer, boolean close) {
