@@ -12,6 +12,7 @@ import dev.keygate.authz.Authorizer;
 import dev.keygate.concurrent.Bounded;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.envoy.EnvoyAuthorizationService;
+import dev.keygate.envoy.EnvoySettings;
 import dev.keygate.grpc.AuthorizeService;
 import dev.keygate.grpc.ClientIdentity;
 import dev.keygate.grpc.Credentials;
@@ -19,6 +20,8 @@ import dev.keygate.grpc.HealthMonitor;
 import dev.keygate.grpc.KeyAdminService;
 import dev.keygate.grpc.OnWorkers;
 import dev.keygate.grpc.RequestIds;
+import dev.keygate.http.HttpAuthorization;
+import dev.keygate.http.HttpSettings;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.metrics.KeygateMetrics;
@@ -61,6 +64,7 @@ public final class Keygate implements AutoCloseable {
   private final KeyAdminService keyAdminService;
   private final EnvoyAuthorizationService envoyService;
   private final ClientAddresses addresses;
+  private final EnvoySettings envoySettings;
   private final KeygateMetrics metrics = new KeygateMetrics();
   private final AuditLog auditLog;
   private final AuditTrail trail;
@@ -78,6 +82,7 @@ public final class Keygate implements AutoCloseable {
     this.auditLog = Stores.openAuditLog(store, config.audit().maxEvents());
     this.trail = new AuditTrail(auditLog, clock, config.audit().failureSamples());
     this.addresses = config.throttle().clientAddresses();
+    this.envoySettings = config.envoy();
     // administration reads the store itself (fresh usage counts, fresh versions for
     // compare-and-set); only the decision path reads through the cache
     KeyStore adminStore = store instanceof CachingKeyStore cached ? cached.authoritative() : store;
@@ -184,6 +189,14 @@ public final class Keygate implements AutoCloseable {
         .addService(healthStatus.getHealthService())
         .addService(
             ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), onWorkers));
+  }
+
+  /**
+   * The HTTP forward-auth surface over the same decision path, route table and key headers as
+   * Envoy's ext_authz ({@link KeygateServer} serves it on {@code KEYGATE_HTTP_LISTEN}).
+   */
+  public HttpAuthorization httpAuthorization(HttpSettings http) {
+    return new HttpAuthorization(authorizer, envoySettings, http, addresses);
   }
 
   public Authorizer authorizer() {

@@ -1,6 +1,8 @@
 package dev.keygate;
 
 import dev.keygate.config.Durations;
+import dev.keygate.http.HttpAuthServer;
+import dev.keygate.http.HttpSettings;
 import dev.keygate.metrics.MetricsEndpoint;
 import dev.keygate.metrics.MetricsSettings;
 import dev.keygate.tls.ServerTls;
@@ -33,18 +35,37 @@ public final class KeygateServer {
   private final Server server;
   private final Duration shutdownGrace;
   private final MetricsEndpoint metrics; // null when KEYGATE_METRICS_LISTEN is off
+  private final HttpAuthServer http; // null when KEYGATE_HTTP_LISTEN is off
 
   private KeygateServer(
-      Keygate app, Server server, Duration shutdownGrace, MetricsEndpoint metrics) {
+      Keygate app,
+      Server server,
+      Duration shutdownGrace,
+      MetricsEndpoint metrics,
+      HttpAuthServer http) {
     this.app = app;
     this.server = server;
     this.shutdownGrace = shutdownGrace;
     this.metrics = metrics;
+    this.http = http;
   }
 
-  /** Binds the port and starts serving; health stays NOT_SERVING until the store answers. */
+  /**
+   * As {@link #start(ServerSettings, TlsSettings, MetricsSettings, HttpSettings, Keygate)} without
+   * the HTTP listener.
+   */
   public static KeygateServer start(
       ServerSettings settings, TlsSettings tls, MetricsSettings metricsSettings, Keygate app) {
+    return start(settings, tls, metricsSettings, HttpSettings.defaults(), app);
+  }
+
+  /** Binds the ports and starts serving; health stays NOT_SERVING until the store answers. */
+  public static KeygateServer start(
+      ServerSettings settings,
+      TlsSettings tls,
+      MetricsSettings metricsSettings,
+      HttpSettings httpSettings,
+      Keygate app) {
     NettyServerBuilder builder;
     try {
       builder =
@@ -89,15 +110,33 @@ public final class KeygateServer {
         throw e;
       }
     }
+    HttpAuthServer http = null;
+    if (httpSettings.enabled()) {
+      try {
+        http = HttpAuthServer.start(httpSettings, app.httpAuthorization(httpSettings));
+      } catch (UncheckedIOException e) {
+        if (metrics != null) {
+          metrics.close();
+        }
+        server.shutdownNow();
+        app.close();
+        throw e;
+      }
+    }
     app.health().start(Duration.ofSeconds(1));
     log.info(
         "keygate listening on {}:{} (TLS {})", settings.listen().host(), server.getPort(), tls);
-    return new KeygateServer(app, server, settings.shutdownGrace(), metrics);
+    return new KeygateServer(app, server, settings.shutdownGrace(), metrics, http);
   }
 
   /** The metrics endpoint's bound port; -1 when KEYGATE_METRICS_LISTEN is off. */
   public int metricsPort() {
     return metrics == null ? -1 : metrics.port();
+  }
+
+  /** The HTTP forward-auth listener's bound port; -1 when KEYGATE_HTTP_LISTEN is off. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
   }
 
   /** The bound port (useful when the config asked for port 0). */
@@ -119,6 +158,10 @@ public final class KeygateServer {
         "shutting down: draining in-flight calls for up to {}", Durations.format(shutdownGrace));
     app.health().close();
     server.shutdown();
+    if (http != null) {
+      // answers the auth requests waiting for a decision (with Connection: close), then closes
+      http.drain(shutdownGrace);
+    }
     try {
       if (!server.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

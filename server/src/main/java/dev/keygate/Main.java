@@ -60,6 +60,7 @@ public final class Main {
         config.server(),
         config.tls(),
         config.metrics(),
+        config.http(),
         new Keygate(config, pepper, store, Clock.systemUTC()));
   }
 }

@@ -28,6 +28,10 @@ public final class BenchMain {
       AbReport.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("create-key")) {
+      CreateKey.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length > 0 && args[0].equals("limiter-memory")) {
       LimiterMemory.main(Arrays.copyOfRange(args, 1, args.length));
       return;

@@ -6,6 +6,8 @@ public enum Surface {
   AUTHORIZE("authorize"),
   /** Envoy's {@code envoy.service.auth.v3.Authorization/Check}. */
   ENVOY("envoy"),
+  /** The HTTP forward-auth listener (nginx, Caddy, Traefik, Envoy's HTTP ext_authz). */
+  HTTP("http"),
   /** The credential of a {@code keygate.v1.KeyAdmin} call. */
   ADMIN("admin");
 

@@ -4,6 +4,7 @@ import dev.keygate.ServerSettings;
 import dev.keygate.admin.AdminSettings;
 import dev.keygate.audit.AuditSettings;
 import dev.keygate.envoy.EnvoySettings;
+import dev.keygate.http.HttpSettings;
 import dev.keygate.key.KeySettings;
 import dev.keygate.metrics.MetricsSettings;
 import dev.keygate.ratelimit.LimitSettings;
@@ -39,6 +40,7 @@ import java.util.Map;
  * @param throttle failed-authentication throttling ({@code KEYGATE_AUTH_FAILURE_*}, {@code
  *     KEYGATE_TRUSTED_PROXY_HOPS})
  * @param envoy the Envoy ext_authz settings ({@code KEYGATE_ENVOY_*}, {@code KEYGATE_ROUTES*})
+ * @param http the HTTP forward-auth listener ({@code KEYGATE_HTTP_*}; default off)
  */
 public record KeygateConfig(
     ServerSettings server,
@@ -52,7 +54,8 @@ public record KeygateConfig(
     AuditSettings audit,
     MetricsSettings metrics,
     ThrottleSettings throttle,
-    EnvoySettings envoy) {
+    EnvoySettings envoy,
+    HttpSettings http) {
 
   /** Reads and validates the settings. */
   public static KeygateConfig fromEnv(Map<String, String> env) {
@@ -69,7 +72,8 @@ public record KeygateConfig(
             AuditSettings.fromEnv(env),
             MetricsSettings.fromEnv(env),
             ThrottleSettings.fromEnv(env),
-            EnvoySettings.fromEnv(env));
+            EnvoySettings.fromEnv(env),
+            HttpSettings.fromEnv(env));
     if (c.limits.global() && !c.redis.enabled()) {
       throw new ConfigException(
           "KEYGATE_RATE_LIMIT_SCOPE=global needs KEYGATE_REDIS_URL: "
@@ -117,6 +121,8 @@ public record KeygateConfig(
         + throttle
         + ", envoyRoutes="
         + envoy.routes().size()
+        + ", http="
+        + http
         + "]";
   }
 }

@@ -14,8 +14,6 @@ import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.stub.StreamObserver;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +34,9 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
 
   private static final Logger log = LoggerFactory.getLogger(EnvoyAuthorizationService.class);
 
-  private final Authorizer authorizer;
   private final EnvoySettings settings;
   private final ClientAddresses addresses;
+  private final RouteDecisions routes;
 
   /**
    * @param addresses who the client is: {@code source.address} and {@code x-forwarded-for} only
@@ -47,8 +45,8 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
    */
   public EnvoyAuthorizationService(
       Authorizer authorizer, EnvoySettings settings, ClientAddresses addresses) {
-    this.authorizer = authorizer;
     this.settings = settings;
+    this.routes = new RouteDecisions(authorizer, settings);
     this.addresses = addresses;
   }
 
@@ -97,49 +95,12 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
 
   /** The route's requirement, then the decision for it. */
   private CompletionStage<Decision> decide(EnvoyRequest http, PresentedKey presented, Call call) {
-    Requirement requirement;
-    String extension = http.contextExtension(SCOPE_EXTENSION);
-    if (extension != null) {
-      try {
-        requirement = Requirement.parse(extension);
-      } catch (IllegalArgumentException e) {
-        // fail closed: a broken route setting must not open the route, nor be an RPC error
-        // that failure_mode_allow would turn into a pass
-        return refuse(
-            call,
-            Reason.ROUTE_MISCONFIGURED,
-            "the route's " + SCOPE_EXTENSION + " context extension is invalid: " + e.getMessage());
-      }
-    } else if (!settings.routes().isEmpty()) {
-      // Rules are matched against the path the application will serve, not the bytes the client
-      // sent: matched raw, "* /admin/** deny" let /x/../admin, //admin, /%61dmin and /admin;x
-      // through (no rule, or a looser one such as "GET /x/** any-key", matched them), and an
-      // upstream that resolves dots, merges slashes, decodes unreserved escapes or drops
-      // ;parameters then served /admin (the refuse-if-not-normal check that stood here caught
-      // dots and //, not /%61dmin or /admin;x). A path with no single reading (%2F, backslashes,
-      // control characters, bad escapes) is refused with 400 as a denial, never as an RPC error
-      // that failure_mode_allow would turn into a pass.
-      String path;
-      try {
-        path = PathNormalizer.normalize(http.path());
-      } catch (PathNormalizer.RefusedPathException e) {
-        return refuse(call, Reason.INVALID_ARGUMENT, e.getMessage());
-      }
-      requirement =
-          settings.routes().findNormalized(http.method(), path).orElse(settings.routesDefault());
-    } else {
-      requirement = settings.routesDefault();
-    }
-    if (requirement instanceof Requirement.Scoped scoped) {
-      return authorizer.decide(presented.key(), scoped.scopes(), call);
-    }
-    return refuse(call, Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary());
-  }
-
-  /** A refusal of the route or request itself, before any key is looked at: counted, sampled. */
-  private CompletionStage<Decision> refuse(Call call, Reason reason, String message) {
-    Decision.Denied denied = new Decision.Denied(reason, message, Map.of(), null);
-    authorizer.observeDenied(call, denied);
-    return CompletableFuture.completedFuture(denied);
+    return routes.decide(
+        http.contextExtension(SCOPE_EXTENSION),
+        SCOPE_EXTENSION + " context extension",
+        http.method(),
+        http.path(),
+        presented.key(),
+        call);
   }
 }

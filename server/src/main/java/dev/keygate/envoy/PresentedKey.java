@@ -2,6 +2,7 @@ package dev.keygate.envoy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The key an HTTP request presents, and every header that carried a credential (removed before the
@@ -11,11 +12,11 @@ import java.util.List;
  * @param key the first credential found in the configured header order; null when none
  * @param headers lower-cased names of the headers that carried a credential
  */
-record PresentedKey(String key, List<String> headers) {
+public record PresentedKey(String key, List<String> headers) {
   static final String AUTHORIZATION = "authorization";
   private static final String BEARER = "bearer ";
 
-  PresentedKey {
+  public PresentedKey {
     headers = List.copyOf(headers);
   }
 
@@ -24,10 +25,19 @@ record PresentedKey(String key, List<String> headers) {
    * (a Basic credential meant for the application is left alone); any other header counts whole.
    */
   static PresentedKey from(EnvoyRequest request, List<String> keyHeaders) {
+    return from(request::header, keyHeaders);
+  }
+
+  /**
+   * As {@link #from(EnvoyRequest, List)}, over any request's headers.
+   *
+   * @param header a header's value by lower-case name (repeats joined by commas); null when absent
+   */
+  public static PresentedKey from(UnaryOperator<String> header, List<String> keyHeaders) {
     String key = null;
     List<String> carriers = new ArrayList<>();
     for (String name : keyHeaders) {
-      String credential = credential(name, request.header(name));
+      String credential = credential(name, header.apply(name));
       if (credential != null) {
         carriers.add(name);
         if (key == null) {
