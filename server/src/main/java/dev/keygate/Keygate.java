@@ -46,7 +46,6 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
@@ -158,11 +157,6 @@ public final class Keygate implements AutoCloseable {
    */
   private static ThreadPoolExecutor newWorkerPool() {
     return Bounded.threads(WORKER_THREAD_PREFIX, WORKER_THREADS);
-  }
-
-  /** The pool KeyAdmin calls run on (see {@link #bind}). */
-  public Executor workers() {
-    return workers;
   }
 
   /**
