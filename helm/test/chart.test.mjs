@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CHART, helm, render } from './lib/helm.mjs';
+import { createHash } from 'node:crypto';
+import { CHART, buildExample, helm, render } from './lib/helm.mjs';
 import { validate, podSpecs, byKind, one } from './lib/k8s.mjs';
 import { assertHardened, assertSecretsOnlyViaSecretKeyRef, keygateContainers, env } from './lib/assertions.mjs';
 
@@ -217,8 +218,23 @@ describe('config checksums', () => {
   });
 
   test('the sidecar annotations carry the Envoy config checksum, which follows the routes', () => {
-    const ann = (set) => render(CHART, { values: [ci('sidecar-envoy-values.yaml')], set });
-    const cfg = (objs) => one(objs, 'ConfigMap').data['envoy.yaml'];
-    assert.notEqual(cfg(ann([])), cfg(ann(['sidecar.envoy.routes[0].prefix=/other'])));
+    // the annotations only exist in an app chart's pods: render the example that includes them
+    const chart = buildExample('tasks-api');
+    const pod = (set) => {
+      const objs = render(chart, { release: 'tasks', set });
+      return {
+        ann: one(objs, 'Deployment').spec.template.metadata.annotations,
+        cfg: one(objs, 'ConfigMap').data['envoy.yaml'],
+      };
+    };
+    const sha = (text) => createHash('sha256').update(text.replace(/\n$/, '')).digest('hex');
+    const base = pod([]);
+    const moved = pod(['keygate.sidecar.envoy.routes[0].prefix=/other']);
+    assert.notEqual(moved.cfg, base.cfg, 'the route change reaches the Envoy config');
+    assert.equal(base.ann['checksum/keygate-envoy'], sha(base.cfg));
+    assert.equal(moved.ann['checksum/keygate-envoy'], sha(moved.cfg));
+    assert.notEqual(moved.ann['checksum/keygate-envoy'], base.ann['checksum/keygate-envoy'], 'pods roll');
+    assert.equal(moved.ann['checksum/keygate-config'], base.ann['checksum/keygate-config'],
+      "a route is Envoy's configuration, not keygate's");
   });
 });

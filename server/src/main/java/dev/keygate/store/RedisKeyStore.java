@@ -561,7 +561,7 @@ public final class RedisKeyStore implements KeyStore {
   }
 
   /** Step 2 of create: the record and its invalidation, in the key's slot. */
-  private boolean writeNew(ApiKeyRecord key) {
+  boolean writeNew(ApiKeyRecord key) {
     List<String> args = new ArrayList<>();
     args.add(invalidationChannel());
     args.add(key.id());

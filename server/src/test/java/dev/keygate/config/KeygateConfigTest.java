@@ -247,12 +247,16 @@ class KeygateConfigTest {
   }
 
   @Test
-  void fromEnv_pepperAndPepperFileTogetherRejected() {
-    assertThrows(
-        ConfigException.class,
-        () ->
-            KeygateConfig.fromEnv(
-                Map.of("KEYGATE_PEPPER", PEPPER, "KEYGATE_PEPPER_FILE", "/nonexistent")));
+  void fromEnv_pepperAndPepperFileTogetherRejected(@TempDir Path dir) throws Exception {
+    // a readable file holding a valid pepper: without the rule, this configuration would start
+    Path pepper = Files.writeString(dir.resolve("pepper"), PEPPER + "\n");
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                KeygateConfig.fromEnv(
+                    Map.of("KEYGATE_PEPPER", PEPPER, "KEYGATE_PEPPER_FILE", pepper.toString())));
+    assertEquals("set KEYGATE_PEPPER or KEYGATE_PEPPER_FILE, not both", e.getMessage());
   }
 
   @Test

@@ -1,10 +1,12 @@
 package dev.keygate.envoy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keygate.fuzz.Fuzz;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -118,16 +120,29 @@ class RouteTableFuzzTest {
     }
     for (int i = 0; i < paths.size(); i++) {
       String path = paths.get(i);
+      String replay = Fuzz.replay("find_arbitraryPaths", i, path);
       try {
+        String normal;
         try {
-          PathNormalizer.normalize(path);
+          normal = PathNormalizer.normalize(path);
         } catch (PathNormalizer.RefusedPathException e) {
-          // a refusal is an answer
+          normal = null; // a refusal is an answer: deny, never a fall-through
         }
-        table.find("GET", path);
-        table.find("", path);
-      } catch (RuntimeException e) {
-        throw new AssertionError(Fuzz.replay("find_arbitraryPaths", i, path), e);
+        for (String method : List.of("GET", "")) {
+          Optional<Requirement> found = table.find(method, path);
+          if (normal == null) {
+            assertEquals(Optional.of(new Requirement.Deny()), found, replay);
+          } else {
+            // the catch-all matches whatever is left; the normal form is a fixed point and is
+            // decided as the raw path is
+            assertTrue(found.isPresent(), replay);
+            assertEquals(normal, PathNormalizer.normalize(normal), replay);
+            assertEquals(table.findNormalized(method, normal), found, replay);
+            assertEquals(found, table.find(method, normal), replay);
+          }
+        }
+      } catch (RuntimeException | PathNormalizer.RefusedPathException e) {
+        throw new AssertionError(replay, e);
       }
     }
   }

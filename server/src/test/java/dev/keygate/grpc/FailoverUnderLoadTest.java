@@ -91,6 +91,8 @@ class FailoverUnderLoadTest {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicBoolean killed = new AtomicBoolean();
     AtomicLong allowedAfterKill = new AtomicLong();
+    AtomicLong allowedBeforeKill = new AtomicLong();
+    AtomicLong revokedDeniedBeforeKill = new AtomicLong();
     AtomicLong unavailable = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
     List<Future<?>> clients = new ArrayList<>();
@@ -107,12 +109,16 @@ class FailoverUnderLoadTest {
                       Status.Code code = e.getStatus().getCode();
                       if (code != Status.Code.UNAUTHENTICATED && code != Status.Code.UNAVAILABLE) {
                         wrong.add("revoked key: " + code);
+                      } else if (code == Status.Code.UNAUTHENTICATED && !killed.get()) {
+                        revokedDeniedBeforeKill.incrementAndGet();
                       }
                     }
                     try {
                       kg.authorize().check(CheckRequest.newBuilder().setKey(keys.valid).build());
                       if (killed.get()) {
                         allowedAfterKill.incrementAndGet();
+                      } else {
+                        allowedBeforeKill.incrementAndGet();
                       }
                     } catch (StatusRuntimeException e) {
                       if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
@@ -125,7 +131,12 @@ class FailoverUnderLoadTest {
                   return null;
                 }));
       }
-      Eventually.await("load running", () -> kg.app.usage() != null);
+      // every client thread is answering, both keys decided, before the master dies
+      Eventually.await(
+          "load running: valid keys allowed and revoked keys denied",
+          () ->
+              allowedBeforeKill.get() >= 10L * CLIENTS
+                  && revokedDeniedBeforeKill.get() >= 10L * CLIENTS);
       kill.run();
       killed.set(true);
       awaitLong("failover done", recovered);

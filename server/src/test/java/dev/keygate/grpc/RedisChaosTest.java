@@ -14,6 +14,7 @@ import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.config.KeygateConfig;
+import dev.keygate.fuzz.Fuzz;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyKind;
 import dev.keygate.testing.Eventually;
@@ -32,9 +33,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -46,9 +47,16 @@ import org.junit.jupiter.api.Test;
  * append-only redis-server, under load from several client threads on real gRPC channels, while the
  * test SIGKILLs and restarts Redis {@value #CYCLES} times. Every answer is classified as it
  * arrives: no revoked or unknown key is ever allowed, a valid key is only ever allowed or denied
- * with UNAVAILABLE, and no call runs into its deadline. After each restart both servers must serve
- * again without being restarted (a bounded wait), and threads and heap after the last cycle must
- * stay near what they were after the first few.
+ * with UNAVAILABLE, and no call runs into its deadline. Each outage lasts until both servers have
+ * observed it (health NOT_SERVING) and the stale server has allowed a confirmed key during it, so
+ * its length never depends on the machine's speed. After each restart both servers must serve again
+ * without being restarted (a bounded wait), and the live threads after the last cycle must stay
+ * near what they were after the first few. The clients' choices come from {@link Fuzz#SEED}.
+ *
+ * <p>No heap bound: the heap after {@code System.gc()} depends on whether and how the collector
+ * honours the hint, so a bound on it either flakes or is too loose to catch a leak. What leaks per
+ * reconnect in practice is threads and connections; the thread bound covers both (each connection
+ * pool and subscriber owns threads).
  */
 class RedisChaosTest {
   private static final int CYCLES = 20;
@@ -161,24 +169,42 @@ class RedisChaosTest {
             format.newSecret(KeyKind.LIVE, format.newKeyId()),
             format.newSecret(KeyKind.LIVE, format.newKeyId()));
 
+    // each server confirms every valid key from Redis before the first outage: what the stale
+    // policy serves from during it
+    for (ManagedChannel channel : List.of(closed, stale)) {
+      for (String key : valid) {
+        Eventually.await(
+            "valid key allowed before the outages", () -> outcome(channel, key).equals("OK"));
+      }
+    }
+
     List<Thread> clients = new ArrayList<>();
     for (int t = 0; t < CLIENT_THREADS; t++) {
       boolean onStale = t % 2 == 1;
       ManagedChannel channel = (onStale ? staleChannels : closedChannels).get((t / 2) % 2);
+      Random random = Fuzz.random("RedisChaosTest client " + t);
       Thread client =
-          new Thread(() -> load(channel, onStale, valid, revoked, unknown), "chaos-client-" + t);
+          new Thread(
+              () -> load(channel, onStale, random, valid, revoked, unknown), "chaos-client-" + t);
       client.start();
       clients.add(client);
     }
 
     long baselineThreads = 0;
-    long baselineHeap = 0;
     long maxRecoveryMillis = 0;
     try {
       for (int cycle = 1; cycle <= CYCLES; cycle++) {
         redisDead.set(true);
         redis.kill();
-        Thread.sleep(200); // the outage: traffic keeps flowing
+        // the outage lasts until both servers saw it and the stale one served through it: long
+        // enough by construction, whatever the machine's speed; traffic keeps flowing meanwhile
+        Health.await(closed, "", ServingStatus.NOT_SERVING, WITHIN);
+        Health.await(stale, "", ServingStatus.NOT_SERVING, WITHIN);
+        long staleBefore = staleAllowedDuringOutage.sum();
+        int outage = cycle;
+        Eventually.await(
+            "the stale server allows a confirmed key during outage " + outage,
+            () -> staleAllowedDuringOutage.sum() > staleBefore);
         redisDead.set(false);
         redis.restart();
         long back = System.nanoTime();
@@ -193,7 +219,6 @@ class RedisChaosTest {
             Math.max(maxRecoveryMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
         if (cycle == WARM_CYCLES) {
           baselineThreads = threads();
-          baselineHeap = heapAfterGc();
         }
       }
       Health.await(closed, "", ServingStatus.SERVING, WITHIN);
@@ -205,27 +230,23 @@ class RedisChaosTest {
       }
     }
     long finalThreads = threads();
-    long finalHeap = heapAfterGc();
     System.out.printf(
-        "chaos: %d cycles, %d calls, longest recovery after restart %d ms, "
-            + "stale allowed during outages %d, threads %d -> %d, heap %d MB -> %d MB%n",
+        "chaos (seed %d): %d cycles, %d calls, longest recovery after restart %d ms, "
+            + "stale allowed during outages %d, threads %d -> %d%n",
+        Fuzz.SEED,
         CYCLES,
         calls.sum(),
         maxRecoveryMillis,
         staleAllowedDuringOutage.sum(),
         baselineThreads,
-        finalThreads,
-        baselineHeap >> 20,
-        finalHeap >> 20);
+        finalThreads);
 
     assertEquals(
         List.of(),
         List.copyOf(violations).subList(0, Math.min(20, violations.size())),
-        violations.size() + " wrong answers");
-    assertTrue(calls.sum() > CYCLES * 10L, "load ran: " + calls.sum() + " calls");
-    assertTrue(
-        staleAllowedDuringOutage.sum() > 0,
-        "the stale server never allowed a confirmed key while Redis was down");
+        violations.size() + " wrong answers (seed " + Fuzz.SEED + ")");
+    // that load ran and the stale server allowed confirmed keys through every outage is what each
+    // cycle waited for above; no count that depends on the machine's speed is asserted here
     // a leak of even one thread per reconnect would pass these bounds by the last cycle
     assertTrue(
         finalThreads <= baselineThreads + 15,
@@ -236,15 +257,6 @@ class RedisChaosTest {
             + ", "
             + finalThreads
             + " at the end");
-    assertTrue(
-        finalHeap <= baselineHeap + baselineHeap / 2 + (32L << 20),
-        "heap after GC "
-            + (baselineHeap >> 20)
-            + " MB after cycle "
-            + WARM_CYCLES
-            + ", "
-            + (finalHeap >> 20)
-            + " MB at the end");
   }
 
   private ManagedChannel start2(KeygateServer server) {
@@ -257,10 +269,10 @@ class RedisChaosTest {
   private void load(
       ManagedChannel channel,
       boolean onStale,
+      Random random,
       List<String> valid,
       List<String> revoked,
       List<String> unknown) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
     while (running.get()) {
       int kind = random.nextInt(10);
       List<String> keys = kind < 6 ? valid : kind < 8 ? revoked : unknown;
@@ -289,14 +301,5 @@ class RedisChaosTest {
 
   private static long threads() {
     return ManagementFactory.getThreadMXBean().getThreadCount();
-  }
-
-  private static long heapAfterGc() throws InterruptedException {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(50);
-    }
-    Runtime rt = Runtime.getRuntime();
-    return rt.totalMemory() - rt.freeMemory();
   }
 }

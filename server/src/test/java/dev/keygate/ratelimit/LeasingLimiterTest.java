@@ -1,6 +1,7 @@
 package dev.keygate.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keygate.key.RateLimitSpec;
@@ -67,8 +68,10 @@ class LeasingLimiterTest {
       while (admit(c, owner)) {
         afterRefusal++;
       }
+      // within the documented bound S x (L - 1) = 12, exactly what b and c still held: 2 x 4
+      assertEquals(5, lease);
       assertEquals(2 * (lease - 1), afterRefusal);
-      assertTrue(afterRefusal <= 3 * (lease - 1), "documented bound S x (L - 1)");
+      assertFalse(admit(a, owner), "a spent its lease before Redis refused it: nothing is left");
       assertEquals(100, admitted + afterRefusal, "every admitted call was taken from Redis");
       // reported states count what the lease still holds
       LimitState s =

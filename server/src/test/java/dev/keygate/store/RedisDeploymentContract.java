@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keygate.key.ApiKeyRecord;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -65,8 +67,30 @@ abstract class RedisDeploymentContract extends KeyStoreContract {
   void create_crashAfterRecordWrite_confirmedByRepair() {
     RedisKeyStore redis = (RedisKeyStore) store;
     ApiKeyRecord k = key("half00000001", "proj", T0);
-    assertEquals(CreateOutcome.created(k.id()), store.create(k, null, NO_LIMIT, T0));
-    // nothing pending after a complete create
-    assertEquals(0, redis.repairPending("proj", T0.plus(Duration.ofDays(1))));
+    // steps 1 and 2 of create, then a crash: the pending entry is never dropped
+    assertEquals("RESERVED", redis.reserve(k, "req-half", 1, T0).get(0));
+    assertTrue(redis.writeNew(k));
+
+    // a create still within repairAfter is taken to be in flight and left alone
+    assertEquals(0, redis.repairPending("proj", T0));
+    assertEquals(
+        CreateOutcome.duplicate(k.id()),
+        store.create(key("retr00000002", "proj", T0.plusSeconds(1)), "req-half", 1, T0));
+
+    Instant later = T0.plus(redis.repairAfter()).plusSeconds(1);
+    assertEquals(1, redis.repairPending("proj", later), "the crashed create is settled");
+    assertEquals(0, redis.repairPending("proj", later), "and only once");
+    // confirmed, not released: the key stays findable, listed and counted as active, and its
+    // request id still answers with it
+    assertEquals(k.name(), store.find(k.id()).orElseThrow().name());
+    assertEquals(
+        List.of(k.id()),
+        store.list("proj", "", 10, true).keys().stream().map(ApiKeyRecord::id).toList());
+    assertEquals(
+        CreateOutcome.Status.PROJECT_FULL,
+        store.create(key("next00000003", "proj", later), null, 1, later).status());
+    assertEquals(
+        CreateOutcome.duplicate(k.id()),
+        store.create(key("retr00000003", "proj", later), "req-half", 1, later));
   }
 }

@@ -3,6 +3,7 @@ package dev.keygate.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -36,6 +37,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.function.ThrowingSupplier;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
@@ -50,9 +52,8 @@ class RedisKeyStoreTest extends KeyStoreContract {
   private static final Duration SHORT_TIMEOUT = Duration.ofMillis(500);
 
   /** Generous: only guards against a call that hangs, not a performance assertion. */
-  private static final Duration SLACK = Duration.ofSeconds(10);
-
   private final TestRedis redis;
+
   private String namespace;
 
   RedisKeyStoreTest(TestRedis redis) {
@@ -249,7 +250,7 @@ class RedisKeyStoreTest extends KeyStoreContract {
               () -> down.create(key("outage000002", "acme", T0), "r", NO_LIMIT, T0),
               () -> down.replace(key.toBuilder().version(2).build(), 1),
               () -> down.recordUsage(List.of(new UsageDelta(key.id(), 1, T0))))) {
-        StoreUnavailableException e = assertThrowsWithin(call);
+        StoreUnavailableException e = assertUnavailable(call);
         assertFalse(e.getMessage().contains(password), e.getMessage());
         assertFalse(String.valueOf(e.getCause()).contains(password));
       }
@@ -272,11 +273,8 @@ class RedisKeyStoreTest extends KeyStoreContract {
         RedisKeyStore hung =
             RedisKeyStore.connect(
                 "redis://127.0.0.1:" + silent.getLocalPort(), SHORT_TIMEOUT, "kg")) {
-      assertThrowsWithin(() -> hung.find("whatever0001"));
-      long start = System.nanoTime();
-      assertFalse(hung.ping());
-      assertTrue(
-          Duration.ofNanos(System.nanoTime() - start).compareTo(SHORT_TIMEOUT.plus(SLACK)) < 0);
+      assertUnavailable(() -> hung.find("whatever0001"));
+      assertFalse(returns(hung::ping));
     }
   }
 
@@ -287,13 +285,8 @@ class RedisKeyStoreTest extends KeyStoreContract {
       assertTrue(store.ping());
 
       server.kill();
-      long start = System.nanoTime();
-      assertFalse(store.ping());
-      assertFalse(store.ping(), "a fresh connection attempt must fail too");
-      assertTrue(
-          Duration.ofNanos(System.nanoTime() - start)
-                  .compareTo(SHORT_TIMEOUT.multipliedBy(2).plus(SLACK))
-              < 0);
+      assertFalse(returns(store::ping));
+      assertFalse(returns(store::ping), "a fresh connection attempt must fail too");
 
       server.restart();
       assertTrue(eventually(() -> store.ping() ? true : null));
@@ -309,7 +302,7 @@ class RedisKeyStoreTest extends KeyStoreContract {
     try (RedisKeyStore nowhere =
         RedisKeyStore.connect("redis://127.0.0.1:" + port, SHORT_TIMEOUT, "kg")) {
       assertFalse(nowhere.ping());
-      assertThrowsWithin(() -> nowhere.find("whatever0001"));
+      assertUnavailable(() -> nowhere.find("whatever0001"));
     }
   }
 
@@ -342,13 +335,18 @@ class RedisKeyStoreTest extends KeyStoreContract {
 
   // ------------------------------------------------------------------ helpers
 
-  /** The call throws StoreUnavailableException and returns within the timeout plus slack. */
-  private static StoreUnavailableException assertThrowsWithin(Executable call) {
-    long start = System.nanoTime();
-    StoreUnavailableException e = assertThrows(StoreUnavailableException.class, call);
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    assertTrue(took.compareTo(SHORT_TIMEOUT.plus(SLACK)) < 0, "took " + took);
-    return e;
+  /**
+   * The call throws StoreUnavailableException rather than hanging. No duration is asserted: the
+   * suite's common limit only keeps a hung store from hanging the build.
+   */
+  private static StoreUnavailableException assertUnavailable(Executable call) {
+    return assertTimeoutPreemptively(
+        Eventually.LIMIT, () -> assertThrows(StoreUnavailableException.class, call));
+  }
+
+  /** The call's answer, guarded by the suite's common limit (not a speed requirement). */
+  private static <T> T returns(ThrowingSupplier<T> call) {
+    return assertTimeoutPreemptively(Eventually.LIMIT, call);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.keygate.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -11,6 +12,12 @@ import java.util.function.BooleanSupplier;
  */
 public final class Eventually {
   private static final long LIMIT_MILLIS = 20_000;
+
+  /**
+   * The suite's common limit on any wait: it keeps a broken build from hanging and is never a speed
+   * requirement.
+   */
+  public static final Duration LIMIT = Duration.ofMillis(LIMIT_MILLIS);
 
   private Eventually() {}
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyKind;
 import dev.keygate.store.InMemoryKeyStore;
+import dev.keygate.testing.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,12 +65,11 @@ class UsageRecorderTest {
     storeKey("CCCCCCCCCCCC");
     try (UsageRecorder usage = new UsageRecorder(store, Duration.ofMillis(20))) {
       usage.record("CCCCCCCCCCCC", T0);
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (store.find("CCCCCCCCCCCC").orElseThrow().usage().total() == 0
-          && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      Eventually.await(
+          "the flush timer writes the pending use",
+          () -> store.find("CCCCCCCCCCCC").orElseThrow().usage().total() > 0);
       assertEquals(1, store.find("CCCCCCCCCCCC").orElseThrow().usage().total());
+      assertEquals(0, usage.pendingKeys());
     }
   }
 
