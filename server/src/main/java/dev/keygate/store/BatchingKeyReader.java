@@ -201,6 +201,13 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
           failQueued(refused);
           continue;
         }
+        if (circuit.breaker().getState() != CircuitBreaker.State.CLOSED) {
+          // this one read is the circuit's probe: what queued behind it is refused now, not
+          // after the probe has waited out a hung Redis
+          failQueued(
+              StoreUnavailableException.refused(
+                  store.describe() + ": circuit breaker open, probing"));
+        }
         send(batch);
       }
     } finally {

@@ -136,14 +136,28 @@ public final class RedisCircuit {
     }
   }
 
-  /** True if {@code e} was caused by a socket read timing out. */
+  /**
+   * True if {@code e} was caused by a socket read timing out. Jedis's retrying executor reports its
+   * last attempt's failure as a suppressed exception of "no more attempts left", so those are
+   * followed as well as causes.
+   */
   static boolean timedOut(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SocketTimeoutException) {
+    return timedOut(e, 0);
+  }
+
+  private static boolean timedOut(Throwable e, int depth) {
+    if (e == null || depth > 8) {
+      return false;
+    }
+    if (e instanceof SocketTimeoutException) {
+      return true;
+    }
+    for (Throwable s : e.getSuppressed()) {
+      if (timedOut(s, depth + 1)) {
         return true;
       }
     }
-    return false;
+    return timedOut(e.getCause(), depth + 1);
   }
 
   /** Redis answered a call made outside the breaker (a health ping): an open circuit may probe. */

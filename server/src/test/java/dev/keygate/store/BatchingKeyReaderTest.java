@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.testing.Eventually;
 import dev.keygate.testing.RedisServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -313,6 +314,44 @@ class BatchingKeyReaderTest {
     Eventually.await(
         "a read answered again",
         () -> read(b, keys.get(0).id()).handle((r, e) -> r != null && r.isPresent()).join());
+  }
+
+  @Test
+  void lookup_burstDueForAProbe_allButTheProbeRefusedWithoutWaiting() throws Exception {
+    List<ApiKeyRecord> keys = createKeys(1);
+    RedisKeyStore slow =
+        RedisKeyStore.connect(
+            RedisEndpoint.parse(redis.url()),
+            Duration.ofSeconds(2),
+            "kgbatch",
+            new RedisBounds(Duration.ofMillis(200), 64, 2));
+    closing.add(slow);
+    BatchingKeyReader b = slow.reader();
+    assertEquals(keys.get(0).id(), read(b, keys.get(0).id()).get().orElseThrow().id());
+    redis.pause();
+    // one read times out: a timed-out call opens the circuit at once
+    read(b, keys.get(0).id()).handle((r, e) -> null).join();
+    // the caller is answered by its wait limit; the breaker opens when the call itself gives up
+    Eventually.await(
+        "circuit open", () -> slow.circuit().breaker().getState() == CircuitBreaker.State.OPEN);
+    Eventually.await("due for a probe", () -> !slow.circuit().rejectsNow());
+    // a burst: the first read becomes the probe (and waits up to 2 s on the hung Redis); the
+    // others, queued before or after it, are refused without waiting for it
+    List<CompletableFuture<Optional<ApiKeyRecord>>> burst = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      burst.add(read(b, keys.get(0).id()));
+    }
+    Eventually.await(
+        "all but the probe refused",
+        () -> burst.stream().filter(CompletableFuture::isDone).count() == 19);
+    assertEquals(1, burst.stream().filter(f -> !f.isDone()).count(), "the probe still waits");
+    for (CompletableFuture<Optional<ApiKeyRecord>> f : burst) {
+      if (f.isDone()) {
+        ExecutionException e = assertThrows(ExecutionException.class, f::get);
+        assertInstanceOf(StoreUnavailableException.class, e.getCause());
+      }
+    }
+    redis.resume();
   }
 
   @Test
