@@ -91,6 +91,16 @@ class EnvoyAuthorizationServiceTest {
   }
 
   @Test
+  void check_adminTokenAsBearer_neverAnAllow() {
+    // the bootstrap token is a KeyAdmin credential only; to Envoy's check it is not a key
+    CheckResponse response =
+        check(request("GET", "/v1/tasks").bearer(InProcessKeygate.ADMIN_TOKEN).scope("tasks:read"));
+    assertEquals(Code.UNAUTHENTICATED.value(), response.getStatus().getCode());
+    assertEquals(401, response.getDeniedResponse().getStatus().getCodeValue());
+    assertFalse(response.hasOkResponse());
+  }
+
+  @Test
   void check_xApiKey_allowedAndRemovedWhileBasicAuthorizationStays() {
     CreateKeyResponse key = kg.createKey("tasks:read");
     CheckResponse response =

@@ -56,6 +56,24 @@ class AuthorizeServiceTest {
   }
 
   @Test
+  void check_adminTokenAsTheKey_neverAcceptedOutsideKeyAdmin() {
+    // the bootstrap token is recognized inside the shared decision call, for KeyAdmin only: on
+    // Authorize it is just a string that is not a key, in the request and as a Bearer credential
+    assertDenied(
+        Code.UNAUTHENTICATED,
+        "KEY_MALFORMED",
+        () ->
+            kg.authorize()
+                .check(CheckRequest.newBuilder().setKey(InProcessKeygate.ADMIN_TOKEN).build()));
+    assertDenied(
+        Code.UNAUTHENTICATED,
+        "KEY_MALFORMED",
+        () ->
+            withBearer(kg.authorize(), InProcessKeygate.ADMIN_TOKEN)
+                .check(CheckRequest.newBuilder().build()));
+  }
+
+  @Test
   void check_noRequiredScopesAcceptsAnyValidKey() {
     CreateKeyResponse created = kg.createKey("tasks:read");
     assertEquals(created.getKey().getId(), check(created.getSecret()).getKeyId());

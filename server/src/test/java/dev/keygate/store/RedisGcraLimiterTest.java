@@ -2,6 +2,8 @@ package dev.keygate.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keygate.key.LimitScope;
@@ -9,10 +11,15 @@ import dev.keygate.key.RateLimitSpec;
 import dev.keygate.ratelimit.LimitOwner;
 import dev.keygate.ratelimit.LimitState;
 import dev.keygate.ratelimit.SharedLimiter;
+import dev.keygate.testing.RedisServer;
 import dev.keygate.testing.RedisServerExtension;
 import dev.keygate.testing.TestRedis;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -24,6 +31,35 @@ class RedisGcraLimiterTest {
 
   RedisGcraLimiterTest(TestRedis redis) {
     this.redis = redis;
+  }
+
+  @Test
+  void acquire_beyondTheOutstandingBound_refusedAtOnceAndTheRestAnswered() throws Exception {
+    // a Redis of its own, paused: the first calls wait on it, the rest queue up to the bound
+    try (RedisServer own = RedisServer.start();
+        RedisKeyStore store = RedisKeyStore.connect(own.url(), Duration.ofSeconds(30), "kgbound")) {
+      SharedLimiter limiter = store.sharedLimiter();
+      RateLimitSpec spec = new RateLimitSpec(100_000, Duration.ofHours(1));
+      assertTrue(limiter.acquire("bound0000001", spec).join().admitted());
+      own.pause();
+      List<CompletableFuture<LimitState>> admitted = new ArrayList<>();
+      for (int i = 0; i < RedisCalls.MAX_OUTSTANDING; i++) {
+        admitted.add(limiter.acquire("bound0000001", spec));
+      }
+      CompletableFuture<LimitState> beyond = limiter.acquire("bound0000001", spec);
+      // answered on return, before Redis says anything
+      assertTrue(beyond.isCompletedExceptionally());
+      ExecutionException e = assertThrows(ExecutionException.class, beyond::get);
+      assertInstanceOf(StoreUnavailableException.class, e.getCause());
+      assertEquals(1, store.limitCallsRejected());
+      assertEquals(0, admitted.stream().filter(CompletableFuture::isDone).count());
+      own.resume();
+      for (CompletableFuture<LimitState> f : admitted) {
+        assertTrue(f.get(30, TimeUnit.SECONDS).admitted());
+      }
+      // the permits came back: the next call is admitted again
+      assertTrue(limiter.acquire("bound0000001", spec).get(30, TimeUnit.SECONDS).admitted());
+    }
   }
 
   @Test
