@@ -132,13 +132,11 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
       return CompletableFuture.failedFuture(
           StoreUnavailableException.refused(store.describe() + " is closed"));
     }
-    if (circuit.rejectsNow()) {
-      circuit.countRejected();
-      StoreUnavailableException refused =
-          StoreUnavailableException.refused(store.describe() + ": circuit breaker open");
+    Optional<StoreUnavailableException> refused = circuit.refusal(store.describe());
+    if (refused.isPresent()) {
       // reads queued just before the circuit opened (or behind its probe) are refused too
-      failQueued(refused);
-      return CompletableFuture.failedFuture(refused);
+      circuit.countRejected(failQueued(refused.get()));
+      return CompletableFuture.failedFuture(refused.get());
     }
     long wait = deadline.remainingNanos(maxWaitNanos);
     if (wait == 0) {
@@ -198,15 +196,16 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
           StoreUnavailableException refused =
               StoreUnavailableException.refused(store.describe() + ": circuit breaker open");
           batch.forEach(p -> p.fail(refused));
-          failQueued(refused);
+          circuit.countRejected(batch.size() + failQueued(refused));
           continue;
         }
         if (circuit.breaker().getState() != CircuitBreaker.State.CLOSED) {
           // this one read is the circuit's probe: what queued behind it is refused now, not
           // after the probe has waited out a hung Redis
-          failQueued(
-              StoreUnavailableException.refused(
-                  store.describe() + ": circuit breaker open, probing"));
+          circuit.countRejected(
+              failQueued(
+                  StoreUnavailableException.refused(
+                      store.describe() + ": circuit breaker open, probing")));
         }
         send(batch);
       }
@@ -304,11 +303,15 @@ public final class BatchingKeyReader implements KeyLookup, AutoCloseable {
 
   private record InFlight(long startedAt, List<Pending> reads) {}
 
-  private void failQueued(RuntimeException e) {
+  /** Fails every queued read with {@code e}; how many there were. */
+  private int failQueued(RuntimeException e) {
+    int failed = 0;
     Pending p;
     while ((p = queue.poll()) != null) {
       p.fail(e);
+      failed++;
     }
+    return failed;
   }
 
   /** Batches taken off the queue so far, including those in flight (tests wait on it). */

@@ -2,6 +2,7 @@ package dev.keygate.store;
 
 import dev.keygate.concurrent.Bounded;
 import io.github.resilience4j.bulkhead.Bulkhead;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -35,10 +36,9 @@ final class RedisCalls implements AutoCloseable {
 
   /** Runs {@code call} on the pool; the answer completes when it returns. */
   <T> CompletableFuture<T> submit(Supplier<T> call) {
-    if (circuit.rejectsNow()) {
-      circuit.countRejected();
-      return CompletableFuture.failedFuture(
-          StoreUnavailableException.refused("redis unavailable: circuit breaker open"));
+    Optional<StoreUnavailableException> refused = circuit.refusal("redis");
+    if (refused.isPresent()) {
+      return CompletableFuture.failedFuture(refused.get());
     }
     if (!outstanding.tryAcquirePermission()) {
       rejectedFull.increment();

@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -84,14 +85,26 @@ public final class RedisCircuit {
         || (state == CircuitBreaker.State.HALF_OPEN && probing);
   }
 
+  /**
+   * The refusal, counted, when the circuit refuses calls now ({@link #rejectsNow}); empty when a
+   * call may go ahead. For callers that must answer before queueing anything.
+   */
+  Optional<StoreUnavailableException> refusal(String what) {
+    if (!rejectsNow()) {
+      return Optional.empty();
+    }
+    rejected.increment();
+    return Optional.of(StoreUnavailableException.refused(what + ": circuit breaker open"));
+  }
+
+  /** Counts calls refused because of the circuit without one call each (reads refused in bulk). */
+  void countRejected(int calls) {
+    rejected.add(calls);
+  }
+
   /** Calls refused because the circuit was open (a metric). */
   public long rejected() {
     return rejected.sum();
-  }
-
-  /** Counts a call refused before it reached {@link #acquire} (a reader's fast path). */
-  void countRejected() {
-    rejected.increment();
   }
 
   /**

@@ -337,6 +337,7 @@ class BatchingKeyReaderTest {
     Eventually.await("due for a probe", () -> !slow.circuit().rejectsNow());
     // a burst: the first read becomes the probe (and waits up to 2 s on the hung Redis); the
     // others, queued before or after it, are refused without waiting for it
+    long rejectedBefore = slow.circuit().rejected();
     List<CompletableFuture<Optional<ApiKeyRecord>>> burst = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       burst.add(read(b, keys.get(0).id()));
@@ -345,6 +346,8 @@ class BatchingKeyReaderTest {
         "all but the probe refused",
         () -> burst.stream().filter(CompletableFuture::isDone).count() == 19);
     assertEquals(1, burst.stream().filter(f -> !f.isDone()).count(), "the probe still waits");
+    // each refused read is counted once, however it was refused (at lookup or behind the probe)
+    assertEquals(19, slow.circuit().rejected() - rejectedBefore);
     for (CompletableFuture<Optional<ApiKeyRecord>> f : burst) {
       if (f.isDone()) {
         ExecutionException e = assertThrows(ExecutionException.class, f::get);
