@@ -27,26 +27,7 @@ WARMUP=${WARMUP:-3}
 RESULTS=bench/results
 mkdir -p "$RESULTS/proxy"
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-  local port
-  while true; do
-    port=$(( 20000 + RANDOM % 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-}
-wait_port() {
-  for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done
-  echo "nothing listens on $1" >&2; exit 1
-}
+source bench/lib.sh
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 REDIS_PORT=$(free_port)

@@ -27,23 +27,7 @@ KEYGATE_JAR=${KEYGATE_JAR:-server/target/keygate-server.jar}
 NAME=${RESULTS_NAME:-latest}
 [ -f "$KEYGATE_JAR" ] || { echo "no server jar at $KEYGATE_JAR" >&2; exit 1; }
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  # a stopped redis-server (scenario h interrupted) must be resumed to act on SIGTERM
-  for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-  local port
-  while true; do
-    port=$(( 20000 + RANDOM % 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-}
+source bench/lib.sh
 
 start_redis() {
   local port=$1 name=$2
