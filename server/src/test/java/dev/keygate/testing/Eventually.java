@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Waits for a condition that another thread makes true (a pub/sub message, a reconnect). The limit
@@ -22,16 +23,21 @@ public final class Eventually {
   private Eventually() {}
 
   public static void await(String what, BooleanSupplier condition) {
+    await(() -> what, condition);
+  }
+
+  /** As {@link #await(String, BooleanSupplier)}, with a message built when the wait gives up. */
+  public static void await(Supplier<String> what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + LIMIT_MILLIS * 1_000_000;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        fail("gave up waiting for: " + what);
+        fail("gave up waiting for: " + what.get());
       }
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        fail("interrupted waiting for: " + what);
+        fail("interrupted waiting for: " + what.get());
       }
     }
   }
