@@ -112,11 +112,18 @@ class HungRedisTest {
    */
   private static final Duration SECOND_WAVE_AFTER = Duration.ofMillis(1_500);
 
-  /** What "refused at once" means for a second-wave call. */
+  /**
+   * What "refused at once" means for a second-wave call, for the report only: how fast is the
+   * benchmark's business (scenario h), and a share within a time flakes on a busy machine.
+   */
   private static final long FAST_ANSWER_MILLIS = 50;
 
-  /** Share of the second wave that must be refused at once (a few may race the breaker). */
-  private static final double FAST_SHARE = 0.90;
+  /**
+   * Share of the second wave that the open breaker must refuse without sending or queueing a read
+   * (a few may race the breaker's probe): the mechanism that makes the refusal fast, counted rather
+   * than timed.
+   */
+  private static final double REFUSED_SHARE = 0.90;
 
   /**
    * Most live JVM threads the storm may add over the count before Redis hung. A fixed allowance
@@ -210,6 +217,7 @@ class HungRedisTest {
     List<CompletableFuture<Answer>> secondWave;
     int threadsBefore;
     int threadsPeak;
+    double breakerRejectedBefore;
     try (ThreadSampler sampler = new ThreadSampler()) {
       Thread.sleep(200); // the warm-up's stragglers
       threadsBefore = THREADS.getThreadCount(); // includes the sampler's own thread
@@ -218,6 +226,8 @@ class HungRedisTest {
       long hangStart = System.nanoTime();
       firstWave = fire(stub, keys, 0, FIRST_WAVE);
       sleepUntil(hangStart + SECOND_WAVE_AFTER.toNanos());
+      breakerRejectedBefore =
+          sample(kg.server.app().metrics().scrape(), "keygate_redis_breaker_rejected_total");
       secondWave = fire(stub, keys, FIRST_WAVE, SECOND_WAVE);
       List<CompletableFuture<Answer>> all = new ArrayList<>(firstWave);
       all.addAll(secondWave);
@@ -261,11 +271,15 @@ class HungRedisTest {
     long okWhilePaused =
         answers.stream().filter(a -> a.outcome.equals(OK) && a.whilePaused).count();
     long fast = second.stream().filter(a -> a.millis() <= FAST_ANSWER_MILLIS).count();
-    long fastNeeded = (long) Math.ceil(FAST_SHARE * SECOND_WAVE);
+    long refusedNeeded = (long) Math.ceil(REFUSED_SHARE * SECOND_WAVE);
+    // the first wave's calls all ended by their 1 s deadline before the second was fired, so what
+    // the breaker refused since then is the second wave's (the recovery checks come after)
+    double refusedByBreaker = breakerRejected - breakerRejectedBefore;
     String summary =
         String.format(
             "storm: %d calls, outcomes %s, outstanding %d, latency p50/p99/max %d/%d/%d ms, "
-                + "second wave within %d ms: %d of %d (p50 %d ms), threads %d -> peak %d, %s",
+                + "second wave within %d ms: %d of %d (p50 %d ms), refused by the breaker %.0f, "
+                + "threads %d -> peak %d, %s",
             FIRST_WAVE + SECOND_WAVE,
             outcomes,
             outstanding,
@@ -276,6 +290,7 @@ class HungRedisTest {
             fast,
             second.size(),
             percentile(second, 0.50),
+            refusedByBreaker,
             threadsBefore,
             threadsPeak,
             recovered == null ? "not allowed within " + RECOVERY.toMillis() + " ms" : recovered);
@@ -306,20 +321,15 @@ class HungRedisTest {
                 late.size() + " calls answered after their bound of " + bound + " ms"),
         () ->
             assertTrue(
-                fast >= fastNeeded,
+                refusedByBreaker >= refusedNeeded,
                 "calls fired "
                     + SECOND_WAVE_AFTER.toMillis()
-                    + " ms into the hang answered within "
-                    + FAST_ANSWER_MILLIS
-                    + " ms: "
-                    + fast
+                    + " ms into the hang and refused by the open breaker, no read sent: "
+                    + refusedByBreaker
                     + " of "
                     + SECOND_WAVE
                     + ", need "
-                    + fastNeeded
-                    + "; median "
-                    + percentile(second, 0.50)
-                    + " ms"),
+                    + refusedNeeded),
         () ->
             assertTrue(
                 threadsPeak <= threadsBefore + THREAD_HEADROOM,
