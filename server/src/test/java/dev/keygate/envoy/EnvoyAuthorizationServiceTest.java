@@ -17,7 +17,6 @@ import dev.keygate.api.v1.RateLimit;
 import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.api.v1.RotateKeyRequest;
 import dev.keygate.key.KeyFormat;
-import dev.keygate.store.InMemoryKeyStore;
 import dev.keygate.testing.InProcessKeygate;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
@@ -144,9 +143,7 @@ class EnvoyAuthorizationServiceTest {
   @Test
   void check_removeKeyHeadersOff_keyHeaderPassesUpstream() {
     kg.close();
-    kg =
-        new InProcessKeygate(
-            Map.of("KEYGATE_ENVOY_REMOVE_KEY_HEADERS", "false"), new InMemoryKeyStore());
+    kg = new InProcessKeygate(Map.of("KEYGATE_ENVOY_REMOVE_KEY_HEADERS", "false"));
     CreateKeyResponse key = kg.createKey("tasks:read");
     CheckResponse response =
         check(request("GET", "/v1/tasks").bearer(key.getSecret()).scope("tasks:read"));
@@ -157,9 +154,7 @@ class EnvoyAuthorizationServiceTest {
   @Test
   void check_customKeyHeader_onlyConfiguredHeadersRead() {
     kg.close();
-    kg =
-        new InProcessKeygate(
-            Map.of("KEYGATE_ENVOY_KEY_HEADERS", "X-Tasks-Key"), new InMemoryKeyStore());
+    kg = new InProcessKeygate(Map.of("KEYGATE_ENVOY_KEY_HEADERS", "X-Tasks-Key"));
     CreateKeyResponse key = kg.createKey("tasks:read");
     assertAllowed(
         check(
@@ -364,7 +359,7 @@ class EnvoyAuthorizationServiceTest {
   @Test
   void check_defaultAnyKey_anyValidKeyAllowed() {
     kg.close();
-    kg = new InProcessKeygate(Map.of("KEYGATE_ROUTES_DEFAULT", "any-key"), new InMemoryKeyStore());
+    kg = new InProcessKeygate(Map.of("KEYGATE_ROUTES_DEFAULT", "any-key"));
     CreateKeyResponse key = kg.createKey("billing:read");
     assertAllowed(check(request("GET", "/anything").bearer(key.getSecret())), key);
     assertDenied(check(request("GET", "/anything")), 401, Code.UNAUTHENTICATED, "KEY_MISSING");

@@ -234,9 +234,7 @@ class AuthorizeServiceTest {
   @Test
   void check_defaultRateLimitAppliesToKeysWithoutOwnLimit() {
     try (InProcessKeygate limited =
-        new InProcessKeygate(
-            java.util.Map.of("KEYGATE_DEFAULT_RATE_LIMIT", "1/1h"),
-            new dev.keygate.store.InMemoryKeyStore())) {
+        new InProcessKeygate(java.util.Map.of("KEYGATE_DEFAULT_RATE_LIMIT", "1/1h"))) {
       String secret = limited.createKey("tasks:read").getSecret();
       var request = CheckRequest.newBuilder().setKey(secret).build();
       assertEquals(1, limited.authorize().check(request).getRateLimit().getLimit());

@@ -32,8 +32,7 @@ import org.junit.jupiter.api.Test;
 /** The audit trail through the real KeyAdmin and Authorize services. */
 class ListEventsTest {
   private final InProcessKeygate kg =
-      new InProcessKeygate(
-          Map.of("KEYGATE_AUDIT_FAILURE_SAMPLES", "3"), new dev.keygate.store.InMemoryKeyStore());
+      new InProcessKeygate(Map.of("KEYGATE_AUDIT_FAILURE_SAMPLES", "3"));
 
   @AfterEach
   void close() {

@@ -28,6 +28,11 @@ import java.util.Map;
  * The real services on an in-process gRPC server (direct executor), with a hand-moved clock: the
  * fixture for service tests. Defaults: admin token {@link #ADMIN_TOKEN}, live environment, usage
  * flushed only when a test asks.
+ *
+ * <p>Where a test does not hand it a store, the store is the run's choice: the in-memory store, or
+ * with {@code -Dkeygate.test.store=redis} the Redis store (with its cache, as {@link Stores#open}
+ * builds it) on a fresh namespace of one redis-server the run shares. The server module's second
+ * Surefire execution runs the service suites that way, so each of them holds for both stores.
  */
 public final class InProcessKeygate implements AutoCloseable {
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
@@ -39,8 +44,20 @@ public final class InProcessKeygate implements AutoCloseable {
   private final Server server;
   private final ManagedChannel channel;
 
+  /** The fixture's defaults, over the run's store (see {@link #STORE_PROPERTY}). */
   public InProcessKeygate() {
-    this(Map.of(), new InMemoryKeyStore());
+    this(Map.of());
+  }
+
+  /**
+   * @param env settings on top of the fixture's defaults, over the run's store
+   */
+  public InProcessKeygate(Map<String, String> env) {
+    this(Backing.chosen().open(env));
+  }
+
+  private InProcessKeygate(Opened opened) {
+    this(opened.config(), opened.store());
   }
 
   /**
@@ -85,6 +102,45 @@ public final class InProcessKeygate implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+  }
+
+  /** The system property choosing the store of {@link #InProcessKeygate(Map)}. */
+  public static final String STORE_PROPERTY = "keygate.test.store";
+
+  private record Opened(KeygateConfig config, KeyStore store) {}
+
+  /** The stores a service suite can run over. */
+  private enum Backing {
+    MEMORY {
+      @Override
+      Opened open(Map<String, String> env) {
+        return new Opened(configFor(env), new InMemoryKeyStore());
+      }
+    },
+    REDIS {
+      @Override
+      Opened open(Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("KEYGATE_REDIS_URL", RunRedis.URL.get());
+        all.put("KEYGATE_REDIS_NAMESPACE", RunRedis.newNamespace());
+        KeygateConfig config = configFor(all);
+        // a frozen cache clock: nothing cached expires by time, as on the in-memory store
+        return new Opened(config, Stores.open(config.redis(), config.cache(), new FakeTicker()));
+      }
+    };
+
+    abstract Opened open(Map<String, String> env);
+
+    static Backing chosen() {
+      String store = System.getProperty(STORE_PROPERTY, "memory");
+      return switch (store) {
+        case "memory" -> MEMORY;
+        case "redis" -> REDIS;
+        default ->
+            throw new IllegalArgumentException(
+                STORE_PROPERTY + " is memory or redis, not " + store);
+      };
+    }
   }
 
   /** KeyAdmin as the bootstrap admin. */
