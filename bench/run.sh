@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for the README's Performance numbers: builds keygate and the bench, starts a private
+# One command for the numbers of docs/performance.md: builds keygate and the bench, starts a private
 # redis-server and three keygate instances sharing it (two with the cache, one with
 # KEYGATE_CACHE_MAX_KEYS=0), plus a fourth instance with a redis-server of its own for the hung-Redis
 # scenario, runs every load scenario (each against the gRPC health-Check baseline of the same run),

@@ -1,5 +1,5 @@
 // The chart's optional keygate settings and the metrics port: rendered only when set, as the
-// KEYGATE_* variables the README documents, and rejected by the schema when out of range.
+// KEYGATE_* variables docs/configuration.md documents, and rejected by the schema when out of range.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';

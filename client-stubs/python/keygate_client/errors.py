@@ -11,7 +11,7 @@ from google.rpc import error_details_pb2, status_pb2
 DOMAIN = "keygate"
 _DETAILS_KEY = "grpc-status-details-bin"
 
-# gRPC code -> the HTTP status keygate documents for it (README "Status and reason table").
+# gRPC code -> the HTTP status keygate documents for it (docs/api.md, "Status and reason table").
 _HTTP = {
     grpc.StatusCode.UNAUTHENTICATED: 401,
     grpc.StatusCode.PERMISSION_DENIED: 403,

@@ -2,7 +2,7 @@ package dev.keygate.bench;
 
 import java.util.Map;
 
-/** The result as the Markdown table of the README's Performance section, targets checked. */
+/** The result as the Markdown table of docs/performance.md, targets checked. */
 final class Summary {
   private Summary() {}
 

@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's configuration table and the settings the code reads cannot drift apart: every {@code
- * KEYGATE_*} variable named as a string in the server's sources has a row, and every row names a
- * variable the code reads.
+ * The configuration table (docs/configuration.md) and the settings the code reads cannot drift
+ * apart: every {@code KEYGATE_*} variable named as a string in the server's sources has a row, and
+ * every row names a variable the code reads.
  */
 class SettingsDocumentedTest {
   private static final Pattern IN_CODE = Pattern.compile("\"(KEYGATE_[A-Z0-9_]+)\"");
@@ -27,7 +27,7 @@ class SettingsDocumentedTest {
   private static final Pattern SECOND_NAME = Pattern.compile("`(KEYGATE_[A-Z0-9_]+)`");
 
   @Test
-  void readme_configurationTable_namesExactlyTheVariablesTheCodeReads() throws IOException {
+  void configurationTable_namesExactlyTheVariablesTheCodeReads() throws IOException {
     Set<String> code = new TreeSet<>();
     try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
       for (Path p : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
@@ -38,7 +38,7 @@ class SettingsDocumentedTest {
       }
     }
     Set<String> documented = new TreeSet<>();
-    for (String line : Files.readAllLines(Path.of("../README.md"))) {
+    for (String line : Files.readAllLines(Path.of("../docs/configuration.md"))) {
       Matcher row = ROW.matcher(line);
       if (!row.find()) {
         continue;
@@ -56,7 +56,7 @@ class SettingsDocumentedTest {
     undocumented.removeAll(documented);
     Set<String> unknown = new TreeSet<>(documented);
     unknown.removeAll(code);
-    assertEquals(Set.of(), undocumented, "read by the code, missing from README's table");
-    assertEquals(Set.of(), unknown, "in README's table, read nowhere in the code");
+    assertEquals(Set.of(), undocumented, "read by the code, missing from docs/configuration.md");
+    assertEquals(Set.of(), unknown, "in docs/configuration.md, read nowhere in the code");
   }
 }

@@ -58,8 +58,9 @@ class EnvoyOverNettyTest {
     assertEquals(Code.OK.value(), check(secret).getStatus().getCode());
 
     redis.kill();
-    // until keygate notices the outage a cached key may still be allowed (documented in README's
-    // "Failure modes"); once it has, the Check must be an RPC error, never a denial
+    // until keygate notices the outage a cached key may still be allowed (documented in
+    // docs/operations.md, "Failure modes"); once it has, the Check must be an RPC error, never a
+    // denial
     Health.await(channel, AuthorizationGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING, WITHIN);
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> check(secret));
     assertEquals(Code.UNAVAILABLE, e.getStatus().getCode());

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The README's privilege table, row by row, through real gRPC over Redis: every KeyAdmin RPC, every
- * kind of caller, every kind of target, each row asserting the code and reason.
+ * The privilege table of docs/security.md, row by row, through real gRPC over Redis: every KeyAdmin
+ * RPC, every kind of caller, every kind of target, each row asserting the code and reason.
  */
 @ExtendWith(RedisServerExtension.class)
 class KeyAdminPrivilegesTest {
