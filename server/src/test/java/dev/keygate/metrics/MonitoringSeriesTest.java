@@ -13,6 +13,7 @@ import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.config.KeygateConfig;
+import dev.keygate.testing.Eventually;
 import dev.keygate.testing.Health;
 import dev.keygate.testing.RedisServer;
 import io.grpc.ManagedChannel;
@@ -86,7 +87,7 @@ class MonitoringSeriesTest {
         // one admin write and one decision: the meters created on first use exist from here on
         String secret =
             withBearer(KeyAdminGrpc.newBlockingStub(channel), ADMIN_TOKEN)
-                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .withDeadlineAfter(Eventually.LIMIT.toMillis(), TimeUnit.MILLISECONDS)
                 .createKey(
                     CreateKeyRequest.newBuilder()
                         .setProject("acme")
@@ -95,7 +96,7 @@ class MonitoringSeriesTest {
                         .build())
                 .getSecret();
         AuthorizeGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(5, TimeUnit.SECONDS)
+            .withDeadlineAfter(Eventually.LIMIT.toMillis(), TimeUnit.MILLISECONDS)
             .check(
                 CheckRequest.newBuilder().setKey(secret).addRequiredScopes("tasks:read").build());
         exported = samples(scrape(server.metricsPort()));
