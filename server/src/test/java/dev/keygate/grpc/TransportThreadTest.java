@@ -248,7 +248,9 @@ class TransportThreadTest {
                     .addLimits(
                         dev.keygate.api.v1.RateLimit.newBuilder()
                             .setRequests(1000)
-                            .setPeriod(com.google.protobuf.Duration.newBuilder().setSeconds(60))
+                            // a day: a token comes back every 86 s, never between these
+                            // calls (at 1000/min one came back every 60 ms on a loaded machine)
+                            .setPeriod(com.google.protobuf.Duration.newBuilder().setSeconds(86_400))
                             .setScope(dev.keygate.api.v1.LimitScope.LIMIT_SCOPE_GLOBAL))
                     .build());
     Eventually.await("the create's invalidation", () -> cache.invalidationsReceived() > before);
