@@ -5,7 +5,8 @@
 #   client-stubs/generate.sh --check  regenerate into a temporary folder and fail if anything differs
 #
 # Pinned tools (Debian 12 packages, npm lockfile):
-#   protoc 3.21 (protobuf-compiler) + grpc_python_plugin (protobuf-compiler-grpc)   -> python/
+#   protoc 3.21 (protobuf-compiler) + grpc_python_plugin (protobuf-compiler-grpc)   -> python/keygate/,
+#                                                                    python/keygate_client/descriptors/
 #   protoc-gen-go 1.28 (protoc-gen-go) + protoc-gen-go-grpc 1.0 (protoc-gen-go-grpc) -> go/keygatev1/
 #   proto-loader-gen-types from @grpc/proto-loader (client-stubs/node, after `npm ci`) -> node/src/generated/
 # The google.rpc messages (Status, ErrorInfo, RetryInfo, QuotaFailure, ...) come from the
@@ -49,13 +50,17 @@ cd "$ROOT/proto"
 KEYGATE_PROTOS=(keygate/v1/key.proto keygate/v1/key_admin.proto keygate/v1/authorize.proto)
 RPC_PROTOS=(google/rpc/status.proto google/rpc/error_details.proto)
 
-# Python: messages and gRPC stubs for keygate.v1, messages for google.rpc (Debian packages no
-# googleapis-common-protos for Python).
+# Python: messages and gRPC stubs for keygate.v1. The google.rpc messages ship as a descriptor set
+# that keygate_client loads into a private descriptor pool: a generated top-level `google.rpc`
+# package would collide with googleapis-common-protos in the user's environment (Debian 12 packages
+# no googleapis-common-protos for Python to depend on).
+mkdir -p "$OUT/python/keygate_client/descriptors"
 protoc -I . -I "$WORK/googleapis" \
   --python_out="$OUT/python" --grpc_python_out="$OUT/python" \
   --plugin=protoc-gen-grpc_python="$(command -v grpc_python_plugin)" \
   "${KEYGATE_PROTOS[@]}"
-protoc -I "$WORK/googleapis" --python_out="$OUT/python" "${RPC_PROTOS[@]}"
+protoc -I "$WORK/googleapis" --include_imports \
+  --descriptor_set_out="$OUT/python/keygate_client/descriptors/google_rpc.binpb" "${RPC_PROTOS[@]}"
 
 # Go: one package keygatev1 (the protos carry no go_package option, so map them here).
 go_map=""
@@ -75,8 +80,8 @@ for p in "${RPC_PROTOS[@]}"; do cp "$WORK/googleapis/$p" "$OUT/node/proto/google
   "${KEYGATE_PROTOS[@]}" "${RPC_PROTOS[@]}" >/dev/null)
 
 # The generated trees, relative to client-stubs/.
-TREES=(python/keygate python/google go/keygatev1 node/proto node/src/generated)
-mkdir -p "$OUT/python/keygate" "$OUT/python/google"
+TREES=(python/keygate python/keygate_client/descriptors go/keygatev1 node/proto node/src/generated)
+mkdir -p "$OUT/python/keygate"
 
 if [[ "$mode" == "check" ]]; then
   status=0

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,8 +101,12 @@ func admin(ctx context.Context) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+adminToken)
 }
 
+// projects numbers a project per key: keygate bounds the active keys of a project
+var projects int64
+
 func createKey(t *testing.T, c *Client, rateLimit uint32, scopes ...string) *keygatev1.CreateKeyResponse {
-	req := &keygatev1.CreateKeyRequest{Project: "go-e2e", Name: "go e2e", Scopes: scopes}
+	project := fmt.Sprintf("go-e2e-%d", atomic.AddInt64(&projects, 1))
+	req := &keygatev1.CreateKeyRequest{Project: project, Name: "go e2e", Scopes: scopes}
 	if rateLimit > 0 {
 		req.RateLimit = &keygatev1.RateLimit{Requests: rateLimit, Period: durationpb.New(time.Hour)}
 	}
@@ -131,7 +136,7 @@ func TestAuthorize_allowedKeyReturnsDecision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if decision.KeyId != created.Key.Id || decision.Project != "go-e2e" ||
+	if decision.KeyId != created.Key.Id || decision.Project != created.Key.Project ||
 		strings.Join(decision.GrantedScopes, ",") != "tasks:read,tasks:write" {
 		t.Fatalf("unexpected decision %v", decision)
 	}

@@ -6,7 +6,7 @@ from typing import Mapping, Optional, Sequence, Tuple
 
 import grpc
 
-from google.rpc import error_details_pb2, status_pb2
+from . import rpc_details
 
 DOMAIN = "keygate"
 _DETAILS_KEY = "grpc-status-details-bin"
@@ -95,19 +95,19 @@ def from_rpc_error(error: grpc.RpcError) -> KeygateError:
             raw = value
     reason, metadata, retry_after, quota, fields = code.name, {}, None, [], []
     if raw is not None:
-        status = status_pb2.Status.FromString(raw)
-        for any_detail in status.details:
-            info = error_details_pb2.ErrorInfo()
-            retry = error_details_pb2.RetryInfo()
-            quota_failure = error_details_pb2.QuotaFailure()
-            bad = error_details_pb2.BadRequest()
-            if any_detail.Unpack(info) and info.domain == DOMAIN:
-                reason, metadata = info.reason, dict(info.metadata)
-            elif any_detail.Unpack(retry):
-                retry_after = retry.retry_delay.ToTimedelta().total_seconds()
-            elif any_detail.Unpack(quota_failure):
-                quota = [(v.subject, v.description) for v in quota_failure.violations]
-            elif any_detail.Unpack(bad):
-                fields = [(v.field, v.description) for v in bad.field_violations]
+        for detail in rpc_details.Status.FromString(raw).details:
+            if rpc_details.is_type(detail, rpc_details.ErrorInfo):
+                info = rpc_details.unpack(detail, rpc_details.ErrorInfo)
+                if info.domain == DOMAIN:
+                    reason, metadata = info.reason, dict(info.metadata)
+            elif rpc_details.is_type(detail, rpc_details.RetryInfo):
+                delay = rpc_details.unpack(detail, rpc_details.RetryInfo).retry_delay
+                retry_after = delay.seconds + delay.nanos / 1e9
+            elif rpc_details.is_type(detail, rpc_details.QuotaFailure):
+                quota = [(v.subject, v.description)
+                         for v in rpc_details.unpack(detail, rpc_details.QuotaFailure).violations]
+            elif rpc_details.is_type(detail, rpc_details.BadRequest):
+                fields = [(v.field, v.description) for v in
+                          rpc_details.unpack(detail, rpc_details.BadRequest).field_violations]
     return _TYPES.get(code, KeygateError)(
         code, reason, message, metadata, retry_after, quota, fields, raw)

@@ -11,9 +11,9 @@ import grpc
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from google.protobuf import duration_pb2  # noqa: E402
-from google.rpc import error_details_pb2, status_pb2  # noqa: E402
 from keygate.v1 import key_admin_pb2, key_pb2  # noqa: E402
 
+from keygate_client import rpc_details  # noqa: E402
 from keygate_client import (KeygateClient, KeygateError, KeygateInterceptor,  # noqa: E402
                             KeygateUnavailable, KeyUnauthenticated, PermissionDenied, RateLimited)
 from keygate_process import KeygateProcess  # noqa: E402
@@ -173,9 +173,9 @@ class InterceptorTest(unittest.TestCase):
         self.assertEqual(code, caught.exception.code())
         raw = dict(caught.exception.trailing_metadata()).get("grpc-status-details-bin")
         self.assertIsNotNone(raw, "the caller gets keygate's google.rpc details")
-        status = status_pb2.Status.FromString(raw)
-        info = error_details_pb2.ErrorInfo()
-        self.assertTrue(status.details[0].Unpack(info))
+        status = rpc_details.Status.FromString(raw)
+        self.assertTrue(rpc_details.is_type(status.details[0], rpc_details.ErrorInfo))
+        info = rpc_details.unpack(status.details[0], rpc_details.ErrorInfo)
         self.assertEqual(("keygate", reason), (info.domain, info.reason))
         return status
 
@@ -203,8 +203,10 @@ class InterceptorTest(unittest.TestCase):
         self.call("List", created.secret)
         status = self.assertDenied(grpc.StatusCode.RESOURCE_EXHAUSTED, "RATE_LIMITED", "List",
                                    created.secret)
-        retry = error_details_pb2.RetryInfo()
-        self.assertTrue(any(d.Unpack(retry) for d in status.details))
+        retries = [rpc_details.unpack(d, rpc_details.RetryInfo) for d in status.details
+                   if rpc_details.is_type(d, rpc_details.RetryInfo)]
+        self.assertEqual(1, len(retries))
+        retry = retries[0]
         self.assertGreater(retry.retry_delay.seconds + retry.retry_delay.nanos, 0)
 
     def test_intercept_unmappedMethodIsDenied(self):

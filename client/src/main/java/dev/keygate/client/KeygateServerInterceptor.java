@@ -1,5 +1,8 @@
 package dev.keygate.client;
 
+import dev.keygate.api.v1.CheckResponse;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -7,6 +10,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,6 +28,9 @@ import java.util.Set;
  * slip through unprotected. A denial reaches the caller with keygate's own code, message and
  * google.rpc details (ErrorInfo reason, RetryInfo). The check blocks: it runs on the server's call
  * executor, so do not combine it with {@code directExecutor()}.
+ *
+ * <p>A handler reads keygate's decision for the call (key id, project, granted scopes) with {@link
+ * #currentIdentity()}, or {@link #IDENTITY} on the call's {@link Context}.
  */
 public final class KeygateServerInterceptor implements ServerInterceptor {
   static final Metadata.Key<String> AUTHORIZATION =
@@ -33,6 +40,17 @@ public final class KeygateServerInterceptor implements ServerInterceptor {
   static final Metadata.Key<byte[]> DETAILS =
       Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
   private static final String BEARER = "bearer ";
+
+  /**
+   * keygate's decision for the key that made the current call, in the handler's {@link Context}.
+   * Not set on public methods, which check no key.
+   */
+  public static final Context.Key<CheckResponse> IDENTITY = Context.key("keygate-identity");
+
+  /** The current call's {@link #IDENTITY}; empty outside a guarded call and on public methods. */
+  public static Optional<CheckResponse> currentIdentity() {
+    return Optional.ofNullable(IDENTITY.get());
+  }
 
   private final KeygateClient client;
   private final Map<String, List<String>> scopes;
@@ -65,8 +83,9 @@ public final class KeygateServerInterceptor implements ServerInterceptor {
           new Metadata());
       return new ServerCall.Listener<>() {};
     }
+    CheckResponse decision;
     try {
-      client.authorize(presentedKey(headers), required);
+      decision = client.authorize(presentedKey(headers), required);
     } catch (KeygateDenied denied) {
       var status = denied.toStatusRuntimeException();
       // pass on only keygate's google.rpc details, not whatever else the sidecar's trailers held
@@ -78,7 +97,10 @@ public final class KeygateServerInterceptor implements ServerInterceptor {
       call.close(status.getStatus(), trailers);
       return new ServerCall.Listener<>() {};
     }
-    return next.startCall(call, headers);
+    // Contexts.interceptCall attaches the context around every listener callback, so the handler
+    // sees it whichever executor thread runs it
+    return Contexts.interceptCall(
+        Context.current().withValue(IDENTITY, decision), call, headers, next);
   }
 
   private List<String> required(String method) {

@@ -74,6 +74,20 @@ class KeygateServerInterceptorTest {
   void startDemo() throws Exception {
     startKeygate(); // one @BeforeAll: JUnit does not order several
     var service = ServerServiceDefinition.builder("demo.Tasks");
+    for (String name : List.of("Whoami", "PublicWhoami")) {
+      // a real handler reading the identity the interceptor put in its Context
+      service.addMethod(
+          method(name),
+          ServerCalls.asyncUnaryCall(
+              (request, observer) -> {
+                String who =
+                    KeygateServerInterceptor.currentIdentity()
+                        .map(d -> d.getKeyId() + "@" + d.getProject() + d.getGrantedScopesList())
+                        .orElse("nobody");
+                observer.onNext(BytesValue.of(ByteString.copyFromUtf8(who)));
+                observer.onCompleted();
+              }));
+    }
     for (String name : List.of("List", "Delete", "Unmapped", "Health")) {
       service.addMethod(
           method(name),
@@ -93,8 +107,9 @@ class KeygateServerInterceptorTest {
                         client,
                         Map.of(
                             "demo.Tasks/List", List.of("tasks:read"),
+                            "demo.Tasks/Whoami", List.of("tasks:read"),
                             "demo.Tasks/Delete", List.of("tasks:delete")),
-                        Set.of("demo.Tasks/Health"))))
+                        Set.of("demo.Tasks/Health", "demo.Tasks/PublicWhoami"))))
             .build()
             .start();
     channel =
@@ -182,6 +197,22 @@ class KeygateServerInterceptorTest {
             StatusRuntimeException.class,
             () -> call("Unmapped", bearer(createKey(List.of("admin:*"), 0).getSecret())));
     assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+  }
+
+  @Test
+  void intercept_handlerReadsAuthorizedIdentityFromContext() {
+    CreateKeyResponse created = createKey(List.of("tasks:read", "tasks:write"), 0);
+    assertEquals(
+        created.getKey().getId()
+            + "@"
+            + created.getKey().getProject()
+            + "[tasks:read, tasks:write]",
+        call("Whoami", bearer(created.getSecret())));
+  }
+
+  @Test
+  void intercept_publicMethodHandlerHasNoIdentity() {
+    assertEquals("nobody", call("PublicWhoami", new Metadata()));
   }
 
   @Test
