@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the keygate container image from the project's own Dockerfile with buildah (no Docker
+# engine, no registry): the Dockerfile's BUILD_IMAGE and RUNTIME_IMAGE are local Debian images
+# made with mmdebstrap and cached between runs; the jar is the one Maven already built.
+#
+#   image/build.sh [TAG]            # default tag: localhost/keygate:dev
+#
+# Needs root, buildah and mmdebstrap (Debian packages) and server/target/keygate-server.jar.
+# Environment:
+#   KEYGATE_IMAGE_CACHE  base tarballs and buildah's storage (default /var/cache/keygate-image);
+#                        delete it to pick up Debian's newest packages (bases are never refreshed
+#                        on their own: a rebuild is then repeatable)
+#   KEYGATE_IMAGE_SUITE  Debian suite of the bases (default bookworm)
+#   KEYGATE_IMAGE_TARGET Dockerfile target (default prebuilt: the jar from server/target; "source"
+#                        builds it with Maven inside the build stage, as `docker build` does)
+# Prints one line per step with its seconds, then the image's size.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. image/lib.sh
+
+tag=${1:-localhost/keygate:dev}
+target=${KEYGATE_IMAGE_TARGET:-prebuilt}
+jar=server/target/keygate-server.jar
+if [[ $target == prebuilt && ! -f $jar ]]; then
+  echo "image/build.sh: $jar is missing: run 'mvn -B -o package -pl server -am -DskipTests' first" >&2
+  exit 2
+fi
+
+# What each stage needs, and nothing more: the build stage a JDK (jlink and its jmods) and Maven;
+# the runtime stage only the C library and zlib the jlink'd runtime links against (minbase).
+build_base=$(base_image build openjdk-17-jdk-headless,maven)
+runtime_base=$(base_image runtime "")
+
+step "buildah build ($target)"
+# --layers: cache each instruction's layer, so a rebuild with the same jar is near instant
+bh build --layers --pull=never --isolation chroot --network host \
+  --build-arg BUILD_IMAGE="$build_base" --build-arg RUNTIME_IMAGE="$runtime_base" \
+  --target "$target" --tag "$tag" --file Dockerfile . >"$KEYGATE_IMAGE_CACHE/build.log" 2>&1 \
+  || { tail -40 "$KEYGATE_IMAGE_CACHE/build.log" >&2; exit 1; }
+done_step
+size=$(bh inspect --type image --format '{{.Size}}' "$tag" 2>/dev/null || echo "?")
+echo "image $tag: $(image_size_mb "$tag") MB unpacked, jar $(( $(stat -c %s "$jar" 2>/dev/null || echo 0) / 1048576 )) MB"
