@@ -16,9 +16,10 @@ ARG RUNTIME_IMAGE=debian:12.8-slim
 FROM ${BUILD_IMAGE} AS jre
 # Only the modules keygate uses (jdeps on the shaded jar, plus what is loaded by name: Unsafe for
 # netty, EC for TLS, DNS for name resolution, the JVM metrics' management beans): ~50 MB instead
-# of a full JRE's ~150 MB.
-RUN jlink --add-modules java.base,java.logging,java.management,java.naming,java.net.http,java.sql,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.unsupported \
-      --strip-debug --no-man-pages --no-header-files --compress=2 --output /jre
+# of a full JRE's ~150 MB. (Not --strip-debug: with Debian's JDK it needs objcopy for the native
+# libraries, which are stripped already.)
+RUN jlink --add-modules java.base,java.logging,java.management,java.naming,java.sql,jdk.crypto.ec,jdk.httpserver,jdk.management,jdk.naming.dns,jdk.unsupported \
+      --strip-java-debug-attributes --no-man-pages --no-header-files --compress=2 --output /jre
 
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /src

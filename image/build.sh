@@ -11,8 +11,7 @@
 #                        delete it to pick up Debian's newest packages (bases are never refreshed
 #                        on their own: a rebuild is then repeatable)
 #   KEYGATE_IMAGE_SUITE  Debian suite of the bases (default bookworm)
-#   KEYGATE_IMAGE_TARGET Dockerfile target (default prebuilt: the jar from server/target; "source"
-#                        builds it with Maven inside the build stage, as `docker build` does)
+#   KEYGATE_IMAGE_TARGET Dockerfile target (default prebuilt: the jar from server/target)
 # Prints one line per step with its seconds, then the image's size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,10 +25,11 @@ if [[ $target == prebuilt && ! -f $jar ]]; then
   exit 2
 fi
 
-# What each stage needs, and nothing more: the build stage a JDK (jlink and its jmods) and Maven;
-# the runtime stage only the C library and zlib the jlink'd runtime links against (minbase).
-build_base=$(base_image build openjdk-17-jdk-headless,maven)
-runtime_base=$(base_image runtime "")
+# What each stage needs, and nothing more: the jre stage a JDK (jlink and its jmods; no Maven: the
+# jar comes from the build context); the runtime stage only the C library and zlib the jlink'd
+# runtime links against (minbase).
+build_base=$(base_image build openjdk-17-jdk-headless) || exit 1
+runtime_base=$(base_image runtime "") || exit 1
 
 step "buildah build ($target)"
 # --layers: cache each instruction's layer, so a rebuild with the same jar is near instant
@@ -38,5 +38,4 @@ bh build --layers --pull=never --isolation chroot --network host \
   --target "$target" --tag "$tag" --file Dockerfile . >"$KEYGATE_IMAGE_CACHE/build.log" 2>&1 \
   || { tail -40 "$KEYGATE_IMAGE_CACHE/build.log" >&2; exit 1; }
 done_step
-size=$(bh inspect --type image --format '{{.Size}}' "$tag" 2>/dev/null || echo "?")
-echo "image $tag: $(image_size_mb "$tag") MB unpacked, jar $(( $(stat -c %s "$jar" 2>/dev/null || echo 0) / 1048576 )) MB"
+echo "image $tag: $(image_size "$tag") unpacked; jar $(stat -c %s "$jar") bytes"

@@ -29,27 +29,32 @@ base_image() {
   local tarball="$KEYGATE_IMAGE_CACHE/base-$name-$id.tar"
   if [[ ! -s $tarball ]]; then
     step "mmdebstrap $name base"
-    # documentation, man pages and translations are never read in a container
+    # documentation, man pages and translations are never read in a container; the JDK's
+    # postinst still links its man pages (update-alternatives), so man1 must exist
     mmdebstrap --quiet --variant=minbase ${packages:+--include="$packages"} \
+      --setup-hook='mkdir -p "$1"/usr/share/man/man1' \
       --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
       --dpkgopt='path-include=/usr/share/doc/*/copyright' \
       --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
       --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
-      "$KEYGATE_IMAGE_SUITE" "$tarball.part.tar" >&2
+      "$KEYGATE_IMAGE_SUITE" "$tarball.part.tar" >&2 \
+      || { echo "mmdebstrap failed for the $name base ($packages)" >&2; return 1; }
     mv "$tarball.part.tar" "$tarball"
     done_step
   fi
   step "import $name base"
-  local ctr; ctr=$(bh from --pull=never scratch)
-  local root; root=$(bh mount "$ctr")
-  tar -xf "$tarball" -C "$root"
+  local ctr root
+  ctr=$(bh from --pull=never scratch) || return 1
+  root=$(bh mount "$ctr") || return 1
+  tar -xf "$tarball" -C "$root" || { bh rm "$ctr" >/dev/null; return 1; }
   bh umount "$ctr" >/dev/null
-  bh config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$ctr"
-  bh commit --quiet --rm "$ctr" "$image" >/dev/null
+  bh config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$ctr" || return 1
+  bh commit --quiet --rm "$ctr" "$image" >/dev/null || return 1
   done_step
   echo "$image"
 }
 
-image_size_mb() {
-  echo $(( $(bh inspect --type image --format '{{.Size}}' "$1") / 1048576 ))
+# the image's unpacked size as buildah reports it, e.g. "187 MB"
+image_size() {
+  bh images --noheading --format '{{.Size}}' "$1"
 }

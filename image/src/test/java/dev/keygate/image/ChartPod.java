@@ -40,12 +40,12 @@ record ChartPod(
         String kind = (String) obj.get("kind");
         byKind.putIfAbsent(kind, obj);
         if ("Secret".equals(kind)) {
-          secrets.put((String) cast(obj.get("metadata")).get("name"), cast(obj.get("data")));
+          secrets.put((String) map(obj.get("metadata")).get("name"), cast(obj.get("data")));
         }
       }
     }
     Map<String, Object> podSpec =
-        cast(cast(cast(byKind.get("Deployment").get("spec")).get("template")).get("spec"));
+        map(map(map(byKind.get("Deployment").get("spec")).get("template")).get("spec"));
     Map<String, Object> container =
         ((List<Map<String, Object>>) (List<?>) podSpec.get("containers"))
             .stream().filter(c -> "keygate".equals(c.get("name"))).findFirst().orElseThrow();
@@ -55,7 +55,7 @@ record ChartPod(
       if (e.containsKey("value")) {
         env.put(name, String.valueOf(e.get("value")));
       } else {
-        Map<String, Object> ref = cast(cast(e.get("valueFrom")).get("secretKeyRef"));
+        Map<String, Object> ref = map(map(e.get("valueFrom")).get("secretKeyRef"));
         String encoded = secrets.get((String) ref.get("name")).get((String) ref.get("key"));
         env.put(name, new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
       }
@@ -91,6 +91,10 @@ record ChartPod(
                 "-e",
                 "const m = await import('" + lib + "'); console.log(m.HELM)"))
         .strip();
+  }
+
+  private static Map<String, Object> map(Object o) {
+    return cast(o);
   }
 
   @SuppressWarnings("unchecked")
