@@ -62,7 +62,8 @@ record ChartPod(
     }
     Map<String, Object> security = cast(container.get("securityContext"));
     List<String> mounts = new ArrayList<>();
-    for (Map<String, Object> m : (List<Map<String, Object>>) (List<?>) container.get("volumeMounts")) {
+    for (Map<String, Object> m :
+        (List<Map<String, Object>>) (List<?>) container.get("volumeMounts")) {
       if (!Boolean.TRUE.equals(m.get("readOnly"))) {
         mounts.add((String) m.get("mountPath"));
       }
@@ -101,5 +102,4 @@ record ChartPod(
   private static <T> T cast(Object o) {
     return (T) o;
   }
-
 }

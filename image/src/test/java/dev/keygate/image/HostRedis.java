@@ -29,8 +29,15 @@ final class HostRedis implements AutoCloseable {
     int port = freePort();
     Process p =
         new ProcessBuilder(
-                "redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no")
+                "redis-server",
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

@@ -103,8 +103,8 @@ final class ImageContainer implements AutoCloseable {
   }
 
   /**
-   * Files of the container's root filesystem modified after {@code marker} was written, outside
-   * the given mounts: what a read-only root filesystem would have refused.
+   * Files of the container's root filesystem modified after {@code marker} was written, outside the
+   * given mounts: what a read-only root filesystem would have refused.
    */
   List<String> writtenSince(Path marker, List<String> mounts)
       throws IOException, InterruptedException {

@@ -40,17 +40,19 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The container image, built from the Dockerfile by image/build.sh, started the way the Helm chart's
- * Deployment starts it (env, user, mounts, grace period from {@code helm template}) against a
- * redis-server on the host. One container for the class, in order: serve, authorize, drain on
+ * The container image, built from the Dockerfile by image/build.sh, started the way the Helm
+ * chart's Deployment starts it (env, user, mounts, grace period from {@code helm template}) against
+ * a redis-server on the host. One container for the class, in order: serve, authorize, drain on
  * SIGTERM, then what it left behind (log, root filesystem).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImageTest {
   private static final String IMAGE = "localhost/keygate:image-test";
+
   /** Bound on every wait for the container (start, a call, a log line); never asserted as speed. */
   private static final Duration WAIT = Duration.ofSeconds(60);
+
   /**
    * Longer than the pause of Redis in the drain test (a log line's wait), so the call held by the
    * paused Redis is answered, not timed out: the chart's value, set like any install would.
@@ -141,8 +143,9 @@ class ImageTest {
 
   /**
    * A call held in flight by a paused Redis when SIGTERM arrives is still answered, and the JVM
-   * exits within the pod's grace period with the status of a completed SIGTERM shutdown. The health call after it on the same connection is the
-   * barrier: HTTP/2 frames are read in order, so when health answers, keygate holds the call.
+   * exits within the pod's grace period with the status of a completed SIGTERM shutdown. The health
+   * call after it on the same connection is the barrier: HTTP/2 frames are read in order, so when
+   * health answers, keygate holds the call.
    */
   @Test
   @Order(3)
@@ -167,7 +170,8 @@ class ImageTest {
     Optional<Integer> exit = container.awaitExit(Duration.ofSeconds(pod.terminationGraceSeconds()));
     // 143 = 128 + SIGTERM: the JVM's status after a signal-initiated shutdown whose hooks (the
     // drain) ran to the end; a crash, an OOM exit or SIGKILL at the grace period say otherwise
-    assertEquals(Optional.of(SIGTERM_EXIT), exit, "exit status within terminationGracePeriodSeconds");
+    assertEquals(
+        Optional.of(SIGTERM_EXIT), exit, "exit status within terminationGracePeriodSeconds");
   }
 
   @Test

@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Why the image test cannot run on this machine, if it cannot: buildah needs root and its tools. */
+/**
+ * Why the image test cannot run on this machine, if it cannot: buildah needs root and its tools.
+ */
 final class ImageTooling {
   private ImageTooling() {}
 
