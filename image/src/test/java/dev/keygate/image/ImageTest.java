@@ -11,8 +11,11 @@ import dev.keygate.api.v1.CheckResponse;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -147,8 +150,27 @@ class ImageTest {
    * call after it on the same connection is the barrier: HTTP/2 frames are read in order, so when
    * health answers, keygate holds the call.
    */
+  /**
+   * Envoy's ext_authz Check, as Envoy sends it: the minimized jar keeps the Envoy API classes this
+   * service and the descriptors it imports need.
+   */
   @Test
   @Order(3)
+  void envoyCheck_keyAllowedAndUnknownKeyDenied() throws Exception {
+    awaitServing();
+    CreateKeyResponse created = createKey("image-envoy");
+    AuthorizationGrpc.AuthorizationBlockingStub envoy =
+        AuthorizationGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertEquals(
+        Code.OK.value(), envoy.check(envoyRequest(created.getSecret())).getStatus().getCode());
+    assertEquals(
+        Code.UNAUTHENTICATED.value(),
+        envoy.check(envoyRequest(created.getSecret() + "x")).getStatus().getCode());
+  }
+
+  @Test
+  @Order(4)
   void sigterm_drainsTheCallInFlightAndStopsWithinTheGrace() throws Exception {
     awaitServing();
     CreateKeyResponse created = createKey("image-drain");
@@ -175,7 +197,7 @@ class ImageTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void log_holdsNoSecret() throws Exception {
     String log = container.log();
     assertTrue(log.contains("keygate stopped"), log);
@@ -185,7 +207,7 @@ class ImageTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void rootFilesystem_unwrittenOutsideTheChartsMounts() throws Exception {
     assertFalse(container.isRunning());
     assertEquals(List.of(), container.writtenSince(startMarker, pod.mountPaths()));
@@ -208,6 +230,24 @@ class ImageTest {
                     .build());
     secrets.add(created.getSecret());
     return created;
+  }
+
+  /** {@code GET /tasks} with the key as a Bearer token, on a route that needs tasks:read. */
+  private static io.envoyproxy.envoy.service.auth.v3.CheckRequest envoyRequest(String key) {
+    return io.envoyproxy.envoy.service.auth.v3.CheckRequest.newBuilder()
+        .setAttributes(
+            AttributeContext.newBuilder()
+                .setRequest(
+                    AttributeContext.Request.newBuilder()
+                        .setHttp(
+                            AttributeContext.HttpRequest.newBuilder()
+                                .setMethod("GET")
+                                .setPath("/tasks")
+                                .putHeaders(":method", "GET")
+                                .putHeaders(":path", "/tasks")
+                                .putHeaders("authorization", "Bearer " + key)))
+                .putContextExtensions("keygate_scope", "tasks:read"))
+        .build();
   }
 
   private ServingStatus health() {
