@@ -31,11 +31,18 @@ fi
 build_base=$(base_image build openjdk-17-jdk-headless) || exit 1
 runtime_base=$(base_image runtime "") || exit 1
 
+# the image this tag named before: removed once replaced, so the cache (vfs keeps a full copy of
+# each layer) grows by one image per jar, not per run
+previous=$(bh images --quiet --noheading "$tag" 2>/dev/null || true)
 step "buildah build ($target)"
-# --layers: cache each instruction's layer, so a rebuild with the same jar is near instant
+# --layers: cache each instruction's layer, so a rebuild with the same jar reuses them all
 bh build --layers --pull=never --isolation chroot --network host \
   --build-arg BUILD_IMAGE="$build_base" --build-arg RUNTIME_IMAGE="$runtime_base" \
   --target "$target" --tag "$tag" --file Dockerfile . >"$KEYGATE_IMAGE_CACHE/build.log" 2>&1 \
   || { tail -40 "$KEYGATE_IMAGE_CACHE/build.log" >&2; exit 1; }
 done_step
+current=$(bh images --quiet --noheading "$tag")
+if [[ -n $previous && $previous != "$current" ]]; then
+  bh rmi "$previous" >/dev/null 2>&1 || true
+fi
 echo "image $tag: $(image_size "$tag") unpacked; jar $(stat -c %s "$jar") bytes"
