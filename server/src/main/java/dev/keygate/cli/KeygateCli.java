@@ -27,13 +27,13 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       EventsCommand.class,
       CheckCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class
+      CompletionCommand.class
     })
 public final class KeygateCli implements Callable<Integer> {
   @CommandLine.Option(
       names = {"-h", "--help"},
       usageHelp = true,
+      scope = CommandLine.ScopeType.INHERIT,
       description = "Show this help and exit.")
   boolean help;
 
