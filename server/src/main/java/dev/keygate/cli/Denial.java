@@ -5,7 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
-import dev.keygate.config.Durations;
+import dev.keygate.error.ErrorAnswers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -50,7 +50,8 @@ final class Denial {
             var d = any.unpack(RetryInfo.class).getRetryDelay();
             details.add(
                 "retry after: "
-                    + Durations.format(Duration.ofSeconds(d.getSeconds(), d.getNanos())));
+                    + ErrorAnswers.seconds(Duration.ofSeconds(d.getSeconds(), d.getNanos()))
+                    + "s");
           }
         } catch (InvalidProtocolBufferException ignored) {
           // a corrupt detail: the code and message still say what happened

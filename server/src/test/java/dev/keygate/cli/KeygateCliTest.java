@@ -305,6 +305,8 @@ class KeygateCliTest {
     CliRun run = admin("events", "list", "--project", "events", "--action", "revoke");
     assertEquals(0, run.exit(), run::toString);
     List<String> lines = run.out().lines().toList();
+    // the header and the revocation only: the filter left the create out
+    assertEquals(2, lines.size(), run::toString);
     assertTrue(lines.get(0).startsWith("TIME"), run::toString);
     assertTrue(
         lines.get(1).contains("revoke") && lines.get(1).contains(created.getKey().getId()),
