@@ -1,5 +1,7 @@
 package dev.keygate;
 
+import dev.keygate.cli.CliContext;
+import dev.keygate.cli.KeygateCli;
 import dev.keygate.config.ConfigException;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.store.KeyStore;
@@ -7,23 +9,35 @@ import dev.keygate.store.Stores;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts the keygate sidecar from environment variables; SIGTERM drains and stops it. */
+/**
+ * The {@code keygate} command: {@link KeygateCli} parses the arguments; without any it serves, as
+ * {@link #serve} does, from environment variables, and SIGTERM drains and stops the sidecar.
+ */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
+    System.exit(KeygateCli.run(CliContext.system(Main::serve), args));
+  }
+
+  /**
+   * Starts the sidecar configured by {@code env} and waits until it has stopped.
+   *
+   * @return 0 once stopped; 2 for a configuration error; 1 when it cannot start
+   */
+  public static int serve(Map<String, String> env) throws InterruptedException {
     KeygateConfig config;
     try {
-      config = KeygateConfig.fromEnv(System.getenv());
+      config = KeygateConfig.fromEnv(env);
     } catch (ConfigException e) {
       System.err.println("keygate: configuration error: " + e.getMessage());
-      System.exit(2);
-      return;
+      return 2;
     }
     KeygateServer server;
     try {
@@ -31,11 +45,11 @@ public final class Main {
     } catch (UncheckedIOException | IllegalArgumentException e) {
       // a port in use, or a KEYGATE_REDIS_URL the Redis client cannot use (message has no password)
       System.err.println("keygate: cannot start: " + e.getMessage());
-      System.exit(1);
-      return;
+      return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "keygate-shutdown"));
     server.awaitTermination();
+    return 0;
   }
 
   /** Opens the store, assembles the services and starts serving. */

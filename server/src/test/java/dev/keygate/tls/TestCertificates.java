@@ -14,14 +14,14 @@ import java.util.concurrent.TimeUnit;
  * / 127.0.0.1 and a client certificate signed by it, and a second, unrelated CA with a client
  * certificate of its own. EC P-256 keys in PKCS#8 PEM, valid for two days.
  */
-final class TestCertificates {
+public final class TestCertificates {
   final Path dir;
 
   private TestCertificates(Path dir) {
     this.dir = dir;
   }
 
-  static TestCertificates create(Path dir) {
+  public static TestCertificates create(Path dir) {
     TestCertificates c = new TestCertificates(dir);
     c.ca("ca");
     c.ca("rogue-ca");
@@ -34,11 +34,11 @@ final class TestCertificates {
     return c;
   }
 
-  Path cert(String name) {
+  public Path cert(String name) {
     return dir.resolve(name + ".pem");
   }
 
-  Path key(String name) {
+  public Path key(String name) {
     return dir.resolve(name + ".key");
   }
 

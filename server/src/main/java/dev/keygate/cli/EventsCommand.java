@@ -1,0 +1,11 @@
+package dev.keygate.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code keygate events}: the audit trail. */
+@Command(
+    name = "events",
+    description = "Read a project's audit trail (KeyAdmin.ListEvents).",
+    synopsisSubcommandLabel = "COMMAND",
+    subcommands = {EventList.class})
+final class EventsCommand {}

@@ -1,0 +1,18 @@
+package dev.keygate.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code keygate keys}: the KeyAdmin calls, a verb each. */
+@Command(
+    name = "keys",
+    description = "Create, list, read, change, revoke and rotate API keys (KeyAdmin).",
+    synopsisSubcommandLabel = "COMMAND",
+    subcommands = {
+      KeyCreate.class,
+      KeyList.class,
+      KeyGet.class,
+      KeyUpdate.class,
+      KeyRevoke.class,
+      KeyRotate.class
+    })
+final class KeysCommand {}
