@@ -256,6 +256,46 @@ public final class KeyService {
   }
 
   /**
+   * Switches a key off without revoking it, until {@link #enable}: every sidecar refuses it with
+   * KEY_DISABLED once the write's invalidation reaches it. Disabling a disabled key changes nothing
+   * (the first reason stays); a revoked key cannot be disabled (it is off for good already).
+   */
+  public ApiKeyRecord disable(Caller caller, String id, String reason) {
+    Validation v = new Validation();
+    v.keyId("id", id);
+    v.reason("reason", reason);
+    v.throwIfInvalid();
+    Instant now = clock.instant();
+    return modify(
+        caller,
+        id,
+        key -> {
+          requireNotRevoked(key);
+          return key.isDisabled()
+              ? null
+              : key.toBuilder().disabledAt(now).disableReason(reason).build();
+        },
+        "disabled");
+  }
+
+  /** Switches a disabled key on again; enabling an enabled key changes nothing. */
+  public ApiKeyRecord enable(Caller caller, String id) {
+    Validation v = new Validation();
+    v.keyId("id", id);
+    v.throwIfInvalid();
+    return modify(
+        caller,
+        id,
+        key -> {
+          requireNotRevoked(key);
+          return key.isDisabled()
+              ? key.toBuilder().disabledAt(null).disableReason("").build()
+              : null;
+        },
+        "enabled");
+  }
+
+  /**
    * Issues a new secret. The old one keeps working until {@code now + grace}; with a zero grace it
    * stops at once (and is then answered with KEY_REVOKED, not KEY_UNKNOWN).
    */

@@ -202,6 +202,12 @@ public final class Authorizer {
     if (key.isExpiredAt(now)) {
       return Optional.of(new Denied(Reason.KEY_EXPIRED, Reason.KEY_EXPIRED.summary(), keyId, null));
     }
+    if (key.isDisabled()) {
+      // after revoked and expired (permanent states win), before scopes: a disabled key may not
+      // learn what it could do
+      return Optional.of(
+          new Denied(Reason.KEY_DISABLED, Reason.KEY_DISABLED.summary(), keyId, null));
+    }
     List<String> missing = Scopes.missing(key.scopes(), requiredScopes);
     if (!missing.isEmpty()) {
       return Optional.of(

@@ -8,6 +8,8 @@ import dev.keygate.admin.KeyService;
 import dev.keygate.api.v1.ApiKey;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
+import dev.keygate.api.v1.DisableKeyRequest;
+import dev.keygate.api.v1.EnableKeyRequest;
 import dev.keygate.api.v1.GetKeyRequest;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.api.v1.ListEventsRequest;
@@ -169,6 +171,30 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
               .build();
         },
         RotateKeyResponse::getKey);
+  }
+
+  @Override
+  public void disableKey(DisableKeyRequest request, StreamObserver<ApiKey> out) {
+    write(
+        out,
+        AuditEvent.DISABLE,
+        request.getId(),
+        null,
+        RequestIds.current(),
+        caller -> toProto(keys.disable(caller, request.getId(), request.getReason())),
+        key -> key);
+  }
+
+  @Override
+  public void enableKey(EnableKeyRequest request, StreamObserver<ApiKey> out) {
+    write(
+        out,
+        AuditEvent.ENABLE,
+        request.getId(),
+        null,
+        RequestIds.current(),
+        caller -> toProto(keys.enable(caller, request.getId())),
+        key -> key);
   }
 
   private CreateKeyResponse created(CreatedKey created) {

@@ -58,7 +58,9 @@ final class ProtoMapper {
                     ? KeyState.KEY_STATE_REVOKED
                     : key.isExpiredAt(now)
                         ? KeyState.KEY_STATE_EXPIRED
-                        : KeyState.KEY_STATE_ACTIVE);
+                        : key.isDisabled()
+                            ? KeyState.KEY_STATE_DISABLED
+                            : KeyState.KEY_STATE_ACTIVE);
     if (key.expiresAt() != null) {
       b.setExpiresAt(timestamp(key.expiresAt()));
     }
@@ -86,6 +88,9 @@ final class ProtoMapper {
             .setToday(key.usage().countOn(LocalDate.ofInstant(now, ZoneOffset.UTC)));
     if (key.usage().lastUsedAt() != null) {
       usage.setLastUsedAt(timestamp(key.usage().lastUsedAt()));
+    }
+    if (key.disabledAt() != null) {
+      b.setDisabledAt(timestamp(key.disabledAt())).setDisableReason(key.disableReason());
     }
     return b.setUsage(usage).build();
   }
