@@ -76,7 +76,9 @@ public final class KeyService {
     Privileges.requireProject(caller, request.project());
     Privileges.requireGrantable(caller, request.scopes());
     Privileges.requireNotLooser(
-        caller, new Constraints(request.scopes(), request.expiresAt(), ownLimits(request)));
+        caller,
+        new Constraints(
+            request.scopes(), request.expiresAt(), ownLimits(request), request.allowlist()));
     KeyKind kind = request.kind() == null ? environment : request.kind();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       String id = format.newKeyId();
@@ -97,6 +99,7 @@ public final class KeyService {
               .digest(hasher.digest(secret))
               .rateLimit(request.rateLimit())
               .limits(request.limits())
+              .allowlist(request.allowlist())
               .version(1)
               .build();
       CreateOutcome outcome =
@@ -408,6 +411,7 @@ public final class KeyService {
       case "expires_at" -> b.expiresAt(c.expiresAt());
       case "rate_limit" -> b.rateLimit(c.rateLimit());
       case "limits" -> b.limits(c.limits());
+      case "allowed_cidrs" -> b.allowlist(c.allowlist());
       default -> throw new IllegalArgumentException(path);
     }
   }

@@ -221,7 +221,8 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
                       Surface.ADMIN,
                       ClientIdentity.current(),
                       RequestIds.current(),
-                      Replies.currentDeadline())));
+                      Replies.currentDeadline(),
+                      ClientIdentity.address())));
     } catch (KeygateException e) {
       out.onError(ErrorAnswers.grpc(e));
       return;
@@ -253,7 +254,11 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
               Credentials.current(),
               AdminAuthenticator.KEYS_WRITE,
               new Call(
-                  Surface.ADMIN, ClientIdentity.current(), requestId, Replies.currentDeadline()));
+                  Surface.ADMIN,
+                  ClientIdentity.current(),
+                  requestId,
+                  Replies.currentDeadline(),
+                  ClientIdentity.address()));
     } catch (KeygateException e) {
       out.onError(ErrorAnswers.grpc(e));
       return;

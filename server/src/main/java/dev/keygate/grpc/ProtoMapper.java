@@ -1,6 +1,7 @@
 package dev.keygate.grpc;
 
 import com.google.protobuf.Timestamp;
+import dev.keygate.access.IpAllowlist;
 import dev.keygate.admin.KeyChanges;
 import dev.keygate.admin.NewKey;
 import dev.keygate.api.v1.ApiKey;
@@ -92,6 +93,7 @@ final class ProtoMapper {
     if (key.disabledAt() != null) {
       b.setDisabledAt(timestamp(key.disabledAt())).setDisableReason(key.disableReason());
     }
+    b.addAllAllowedCidrs(key.allowlist().texts());
     return b.setUsage(usage).build();
   }
 
@@ -137,7 +139,8 @@ final class ProtoMapper {
         r.hasExpiresAt() ? requestInstant("expires_at", r.getExpiresAt()) : null,
         r.hasRateLimit() ? rateLimit("rate_limit", r.getRateLimit()) : null,
         limits("limits", r.getLimitsList()),
-        r.getRequestId());
+        r.getRequestId(),
+        IpAllowlist.parse("allowed_cidrs", r.getAllowedCidrsList()));
   }
 
   static KeyChanges fromProto(UpdateKeyRequest r) {
@@ -153,7 +156,10 @@ final class ProtoMapper {
         k.hasRateLimit() && paths.contains("rate_limit")
             ? rateLimit("key.rate_limit", k.getRateLimit())
             : null,
-        paths.contains("limits") ? limits("key.limits", k.getLimitsList()) : List.of());
+        paths.contains("limits") ? limits("key.limits", k.getLimitsList()) : List.of(),
+        paths.contains("allowed_cidrs")
+            ? IpAllowlist.parse("key.allowed_cidrs", k.getAllowedCidrsList())
+            : IpAllowlist.NONE);
   }
 
   static Timestamp timestamp(Instant t) {

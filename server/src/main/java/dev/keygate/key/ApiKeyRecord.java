@@ -1,5 +1,6 @@
 package dev.keygate.key;
 
+import dev.keygate.access.IpAllowlist;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,8 @@ import java.util.Map;
  * @param usage usage counts as last flushed (ignored on writes)
  * @param disabledAt when DisableKey switched the key off, null = enabled
  * @param disableReason why it was disabled ("" when enabled)
+ * @param allowlist the client addresses the key may be used from; {@link IpAllowlist#NONE} = its
+ *     project's default, if any, else any
  */
 public record ApiKeyRecord(
     String id,
@@ -56,7 +59,8 @@ public record ApiKeyRecord(
     long version,
     KeyUsage usage,
     Instant disabledAt,
-    String disableReason) {
+    String disableReason,
+    IpAllowlist allowlist) {
 
   public ApiKeyRecord {
     metadata = Map.copyOf(metadata);
@@ -64,6 +68,7 @@ public record ApiKeyRecord(
     limits = limits == null ? List.of() : List.copyOf(limits);
     usage = usage == null ? KeyUsage.NONE : usage;
     disableReason = disableReason == null ? "" : disableReason;
+    allowlist = allowlist == null ? IpAllowlist.NONE : allowlist;
   }
 
   /** True while disabled: refused with KEY_DISABLED until enabled again. */
@@ -136,6 +141,7 @@ public record ApiKeyRecord(
     private KeyUsage usage = KeyUsage.NONE;
     private Instant disabledAt;
     private String disableReason = "";
+    private IpAllowlist allowlist = IpAllowlist.NONE;
 
     public Builder() {}
 
@@ -163,6 +169,7 @@ public record ApiKeyRecord(
       usage = r.usage;
       disabledAt = r.disabledAt;
       disableReason = r.disableReason;
+      allowlist = r.allowlist;
     }
 
     public Builder id(String v) {
@@ -280,6 +287,11 @@ public record ApiKeyRecord(
       return this;
     }
 
+    public Builder allowlist(IpAllowlist v) {
+      allowlist = v;
+      return this;
+    }
+
     public ApiKeyRecord build() {
       return new ApiKeyRecord(
           id,
@@ -304,7 +316,8 @@ public record ApiKeyRecord(
           version,
           usage,
           disabledAt,
-          disableReason);
+          disableReason,
+          allowlist);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.keygate.store;
 
+import dev.keygate.access.IpAllowlist;
 import dev.keygate.audit.RedisAuditLog;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyKind;
@@ -63,9 +64,10 @@ import redis.clients.jedis.util.Pool;
  *       padding), {@code rl} rate limit ({@link RateLimitSpec#encode()}, "" = none), {@code lm}
  *       further limits ({@link KeyLimit#encodeAll}: {@code g100/60000,l20/1000}, scope letter d/l/g
  *       for default/local/global; "" or absent = none), {@code ver} version, {@code da}/{@code dr}
- *       disabled epoch millis and reason ("" or absent = enabled); and, written only by {@link
- *       #recordUsage}, {@code ut} total, {@code ud} UTC epoch day, {@code un} count on that day,
- *       {@code lu} last use millis.
+ *       disabled epoch millis and reason ("" or absent = enabled), {@code ip} IP allowlist
+ *       (space-separated CIDRs, "" or absent = none); and, written only by {@link #recordUsage},
+ *       {@code ut} total, {@code ud} UTC epoch day, {@code un} count on that day, {@code lu} last
+ *       use millis.
  *   <li>{@code ns:proj:{<project>}:keys}: ZSET of {@link PageTokens#position positions}, all with
  *       score 0 so that ZRANGEBYLEX walks them in creation order.
  *   <li>{@code ns:proj:{<project>}:active}: ZSET id → expiry millis ({@code +inf} = never) of the
@@ -921,6 +923,7 @@ public final class RedisKeyStore implements KeyStore {
             "ver", Long.toString(k.version())));
     // access controls (issue 13): disabled time and reason, "" = enabled
     out.addAll(List.of("da", millis(k.disabledAt()), "dr", k.disableReason()));
+    out.addAll(List.of("ip", k.allowlist().encode()));
   }
 
   private static Optional<ApiKeyRecord> decode(String id, Map<String, String> h) {
@@ -970,6 +973,7 @@ public final class RedisKeyStore implements KeyStore {
             // absent in records written before disable existed: enabled
             .disabledAt(instant(h.get("da")))
             .disableReason(h.getOrDefault("dr", ""))
+            .allowlist(IpAllowlist.decode(h.get("ip")))
             .build());
   }
 
