@@ -44,6 +44,7 @@ config:
   redisReadBatches: 2
   auditMaxEvents: 5000
   auditFailureSamples: 0
+  projectAllowlists: acme=203.0.113.0/24 2001:db8::/32;beta=10.0.0.0/8
 redis:
   url: redis://redis.example.svc:6379
 metrics:
@@ -62,6 +63,7 @@ metrics:
     KEYGATE_TRUSTED_PEERS: '127.0.0.0/8,10.0.0.0/8', KEYGATE_REDIS_BREAKER_OPEN: '250ms',
     KEYGATE_REDIS_MAX_PENDING_READS: '4096', KEYGATE_REDIS_READ_BATCHES: '2',
     KEYGATE_AUDIT_FAILURE_SAMPLES: '0', KEYGATE_METRICS_LISTEN: '0.0.0.0:9090',
+    KEYGATE_PROJECT_ALLOWLISTS: 'acme=203.0.113.0/24 2001:db8::/32;beta=10.0.0.0/8',
   };
   for (const [name, value] of Object.entries(expected)) {
     assert.equal(e[name]?.value, value, name);

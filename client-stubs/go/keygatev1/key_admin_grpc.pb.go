@@ -34,6 +34,13 @@ type KeyAdminClient interface {
 	// credentials. Needs `keys:read` (or the admin token); an API key may only read its own
 	// project's trail.
 	ListEvents(ctx context.Context, in *ListEventsRequest, opts ...grpc.CallOption) (*ListEventsResponse, error)
+	// Switches a key off without revoking it: every sidecar refuses it with KEY_DISABLED
+	// (PERMISSION_DENIED) at once, until EnableKey. Audited as "disable". Disabling a disabled key
+	// changes nothing. Needs what RevokeKey needs.
+	DisableKey(ctx context.Context, in *DisableKeyRequest, opts ...grpc.CallOption) (*ApiKey, error)
+	// Switches a disabled key on again. Audited as "enable". Enabling an enabled key changes
+	// nothing; a revoked key cannot be enabled (KEY_ALREADY_REVOKED).
+	EnableKey(ctx context.Context, in *EnableKeyRequest, opts ...grpc.CallOption) (*ApiKey, error)
 }
 
 type keyAdminClient struct {
@@ -107,6 +114,24 @@ func (c *keyAdminClient) ListEvents(ctx context.Context, in *ListEventsRequest, 
 	return out, nil
 }
 
+func (c *keyAdminClient) DisableKey(ctx context.Context, in *DisableKeyRequest, opts ...grpc.CallOption) (*ApiKey, error) {
+	out := new(ApiKey)
+	err := c.cc.Invoke(ctx, "/keygate.v1.KeyAdmin/DisableKey", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *keyAdminClient) EnableKey(ctx context.Context, in *EnableKeyRequest, opts ...grpc.CallOption) (*ApiKey, error) {
+	out := new(ApiKey)
+	err := c.cc.Invoke(ctx, "/keygate.v1.KeyAdmin/EnableKey", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // KeyAdminServer is the server API for KeyAdmin service.
 // All implementations must embed UnimplementedKeyAdminServer
 // for forward compatibility
@@ -128,6 +153,13 @@ type KeyAdminServer interface {
 	// credentials. Needs `keys:read` (or the admin token); an API key may only read its own
 	// project's trail.
 	ListEvents(context.Context, *ListEventsRequest) (*ListEventsResponse, error)
+	// Switches a key off without revoking it: every sidecar refuses it with KEY_DISABLED
+	// (PERMISSION_DENIED) at once, until EnableKey. Audited as "disable". Disabling a disabled key
+	// changes nothing. Needs what RevokeKey needs.
+	DisableKey(context.Context, *DisableKeyRequest) (*ApiKey, error)
+	// Switches a disabled key on again. Audited as "enable". Enabling an enabled key changes
+	// nothing; a revoked key cannot be enabled (KEY_ALREADY_REVOKED).
+	EnableKey(context.Context, *EnableKeyRequest) (*ApiKey, error)
 	mustEmbedUnimplementedKeyAdminServer()
 }
 
@@ -155,6 +187,12 @@ func (UnimplementedKeyAdminServer) RotateKey(context.Context, *RotateKeyRequest)
 }
 func (UnimplementedKeyAdminServer) ListEvents(context.Context, *ListEventsRequest) (*ListEventsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ListEvents not implemented")
+}
+func (UnimplementedKeyAdminServer) DisableKey(context.Context, *DisableKeyRequest) (*ApiKey, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method DisableKey not implemented")
+}
+func (UnimplementedKeyAdminServer) EnableKey(context.Context, *EnableKeyRequest) (*ApiKey, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method EnableKey not implemented")
 }
 func (UnimplementedKeyAdminServer) mustEmbedUnimplementedKeyAdminServer() {}
 
@@ -295,6 +333,42 @@ func _KeyAdmin_ListEvents_Handler(srv interface{}, ctx context.Context, dec func
 	return interceptor(ctx, in, info, handler)
 }
 
+func _KeyAdmin_DisableKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DisableKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(KeyAdminServer).DisableKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/keygate.v1.KeyAdmin/DisableKey",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(KeyAdminServer).DisableKey(ctx, req.(*DisableKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _KeyAdmin_EnableKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EnableKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(KeyAdminServer).EnableKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/keygate.v1.KeyAdmin/EnableKey",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(KeyAdminServer).EnableKey(ctx, req.(*EnableKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _KeyAdmin_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "keygate.v1.KeyAdmin",
 	HandlerType: (*KeyAdminServer)(nil),
@@ -326,6 +400,14 @@ var _KeyAdmin_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListEvents",
 			Handler:    _KeyAdmin_ListEvents_Handler,
+		},
+		{
+			MethodName: "DisableKey",
+			Handler:    _KeyAdmin_DisableKey_Handler,
+		},
+		{
+			MethodName: "EnableKey",
+			Handler:    _KeyAdmin_EnableKey_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -8,6 +8,8 @@ import type { ApiKey as _keygate_v1_ApiKey, ApiKey__Output as _keygate_v1_ApiKey
 import type { AuditEvent as _keygate_v1_AuditEvent, AuditEvent__Output as _keygate_v1_AuditEvent__Output } from './keygate/v1/AuditEvent';
 import type { CreateKeyRequest as _keygate_v1_CreateKeyRequest, CreateKeyRequest__Output as _keygate_v1_CreateKeyRequest__Output } from './keygate/v1/CreateKeyRequest';
 import type { CreateKeyResponse as _keygate_v1_CreateKeyResponse, CreateKeyResponse__Output as _keygate_v1_CreateKeyResponse__Output } from './keygate/v1/CreateKeyResponse';
+import type { DisableKeyRequest as _keygate_v1_DisableKeyRequest, DisableKeyRequest__Output as _keygate_v1_DisableKeyRequest__Output } from './keygate/v1/DisableKeyRequest';
+import type { EnableKeyRequest as _keygate_v1_EnableKeyRequest, EnableKeyRequest__Output as _keygate_v1_EnableKeyRequest__Output } from './keygate/v1/EnableKeyRequest';
 import type { GetKeyRequest as _keygate_v1_GetKeyRequest, GetKeyRequest__Output as _keygate_v1_GetKeyRequest__Output } from './keygate/v1/GetKeyRequest';
 import type { KeyAdminClient as _keygate_v1_KeyAdminClient, KeyAdminDefinition as _keygate_v1_KeyAdminDefinition } from './keygate/v1/KeyAdmin';
 import type { ListEventsRequest as _keygate_v1_ListEventsRequest, ListEventsRequest__Output as _keygate_v1_ListEventsRequest__Output } from './keygate/v1/ListEventsRequest';
@@ -39,6 +41,8 @@ export interface ProtoGrpcType {
       AuditEvent: MessageTypeDefinition<_keygate_v1_AuditEvent, _keygate_v1_AuditEvent__Output>
       CreateKeyRequest: MessageTypeDefinition<_keygate_v1_CreateKeyRequest, _keygate_v1_CreateKeyRequest__Output>
       CreateKeyResponse: MessageTypeDefinition<_keygate_v1_CreateKeyResponse, _keygate_v1_CreateKeyResponse__Output>
+      DisableKeyRequest: MessageTypeDefinition<_keygate_v1_DisableKeyRequest, _keygate_v1_DisableKeyRequest__Output>
+      EnableKeyRequest: MessageTypeDefinition<_keygate_v1_EnableKeyRequest, _keygate_v1_EnableKeyRequest__Output>
       GetKeyRequest: MessageTypeDefinition<_keygate_v1_GetKeyRequest, _keygate_v1_GetKeyRequest__Output>
       KeyAdmin: SubtypeConstructor<typeof grpc.Client, _keygate_v1_KeyAdminClient> & { service: _keygate_v1_KeyAdminDefinition }
       KeyKind: EnumTypeDefinition

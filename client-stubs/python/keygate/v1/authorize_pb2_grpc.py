@@ -19,6 +19,10 @@ class AuthorizeStub(object):
     longest wait among the exhausted limits; QuotaFailure's subject is
     "key:<id>" or "project:<project>"
     UNAVAILABLE         STORE_UNAVAILABLE (the key store cannot be reached)
+    PERMISSION_DENIED   KEY_DISABLED (DisableKey switched the key off; ErrorInfo.metadata["key_id"])
+    PERMISSION_DENIED   CLIENT_ADDRESS_NOT_ALLOWED (the client address is outside the key's IP
+    allowlist; ErrorInfo.metadata["client_address"], "unknown" when keygate
+    cannot tell the address)
     """
 
     def __init__(self, channel):
@@ -48,6 +52,10 @@ class AuthorizeServicer(object):
     longest wait among the exhausted limits; QuotaFailure's subject is
     "key:<id>" or "project:<project>"
     UNAVAILABLE         STORE_UNAVAILABLE (the key store cannot be reached)
+    PERMISSION_DENIED   KEY_DISABLED (DisableKey switched the key off; ErrorInfo.metadata["key_id"])
+    PERMISSION_DENIED   CLIENT_ADDRESS_NOT_ALLOWED (the client address is outside the key's IP
+    allowlist; ErrorInfo.metadata["client_address"], "unknown" when keygate
+    cannot tell the address)
     """
 
     def Check(self, request, context):
@@ -86,6 +94,10 @@ class Authorize(object):
     longest wait among the exhausted limits; QuotaFailure's subject is
     "key:<id>" or "project:<project>"
     UNAVAILABLE         STORE_UNAVAILABLE (the key store cannot be reached)
+    PERMISSION_DENIED   KEY_DISABLED (DisableKey switched the key off; ErrorInfo.metadata["key_id"])
+    PERMISSION_DENIED   CLIENT_ADDRESS_NOT_ALLOWED (the client address is outside the key's IP
+    allowlist; ErrorInfo.metadata["client_address"], "unknown" when keygate
+    cannot tell the address)
     """
 
     @staticmethod

@@ -59,6 +59,16 @@ class KeyAdminStub(object):
                 request_serializer=keygate_dot_v1_dot_key__admin__pb2.ListEventsRequest.SerializeToString,
                 response_deserializer=keygate_dot_v1_dot_key__admin__pb2.ListEventsResponse.FromString,
                 )
+        self.DisableKey = channel.unary_unary(
+                '/keygate.v1.KeyAdmin/DisableKey',
+                request_serializer=keygate_dot_v1_dot_key__admin__pb2.DisableKeyRequest.SerializeToString,
+                response_deserializer=keygate_dot_v1_dot_key__pb2.ApiKey.FromString,
+                )
+        self.EnableKey = channel.unary_unary(
+                '/keygate.v1.KeyAdmin/EnableKey',
+                request_serializer=keygate_dot_v1_dot_key__admin__pb2.EnableKeyRequest.SerializeToString,
+                response_deserializer=keygate_dot_v1_dot_key__pb2.ApiKey.FromString,
+                )
 
 
 class KeyAdminServicer(object):
@@ -125,6 +135,23 @@ class KeyAdminServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DisableKey(self, request, context):
+        """Switches a key off without revoking it: every sidecar refuses it with KEY_DISABLED
+        (PERMISSION_DENIED) at once, until EnableKey. Audited as "disable". Disabling a disabled key
+        changes nothing. Needs what RevokeKey needs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EnableKey(self, request, context):
+        """Switches a disabled key on again. Audited as "enable". Enabling an enabled key changes
+        nothing; a revoked key cannot be enabled (KEY_ALREADY_REVOKED).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_KeyAdminServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -162,6 +189,16 @@ def add_KeyAdminServicer_to_server(servicer, server):
                     servicer.ListEvents,
                     request_deserializer=keygate_dot_v1_dot_key__admin__pb2.ListEventsRequest.FromString,
                     response_serializer=keygate_dot_v1_dot_key__admin__pb2.ListEventsResponse.SerializeToString,
+            ),
+            'DisableKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.DisableKey,
+                    request_deserializer=keygate_dot_v1_dot_key__admin__pb2.DisableKeyRequest.FromString,
+                    response_serializer=keygate_dot_v1_dot_key__pb2.ApiKey.SerializeToString,
+            ),
+            'EnableKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.EnableKey,
+                    request_deserializer=keygate_dot_v1_dot_key__admin__pb2.EnableKeyRequest.FromString,
+                    response_serializer=keygate_dot_v1_dot_key__pb2.ApiKey.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -298,5 +335,39 @@ class KeyAdmin(object):
         return grpc.experimental.unary_unary(request, target, '/keygate.v1.KeyAdmin/ListEvents',
             keygate_dot_v1_dot_key__admin__pb2.ListEventsRequest.SerializeToString,
             keygate_dot_v1_dot_key__admin__pb2.ListEventsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DisableKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/keygate.v1.KeyAdmin/DisableKey',
+            keygate_dot_v1_dot_key__admin__pb2.DisableKeyRequest.SerializeToString,
+            keygate_dot_v1_dot_key__pb2.ApiKey.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def EnableKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/keygate.v1.KeyAdmin/EnableKey',
+            keygate_dot_v1_dot_key__admin__pb2.EnableKeyRequest.SerializeToString,
+            keygate_dot_v1_dot_key__pb2.ApiKey.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

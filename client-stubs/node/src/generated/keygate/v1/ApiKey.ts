@@ -26,6 +26,9 @@ export interface ApiKey {
   'state'?: (_keygate_v1_KeyState);
   'updatedAt'?: (_google_protobuf_Timestamp | null);
   'limits'?: (_keygate_v1_RateLimit)[];
+  'disabledAt'?: (_google_protobuf_Timestamp | null);
+  'disableReason'?: (string);
+  'allowedCidrs'?: (string)[];
 }
 
 export interface ApiKey__Output {
@@ -48,4 +51,7 @@ export interface ApiKey__Output {
   'state': (_keygate_v1_KeyState__Output);
   'updatedAt': (_google_protobuf_Timestamp__Output | null);
   'limits': (_keygate_v1_RateLimit__Output)[];
+  'disabledAt': (_google_protobuf_Timestamp__Output | null);
+  'disableReason': (string);
+  'allowedCidrs': (string)[];
 }

@@ -4,9 +4,11 @@
 export interface CheckRequest {
   'key'?: (string);
   'requiredScopes'?: (string)[];
+  'clientAddress'?: (string);
 }
 
 export interface CheckRequest__Output {
   'key': (string);
   'requiredScopes': (string)[];
+  'clientAddress': (string);
 }

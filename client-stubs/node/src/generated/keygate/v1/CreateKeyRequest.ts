@@ -15,6 +15,7 @@ export interface CreateKeyRequest {
   'rateLimit'?: (_keygate_v1_RateLimit | null);
   'requestId'?: (string);
   'limits'?: (_keygate_v1_RateLimit)[];
+  'allowedCidrs'?: (string)[];
 }
 
 export interface CreateKeyRequest__Output {
@@ -28,4 +29,5 @@ export interface CreateKeyRequest__Output {
   'rateLimit': (_keygate_v1_RateLimit__Output | null);
   'requestId': (string);
   'limits': (_keygate_v1_RateLimit__Output)[];
+  'allowedCidrs': (string)[];
 }

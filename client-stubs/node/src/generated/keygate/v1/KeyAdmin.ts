@@ -5,6 +5,8 @@ import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ApiKey as _keygate_v1_ApiKey, ApiKey__Output as _keygate_v1_ApiKey__Output } from '../../keygate/v1/ApiKey';
 import type { CreateKeyRequest as _keygate_v1_CreateKeyRequest, CreateKeyRequest__Output as _keygate_v1_CreateKeyRequest__Output } from '../../keygate/v1/CreateKeyRequest';
 import type { CreateKeyResponse as _keygate_v1_CreateKeyResponse, CreateKeyResponse__Output as _keygate_v1_CreateKeyResponse__Output } from '../../keygate/v1/CreateKeyResponse';
+import type { DisableKeyRequest as _keygate_v1_DisableKeyRequest, DisableKeyRequest__Output as _keygate_v1_DisableKeyRequest__Output } from '../../keygate/v1/DisableKeyRequest';
+import type { EnableKeyRequest as _keygate_v1_EnableKeyRequest, EnableKeyRequest__Output as _keygate_v1_EnableKeyRequest__Output } from '../../keygate/v1/EnableKeyRequest';
 import type { GetKeyRequest as _keygate_v1_GetKeyRequest, GetKeyRequest__Output as _keygate_v1_GetKeyRequest__Output } from '../../keygate/v1/GetKeyRequest';
 import type { ListEventsRequest as _keygate_v1_ListEventsRequest, ListEventsRequest__Output as _keygate_v1_ListEventsRequest__Output } from '../../keygate/v1/ListEventsRequest';
 import type { ListEventsResponse as _keygate_v1_ListEventsResponse, ListEventsResponse__Output as _keygate_v1_ListEventsResponse__Output } from '../../keygate/v1/ListEventsResponse';
@@ -24,6 +26,24 @@ export interface KeyAdminClient extends grpc.Client {
   createKey(argument: _keygate_v1_CreateKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_CreateKeyResponse__Output>): grpc.ClientUnaryCall;
   createKey(argument: _keygate_v1_CreateKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_CreateKeyResponse__Output>): grpc.ClientUnaryCall;
   createKey(argument: _keygate_v1_CreateKeyRequest, callback: grpc.requestCallback<_keygate_v1_CreateKeyResponse__Output>): grpc.ClientUnaryCall;
+  
+  DisableKey(argument: _keygate_v1_DisableKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  DisableKey(argument: _keygate_v1_DisableKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  DisableKey(argument: _keygate_v1_DisableKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  DisableKey(argument: _keygate_v1_DisableKeyRequest, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  disableKey(argument: _keygate_v1_DisableKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  disableKey(argument: _keygate_v1_DisableKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  disableKey(argument: _keygate_v1_DisableKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  disableKey(argument: _keygate_v1_DisableKeyRequest, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  
+  EnableKey(argument: _keygate_v1_EnableKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  EnableKey(argument: _keygate_v1_EnableKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  EnableKey(argument: _keygate_v1_EnableKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  EnableKey(argument: _keygate_v1_EnableKeyRequest, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  enableKey(argument: _keygate_v1_EnableKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  enableKey(argument: _keygate_v1_EnableKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  enableKey(argument: _keygate_v1_EnableKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  enableKey(argument: _keygate_v1_EnableKeyRequest, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
   
   GetKey(argument: _keygate_v1_GetKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
   GetKey(argument: _keygate_v1_GetKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
@@ -84,6 +104,10 @@ export interface KeyAdminClient extends grpc.Client {
 export interface KeyAdminHandlers extends grpc.UntypedServiceImplementation {
   CreateKey: grpc.handleUnaryCall<_keygate_v1_CreateKeyRequest__Output, _keygate_v1_CreateKeyResponse>;
   
+  DisableKey: grpc.handleUnaryCall<_keygate_v1_DisableKeyRequest__Output, _keygate_v1_ApiKey>;
+  
+  EnableKey: grpc.handleUnaryCall<_keygate_v1_EnableKeyRequest__Output, _keygate_v1_ApiKey>;
+  
   GetKey: grpc.handleUnaryCall<_keygate_v1_GetKeyRequest__Output, _keygate_v1_ApiKey>;
   
   ListEvents: grpc.handleUnaryCall<_keygate_v1_ListEventsRequest__Output, _keygate_v1_ListEventsResponse>;
@@ -100,6 +124,8 @@ export interface KeyAdminHandlers extends grpc.UntypedServiceImplementation {
 
 export interface KeyAdminDefinition extends grpc.ServiceDefinition {
   CreateKey: MethodDefinition<_keygate_v1_CreateKeyRequest, _keygate_v1_CreateKeyResponse, _keygate_v1_CreateKeyRequest__Output, _keygate_v1_CreateKeyResponse__Output>
+  DisableKey: MethodDefinition<_keygate_v1_DisableKeyRequest, _keygate_v1_ApiKey, _keygate_v1_DisableKeyRequest__Output, _keygate_v1_ApiKey__Output>
+  EnableKey: MethodDefinition<_keygate_v1_EnableKeyRequest, _keygate_v1_ApiKey, _keygate_v1_EnableKeyRequest__Output, _keygate_v1_ApiKey__Output>
   GetKey: MethodDefinition<_keygate_v1_GetKeyRequest, _keygate_v1_ApiKey, _keygate_v1_GetKeyRequest__Output, _keygate_v1_ApiKey__Output>
   ListEvents: MethodDefinition<_keygate_v1_ListEventsRequest, _keygate_v1_ListEventsResponse, _keygate_v1_ListEventsRequest__Output, _keygate_v1_ListEventsResponse__Output>
   ListKeys: MethodDefinition<_keygate_v1_ListKeysRequest, _keygate_v1_ListKeysResponse, _keygate_v1_ListKeysRequest__Output, _keygate_v1_ListKeysResponse__Output>

@@ -5,6 +5,7 @@ export const KeyState = {
   KEY_STATE_ACTIVE: 'KEY_STATE_ACTIVE',
   KEY_STATE_EXPIRED: 'KEY_STATE_EXPIRED',
   KEY_STATE_REVOKED: 'KEY_STATE_REVOKED',
+  KEY_STATE_DISABLED: 'KEY_STATE_DISABLED',
 } as const;
 
 export type KeyState =
@@ -16,5 +17,7 @@ export type KeyState =
   | 2
   | 'KEY_STATE_REVOKED'
   | 3
+  | 'KEY_STATE_DISABLED'
+  | 4
 
 export type KeyState__Output = typeof KeyState[keyof typeof KeyState]

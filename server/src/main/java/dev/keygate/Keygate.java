@@ -110,7 +110,8 @@ public final class Keygate implements AutoCloseable {
             new DecisionAuditor(metrics, trail),
             AdminToken.of(config.admin().token()),
             // a read answers within this even when the caller set no deadline
-            config.redis().timeout().multipliedBy(2));
+            config.redis().timeout().multipliedBy(2),
+            config.access().projectAllowlists());
     KeyService keys =
         new KeyService(
             adminStore,
@@ -119,7 +120,7 @@ public final class Keygate implements AutoCloseable {
             clock,
             config.keys().environment(),
             config.admin().maxActiveKeysPerProject());
-    this.authorizeService = new AuthorizeService(authorizer, clock);
+    this.authorizeService = new AuthorizeService(authorizer, clock, addresses);
     this.keyAdminService =
         new KeyAdminService(new AdminAuthenticator(authorizer), keys, clock, trail, metrics);
     this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), addresses);

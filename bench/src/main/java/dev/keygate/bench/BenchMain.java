@@ -66,6 +66,9 @@ public final class BenchMain {
       if (o.scenarios().contains("a")) {
         scenarios.put("a_hot_keys", s.hotKeys(redis));
       }
+      if (o.scenarios().contains("j")) {
+        scenarios.put("j_allowlist_hits", new AccessScenarios(o, target).allowlistHits());
+      }
       if (o.scenarios().contains("b")) {
         scenarios.put("b_uniform", s.uniform(redis));
       }

@@ -30,6 +30,14 @@ final class Summary {
     row(out, s, "c_zipf", "(c) Zipf + 5 % unknown", Double.NaN, Double.NaN, "—");
     row(out, s, "e_admin_writes", "(e) hot keys + admin writes", Double.NaN, Double.NaN, "—");
     row(out, s, "g_cache_off", "(g) cache off, every call reads Redis", 0.6, Double.NaN, "≥ 0.6×");
+    row(
+        out,
+        s,
+        "j_allowlist_hits",
+        "(j) hot keys + 8-CIDR allowlist + 2 local limits",
+        0.9,
+        Double.NaN,
+        "≥ 0.9×");
     out.append('\n');
     Map<String, Object> a = (Map<String, Object>) s.get("a_hot_keys");
     if (a != null) {

@@ -1,5 +1,6 @@
 package dev.keygate.admin;
 
+import dev.keygate.access.IpAllowlist;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.LimitScope;
@@ -16,22 +17,31 @@ import java.util.List;
  * @param scopes granted scopes
  * @param expiresAt null = never expires
  * @param limits the key's own limits ({@link ApiKeyRecord#ownLimits()}); empty = none of its own
+ * @param allowlist the key's own IP allowlist; {@link IpAllowlist#NONE} = none of its own
  */
-public record Constraints(List<String> scopes, Instant expiresAt, List<KeyLimit> limits) {
+public record Constraints(
+    List<String> scopes, Instant expiresAt, List<KeyLimit> limits, IpAllowlist allowlist) {
   /** Field names reported by {@link #looserFields}, as in the KeyAdmin API. */
   public static final String SCOPES = "scopes";
 
   public static final String EXPIRES_AT = "expires_at";
   public static final String LIMITS = "limits";
+  public static final String ALLOWED_CIDRS = "allowed_cidrs";
 
   public Constraints {
     scopes = List.copyOf(scopes);
     limits = List.copyOf(limits);
+    allowlist = allowlist == null ? IpAllowlist.NONE : allowlist;
+  }
+
+  /** Constraints without an IP allowlist. */
+  public Constraints(List<String> scopes, Instant expiresAt, List<KeyLimit> limits) {
+    this(scopes, expiresAt, limits, IpAllowlist.NONE);
   }
 
   /** The constraints of a stored key. */
   public static Constraints of(ApiKeyRecord key) {
-    return new Constraints(key.scopes(), key.expiresAt(), key.ownLimits());
+    return new Constraints(key.scopes(), key.expiresAt(), key.ownLimits(), key.allowlist());
   }
 
   /**
@@ -46,6 +56,9 @@ public record Constraints(List<String> scopes, Instant expiresAt, List<KeyLimit>
    *       #atLeastAsTight at least as tight}. A key without limits of its own counts as unlimited
    *       (the configured default may differ between sidecars), so it is looser than any bound that
    *       has a limit.
+   *   <li><b>allowed_cidrs</b>: the bound has an IP allowlist and some CIDR of this does not lie
+   *       inside one of the bound's, or this has none (any address). Own lists only: a project's
+   *       default is sidecar configuration, the same for both.
    * </ul>
    */
   public List<String> looserFields(Constraints bound) {
@@ -61,6 +74,9 @@ public record Constraints(List<String> scopes, Instant expiresAt, List<KeyLimit>
         looser.add(LIMITS);
         break;
       }
+    }
+    if (!allowlist.within(bound.allowlist)) {
+      looser.add(ALLOWED_CIDRS);
     }
     return looser;
   }

@@ -1,5 +1,6 @@
 package dev.keygate.admin;
 
+import dev.keygate.access.IpAllowlist;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.RateLimitSpec;
 import java.time.Instant;
@@ -9,7 +10,8 @@ import java.util.Set;
 
 /**
  * An UpdateKey request in domain terms: the fields named in {@code paths} take the given values (a
- * null expiry or rate limit clears it; {@code limits} replaces the whole list).
+ * null expiry or rate limit clears it; {@code limits} replaces the whole list, and so does {@code
+ * allowlist}, the IP allowlist of path {@code allowed_cidrs}).
  */
 public record KeyChanges(
     Set<String> paths,
@@ -19,13 +21,37 @@ public record KeyChanges(
     List<String> scopes,
     Instant expiresAt,
     RateLimitSpec rateLimit,
-    List<KeyLimit> limits) {
+    List<KeyLimit> limits,
+    IpAllowlist allowlist) {
   /** The paths UpdateKey accepts. */
   public static final Set<String> UPDATABLE =
-      Set.of("name", "description", "metadata", "scopes", "expires_at", "rate_limit", "limits");
+      Set.of(
+          "name",
+          "description",
+          "metadata",
+          "scopes",
+          "expires_at",
+          "rate_limit",
+          "limits",
+          "allowed_cidrs");
 
   public KeyChanges {
     limits = limits == null ? List.of() : List.copyOf(limits);
+    allowlist = allowlist == null ? IpAllowlist.NONE : allowlist;
+  }
+
+  /** Changes that leave the IP allowlist alone. */
+  public KeyChanges(
+      Set<String> paths,
+      String name,
+      String description,
+      Map<String, String> metadata,
+      List<String> scopes,
+      Instant expiresAt,
+      RateLimitSpec rateLimit,
+      List<KeyLimit> limits) {
+    this(
+        paths, name, description, metadata, scopes, expiresAt, rateLimit, limits, IpAllowlist.NONE);
   }
 
   /** Changes that leave the further limits alone. */
@@ -37,6 +63,15 @@ public record KeyChanges(
       List<String> scopes,
       Instant expiresAt,
       RateLimitSpec rateLimit) {
-    this(paths, name, description, metadata, scopes, expiresAt, rateLimit, List.of());
+    this(
+        paths,
+        name,
+        description,
+        metadata,
+        scopes,
+        expiresAt,
+        rateLimit,
+        List.of(),
+        IpAllowlist.NONE);
   }
 }

@@ -76,7 +76,9 @@ public final class KeyService {
     Privileges.requireProject(caller, request.project());
     Privileges.requireGrantable(caller, request.scopes());
     Privileges.requireNotLooser(
-        caller, new Constraints(request.scopes(), request.expiresAt(), ownLimits(request)));
+        caller,
+        new Constraints(
+            request.scopes(), request.expiresAt(), ownLimits(request), request.allowlist()));
     KeyKind kind = request.kind() == null ? environment : request.kind();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       String id = format.newKeyId();
@@ -97,6 +99,7 @@ public final class KeyService {
               .digest(hasher.digest(secret))
               .rateLimit(request.rateLimit())
               .limits(request.limits())
+              .allowlist(request.allowlist())
               .version(1)
               .build();
       CreateOutcome outcome =
@@ -256,6 +259,46 @@ public final class KeyService {
   }
 
   /**
+   * Switches a key off without revoking it, until {@link #enable}: every sidecar refuses it with
+   * KEY_DISABLED once the write's invalidation reaches it. Disabling a disabled key changes nothing
+   * (the first reason stays); a revoked key cannot be disabled (it is off for good already).
+   */
+  public ApiKeyRecord disable(Caller caller, String id, String reason) {
+    Validation v = new Validation();
+    v.keyId("id", id);
+    v.reason("reason", reason);
+    v.throwIfInvalid();
+    Instant now = clock.instant();
+    return modify(
+        caller,
+        id,
+        key -> {
+          requireNotRevoked(key);
+          return key.isDisabled()
+              ? null
+              : key.toBuilder().disabledAt(now).disableReason(reason).build();
+        },
+        "disabled");
+  }
+
+  /** Switches a disabled key on again; enabling an enabled key changes nothing. */
+  public ApiKeyRecord enable(Caller caller, String id) {
+    Validation v = new Validation();
+    v.keyId("id", id);
+    v.throwIfInvalid();
+    return modify(
+        caller,
+        id,
+        key -> {
+          requireNotRevoked(key);
+          return key.isDisabled()
+              ? key.toBuilder().disabledAt(null).disableReason("").build()
+              : null;
+        },
+        "enabled");
+  }
+
+  /**
    * Issues a new secret. The old one keeps working until {@code now + grace}; with a zero grace it
    * stops at once (and is then answered with KEY_REVOKED, not KEY_UNKNOWN).
    */
@@ -368,6 +411,7 @@ public final class KeyService {
       case "expires_at" -> b.expiresAt(c.expiresAt());
       case "rate_limit" -> b.rateLimit(c.rateLimit());
       case "limits" -> b.limits(c.limits());
+      case "allowed_cidrs" -> b.allowlist(c.allowlist());
       default -> throw new IllegalArgumentException(path);
     }
   }

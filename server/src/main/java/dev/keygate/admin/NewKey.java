@@ -1,5 +1,6 @@
 package dev.keygate.admin;
 
+import dev.keygate.access.IpAllowlist;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.RateLimitSpec;
@@ -15,6 +16,7 @@ import java.util.Map;
  * @param rateLimit null = none (in the sidecar's default scope)
  * @param limits further limits, each with its own scope
  * @param requestId null or "" = not idempotent
+ * @param allowlist the key's IP allowlist, {@link IpAllowlist#NONE} = none of its own
  */
 public record NewKey(
     String project,
@@ -26,9 +28,37 @@ public record NewKey(
     Instant expiresAt,
     RateLimitSpec rateLimit,
     List<KeyLimit> limits,
-    String requestId) {
+    String requestId,
+    IpAllowlist allowlist) {
   public NewKey {
     limits = limits == null ? List.of() : List.copyOf(limits);
+    allowlist = allowlist == null ? IpAllowlist.NONE : allowlist;
+  }
+
+  /** A request without an IP allowlist. */
+  public NewKey(
+      String project,
+      String name,
+      String description,
+      Map<String, String> metadata,
+      List<String> scopes,
+      KeyKind kind,
+      Instant expiresAt,
+      RateLimitSpec rateLimit,
+      List<KeyLimit> limits,
+      String requestId) {
+    this(
+        project,
+        name,
+        description,
+        metadata,
+        scopes,
+        kind,
+        expiresAt,
+        rateLimit,
+        limits,
+        requestId,
+        IpAllowlist.NONE);
   }
 
   /** A request without further limits. */

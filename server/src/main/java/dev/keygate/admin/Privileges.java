@@ -104,7 +104,8 @@ final class Privileges {
           Reason.CONSTRAINT_LOOSENED,
           "the key would have a looser "
               + String.join(" and ", looser)
-              + " than the calling key (a later or no expiry, a missing or higher rate limit)",
+              + " than the calling key (a later or no expiry, a missing or higher rate limit,"
+              + " a missing or wider IP allowlist)",
           Map.of("fields", String.join(" ", looser)),
           List.of(),
           null);

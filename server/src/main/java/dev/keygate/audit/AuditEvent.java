@@ -37,6 +37,8 @@ public record AuditEvent(
   public static final String UPDATE = "update";
   public static final String ROTATE = "rotate";
   public static final String REVOKE = "revoke";
+  public static final String DISABLE = "disable";
+  public static final String ENABLE = "enable";
 
   /** A KeyAdmin call whose credential was refused (sampled). */
   public static final String ADMIN_AUTH_FAILED = "admin_auth_failed";
@@ -45,7 +47,7 @@ public record AuditEvent(
   public static final String AUTHORIZE_DENIED = "authorize_denied";
 
   public static final Set<String> ACTIONS =
-      Set.of(CREATE, UPDATE, ROTATE, REVOKE, ADMIN_AUTH_FAILED, AUTHORIZE_DENIED);
+      Set.of(CREATE, UPDATE, ROTATE, REVOKE, ADMIN_AUTH_FAILED, AUTHORIZE_DENIED, DISABLE, ENABLE);
   public static final String OK = "ok";
   public static final String ADMIN_TOKEN_ACTOR = "admin-token";
 

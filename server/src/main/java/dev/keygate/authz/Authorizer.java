@@ -1,5 +1,8 @@
 package dev.keygate.authz;
 
+import dev.keygate.access.Cidr;
+import dev.keygate.access.IpAllowlist;
+import dev.keygate.access.ProjectAllowlists;
 import dev.keygate.authz.Decision.AdminTokenAccepted;
 import dev.keygate.authz.Decision.Allowed;
 import dev.keygate.authz.Decision.Denied;
@@ -57,6 +60,7 @@ public final class Authorizer {
   private final DecisionObserver observer;
   private final AdminToken adminToken;
   private final long maxStoreWaitNanos;
+  private final ProjectAllowlists allowlists;
 
   /**
    * @param keys reads key records (the cache in front of the store)
@@ -79,6 +83,40 @@ public final class Authorizer {
       DecisionObserver observer,
       AdminToken adminToken,
       Duration maxStoreWait) {
+    this(
+        format,
+        hasher,
+        keys,
+        limits,
+        usage,
+        clock,
+        environment,
+        throttle,
+        observer,
+        adminToken,
+        maxStoreWait,
+        ProjectAllowlists.NONE);
+  }
+
+  /**
+   * As above, with projects' default IP allowlists ({@code KEYGATE_PROJECT_ALLOWLISTS}).
+   *
+   * @param allowlists the lists keys without one of their own are checked against
+   */
+  public Authorizer(
+      KeyFormat format,
+      KeyHasher hasher,
+      KeyLookup keys,
+      LimitEvaluator limits,
+      UsageRecorder usage,
+      Clock clock,
+      KeyKind environment,
+      FailureThrottle throttle,
+      DecisionObserver observer,
+      AdminToken adminToken,
+      Duration maxStoreWait,
+      ProjectAllowlists allowlists) {
+    this.allowlists = allowlists;
     this.format = format;
     this.hasher = hasher;
     this.keys = keys;
@@ -172,7 +210,13 @@ public final class Authorizer {
     }
     // only now, with the secret proven, may a denial name the key (and its project's trail)
     ApiKeyRecord key = found.get();
-    Optional<Denied> refused = refusal(key, match, now, scopes);
+    Optional<Denied> refused = refusal(key, match, now);
+    if (refused.isEmpty()) {
+      refused = addressRefusal(key, call);
+    }
+    if (refused.isEmpty()) {
+      refused = scopeRefusal(key, scopes);
+    }
     if (refused.isPresent()) {
       return CompletableFuture.completedFuture(new Outcome(refused.get(), key));
     }
@@ -184,9 +228,8 @@ public final class Authorizer {
     return verdict.thenApply(v -> new Outcome(admit(key, now, v), key));
   }
 
-  /** The denial for the key's state or scopes; empty when they allow the call. */
-  private static Optional<Denied> refusal(
-      ApiKeyRecord key, SecretMatch match, Instant now, Collection<String> requiredScopes) {
+  /** The denial for the key's state; empty when it allows the call. */
+  private static Optional<Denied> refusal(ApiKeyRecord key, SecretMatch match, Instant now) {
     Map<String, String> keyId = Map.of("key_id", key.id());
     if (key.isRevoked()) {
       return Optional.of(new Denied(Reason.KEY_REVOKED, "the API key was revoked", keyId, null));
@@ -202,6 +245,18 @@ public final class Authorizer {
     if (key.isExpiredAt(now)) {
       return Optional.of(new Denied(Reason.KEY_EXPIRED, Reason.KEY_EXPIRED.summary(), keyId, null));
     }
+    if (key.isDisabled()) {
+      // after revoked and expired (permanent states win), before scopes: a disabled key may not
+      // learn what it could do
+      return Optional.of(
+          new Denied(Reason.KEY_DISABLED, Reason.KEY_DISABLED.summary(), keyId, null));
+    }
+    return Optional.empty();
+  }
+
+  /** The denial for scopes the key lacks; empty when it holds them all. */
+  private static Optional<Denied> scopeRefusal(
+      ApiKeyRecord key, Collection<String> requiredScopes) {
     List<String> missing = Scopes.missing(key.scopes(), requiredScopes);
     if (!missing.isEmpty()) {
       return Optional.of(
@@ -212,6 +267,25 @@ public final class Authorizer {
               null));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The denial for a client address outside the key's IP allowlist (its own, else its project's),
+   * or one keygate cannot tell while the key has a list: fail closed. Checked before the scopes, so
+   * a stolen key used from elsewhere cannot probe which scopes it holds.
+   */
+  private Optional<Denied> addressRefusal(ApiKeyRecord key, Call call) {
+    IpAllowlist allowlist = allowlists.of(key.project(), key.allowlist());
+    if (allowlist.isEmpty() || call.address().map(allowlist::permits).orElse(false)) {
+      return Optional.empty();
+    }
+    String address = call.address().map(Cidr::format).orElse("unknown");
+    return Optional.of(
+        new Denied(
+            Reason.CLIENT_ADDRESS_NOT_ALLOWED,
+            "the API key may not be used from " + address,
+            Map.of("key_id", key.id(), "client_address", address),
+            null));
   }
 
   private Decision admit(ApiKeyRecord key, Instant now, LimitEvaluator.Verdict verdict) {

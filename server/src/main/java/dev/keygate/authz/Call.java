@@ -1,6 +1,8 @@
 package dev.keygate.authz;
 
 import dev.keygate.store.Deadline;
+import java.net.InetAddress;
+import java.util.Optional;
 
 /**
  * Who asks for a decision, besides the key: the surface (a metric label and audit field), the
@@ -13,11 +15,25 @@ import dev.keygate.store.Deadline;
  * @param requestId the caller's request id for the audit trail, "" when none
  * @param deadline the caller's deadline (a gRPC call's {@code grpc-timeout}); store reads never
  *     outlast it
+ * @param address the client's full address by the trusted-peer rules ({@link
+ *     dev.keygate.throttle.ClientAddresses#address}), checked against IP allowlists; empty when the
+ *     surface cannot tell (a key with an allowlist is then refused)
  */
-public record Call(Surface surface, String client, String requestId, Deadline deadline) {
+public record Call(
+    Surface surface,
+    String client,
+    String requestId,
+    Deadline deadline,
+    Optional<InetAddress> address) {
   public Call {
     requestId = requestId == null ? "" : requestId;
     deadline = deadline == null ? Deadline.none() : deadline;
+    address = address == null ? Optional.empty() : address;
+  }
+
+  /** A call whose client address is not known. */
+  public Call(Surface surface, String client, String requestId, Deadline deadline) {
+    this(surface, client, requestId, deadline, Optional.empty());
   }
 
   /** A call without a deadline of its own. */

@@ -1,6 +1,7 @@
 package dev.keygate.config;
 
 import dev.keygate.ServerSettings;
+import dev.keygate.access.AccessSettings;
 import dev.keygate.admin.AdminSettings;
 import dev.keygate.audit.AuditSettings;
 import dev.keygate.envoy.EnvoySettings;
@@ -41,6 +42,7 @@ import java.util.Map;
  *     KEYGATE_TRUSTED_PROXY_HOPS})
  * @param envoy the Envoy ext_authz settings ({@code KEYGATE_ENVOY_*}, {@code KEYGATE_ROUTES*})
  * @param http the HTTP forward-auth listener ({@code KEYGATE_HTTP_*}; default off)
+ * @param access sidecar-wide access controls ({@code KEYGATE_PROJECT_ALLOWLISTS})
  */
 public record KeygateConfig(
     ServerSettings server,
@@ -55,7 +57,8 @@ public record KeygateConfig(
     MetricsSettings metrics,
     ThrottleSettings throttle,
     EnvoySettings envoy,
-    HttpSettings http) {
+    HttpSettings http,
+    AccessSettings access) {
 
   /** Reads and validates the settings. */
   public static KeygateConfig fromEnv(Map<String, String> env) {
@@ -73,7 +76,8 @@ public record KeygateConfig(
             MetricsSettings.fromEnv(env),
             ThrottleSettings.fromEnv(env),
             EnvoySettings.fromEnv(env),
-            HttpSettings.fromEnv(env));
+            HttpSettings.fromEnv(env),
+            AccessSettings.fromEnv(env));
     if (c.limits.global() && !c.redis.enabled()) {
       throw new ConfigException(
           "KEYGATE_RATE_LIMIT_SCOPE=global needs KEYGATE_REDIS_URL: "
@@ -123,6 +127,8 @@ public record KeygateConfig(
         + envoy.routes().size()
         + ", http="
         + http
+        + ", "
+        + access
         + "]";
   }
 }

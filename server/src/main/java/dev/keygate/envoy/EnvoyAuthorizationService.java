@@ -14,6 +14,7 @@ import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.stub.StreamObserver;
+import java.net.SocketAddress;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +55,16 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
     EnvoyRequest http = EnvoyRequest.of(request);
     PresentedKey presented = PresentedKey.from(http, settings.keyHeaders());
-    String client =
-        addresses.client(
-            ClientIdentity.peer(), http.sourceAddress(), http.header("x-forwarded-for"));
+    SocketAddress peer = ClientIdentity.peer();
+    String forwardedFor = http.header("x-forwarded-for");
+    String client = addresses.client(peer, http.sourceAddress(), forwardedFor);
     Call call =
-        new Call(Surface.ENVOY, client, requestId(request, http), Replies.currentDeadline());
+        new Call(
+            Surface.ENVOY,
+            client,
+            requestId(request, http),
+            Replies.currentDeadline(),
+            addresses.address(peer, http.sourceAddress(), forwardedFor));
     Replies.when(
         decide(http, presented, call),
         responses,

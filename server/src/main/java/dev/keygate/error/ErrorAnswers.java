@@ -128,9 +128,9 @@ public final class ErrorAnswers {
 
   /**
    * The HTTP refusal: the status from the reason table; a JSON body with {@code error}, {@code
-   * message}, {@code reason} (and {@code retry_after}, {@code missing_scopes} where they apply);
-   * {@code WWW-Authenticate} on 401 (RFC 6750); {@code Retry-After} and {@code RateLimit-*} on a
-   * rate limit.
+   * message}, {@code reason} (and {@code retry_after}, {@code missing_scopes}, {@code
+   * client_address} where they apply); {@code WWW-Authenticate} on 401 (RFC 6750); {@code
+   * Retry-After} and {@code RateLimit-*} on a rate limit.
    */
   public static Http http(KeygateException e) {
     Reason reason = e.reason();
@@ -164,6 +164,10 @@ public final class ErrorAnswers {
     String missing = e.metadata().get("missing_scopes");
     if (missing != null) {
       body.addProperty("missing_scopes", missing);
+    }
+    String clientAddress = e.metadata().get("client_address");
+    if (clientAddress != null) {
+      body.addProperty("client_address", clientAddress);
     }
     return new Http(reason.httpStatus(), headers, body.toString());
   }

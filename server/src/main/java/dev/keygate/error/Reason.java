@@ -55,7 +55,14 @@ public enum Reason {
   CONSTRAINT_LOOSENED(
       Status.Code.PERMISSION_DENIED,
       403,
-      "an API key may not give a key a later expiry or a looser rate limit than its own");
+      "an API key may not give a key a later expiry or a looser rate limit than its own"),
+  // access controls (issue 13): a known, verified key that may not act now
+  KEY_DISABLED(
+      Status.Code.PERMISSION_DENIED, 403, "the API key is disabled; it can be enabled again"),
+  CLIENT_ADDRESS_NOT_ALLOWED(
+      Status.Code.PERMISSION_DENIED,
+      403,
+      "the client address is outside the API key's IP allowlist");
 
   /** The {@code ErrorInfo.domain} of every keygate error. */
   public static final String DOMAIN = "keygate";

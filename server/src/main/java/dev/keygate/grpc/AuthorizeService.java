@@ -1,5 +1,6 @@
 package dev.keygate.grpc;
 
+import dev.keygate.access.Cidr;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CheckResponse;
@@ -12,6 +13,7 @@ import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.Scopes;
+import dev.keygate.throttle.ClientAddresses;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -29,25 +31,38 @@ import org.slf4j.LoggerFactory;
 public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
   private static final Logger log = LoggerFactory.getLogger(AuthorizeService.class);
   static final int MAX_REQUIRED_SCOPES = 32;
+  static final int MAX_CLIENT_ADDRESS = 64;
 
   private final Authorizer authorizer;
   private final Clock clock;
+  private final ClientAddresses addresses;
 
-  public AuthorizeService(Authorizer authorizer, Clock clock) {
+  /**
+   * @param addresses who the client is: the peer, or from a trusted peer the request's {@code
+   *     client_address} (and {@code x-forwarded-for} by {@code KEYGATE_TRUSTED_PROXY_HOPS})
+   */
+  public AuthorizeService(Authorizer authorizer, Clock clock, ClientAddresses addresses) {
     this.authorizer = authorizer;
     this.clock = clock;
+    this.addresses = addresses;
   }
 
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
+    String claimed = request.getClientAddress();
     Call call =
         new Call(
             Surface.AUTHORIZE,
-            ClientIdentity.current(),
+            claimed.isEmpty()
+                ? ClientIdentity.current()
+                : addresses.client(ClientIdentity.peer(), claimed, ClientIdentity.forwardedFor()),
             RequestIds.current(),
-            Replies.currentDeadline());
+            Replies.currentDeadline(),
+            claimed.isEmpty()
+                ? ClientIdentity.address()
+                : addresses.address(ClientIdentity.peer(), claimed, ClientIdentity.forwardedFor()));
     try {
-      validate(request.getKey(), request.getRequiredScopesList());
+      validate(request.getKey(), request.getRequiredScopesList(), claimed);
     } catch (KeygateException e) {
       // counted like any refusal; no key was looked at
       authorizer.observeDenied(
@@ -89,8 +104,16 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
     return b.build();
   }
 
-  private static void validate(String key, List<String> required) {
+  private static void validate(String key, List<String> required, String clientAddress) {
     List<FieldViolation> violations = new ArrayList<>();
+    if (!clientAddress.isEmpty()
+        && (clientAddress.length() > MAX_CLIENT_ADDRESS || Cidr.literal(clientAddress).isEmpty())) {
+      // from an untrusted peer it would be ignored, but a malformed one is a bug worth reporting
+      violations.add(
+          new FieldViolation(
+              "client_address",
+              "must be an IPv4 or IPv6 address without a port, at most 64 characters"));
+    }
     if (key.length() > KeyFormat.MAX_KEY_LENGTH) {
       // a bound on input, not an authentication failure: the field is far from any real key
       violations.add(

@@ -8,7 +8,9 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import java.net.InetAddress;
 import java.net.SocketAddress;
+import java.util.Optional;
 
 /**
  * Puts the caller's client identity into the call's {@link Context} for failed-authentication
@@ -22,6 +24,8 @@ public final class ClientIdentity implements ServerInterceptor {
       Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<String> CLIENT = Context.key("keygate-client");
   private static final Context.Key<SocketAddress> PEER = Context.key("keygate-peer");
+  private static final Context.Key<String> FORWARDED = Context.key("keygate-forwarded-for");
+  private static final Context.Key<Optional<InetAddress>> ADDRESS = Context.key("keygate-address");
 
   private final ClientAddresses addresses;
 
@@ -37,6 +41,20 @@ public final class ClientIdentity implements ServerInterceptor {
   /** The current call's connection peer; null when none was recorded. */
   public static SocketAddress peer() {
     return PEER.get();
+  }
+
+  /**
+   * The current call's full client address ({@link ClientAddresses#address}, from the peer and
+   * {@code x-forwarded-for}), for IP allowlists; empty when unknown.
+   */
+  public static Optional<InetAddress> address() {
+    Optional<InetAddress> address = ADDRESS.get();
+    return address == null ? Optional.empty() : address;
+  }
+
+  /** The current call's {@code x-forwarded-for} (repeats joined by commas); null if none. */
+  public static String forwardedFor() {
+    return FORWARDED.get();
   }
 
   /** Records only the peer, for a surface that resolves the client from its request. */
@@ -60,7 +78,11 @@ public final class ClientIdentity implements ServerInterceptor {
     String forwarded = values == null ? null : String.join(",", values);
     SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     String client = addresses.client(peer, null, forwarded);
-    Context context = Context.current().withValue(PEER, peer);
+    Context context =
+        Context.current()
+            .withValue(PEER, peer)
+            .withValue(FORWARDED, forwarded)
+            .withValue(ADDRESS, addresses.address(peer, null, forwarded));
     if (client != null) {
       context = context.withValue(CLIENT, client);
     }

@@ -8,6 +8,8 @@ import dev.keygate.admin.KeyService;
 import dev.keygate.api.v1.ApiKey;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
+import dev.keygate.api.v1.DisableKeyRequest;
+import dev.keygate.api.v1.EnableKeyRequest;
 import dev.keygate.api.v1.GetKeyRequest;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.api.v1.ListEventsRequest;
@@ -171,6 +173,30 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
         RotateKeyResponse::getKey);
   }
 
+  @Override
+  public void disableKey(DisableKeyRequest request, StreamObserver<ApiKey> out) {
+    write(
+        out,
+        AuditEvent.DISABLE,
+        request.getId(),
+        null,
+        RequestIds.current(),
+        caller -> toProto(keys.disable(caller, request.getId(), request.getReason())),
+        key -> key);
+  }
+
+  @Override
+  public void enableKey(EnableKeyRequest request, StreamObserver<ApiKey> out) {
+    write(
+        out,
+        AuditEvent.ENABLE,
+        request.getId(),
+        null,
+        RequestIds.current(),
+        caller -> toProto(keys.enable(caller, request.getId())),
+        key -> key);
+  }
+
   private CreateKeyResponse created(CreatedKey created) {
     return CreateKeyResponse.newBuilder()
         .setKey(toProto(created.key()))
@@ -195,7 +221,8 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
                       Surface.ADMIN,
                       ClientIdentity.current(),
                       RequestIds.current(),
-                      Replies.currentDeadline())));
+                      Replies.currentDeadline(),
+                      ClientIdentity.address())));
     } catch (KeygateException e) {
       out.onError(ErrorAnswers.grpc(e));
       return;
@@ -227,7 +254,11 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
               Credentials.current(),
               AdminAuthenticator.KEYS_WRITE,
               new Call(
-                  Surface.ADMIN, ClientIdentity.current(), requestId, Replies.currentDeadline()));
+                  Surface.ADMIN,
+                  ClientIdentity.current(),
+                  requestId,
+                  Replies.currentDeadline(),
+                  ClientIdentity.address()));
     } catch (KeygateException e) {
       out.onError(ErrorAnswers.grpc(e));
       return;

@@ -1,6 +1,7 @@
 package dev.keygate.grpc;
 
 import com.google.protobuf.Timestamp;
+import dev.keygate.access.IpAllowlist;
 import dev.keygate.admin.KeyChanges;
 import dev.keygate.admin.NewKey;
 import dev.keygate.api.v1.ApiKey;
@@ -58,7 +59,9 @@ final class ProtoMapper {
                     ? KeyState.KEY_STATE_REVOKED
                     : key.isExpiredAt(now)
                         ? KeyState.KEY_STATE_EXPIRED
-                        : KeyState.KEY_STATE_ACTIVE);
+                        : key.isDisabled()
+                            ? KeyState.KEY_STATE_DISABLED
+                            : KeyState.KEY_STATE_ACTIVE);
     if (key.expiresAt() != null) {
       b.setExpiresAt(timestamp(key.expiresAt()));
     }
@@ -87,6 +90,10 @@ final class ProtoMapper {
     if (key.usage().lastUsedAt() != null) {
       usage.setLastUsedAt(timestamp(key.usage().lastUsedAt()));
     }
+    if (key.disabledAt() != null) {
+      b.setDisabledAt(timestamp(key.disabledAt())).setDisableReason(key.disableReason());
+    }
+    b.addAllAllowedCidrs(key.allowlist().texts());
     return b.setUsage(usage).build();
   }
 
@@ -132,7 +139,8 @@ final class ProtoMapper {
         r.hasExpiresAt() ? requestInstant("expires_at", r.getExpiresAt()) : null,
         r.hasRateLimit() ? rateLimit("rate_limit", r.getRateLimit()) : null,
         limits("limits", r.getLimitsList()),
-        r.getRequestId());
+        r.getRequestId(),
+        IpAllowlist.parse("allowed_cidrs", r.getAllowedCidrsList()));
   }
 
   static KeyChanges fromProto(UpdateKeyRequest r) {
@@ -148,7 +156,10 @@ final class ProtoMapper {
         k.hasRateLimit() && paths.contains("rate_limit")
             ? rateLimit("key.rate_limit", k.getRateLimit())
             : null,
-        paths.contains("limits") ? limits("key.limits", k.getLimitsList()) : List.of());
+        paths.contains("limits") ? limits("key.limits", k.getLimitsList()) : List.of(),
+        paths.contains("allowed_cidrs")
+            ? IpAllowlist.parse("key.allowed_cidrs", k.getAllowedCidrsList())
+            : IpAllowlist.NONE);
   }
 
   static Timestamp timestamp(Instant t) {

@@ -9,6 +9,7 @@ import dev.keygate.envoy.PresentedKey;
 import dev.keygate.envoy.RouteDecisions;
 import dev.keygate.error.Reason;
 import dev.keygate.grpc.RequestIds;
+import dev.keygate.store.Deadline;
 import dev.keygate.throttle.ClientAddresses;
 import java.net.SocketAddress;
 import java.util.List;
@@ -55,11 +56,14 @@ public final class HttpAuthorization {
    */
   public CompletionStage<HttpAnswer> answer(
       String method, String uri, OriginalRequest.Headers headers, SocketAddress peer) {
+    String forwardedFor = headers.joined("x-forwarded-for");
     Call call =
         new Call(
             Surface.HTTP,
-            client(peer, headers.joined("x-forwarded-for")),
-            RequestIds.sanitize(headers.joined("x-request-id")));
+            client(peer, forwardedFor),
+            RequestIds.sanitize(headers.joined("x-request-id")),
+            Deadline.none(),
+            addresses.address(peer, null, forwardedFor));
     OriginalRequest original;
     try {
       original = OriginalRequest.of(method, uri, headers, envoyPrefix);

@@ -1,5 +1,6 @@
 package dev.keygate.key;
 
+import dev.keygate.access.IpAllowlist;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,10 @@ import java.util.Map;
  *     limits, and when both are empty the configured default applies
  * @param version optimistic-concurrency version, bumped by every write
  * @param usage usage counts as last flushed (ignored on writes)
+ * @param disabledAt when DisableKey switched the key off, null = enabled
+ * @param disableReason why it was disabled ("" when enabled)
+ * @param allowlist the client addresses the key may be used from; {@link IpAllowlist#NONE} = its
+ *     project's default, if any, else any
  */
 public record ApiKeyRecord(
     String id,
@@ -52,13 +57,23 @@ public record ApiKeyRecord(
     RateLimitSpec rateLimit,
     List<KeyLimit> limits,
     long version,
-    KeyUsage usage) {
+    KeyUsage usage,
+    Instant disabledAt,
+    String disableReason,
+    IpAllowlist allowlist) {
 
   public ApiKeyRecord {
     metadata = Map.copyOf(metadata);
     scopes = List.copyOf(scopes);
     limits = limits == null ? List.of() : List.copyOf(limits);
     usage = usage == null ? KeyUsage.NONE : usage;
+    disableReason = disableReason == null ? "" : disableReason;
+    allowlist = allowlist == null ? IpAllowlist.NONE : allowlist;
+  }
+
+  /** True while disabled: refused with KEY_DISABLED until enabled again. */
+  public boolean isDisabled() {
+    return disabledAt != null;
   }
 
   /** True once revoked. */
@@ -124,6 +139,9 @@ public record ApiKeyRecord(
     private List<KeyLimit> limits = List.of();
     private long version;
     private KeyUsage usage = KeyUsage.NONE;
+    private Instant disabledAt;
+    private String disableReason = "";
+    private IpAllowlist allowlist = IpAllowlist.NONE;
 
     public Builder() {}
 
@@ -149,6 +167,9 @@ public record ApiKeyRecord(
       limits = r.limits;
       version = r.version;
       usage = r.usage;
+      disabledAt = r.disabledAt;
+      disableReason = r.disableReason;
+      allowlist = r.allowlist;
     }
 
     public Builder id(String v) {
@@ -256,6 +277,21 @@ public record ApiKeyRecord(
       return this;
     }
 
+    public Builder disabledAt(Instant v) {
+      disabledAt = v;
+      return this;
+    }
+
+    public Builder disableReason(String v) {
+      disableReason = v;
+      return this;
+    }
+
+    public Builder allowlist(IpAllowlist v) {
+      allowlist = v;
+      return this;
+    }
+
     public ApiKeyRecord build() {
       return new ApiKeyRecord(
           id,
@@ -278,7 +314,10 @@ public record ApiKeyRecord(
           rateLimit,
           limits,
           version,
-          usage);
+          usage,
+          disabledAt,
+          disableReason,
+          allowlist);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.keygate.store;
 
+import dev.keygate.access.IpAllowlist;
 import dev.keygate.audit.RedisAuditLog;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyKind;
@@ -62,9 +63,11 @@ import redis.clients.jedis.util.Pool;
  *       {@code rr} revoke reason, {@code h}/{@code ph} current/previous digest (base64url, no
  *       padding), {@code rl} rate limit ({@link RateLimitSpec#encode()}, "" = none), {@code lm}
  *       further limits ({@link KeyLimit#encodeAll}: {@code g100/60000,l20/1000}, scope letter d/l/g
- *       for default/local/global; "" or absent = none), {@code ver} version; and, written only by
- *       {@link #recordUsage}, {@code ut} total, {@code ud} UTC epoch day, {@code un} count on that
- *       day, {@code lu} last use millis.
+ *       for default/local/global; "" or absent = none), {@code ver} version, {@code da}/{@code dr}
+ *       disabled epoch millis and reason ("" or absent = enabled), {@code ip} IP allowlist
+ *       (space-separated CIDRs, "" or absent = none); and, written only by {@link #recordUsage},
+ *       {@code ut} total, {@code ud} UTC epoch day, {@code un} count on that day, {@code lu} last
+ *       use millis.
  *   <li>{@code ns:proj:{<project>}:keys}: ZSET of {@link PageTokens#position positions}, all with
  *       score 0 so that ZRANGEBYLEX walks them in creation order.
  *   <li>{@code ns:proj:{<project>}:active}: ZSET id → expiry millis ({@code +inf} = never) of the
@@ -918,6 +921,9 @@ public final class RedisKeyStore implements KeyStore {
             "rl", k.rateLimit() == null ? "" : k.rateLimit().encode(),
             "lm", KeyLimit.encodeAll(k.limits()),
             "ver", Long.toString(k.version())));
+    // access controls (issue 13): disabled time and reason, "" = enabled
+    out.addAll(List.of("da", millis(k.disabledAt()), "dr", k.disableReason()));
+    out.addAll(List.of("ip", k.allowlist().encode()));
   }
 
   private static Optional<ApiKeyRecord> decode(String id, Map<String, String> h) {
@@ -964,6 +970,10 @@ public final class RedisKeyStore implements KeyStore {
             .limits(KeyLimit.decodeAll(h.getOrDefault("lm", "")))
             .version(Long.parseLong(h.get("ver")))
             .usage(usage)
+            // absent in records written before disable existed: enabled
+            .disabledAt(instant(h.get("da")))
+            .disableReason(h.getOrDefault("dr", ""))
+            .allowlist(IpAllowlist.decode(h.get("ip")))
             .build());
   }
 

@@ -1,5 +1,6 @@
 package dev.keygate.throttle;
 
+import dev.keygate.access.Cidr;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -7,7 +8,7 @@ import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * The one place that decides who a call's client is. Whose word is believed: the connection's peer
@@ -37,11 +38,6 @@ public final class ClientAddresses {
 
   /** The default {@code KEYGATE_TRUSTED_PEERS}: the co-located Envoy or application. */
   public static final String LOOPBACK = "127.0.0.0/8,::1/128";
-
-  private static final Pattern IPV4 =
-      Pattern.compile(
-          "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   private final List<Cidr> trustedPeers;
   private final int trustedHops;
@@ -87,6 +83,32 @@ public final class ClientAddresses {
     return forwarded != null ? forwarded : base;
   }
 
+  /**
+   * The client's full address by the same rules as {@link #client} (which peer's word is believed,
+   * which {@code x-forwarded-for} entry is read), for IP allowlists: unlike the identity it keeps
+   * loopback and the whole IPv6 address. Empty only when nothing names an IP address (an in-process
+   * call with no believed claim).
+   */
+  public Optional<InetAddress> address(
+      SocketAddress peer, String claimedSource, String forwardedFor) {
+    InetAddress peerAddress = peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    if (peerAddress != null && !trusts(peerAddress)) {
+      return Optional.of(peerAddress);
+    }
+    Optional<InetAddress> base =
+        claimedSource == null || claimedSource.isEmpty()
+            ? Optional.empty()
+            : parseAddress(claimedSource);
+    if (base.isEmpty()) {
+      base = Optional.ofNullable(peerAddress);
+    }
+    if (trustedHops <= 0 || forwardedFor == null) {
+      return base;
+    }
+    Optional<InetAddress> forwarded = parseAddress(hopFromRight(forwardedFor, trustedHops));
+    return forwarded.isPresent() ? forwarded : base;
+  }
+
   /** True if the peer's claims are believed. */
   boolean trusts(InetAddress peer) {
     for (Cidr c : trustedPeers) {
@@ -130,86 +152,31 @@ public final class ClientAddresses {
    * it is not an IP literal, or loopback.
    */
   public static String parse(String text) {
+    return parseAddress(text).map(ClientAddresses::identity).orElse(null);
+  }
+
+  /**
+   * An address written as text ({@code 1.2.3.4}, {@code 1.2.3.4:80}, {@code [2001:db8::1]:80},
+   * {@code 2001:db8::1}); empty if it is not an IP literal.
+   */
+  private static Optional<InetAddress> parseAddress(String text) {
     if (text == null) {
-      return null;
+      return Optional.empty();
     }
     String s = text.strip();
     if (s.isEmpty() || s.length() > MAX_ADDRESS_TEXT) {
-      return null;
+      return Optional.empty();
     }
     if (s.startsWith("[")) {
       int close = s.indexOf(']');
       if (close < 0) {
-        return null;
+        return Optional.empty();
       }
       s = s.substring(1, close);
     } else if (s.indexOf(':') == s.lastIndexOf(':') && s.indexOf(':') > 0) {
       s = s.substring(0, s.indexOf(':')); // IPv4 with a port
     }
-    if (IPV4.matcher(s).matches()) {
-      return literal(s);
-    }
-    if (s.indexOf(':') >= 0 && IPV6.matcher(s).matches()) {
-      // in brackets the JDK parses the text as an IPv6 literal only, never asking DNS
-      return literal("[" + s + "]");
-    }
-    return null;
-  }
-
-  private static String literal(String s) {
-    InetAddress address = address(s);
-    return address == null ? null : identity(address);
-  }
-
-  /** An IP literal (IPv6 in brackets) as an address, never through DNS; null if not one. */
-  private static InetAddress address(String literal) {
-    try {
-      return InetAddress.getByName(literal);
-    } catch (UnknownHostException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** An address block: {@code 10.0.0.0/8}, {@code fd00::/8}, or one address. */
-  private record Cidr(byte[] network, int bits) {
-    static Cidr parse(String text) {
-      int slash = text.indexOf('/');
-      String host = slash < 0 ? text : text.substring(0, slash);
-      InetAddress address = null;
-      if (IPV4.matcher(host).matches()) {
-        address = address(host);
-      } else if (host.indexOf(':') >= 0 && IPV6.matcher(host).matches()) {
-        address = address("[" + host + "]");
-      }
-      if (address == null) {
-        throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR");
-      }
-      int max = address.getAddress().length * 8;
-      int bits;
-      try {
-        bits = slash < 0 ? max : Integer.parseInt(text.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        bits = -1;
-      }
-      if (bits < 0 || bits > max) {
-        throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0-" + max);
-      }
-      return new Cidr(address.getAddress(), bits);
-    }
-
-    boolean contains(InetAddress candidate) {
-      byte[] a = candidate.getAddress();
-      if (a.length != network.length) {
-        return false;
-      }
-      for (int i = 0; i < bits; i++) {
-        int mask = 0x80 >>> (i % 8);
-        if ((a[i / 8] & mask) != (network[i / 8] & mask)) {
-          return false;
-        }
-      }
-      return true;
-    }
+    return Cidr.literal(s);
   }
 
   private static String identity(InetAddress address) {
