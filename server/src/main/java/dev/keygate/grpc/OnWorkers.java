@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a service's calls on the worker pool although the server runs everything on the transport
@@ -23,6 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  * be the outermost interceptor of the service, so the inner ones and the handler run on the pool.
  */
 public final class OnWorkers implements ServerInterceptor {
+  private static final Logger log = LoggerFactory.getLogger(OnWorkers.class);
+
   /** Calls in progress on the pool at most (queued or running); more are refused at once. */
   public static final int MAX_CALLS = 64;
 
@@ -70,12 +74,14 @@ public final class OnWorkers implements ServerInterceptor {
     return new SimpleForwardingServerCallListener<>(delegate) {
       @Override
       public void onMessage(ReqT message) {
-        serial.execute(Context.current().wrap(() -> delegate().onMessage(message)));
+        serial.execute(
+            Context.current().wrap(closingOnFailure(call, () -> delegate().onMessage(message))));
       }
 
       @Override
       public void onHalfClose() {
-        serial.execute(Context.current().wrap(() -> delegate().onHalfClose()));
+        serial.execute(
+            Context.current().wrap(closingOnFailure(call, () -> delegate().onHalfClose())));
       }
 
       @Override
@@ -93,6 +99,29 @@ public final class OnWorkers implements ServerInterceptor {
       @Override
       public void onReady() {
         serial.execute(Context.current().wrap(() -> delegate().onReady()));
+      }
+    };
+  }
+
+  /**
+   * The handler's callback, answering INTERNAL if it throws. gRPC closes a call whose handler
+   * throws only when it runs the handler itself; here the pool runs it, so without this an
+   * unexpected exception would leave the call open until the client's deadline, or forever.
+   */
+  private static Runnable closingOnFailure(ServerCall<?, ?> call, Runnable callback) {
+    return () -> {
+      try {
+        callback.run();
+      } catch (RuntimeException e) {
+        log.error(
+            "KeyAdmin call {} failed unexpectedly",
+            call.getMethodDescriptor().getFullMethodName(),
+            e);
+        try {
+          call.close(Status.INTERNAL.withDescription("internal error"), new Metadata());
+        } catch (IllegalStateException alreadyClosed) {
+          // the handler answered before it threw: the client has its answer
+        }
       }
     };
   }

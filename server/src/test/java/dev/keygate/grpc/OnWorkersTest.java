@@ -85,4 +85,37 @@ class OnWorkersTest {
         HealthCheckResponse.ServingStatus.SERVING, third.get(5, TimeUnit.SECONDS).getStatus());
     assertEquals(1, onWorkers.rejected(), "the third call was admitted");
   }
+
+  @Test
+  void interceptCall_handlerThrows_internalAndThePermitComesBack() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    HealthGrpc.HealthImplBase failing =
+        new HealthGrpc.HealthImplBase() {
+          @Override
+          public void check(
+              HealthCheckRequest request,
+              io.grpc.stub.StreamObserver<HealthCheckResponse> responses) {
+            throw new IllegalStateException("a bug in a handler");
+          }
+        };
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(ServerInterceptors.intercept(failing, onWorkers))
+            .build()
+            .start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+
+    var call = HealthGrpc.newFutureStub(channel).check(HealthCheckRequest.getDefaultInstance());
+    runHeld();
+    // answered, not left open until a deadline the client may not have set
+    assertTrue(call.isDone(), "the call is closed once its handler has thrown");
+    var e = assertThrows(java.util.concurrent.ExecutionException.class, call::get);
+    assertEquals(Status.Code.INTERNAL, Status.fromThrowable(e.getCause()).getCode());
+
+    var next = HealthGrpc.newFutureStub(channel).check(HealthCheckRequest.getDefaultInstance());
+    assertFalse(next.isDone(), "admitted: the failed call gave its only permit back");
+    runHeld();
+    assertEquals(0, onWorkers.rejected());
+  }
 }
