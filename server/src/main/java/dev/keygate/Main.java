@@ -47,7 +47,17 @@ public final class Main {
       System.err.println("keygate: cannot start: " + e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "keygate-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.stop();
+                  // drained and stopped: a clean exit, 0, as Kubernetes and systemd expect of a
+                  // SIGTERM, not the JVM's 143 for "killed by a signal". Nothing else is left to
+                  // run: the server's stop is the shutdown
+                  Runtime.getRuntime().halt(0);
+                },
+                "keygate-shutdown"));
     server.awaitTermination();
     return 0;
   }
