@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** {@code keygate keys}: the KeyAdmin calls, a verb each. */
 @Command(
     name = "keys",
-    description = "Create, list, read, change, revoke and rotate API keys (KeyAdmin).",
+    description =
+        "Create, list, read, change, revoke, rotate, disable and enable API keys (KeyAdmin).",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
       KeyCreate.class,
@@ -13,6 +14,8 @@ import picocli.CommandLine.Command;
       KeyGet.class,
       KeyUpdate.class,
       KeyRevoke.class,
-      KeyRotate.class
+      KeyRotate.class,
+      KeyDisable.class,
+      KeyEnable.class
     })
 final class KeysCommand {}

@@ -205,6 +205,22 @@ class KeygateCliTest {
   }
 
   @Test
+  void disableThenCheck_exitsPermissionDeniedUntilEnabled() throws IOException {
+    CreateKeyResponse created = create("disable", "paused");
+    CliRun disable = admin("keys", "disable", created.getKey().getId(), "--reason", "unpaid");
+    assertEquals(0, disable.exit(), disable::toString);
+    assertTrue(disable.out().contains("disabled"), disable::toString);
+    CliRun refused = check(created.getSecret(), "tasks:read");
+    assertEquals(4, refused.exit(), refused::toString);
+    assertTrue(
+        refused.err().startsWith("keygate: KEY_DISABLED (PERMISSION_DENIED)"), refused::toString);
+
+    CliRun enable = admin("keys", "enable", created.getKey().getId());
+    assertEquals(0, enable.exit(), enable::toString);
+    assertEquals(0, check(created.getSecret(), "tasks:read").exit(), "allowed again");
+  }
+
+  @Test
   void check_missingScope_exitsPermissionDenied() throws IOException {
     CreateKeyResponse created = create("scope", "reader");
     CliRun run = check(created.getSecret(), "tasks:delete");
