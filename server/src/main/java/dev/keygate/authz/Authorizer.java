@@ -70,38 +70,8 @@ public final class Authorizer {
    * @param observer told about every decision (metrics, audit sampling)
    * @param adminToken accepted as a KeyAdmin credential
    * @param maxStoreWait longest a decision waits for the store without a deadline of its own
-   */
-  public Authorizer(
-      KeyFormat format,
-      KeyHasher hasher,
-      KeyLookup keys,
-      LimitEvaluator limits,
-      UsageRecorder usage,
-      Clock clock,
-      KeyKind environment,
-      FailureThrottle throttle,
-      DecisionObserver observer,
-      AdminToken adminToken,
-      Duration maxStoreWait) {
-    this(
-        format,
-        hasher,
-        keys,
-        limits,
-        usage,
-        clock,
-        environment,
-        throttle,
-        observer,
-        adminToken,
-        maxStoreWait,
-        ProjectAllowlists.NONE);
-  }
-
-  /**
-   * As above, with projects' default IP allowlists ({@code KEYGATE_PROJECT_ALLOWLISTS}).
-   *
-   * @param allowlists the lists keys without one of their own are checked against
+   * @param allowlists projects' default IP allowlists ({@code KEYGATE_PROJECT_ALLOWLISTS}), for
+   *     keys without one of their own
    */
   public Authorizer(
       KeyFormat format,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keygate.access.ProjectAllowlists;
 import dev.keygate.admin.Caller;
 import dev.keygate.admin.CreatedKey;
 import dev.keygate.admin.KeyService;
@@ -50,7 +51,8 @@ class AuthorizerTest {
           FailureThrottle.disabled(),
           DecisionObserver.NONE,
           AdminToken.none(),
-          Duration.ofSeconds(1));
+          Duration.ofSeconds(1),
+          ProjectAllowlists.NONE);
   private final KeyService keys = new KeyService(store, format, hasher, clock, KeyKind.LIVE, 10);
 
   @AfterEach

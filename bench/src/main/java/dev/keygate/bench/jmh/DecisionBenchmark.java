@@ -1,6 +1,7 @@
 package dev.keygate.bench.jmh;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.keygate.access.ProjectAllowlists;
 import dev.keygate.authz.AdminToken;
 import dev.keygate.authz.Authorizer;
 import dev.keygate.authz.Call;
@@ -101,7 +102,8 @@ public class DecisionBenchmark {
             FailureThrottle.disabled(),
             DecisionObserver.NONE,
             AdminToken.none(),
-            Duration.ofSeconds(2));
+            Duration.ofSeconds(2),
+            ProjectAllowlists.NONE);
   }
 
   @TearDown
