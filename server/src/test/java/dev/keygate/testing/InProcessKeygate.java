@@ -121,8 +121,8 @@ public final class InProcessKeygate implements AutoCloseable {
       @Override
       Opened open(Map<String, String> env) {
         Map<String, String> all = new HashMap<>(env);
-        all.put("KEYGATE_REDIS_URL", RunRedis.URL.get());
-        all.put("KEYGATE_REDIS_NAMESPACE", RunRedis.newNamespace());
+        all.put("KEYGATE_REDIS_URL", RunRedis.get().url());
+        all.put("KEYGATE_REDIS_NAMESPACE", RunRedis.get().newNamespace());
         KeygateConfig config = configFor(all);
         // a frozen cache clock: nothing cached expires by time, as on the in-memory store
         return new Opened(config, Stores.open(config.redis(), config.cache(), new FakeTicker()));
