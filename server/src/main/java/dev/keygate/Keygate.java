@@ -24,6 +24,9 @@ import dev.keygate.http.HttpAuthorization;
 import dev.keygate.http.HttpSettings;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
+import dev.keygate.leak.LeakReports;
+import dev.keygate.leak.LeakSettings;
+import dev.keygate.leak.LeakedKeys;
 import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.ratelimit.LeasingLimiter;
 import dev.keygate.ratelimit.LimitEvaluator;
@@ -69,6 +72,8 @@ public final class Keygate implements AutoCloseable {
   private final AuditTrail trail;
   private final ThreadPoolExecutor workers = newWorkerPool();
   private final OnWorkers onWorkers = new OnWorkers(workers, OnWorkers.MAX_CALLS);
+  private final LeakSettings leakSettings;
+  private final LeakReports leakReports;
 
   /**
    * @param pepper the HMAC pepper (the config's, or a generated one for the in-memory store)
@@ -124,6 +129,14 @@ public final class Keygate implements AutoCloseable {
     this.keyAdminService =
         new KeyAdminService(new AdminAuthenticator(authorizer), keys, clock, trail, metrics);
     this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), addresses);
+    this.leakSettings = config.leak();
+    this.leakReports =
+        new LeakReports(
+            leakSettings,
+            new LeakedKeys(
+                format, hasher, adminStore, keys, auditLog, clock, leakSettings.action()),
+            trail,
+            clock);
     this.health =
         new HealthMonitor(
             store,
@@ -192,6 +205,16 @@ public final class Keygate implements AutoCloseable {
    */
   public HttpAuthorization httpAuthorization(HttpSettings http) {
     return new HttpAuthorization(authorizer, envoySettings, http, addresses);
+  }
+
+  /** The leaked-key endpoint's settings ({@link KeygateServer} serves it when enabled). */
+  public LeakSettings leakSettings() {
+    return leakSettings;
+  }
+
+  /** The leaked-key endpoint's checks and actions, without a transport. */
+  public LeakReports leakReports() {
+    return leakReports;
   }
 
   public Authorizer authorizer() {

@@ -7,6 +7,7 @@ import dev.keygate.audit.AuditSettings;
 import dev.keygate.envoy.EnvoySettings;
 import dev.keygate.http.HttpSettings;
 import dev.keygate.key.KeySettings;
+import dev.keygate.leak.LeakSettings;
 import dev.keygate.metrics.MetricsSettings;
 import dev.keygate.ratelimit.LimitSettings;
 import dev.keygate.store.CacheSettings;
@@ -43,6 +44,7 @@ import java.util.Map;
  * @param envoy the Envoy ext_authz settings ({@code KEYGATE_ENVOY_*}, {@code KEYGATE_ROUTES*})
  * @param http the HTTP forward-auth listener ({@code KEYGATE_HTTP_*}; default off)
  * @param access sidecar-wide access controls ({@code KEYGATE_PROJECT_ALLOWLISTS})
+ * @param leak the leaked-key endpoint ({@code KEYGATE_LEAK_*}; default off)
  */
 public record KeygateConfig(
     ServerSettings server,
@@ -58,7 +60,8 @@ public record KeygateConfig(
     ThrottleSettings throttle,
     EnvoySettings envoy,
     HttpSettings http,
-    AccessSettings access) {
+    AccessSettings access,
+    LeakSettings leak) {
 
   /** Reads and validates the settings. */
   public static KeygateConfig fromEnv(Map<String, String> env) {
@@ -77,7 +80,8 @@ public record KeygateConfig(
             ThrottleSettings.fromEnv(env),
             EnvoySettings.fromEnv(env),
             HttpSettings.fromEnv(env),
-            AccessSettings.fromEnv(env));
+            AccessSettings.fromEnv(env),
+            LeakSettings.fromEnv(env));
     if (c.limits.global() && !c.redis.enabled()) {
       throw new ConfigException(
           "KEYGATE_RATE_LIMIT_SCOPE=global needs KEYGATE_REDIS_URL: "
@@ -129,6 +133,8 @@ public record KeygateConfig(
         + http
         + ", "
         + access
+        + ", leak="
+        + leak
         + "]";
   }
 }
