@@ -1,6 +1,7 @@
 package dev.keygate;
 
 import dev.keygate.admin.AdminAuthenticator;
+import dev.keygate.admin.KeyImport;
 import dev.keygate.admin.KeyService;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.KeyAdminGrpc;
@@ -22,6 +23,9 @@ import dev.keygate.grpc.OnWorkers;
 import dev.keygate.grpc.RequestIds;
 import dev.keygate.http.HttpAuthorization;
 import dev.keygate.http.HttpSettings;
+import dev.keygate.imports.ForeignKeys;
+import dev.keygate.imports.ImportIndex;
+import dev.keygate.imports.InMemoryImportIndex;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.leak.LeakReports;
@@ -72,6 +76,7 @@ public final class Keygate implements AutoCloseable {
   private final AuditTrail trail;
   private final ThreadPoolExecutor workers = newWorkerPool();
   private final OnWorkers onWorkers = new OnWorkers(workers, OnWorkers.MAX_CALLS);
+  private final ForeignKeys foreignKeys; // null without KEYGATE_IMPORT_KEY_PREFIXES
   private final LeakSettings leakSettings;
   private final LeakReports leakReports;
 
@@ -97,11 +102,28 @@ public final class Keygate implements AutoCloseable {
         Stores.backing(store) instanceof RedisKeyStore redis
             ? new LeasingLimiter(redis.sharedLimiter(), limits.lease(), limits.leaseTtl())
             : null;
+    ImportIndex importIndex =
+        Stores.backing(store) instanceof RedisKeyStore redis
+            ? redis.importIndex()
+            : new InMemoryImportIndex();
+    // imported keys in a foreign format are looked up by digest, only when prefixes name them
+    this.foreignKeys =
+        config.imports().foreignPrefixes().isEmpty()
+            ? null
+            : new ForeignKeys(
+                store.reader(),
+                importIndex,
+                adminStore,
+                hasher,
+                config.imports(),
+                config.keys().environment(),
+                clock,
+                config.redis().timeout().multipliedBy(2));
     this.authorizer =
         new Authorizer(
             format,
             hasher,
-            store.reader(),
+            foreignKeys == null ? store.reader() : foreignKeys,
             new LimitEvaluator(
                 new RateLimits(),
                 shared,
@@ -127,7 +149,21 @@ public final class Keygate implements AutoCloseable {
             config.admin().maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock, addresses);
     this.keyAdminService =
-        new KeyAdminService(new AdminAuthenticator(authorizer), keys, clock, trail, metrics);
+        new KeyAdminService(
+            new AdminAuthenticator(authorizer),
+            keys,
+            new KeyImport(
+                adminStore,
+                format,
+                hasher,
+                clock,
+                config.keys().environment(),
+                config.admin().maxActiveKeysPerProject(),
+                importIndex,
+                config.imports()),
+            clock,
+            trail,
+            metrics);
     this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), addresses);
     this.leakSettings = config.leak();
     this.leakReports =
@@ -256,6 +292,9 @@ public final class Keygate implements AutoCloseable {
   @Override
   public void close() {
     health.close();
+    if (foreignKeys != null) {
+      foreignKeys.close();
+    }
     usage.close();
     trail.close();
     auditLog.close();

@@ -6,6 +6,7 @@ import dev.keygate.admin.AdminSettings;
 import dev.keygate.audit.AuditSettings;
 import dev.keygate.envoy.EnvoySettings;
 import dev.keygate.http.HttpSettings;
+import dev.keygate.imports.ImportSettings;
 import dev.keygate.key.KeySettings;
 import dev.keygate.leak.LeakSettings;
 import dev.keygate.metrics.MetricsSettings;
@@ -45,6 +46,7 @@ import java.util.Map;
  * @param http the HTTP forward-auth listener ({@code KEYGATE_HTTP_*}; default off)
  * @param access sidecar-wide access controls ({@code KEYGATE_PROJECT_ALLOWLISTS})
  * @param leak the leaked-key endpoint ({@code KEYGATE_LEAK_*}; default off)
+ * @param imports imported keys in a foreign format ({@code KEYGATE_IMPORT_KEY_PREFIXES})
  */
 public record KeygateConfig(
     ServerSettings server,
@@ -61,7 +63,8 @@ public record KeygateConfig(
     EnvoySettings envoy,
     HttpSettings http,
     AccessSettings access,
-    LeakSettings leak) {
+    LeakSettings leak,
+    ImportSettings imports) {
 
   /** Reads and validates the settings. */
   public static KeygateConfig fromEnv(Map<String, String> env) {
@@ -81,7 +84,8 @@ public record KeygateConfig(
             EnvoySettings.fromEnv(env),
             HttpSettings.fromEnv(env),
             AccessSettings.fromEnv(env),
-            LeakSettings.fromEnv(env));
+            LeakSettings.fromEnv(env),
+            ImportSettings.fromEnv(env));
     if (c.limits.global() && !c.redis.enabled()) {
       throw new ConfigException(
           "KEYGATE_RATE_LIMIT_SCOPE=global needs KEYGATE_REDIS_URL: "
@@ -135,6 +139,8 @@ public record KeygateConfig(
         + access
         + ", leak="
         + leak
+        + ", "
+        + imports
         + "]";
   }
 }
