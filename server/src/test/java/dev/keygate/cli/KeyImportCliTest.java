@@ -121,7 +121,16 @@ class KeyImportCliTest {
 
     long start = System.nanoTime();
     CliRun first =
-        CliRun.run(env, "", Clock.systemUTC(), e -> 0, "keys", "import", file.toString());
+        CliRun.run(
+            env,
+            "",
+            Clock.systemUTC(),
+            e -> 0,
+            "keys",
+            "import",
+            "--timeout",
+            "60s",
+            file.toString());
     double seconds = (System.nanoTime() - start) / 1e9;
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
     originalOut()
@@ -148,7 +157,16 @@ class KeyImportCliTest {
     assertEquals(KEYS, authorizeAll(authorize, secrets), "every imported key authorizes");
 
     CliRun again =
-        CliRun.run(env, "", Clock.systemUTC(), e -> 0, "keys", "import", file.toString());
+        CliRun.run(
+            env,
+            "",
+            Clock.systemUTC(),
+            e -> 0,
+            "keys",
+            "import",
+            "--timeout",
+            "60s",
+            file.toString());
     assertTrue(
         again.out().contains("imported: 0, already imported: " + KEYS + ", rejected: 2"),
         again::toString);
