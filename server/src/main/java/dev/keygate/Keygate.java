@@ -25,7 +25,6 @@ import dev.keygate.http.HttpAuthorization;
 import dev.keygate.http.HttpSettings;
 import dev.keygate.imports.ForeignKeys;
 import dev.keygate.imports.ImportIndex;
-import dev.keygate.imports.InMemoryImportIndex;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.leak.LeakReports;
@@ -102,10 +101,7 @@ public final class Keygate implements AutoCloseable {
         Stores.backing(store) instanceof RedisKeyStore redis
             ? new LeasingLimiter(redis.sharedLimiter(), limits.lease(), limits.leaseTtl())
             : null;
-    ImportIndex importIndex =
-        Stores.backing(store) instanceof RedisKeyStore redis
-            ? redis.importIndex()
-            : new InMemoryImportIndex();
+    ImportIndex importIndex = Stores.importIndex(store);
     // imported keys in a foreign format are looked up by digest, only when prefixes name them
     this.foreignKeys =
         config.imports().foreignPrefixes().isEmpty()

@@ -159,18 +159,6 @@ public final class RedisKeyStore implements KeyStore {
     return Stores.auditLog(this, maxEvents);
   }
 
-  /** The import indexes (external ids, foreign secrets' digests) on this store's client. */
-  public dev.keygate.imports.RedisImportIndex importIndex() {
-    return new dev.keygate.imports.RedisImportIndex(
-        new dev.keygate.imports.RedisImportIndex.Commands() {
-          @Override
-          public <T> T run(Function<UnifiedJedis, T> call) {
-            return withRedis(call);
-          }
-        },
-        namespace);
-  }
-
   /**
    * Key reads for the decision path: batched, pipelined, bounded (see {@link BatchingKeyReader}).
    */

@@ -105,7 +105,7 @@ class LegacyKeysTest {
     ImportResult imported = importLegacy("legacy-1", sha);
     assertEquals(ImportResult.Outcome.IMPORTED, imported.getOutcome(), imported.toString());
     String id = imported.getKeyId();
-    RedisImportIndex index = redisStore().importIndex();
+    RedisImportIndex index = (RedisImportIndex) Stores.importIndex(a.app.store());
     assertArrayEquals(sha, redisStore().find(id).orElseThrow().digest());
     assertTrue(exists(index.digestKey(DigestKind.LEGACY_SHA256, sha)));
 
