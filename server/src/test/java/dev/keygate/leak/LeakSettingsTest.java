@@ -95,7 +95,7 @@ class LeakSettingsTest {
         ImportSettings.fromEnv(Map.of("KEYGATE_IMPORT_KEY_PREFIXES", "sk_, sk_live_"));
     assertEquals(Optional.of("sk_live_"), s.prefixOf("sk_live_abc"));
     assertEquals(Optional.of("sk_"), s.prefixOf("sk_test_abc"));
-    assertEquals(Optional.empty(), s.prefixOf("sk_live_"));
+    assertEquals(Optional.empty(), s.prefixOf("sk_"));
     assertEquals(Optional.empty(), s.prefixOf("pk_live_abc"));
     assertThrows(
         ConfigException.class,
