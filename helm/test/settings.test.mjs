@@ -45,6 +45,7 @@ config:
   auditMaxEvents: 5000
   auditFailureSamples: 0
   projectAllowlists: acme=203.0.113.0/24 2001:db8::/32;beta=10.0.0.0/8
+  importKeyPrefixes: sk_live_,sk_test_
 redis:
   url: redis://redis.example.svc:6379
 metrics:
@@ -64,6 +65,7 @@ metrics:
     KEYGATE_REDIS_MAX_PENDING_READS: '4096', KEYGATE_REDIS_READ_BATCHES: '2',
     KEYGATE_AUDIT_FAILURE_SAMPLES: '0', KEYGATE_METRICS_LISTEN: '0.0.0.0:9090',
     KEYGATE_PROJECT_ALLOWLISTS: 'acme=203.0.113.0/24 2001:db8::/32;beta=10.0.0.0/8',
+    KEYGATE_IMPORT_KEY_PREFIXES: 'sk_live_,sk_test_',
   };
   for (const [name, value] of Object.entries(expected)) {
     assert.equal(e[name]?.value, value, name);
