@@ -46,6 +46,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
@@ -88,21 +89,23 @@ public final class Keygate implements AutoCloseable {
     LimitSettings limits = config.limits();
     // global limits need the shared store; a key or project may ask for them whatever the
     // default scope is, so the shared limiter exists whenever Redis does
-    SharedLimiter shared =
+    Optional<SharedLimiter> shared =
         Stores.backing(store) instanceof RedisKeyStore redis
-            ? new LeasingLimiter(redis.sharedLimiter(), limits.lease(), limits.leaseTtl())
-            : null;
+            ? Optional.of(
+                new LeasingLimiter(redis.sharedLimiter(), limits.lease(), limits.leaseTtl()))
+            : Optional.empty();
     this.authorizer =
         new Authorizer(
             format,
             hasher,
             store.reader(),
             new LimitEvaluator(
-                new RateLimits(),
+                new RateLimits(clock),
                 shared,
                 limits.global(),
                 limits.defaultLimit(),
-                limits.projectLimits()),
+                limits.projectLimits(),
+                clock),
             usage,
             clock,
             config.keys().environment(),

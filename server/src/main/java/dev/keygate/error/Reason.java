@@ -62,7 +62,9 @@ public enum Reason {
   CLIENT_ADDRESS_NOT_ALLOWED(
       Status.Code.PERMISSION_DENIED,
       403,
-      "the client address is outside the API key's IP allowlist");
+      "the client address is outside the API key's IP allowlist"),
+  // metering (issue 13): the key's credits cannot cover the call's cost
+  CREDITS_EXHAUSTED(Status.Code.RESOURCE_EXHAUSTED, 429, "the API key's credits are used up");
 
   /** The {@code ErrorInfo.domain} of every keygate error. */
   public static final String DOMAIN = "keygate";

@@ -3,6 +3,7 @@ package dev.keygate.store;
 import dev.keygate.access.IpAllowlist;
 import dev.keygate.audit.RedisAuditLog;
 import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.Credits;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.KeyUsage;
@@ -65,7 +66,8 @@ import redis.clients.jedis.util.Pool;
  *       further limits ({@link KeyLimit#encodeAll}: {@code g100/60000,l20/1000}, scope letter d/l/g
  *       for default/local/global; "" or absent = none), {@code ver} version, {@code da}/{@code dr}
  *       disabled epoch millis and reason ("" or absent = enabled), {@code ip} IP allowlist
- *       (space-separated CIDRs, "" or absent = none); and, written only by {@link #recordUsage},
+ *       (space-separated CIDRs, "" or absent = none), {@code cr} credits as last set ({@link
+ *       Credits#encode()}, "" or absent = unmetered); and, written only by {@link #recordUsage},
  *       {@code ut} total, {@code ud} UTC epoch day, {@code un} count on that day, {@code lu} last
  *       use millis.
  *   <li>{@code ns:proj:{<project>}:keys}: ZSET of {@link PageTokens#position positions}, all with
@@ -199,6 +201,7 @@ public final class RedisKeyStore implements KeyStore {
       """);
 
   private static final Script LIMIT = new Script(RedisGcraLimiter.SOURCE);
+  private static final Script LIMIT_RELEASE = new Script(RedisGcraLimiter.RELEASE_SOURCE);
 
   // Never creates the hash: a delta for a deleted key must not resurrect a usage-only record.
   // KEYS: record. ARGV: count, UTC epoch day, last use ms.
@@ -453,6 +456,11 @@ public final class RedisKeyStore implements KeyStore {
   /** Runs the GCRA script; every key must share one hash tag (one Cluster slot). */
   List<?> evalLimit(List<String> stateKeys, List<String> args) {
     return (List<?>) withRedis(r -> LIMIT.eval(r, stateKeys, args));
+  }
+
+  /** Runs the script giving back what {@link #evalLimit} took; the same keys and arguments. */
+  void evalLimitRelease(List<String> stateKeys, List<String> args) {
+    withRedis(r -> LIMIT_RELEASE.eval(r, stateKeys, args));
   }
 
   /**
@@ -924,6 +932,9 @@ public final class RedisKeyStore implements KeyStore {
     // access controls (issue 13): disabled time and reason, "" = enabled
     out.addAll(List.of("da", millis(k.disabledAt()), "dr", k.disableReason()));
     out.addAll(List.of("ip", k.allowlist().encode()));
+    // credits (issue 13): how they were last set and refill; "" = unmetered. The balance is kept
+    // apart, in ns:cr:{<id>}, so that rewriting the record never touches it
+    out.addAll(List.of("cr", k.credits().map(Credits::encode).orElse("")));
   }
 
   private static Optional<ApiKeyRecord> decode(String id, Map<String, String> h) {
@@ -974,6 +985,11 @@ public final class RedisKeyStore implements KeyStore {
             .disabledAt(instant(h.get("da")))
             .disableReason(h.getOrDefault("dr", ""))
             .allowlist(IpAllowlist.decode(h.get("ip")))
+            // absent in records written before credits existed: unmetered
+            .credits(
+                h.getOrDefault("cr", "").isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(Credits.decode(h.get("cr"))))
             .build());
   }
 
