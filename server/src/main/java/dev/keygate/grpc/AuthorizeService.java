@@ -62,7 +62,7 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
             claimed.isEmpty()
                 ? ClientIdentity.address()
                 : addresses.address(ClientIdentity.peer(), claimed, ClientIdentity.forwardedFor()),
-            validCost(request) ? (int) request.getCost() : 1);
+            request.hasCost() && validCost(request) ? request.getCost() : 1);
     try {
       validate(request, claimed);
     } catch (KeygateException e) {
