@@ -94,18 +94,20 @@ public final class Keygate implements AutoCloseable {
             ? Optional.of(
                 new LeasingLimiter(redis.sharedLimiter(), limits.lease(), limits.leaseTtl()))
             : Optional.empty();
+    LimitEvaluator meter =
+        new LimitEvaluator(
+            new RateLimits(clock),
+            shared,
+            limits.global(),
+            limits.defaultLimit(),
+            limits.projectLimits(),
+            clock);
     this.authorizer =
         new Authorizer(
             format,
             hasher,
             store.reader(),
-            new LimitEvaluator(
-                new RateLimits(clock),
-                shared,
-                limits.global(),
-                limits.defaultLimit(),
-                limits.projectLimits(),
-                clock),
+            meter,
             usage,
             clock,
             config.keys().environment(),
@@ -125,7 +127,8 @@ public final class Keygate implements AutoCloseable {
             config.admin().maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock, addresses);
     this.keyAdminService =
-        new KeyAdminService(new AdminAuthenticator(authorizer), keys, clock, trail, metrics);
+        new KeyAdminService(
+            new AdminAuthenticator(authorizer), keys, clock, trail, metrics, meter::creditsLeft);
     this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), addresses);
     this.health =
         new HealthMonitor(

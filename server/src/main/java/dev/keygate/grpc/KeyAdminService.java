@@ -27,12 +27,16 @@ import dev.keygate.authz.Call;
 import dev.keygate.authz.Surface;
 import dev.keygate.error.ErrorAnswers;
 import dev.keygate.error.KeygateException;
+import dev.keygate.error.Reason;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.store.KeyPage;
+import dev.keygate.store.StoreUnavailableException;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * {@code keygate.v1.KeyAdmin}: authenticates the caller, translates the request, calls {@link
@@ -48,12 +52,16 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final AuditEvents events;
   private final KeygateMetrics metrics;
 
+  private final ToLongFunction<ApiKeyRecord> creditsLeft;
+
   public KeyAdminService(
       AdminAuthenticator auth,
       KeyService keys,
       Clock clock,
       AuditTrail trail,
-      KeygateMetrics metrics) {
+      KeygateMetrics metrics,
+      ToLongFunction<ApiKeyRecord> creditsLeft) {
+    this.creditsLeft = creditsLeft;
     this.auth = auth;
     this.keys = keys;
     this.clock = clock;
@@ -99,7 +107,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
                   request.getIncludeRevoked());
           var now = clock.instant();
           return ListKeysResponse.newBuilder()
-              .addAllKeys(page.keys().stream().map(k -> ProtoMapper.toProto(k, now)).toList())
+              .addAllKeys(page.keys().stream().map(k -> toProto(k, now)).toList())
               .setNextPageToken(page.nextPageToken())
               .build();
         });
@@ -205,7 +213,20 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   }
 
   private ApiKey toProto(ApiKeyRecord key) {
-    return ProtoMapper.toProto(key, clock.instant());
+    return toProto(key, clock.instant());
+  }
+
+  /** With the key's credit balance now, when it has credits (one store read each). */
+  private ApiKey toProto(ApiKeyRecord key, Instant now) {
+    if (key.credits().isEmpty()) {
+      return ProtoMapper.toProto(key, now);
+    }
+    try {
+      return ProtoMapper.toProto(key, creditsLeft.applyAsLong(key), now);
+    } catch (StoreUnavailableException e) {
+      throw new KeygateException(
+          Reason.STORE_UNAVAILABLE, "the key store is unreachable; the change, if any, was made");
+    }
   }
 
   /** Authenticates, runs the call, and reports a domain failure as its gRPC status. */

@@ -1,6 +1,7 @@
 package dev.keygate.ratelimit;
 
 import dev.keygate.key.Credits;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -32,15 +33,12 @@ public final class InProcessCredits implements SharedLimiter {
     long window = c.windowAt(take.at());
     Balance b = balances.computeIfAbsent(take.owner().id(), k -> new Balance());
     synchronized (b) {
-      if (c.generation() > b.generation) {
-        b.generation = c.generation();
-        b.remaining = c.amount();
-        b.window = window;
+      long current = Balances.current(c, window, b.generation, b.remaining, b.window);
+      if (c.generation() > b.generation || window > b.window) {
+        b.generation = Math.max(b.generation, c.generation());
+        b.window = Math.max(b.window, window);
       }
-      if (c.refill().isPresent() && window > b.window) {
-        b.remaining = c.refill().get().amount();
-        b.window = window;
-      }
+      b.remaining = current;
       boolean covered = b.remaining >= charge.cost();
       if (covered) {
         b.remaining -= charge.cost();
@@ -67,6 +65,19 @@ public final class InProcessCredits implements SharedLimiter {
               }
             });
     return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletableFuture<Long> balance(String keyId, Credits credits, Instant at) {
+    Balance b = balances.get(keyId);
+    long window = credits.windowAt(at);
+    if (b == null) {
+      return CompletableFuture.completedFuture(credits.amount());
+    }
+    synchronized (b) {
+      return CompletableFuture.completedFuture(
+          Balances.current(credits, window, b.generation, b.remaining, b.window));
+    }
   }
 
   /** A key's balance; guarded by its own monitor. */

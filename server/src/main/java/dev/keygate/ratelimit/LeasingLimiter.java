@@ -2,8 +2,10 @@ package dev.keygate.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.keygate.key.Credits;
 import dev.keygate.key.RateLimitSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -130,6 +132,12 @@ public final class LeasingLimiter implements SharedLimiter {
       }
     }
     return CompletableFuture.completedFuture(null);
+  }
+
+  /** Credits are never leased: the store's balance. */
+  @Override
+  public CompletableFuture<Long> balance(String keyId, Credits credits, Instant at) {
+    return delegate.balance(keyId, credits, at);
   }
 
   private static void landed(Lease lease, Grant grant, Throwable failure) {

@@ -175,12 +175,29 @@ public final class LimitEvaluator {
                               : new CompletionException(failure);
                         }
                         return last(keyTake, keyGrant, projectTake, projectGrant, locals, now);
-                      });
+                      })
+                  .thenCompose(verdict -> verdict);
             });
   }
 
-  /** After both global stages admitted: the project's refusal, or the local limits' answer. */
-  private Verdict last(
+  /**
+   * The key's credit balance now, as the next call would find it; 0 for a key without credits. For
+   * KeyAdmin reads; waits for the store (bounded by its call budget).
+   */
+  public long creditsLeft(ApiKeyRecord key) {
+    try {
+      return key.credits().map(c -> shared.balance(key.id(), c, clock.instant()).join()).orElse(0L);
+    } catch (CompletionException e) {
+      // the store's own failure (StoreUnavailableException), not the future's wrapper
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
+  }
+
+  /**
+   * After both global stages answered: the project's refusal, or the local limits' answer. A
+   * refusal completes once what earlier stages took is given back, so the next call finds it.
+   */
+  private CompletableFuture<Verdict> last(
       Take keyTake,
       Grant keyGrant,
       Take projectTake,
@@ -189,21 +206,18 @@ public final class LimitEvaluator {
       Instant now) {
     Optional<Verdict> byProject = refusal(projectTake, projectGrant, now);
     if (byProject.isPresent()) {
-      giveBack(keyTake);
-      return byProject.get();
+      return giveBack(keyTake).thenApply(v -> byProject.get());
     }
     // checked before the global stages, but another call may have taken the last one since
     List<LimitState> localStates = local.acquireAll(locals);
     Optional<Verdict> byLocal = refusedBy(localStates);
     if (byLocal.isPresent()) {
-      giveBack(keyTake);
-      giveBack(projectTake);
-      return byLocal.get();
+      return giveBack(keyTake).thenCombine(giveBack(projectTake), (x, y) -> byLocal.get());
     }
     List<LimitState> all = new ArrayList<>(localStates);
     all.addAll(keyGrant.states());
     all.addAll(projectGrant.states());
-    return admitted(all, balance(keyTake, keyGrant, now));
+    return CompletableFuture.completedFuture(admitted(all, balance(keyTake, keyGrant, now)));
   }
 
   private CompletableFuture<Grant> take(Take t) {
@@ -212,11 +226,15 @@ public final class LimitEvaluator {
         : shared.acquire(t);
   }
 
-  /** Best effort: a give-back that fails leaves the call counted, which errs toward refusing. */
-  private void giveBack(Take t) {
-    if (!t.isEmpty()) {
-      shared.release(t, 1).exceptionally(e -> null);
+  /**
+   * Gives back one call; completes when the store answered. Best effort: a give-back that fails
+   * leaves the call counted, which errs toward refusing.
+   */
+  private CompletableFuture<Void> giveBack(Take t) {
+    if (t.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
     }
+    return shared.release(t, 1).exceptionally(e -> null);
   }
 
   /** The refusal of one global stage; empty when it granted the call. */

@@ -49,6 +49,12 @@ public interface SharedLimiter {
   CompletableFuture<Void> release(Take take, int count);
 
   /**
+   * A key's credit balance at {@code at}, as the next spend would find it (a newer admin setting or
+   * a due refill applied), without spending; for KeyAdmin reads.
+   */
+  CompletableFuture<Long> balance(String keyId, Credits credits, Instant at);
+
+  /**
    * One owner's share of a decision.
    *
    * @param owner whose limits (one Cluster slot)

@@ -3,6 +3,7 @@ package dev.keygate.store;
 import dev.keygate.key.Credits;
 import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
+import dev.keygate.ratelimit.Balances;
 import dev.keygate.ratelimit.LimitOwner;
 import dev.keygate.ratelimit.LimitState;
 import dev.keygate.ratelimit.SharedLimiter;
@@ -211,6 +212,22 @@ final class RedisGcraLimiter implements SharedLimiter {
               Script call = script(take, count);
               store.evalLimitRelease(call.keys, call.args);
               return null;
+            });
+  }
+
+  @Override
+  public CompletableFuture<Long> balance(String keyId, Credits credits, Instant at) {
+    return store
+        .calls()
+        .submit(
+            () -> {
+              List<String> st = store.hashFields(creditsKey(keyId), "g", "r", "w");
+              return Balances.current(
+                  credits,
+                  credits.windowAt(at),
+                  st.get(0) == null ? -1 : Long.parseLong(st.get(0)),
+                  st.get(1) == null ? 0 : Long.parseLong(st.get(1)),
+                  st.get(2) == null ? 0 : Long.parseLong(st.get(2)));
             });
   }
 

@@ -458,6 +458,11 @@ public final class RedisKeyStore implements KeyStore {
     return (List<?>) withRedis(r -> LIMIT.eval(r, stateKeys, args));
   }
 
+  /** Fields of one hash, null for those absent. */
+  List<String> hashFields(String key, String... fields) {
+    return withRedis(r -> r.hmget(key, fields));
+  }
+
   /** Runs the script giving back what {@link #evalLimit} took; the same keys and arguments. */
   void evalLimitRelease(List<String> stateKeys, List<String> args) {
     withRedis(r -> LIMIT_RELEASE.eval(r, stateKeys, args));

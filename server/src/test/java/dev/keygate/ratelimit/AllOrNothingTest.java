@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisServerExtension.class)
 class AllOrNothingTest {
   private static final RateLimitSpec LOCAL = new RateLimitSpec(5, Duration.ofHours(1));
-  private static final RateLimitSpec GLOBAL = new RateLimitSpec(7, Duration.ofHours(1));
+  // 7,000 s / 7: a whole emission interval, so "remaining" does not hover at a rounding edge
+  private static final RateLimitSpec GLOBAL = new RateLimitSpec(7, Duration.ofSeconds(7000));
   private static final RateLimitSpec PROJECT = new RateLimitSpec(2, Duration.ofHours(1));
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
@@ -84,6 +85,22 @@ class AllOrNothingTest {
           List.of(new KeyLimit(LOCAL, LimitScope.LOCAL), new KeyLimit(GLOBAL, LimitScope.GLOBAL)),
           Optional.of(HUNDRED));
 
+  /** What one call leaves of the key's global limit: 6 of 7, as a key never used shows. */
+  private int firstCallLeaves() {
+    int control = remainingAfterOneMore("control00001");
+    assertEquals(6, control);
+    return control;
+  }
+
+  private int remainingAfterOneMore(String keyId) {
+    return shared
+        .acquire(LimitOwner.key(keyId), List.of(GLOBAL), 1)
+        .join()
+        .states()
+        .get(0)
+        .remaining();
+  }
+
   @Test
   void evaluate_refusedByTheProjectQuota_leavesLocalGlobalAndCreditsUntouched() {
     ApiKeyRecord other = key("other0000001", List.of(), Optional.empty());
@@ -103,14 +120,7 @@ class AllOrNothingTest {
             .get(0)
             .remaining());
     // the key's global limit: this take is its first call, so 6 remain
-    assertEquals(
-        6,
-        shared
-            .acquire(LimitOwner.key(metered.id()), List.of(GLOBAL), 1)
-            .join()
-            .states()
-            .get(0)
-            .remaining());
+    assertEquals(firstCallLeaves(), remainingAfterOneMore(metered.id()));
     // the credits: this one-credit take is the first spend
     assertEquals(
         99,
@@ -138,14 +148,7 @@ class AllOrNothingTest {
     assertTrue(refused.creditsExhausted());
     assertEquals(2, refused.credits().orElseThrow().remaining());
     // the key's global limit and the project quota: both whole
-    assertEquals(
-        6,
-        shared
-            .acquire(LimitOwner.key(poor.id()), List.of(GLOBAL), 1)
-            .join()
-            .states()
-            .get(0)
-            .remaining());
+    assertEquals(firstCallLeaves(), remainingAfterOneMore(poor.id()));
     assertEquals(
         1,
         shared
