@@ -60,6 +60,18 @@ public final class LimitEvaluator {
   private final RateLimitSpec defaultLimit;
   private final List<KeyLimit> projectLimits;
   private final Clock clock;
+  private final CreditsListener creditsListener;
+
+  /** An evaluator telling no one about credits. */
+  public LimitEvaluator(
+      RateLimits local,
+      Optional<SharedLimiter> shared,
+      boolean defaultGlobal,
+      RateLimitSpec defaultLimit,
+      List<KeyLimit> projectLimits,
+      Clock clock) {
+    this(local, shared, defaultGlobal, defaultLimit, projectLimits, clock, CreditsListener.NONE);
+  }
 
   /**
    * @param local this sidecar's limiters
@@ -70,6 +82,7 @@ public final class LimitEvaluator {
    * @param projectLimits every project's quota ({@code KEYGATE_PROJECT_RATE_LIMITS}), counted per
    *     project
    * @param clock places calendar quotas and credit refills
+   * @param creditsListener told about a key's credits after each decision that counted them
    */
   public LimitEvaluator(
       RateLimits local,
@@ -77,7 +90,9 @@ public final class LimitEvaluator {
       boolean defaultGlobal,
       RateLimitSpec defaultLimit,
       List<KeyLimit> projectLimits,
-      Clock clock) {
+      Clock clock,
+      CreditsListener creditsListener) {
+    this.creditsListener = creditsListener;
     this.local = local;
     this.sharedStore = shared.isPresent();
     this.shared = shared.orElseGet(InProcessCredits::new);
@@ -158,6 +173,17 @@ public final class LimitEvaluator {
     if (refused.isPresent()) {
       return CompletableFuture.completedFuture(refused.get());
     }
+    return meter(key, keyTake, projectTake, locals, now)
+        .whenComplete(
+            (verdict, failure) -> {
+              if (verdict != null) {
+                verdict.credits().ifPresent(c -> creditsListener.counted(key, c));
+              }
+            });
+  }
+
+  private CompletableFuture<Verdict> meter(
+      ApiKeyRecord key, Take keyTake, Take projectTake, List<LocalLimit> locals, Instant now) {
     return take(keyTake)
         .thenCompose(
             keyGrant -> {
