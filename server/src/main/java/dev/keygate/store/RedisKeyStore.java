@@ -61,12 +61,16 @@ public final class RedisKeyStore implements KeyStore {
   private final BatchingKeyReader reader;
 
   private RedisKeyStore(
-      RedisClient client, RedisNamespace names, BatchingKeyReader.Settings readSettings) {
+      RedisClient client,
+      RedisNamespace names,
+      BatchingKeyReader.Settings readSettings,
+      ReplicaAcks acks) {
     this.client = client;
     this.names = names;
+    AcknowledgedWrites writes = new AcknowledgedWrites(client, acks);
     this.reads = new RedisReads(client, names);
-    this.creates = new RedisCreates(client, names, reads);
-    this.updates = new RedisUpdates(client, names);
+    this.creates = new RedisCreates(client, names, reads, writes);
+    this.updates = new RedisUpdates(client, names, writes);
     this.calls = new RedisCalls("redis-limits", client.circuit());
     this.reader = new BatchingKeyReader(this, readSettings, client.circuit());
   }
@@ -102,11 +106,25 @@ public final class RedisKeyStore implements KeyStore {
    */
   public static RedisKeyStore connect(
       RedisEndpoint endpoint, Duration timeout, String namespace, RedisBounds bounds) {
+    return connect(endpoint, timeout, namespace, bounds, ReplicaAcks.NONE);
+  }
+
+  /**
+   * As {@link #connect(RedisEndpoint, Duration, String, RedisBounds)}.
+   *
+   * @param acks how many replicas must acknowledge an admin write before it is answered
+   */
+  public static RedisKeyStore connect(
+      RedisEndpoint endpoint,
+      Duration timeout,
+      String namespace,
+      RedisBounds bounds,
+      ReplicaAcks acks) {
     // checked before any connection is made
     RedisNamespace names = RedisNamespace.of(namespace);
     RedisCircuit circuit = new RedisCircuit("redis", bounds.breakerOpen());
     RedisClient client = RedisClient.connect(endpoint, timeout, circuit);
-    return new RedisKeyStore(client, names, bounds.readerSettings(timeout));
+    return new RedisKeyStore(client, names, bounds.readerSettings(timeout), acks);
   }
 
   /**
@@ -240,6 +258,11 @@ public final class RedisKeyStore implements KeyStore {
   @Override
   public boolean replace(ApiKeyRecord updated, long expectedVersion) {
     return updates.replace(updated, expectedVersion);
+  }
+
+  @Override
+  public void confirmDurable(String id) {
+    updates.confirmDurable(id);
   }
 
   @Override
