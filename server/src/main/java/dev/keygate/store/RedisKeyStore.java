@@ -142,10 +142,10 @@ public final class RedisKeyStore implements KeyStore {
    * it is closed itself.
    */
   public RedisInvalidationListener listenForInvalidations(CachingKeyStore cache) {
-    // plain PUBLISH reaches every node of a Cluster, so any node will do; behind Sentinel the
-    // provider hands out the current master, and the listener reconnects after a failover
+    // one subscription per node a write publishes on first (the master, every Cluster master):
+    // messages that reach a node only by replication or the cluster bus can lag or be lost
     return RedisInvalidationListener.start(
-        client.subscriberConnections(), invalidationChannel(), cache);
+        client.subscriptionNodes(), invalidationChannel(), cache);
   }
 
   /** The key names of this store's namespace. */
