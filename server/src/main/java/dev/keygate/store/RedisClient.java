@@ -22,9 +22,6 @@ import redis.clients.jedis.util.Pool;
  * {@link StoreUnavailableException}. No message built here contains credentials.
  */
 final class RedisClient implements AutoCloseable {
-  // 16 for calls plus the one the invalidation listener holds while subscribed
-  private static final int POOL_SIZE = 17;
-
   private final UnifiedJedis redis;
   private final SubscriptionNodes subscriptionNodes;
   private final String description;
@@ -62,13 +59,15 @@ final class RedisClient implements AutoCloseable {
    * StoreUnavailableException}.
    *
    * @param timeout connect and socket timeout, also the longest wait for a pooled connection
+   * @param poolSize connections per node at most ({@link RedisBounds#poolSize()})
    */
-  static RedisClient connect(RedisEndpoint endpoint, Duration timeout, RedisCircuit circuit) {
+  static RedisClient connect(
+      RedisEndpoint endpoint, Duration timeout, int poolSize, RedisCircuit circuit) {
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     JedisClientConfig config = clientConfig(endpoint, millis, true);
     ConnectionPoolConfig poolConfig = new ConnectionPoolConfig();
-    poolConfig.setMaxTotal(POOL_SIZE);
-    poolConfig.setMaxIdle(POOL_SIZE);
+    poolConfig.setMaxTotal(poolSize);
+    poolConfig.setMaxIdle(poolSize);
     poolConfig.setMinIdle(0);
     // the default is to wait forever for a free connection; a saturated pool must fail like an
     // unreachable Redis instead of hanging the caller

@@ -123,7 +123,7 @@ public final class RedisKeyStore implements KeyStore {
     // checked before any connection is made
     RedisNamespace names = RedisNamespace.of(namespace);
     RedisCircuit circuit = new RedisCircuit("redis", bounds.breakerOpen());
-    RedisClient client = RedisClient.connect(endpoint, timeout, circuit);
+    RedisClient client = RedisClient.connect(endpoint, timeout, bounds.poolSize(), circuit);
     return new RedisKeyStore(client, names, bounds.readerSettings(timeout), acks);
   }
 

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *     last confirmed a key it may still be decided from that record (default 5m)
  * @param bounds the circuit breaker's and the key reader's bounds ({@code
  *     KEYGATE_REDIS_BREAKER_OPEN}, {@code KEYGATE_REDIS_MAX_PENDING_READS}, {@code
- *     KEYGATE_REDIS_READ_BATCHES}; see {@link RedisBounds})
+ *     KEYGATE_REDIS_READ_BATCHES}, {@code KEYGATE_REDIS_POOL_SIZE}; see {@link RedisBounds})
  * @param acks {@code KEYGATE_REDIS_WAIT_REPLICAS} and {@code KEYGATE_REDIS_WAIT_TIMEOUT}: replicas
  *     that must acknowledge an admin write before it is answered OK (default 0, 250ms)
  */
@@ -103,7 +103,12 @@ public record RedisSettings(
                 Duration.ofMinutes(5)),
             r.integer("KEYGATE_REDIS_MAX_PENDING_READS", 2048, 1, 1_000_000),
             // each batch in flight holds one pooled connection and one I/O thread
-            r.integer("KEYGATE_REDIS_READ_BATCHES", 4, 1, 8)),
+            r.integer("KEYGATE_REDIS_READ_BATCHES", 4, 1, 8),
+            r.integer(
+                "KEYGATE_REDIS_POOL_SIZE",
+                RedisBounds.DEFAULT_POOL_SIZE,
+                RedisBounds.MIN_POOL_SIZE,
+                1024)),
         new ReplicaAcks(waitReplicas, waitTimeout));
   }
 
@@ -142,6 +147,8 @@ public record RedisSettings(
         + bounds.maxPendingReads()
         + ", readBatches="
         + bounds.readBatches()
+        + ", poolSize="
+        + bounds.poolSize()
         + ", waitReplicas="
         + acks.replicas()
         + (acks.replicas() > 0 ? " (timeout " + Durations.format(acks.timeout()) + ")" : "");
