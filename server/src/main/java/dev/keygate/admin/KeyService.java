@@ -12,6 +12,7 @@ import dev.keygate.key.LimitScope;
 import dev.keygate.store.CreateOutcome;
 import dev.keygate.store.KeyPage;
 import dev.keygate.store.KeyStore;
+import dev.keygate.store.StoreNotDurableException;
 import dev.keygate.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -353,6 +354,12 @@ public final class KeyService {
       Privileges.requireHeld(caller, current);
       ApiKeyRecord changed = change.apply(current);
       if (changed == null) {
+        // nothing to write (e.g. a retried revoke): its OK must still mean as durable as a write
+        storeCall(
+            () -> {
+              store.confirmDurable(id);
+              return null;
+            });
         return current;
       }
       ApiKeyRecord next =
@@ -437,6 +444,21 @@ public final class KeyService {
   static <T> T storeCall(Supplier<T> call) {
     try {
       return call.get();
+    } catch (StoreNotDurableException e) {
+      throw new KeygateException(
+          Reason.WRITE_NOT_REPLICATED,
+          "the change to key "
+              + e.keyId()
+              + " was applied on the Redis master, but "
+              + e.acknowledged()
+              + " of the "
+              + e.required()
+              + " replicas required acknowledged it in time, so a failover could still lose it;"
+              + " retrying is safe (a CreateKey retry with the same request_id answers"
+              + " DUPLICATE_REQUEST naming this key, whose secret is not shown again)",
+          Map.of("key_id", e.keyId()),
+          List.of(),
+          null);
     } catch (StoreUnavailableException e) {
       throw new KeygateException(
           Reason.STORE_UNAVAILABLE,

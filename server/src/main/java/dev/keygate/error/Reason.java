@@ -44,6 +44,10 @@ public enum Reason {
       Status.Code.ALREADY_EXISTS, 409, "a key was already created for this request_id"),
   CONCURRENT_MODIFICATION(Status.Code.ABORTED, 409, "the key changed concurrently; retry"),
   STORE_UNAVAILABLE(Status.Code.UNAVAILABLE, 503, "the key store is unreachable"),
+  WRITE_NOT_REPLICATED(
+      Status.Code.UNAVAILABLE,
+      503,
+      "the change was applied, but too few Redis replicas acknowledged it; retry"),
   AUTH_FAILURES_THROTTLED(
       Status.Code.RESOURCE_EXHAUSTED,
       429,

@@ -31,7 +31,8 @@ public final class Stores {
       return new InMemoryKeyStore();
     }
     RedisKeyStore store =
-        RedisKeyStore.connect(redis.endpoint(), redis.timeout(), redis.namespace(), redis.bounds());
+        RedisKeyStore.connect(
+            redis.endpoint(), redis.timeout(), redis.namespace(), redis.bounds(), redis.acks());
     if (!cache.enabled()) {
       return store;
     }
