@@ -13,9 +13,11 @@ import dev.keygate.concurrent.Bounded;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.envoy.EnvoyAuthorizationService;
 import dev.keygate.envoy.EnvoySettings;
+import dev.keygate.events.EventMachinery;
 import dev.keygate.grpc.AuthorizeService;
 import dev.keygate.grpc.ClientIdentity;
 import dev.keygate.grpc.Credentials;
+import dev.keygate.grpc.EventWatchers;
 import dev.keygate.grpc.HealthMonitor;
 import dev.keygate.grpc.KeyAdminService;
 import dev.keygate.grpc.OnWorkers;
@@ -69,6 +71,8 @@ public final class Keygate implements AutoCloseable {
   private final AuditTrail trail;
   private final ThreadPoolExecutor workers = newWorkerPool();
   private final OnWorkers onWorkers = new OnWorkers(workers, OnWorkers.MAX_CALLS);
+  private final EventWatchers watchers;
+  private final EventMachinery events;
 
   /**
    * @param pepper the HMAC pepper (the config's, or a generated one for the in-memory store)
@@ -121,8 +125,20 @@ public final class Keygate implements AutoCloseable {
             config.keys().environment(),
             config.admin().maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock, addresses);
+    this.watchers =
+        new EventWatchers(auditLog, config.events().watchMaxStreams(), config.events().watchPoll());
+    this.events =
+        new EventMachinery(
+            auditLog, adminStore, clock, config.events(), config.webhooks(), EventWatchers::json);
     this.keyAdminService =
-        new KeyAdminService(new AdminAuthenticator(authorizer), keys, clock, trail, metrics);
+        new KeyAdminService(
+            new AdminAuthenticator(authorizer),
+            keys,
+            clock,
+            trail,
+            metrics,
+            watchers,
+            events.lifecycle());
     this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), addresses);
     this.health =
         new HealthMonitor(
@@ -177,7 +193,11 @@ public final class Keygate implements AutoCloseable {
         // onWorkers last: the outermost, so the other interceptors' callbacks run on the pool
         .addService(
             ServerInterceptors.intercept(
-                keyAdminService, credentials, client, requestIds, onWorkers))
+                keyAdminService,
+                credentials,
+                client,
+                requestIds,
+                EventWatchers.unaryOnWorkers(onWorkers)))
         // the key travels inside the CheckRequest, so no Credentials interceptor here; the peer
         // decides whether the request's source.address is believed
         .addService(ServerInterceptors.intercept(envoyService, ClientIdentity.peerOnly()))
@@ -221,6 +241,11 @@ public final class Keygate implements AutoCloseable {
     return auditLog;
   }
 
+  /** Lifecycle events and the webhook (tests, and the decision path's credit reports). */
+  public EventMachinery events() {
+    return events;
+  }
+
   /** The audit trail writer (tests wait on its counters). */
   public AuditTrail auditTrail() {
     return trail;
@@ -233,6 +258,8 @@ public final class Keygate implements AutoCloseable {
   @Override
   public void close() {
     health.close();
+    watchers.close();
+    events.close();
     usage.close();
     trail.close();
     auditLog.close();

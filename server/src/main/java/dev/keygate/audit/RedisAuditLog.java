@@ -55,13 +55,110 @@ public final class RedisAuditLog implements AuditLog {
     this.maxEvents = maxEvents;
   }
 
-  /** The stream holding a project's trail; "" = the global trail. */
+  /**
+   * The stream holding a project's trail; "" = the global trail, {@link #ALL} = every project's
+   * broadcast events (hash-tagged, so its once-markers share its slot).
+   */
   public String streamKey(String project) {
+    if (project.equals(ALL)) {
+      return namespace + ":{all}:events";
+    }
     return project.isEmpty() ? namespace + ":events" : namespace + ":proj:{" + project + "}:events";
   }
 
+  /** The client and namespace of this log, for the event machinery beside it. */
+  public Commands commands() {
+    return commands;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /**
+   * The project's trail, then (for a broadcast event) {@link #ALL}: two commands, as the streams
+   * live in different Cluster slots. If Redis fails between them the event is in its project's
+   * trail only (the failure is thrown and counted).
+   */
   @Override
   public AuditEvent append(AuditEvent e) {
+    AuditEvent stored = appendTo(e.project(), e);
+    if (e.broadcast()) {
+      appendTo(ALL, e);
+    }
+    return stored;
+  }
+
+  @Override
+  public boolean appendOnce(String onceKey, AuditEvent e) {
+    if (e.project().isEmpty()) {
+      throw new IllegalArgumentException("appendOnce needs an event of a project");
+    }
+    boolean first = appendOnceTo(e.project(), onceKey, e);
+    if (e.broadcast()) {
+      appendOnceTo(ALL, onceKey, e);
+    }
+    return first;
+  }
+
+  @Override
+  public List<AuditEvent> after(String trail, String afterId, int max) {
+    if (max < 1 || max > MAX_READ || !EventIds.valid(afterId)) {
+      throw new IllegalArgumentException("bad read of " + max + " after " + afterId);
+    }
+    return withJedis(
+        j ->
+            j.xrange(streamKey(trail), "(" + afterId, "+", max).stream()
+                .map(entry -> decode(entry.getID().toString(), entry.getFields()))
+                .toList());
+  }
+
+  @Override
+  public String newestId(String trail) {
+    List<StreamEntry> last = withJedis(j -> j.xrevrange(streamKey(trail), "+", "-", 1));
+    return last.isEmpty() ? EventIds.START : last.get(0).getID().toString();
+  }
+
+  @Override
+  public String oldestId(String trail) {
+    List<StreamEntry> first = withJedis(j -> j.xrange(streamKey(trail), "-", "+", 1));
+    return first.isEmpty() ? "" : first.get(0).getID().toString();
+  }
+
+  /**
+   * Once per marker: the marker and the stream share a slot, so checking the marker, appending and
+   * setting the marker is one atomic script.
+   */
+  private static final String APPEND_ONCE =
+      "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end\n"
+          + "redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))\n"
+          + "redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])\n"
+          + "return 1";
+
+  private boolean appendOnceTo(String trail, String onceKey, AuditEvent e) {
+    String stream = streamKey(trail);
+    // the marker takes the stream's hash tag: "<ns>:proj:{p}:events" -> "<ns>:proj:{p}:once:<key>"
+    String marker = stream.substring(0, stream.length() - "events".length()) + "once:" + onceKey;
+    List<String> args = new ArrayList<>();
+    args.add(Long.toString(ONCE_MARKER_TTL.toMillis()));
+    args.add(Integer.toString(maxEvents));
+    fields(e)
+        .forEach(
+            (k, v) -> {
+              args.add(k);
+              args.add(v);
+            });
+    Object added = withJedis(j -> j.eval(APPEND_ONCE, List.of(marker, stream), args));
+    return Long.valueOf(1).equals(added);
+  }
+
+  private AuditEvent appendTo(String trail, AuditEvent e) {
+    XAddParams params = XAddParams.xAddParams().maxLen(maxEvents).approximateTrimming();
+    String id = withJedis(j -> j.xadd(streamKey(trail), params, fields(e))).toString();
+    return e.withId(id);
+  }
+
+  private static Map<String, String> fields(AuditEvent e) {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("t", Long.toString(e.time().toEpochMilli()));
     fields.put("a", e.action());
@@ -74,9 +171,7 @@ public final class RedisAuditLog implements AuditLog {
     if (e.droppedBefore() > 0) {
       fields.put("d", Long.toString(e.droppedBefore()));
     }
-    XAddParams params = XAddParams.xAddParams().maxLen(maxEvents).approximateTrimming();
-    String id = withJedis(j -> j.xadd(streamKey(e.project()), params, fields)).toString();
-    return e.withId(id);
+    return fields;
   }
 
   @Override

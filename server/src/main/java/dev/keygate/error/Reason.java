@@ -62,7 +62,16 @@ public enum Reason {
   CLIENT_ADDRESS_NOT_ALLOWED(
       Status.Code.PERMISSION_DENIED,
       403,
-      "the client address is outside the API key's IP allowlist");
+      "the client address is outside the API key's IP allowlist"),
+  // lifecycle events (issue 14)
+  WATCHERS_EXHAUSTED(
+      Status.Code.RESOURCE_EXHAUSTED,
+      429,
+      "the sidecar has its maximum of WatchEvents streams open; retry later"),
+  EVENTS_TRIMMED(
+      Status.Code.OUT_OF_RANGE,
+      400,
+      "the trail no longer holds the event to resume after; list the trail to catch up");
 
   /** The {@code ErrorInfo.domain} of every keygate error. */
   public static final String DOMAIN = "keygate";
