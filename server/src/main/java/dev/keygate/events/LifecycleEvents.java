@@ -57,6 +57,7 @@ public final class LifecycleEvents implements AutoCloseable {
   private final LongAdder emitted = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder droppedQueueFull = new LongAdder();
+  private final LongAdder rounds = new LongAdder();
   private final Thread worker;
   private volatile boolean closed;
 
@@ -150,6 +151,11 @@ public final class LifecycleEvents implements AutoCloseable {
     return failures.sum();
   }
 
+  /** Claiming rounds this sidecar finished (tests wait on it). */
+  public long rounds() {
+    return rounds.sum();
+  }
+
   /** Credit crossings not queued because the queue was full (reported again by the next spend). */
   public long droppedQueueFull() {
     return droppedQueueFull.sum();
@@ -173,8 +179,9 @@ public final class LifecycleEvents implements AutoCloseable {
     while (!closed) {
       try {
         long wait = Math.max(0, nextTick - System.nanoTime());
-        Crossing c = crossings.poll(wait, TimeUnit.NANOSECONDS);
-        if (c != null) {
+        for (Crossing c = crossings.poll(wait, TimeUnit.NANOSECONDS);
+            c != null;
+            c = crossings.poll()) {
           emit(c);
         }
         if (System.nanoTime() - nextTick >= 0) {
@@ -211,6 +218,7 @@ public final class LifecycleEvents implements AutoCloseable {
       }
       due.done(member);
     }
+    rounds.increment();
   }
 
   /** The key still has the expiry the event was scheduled for. */
