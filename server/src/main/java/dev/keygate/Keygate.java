@@ -241,6 +241,11 @@ public final class Keygate implements AutoCloseable {
     return auditLog;
   }
 
+  /** The WatchEvents streams (tests, metrics). */
+  public EventWatchers eventWatchers() {
+    return watchers;
+  }
+
   /** Lifecycle events and the webhook (tests, and the decision path's credit reports). */
   public EventMachinery events() {
     return events;

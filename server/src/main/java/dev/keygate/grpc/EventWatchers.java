@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,8 @@ public final class EventWatchers implements AutoCloseable {
   private final int maxStreams;
   private final Semaphore slots;
   private final ScheduledThreadPoolExecutor poller;
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder parked = new LongAdder();
 
   public EventWatchers(AuditLog log, int maxStreams, Duration poll) {
     this.log = log;
@@ -77,6 +80,16 @@ public final class EventWatchers implements AutoCloseable {
   /** An event as the API's JSON (webhook bodies). */
   public static byte[] json(AuditEvent e) {
     return dev.keygate.events.WebhookDispatcher.json(ProtoMapper.toProto(e));
+  }
+
+  /** Events sent to watchers since start. */
+  public long sent() {
+    return sent.sum();
+  }
+
+  /** Times a stream stopped reading because its client was not taking events (backpressure). */
+  public long parked() {
+    return parked.sum();
   }
 
   /** Streams open now. */
@@ -194,6 +207,7 @@ public final class EventWatchers implements AutoCloseable {
           }
           for (AuditEvent e : batch) {
             out.onNext(ProtoMapper.toProto(e));
+            sent.increment();
             cursor = e.id();
           }
           if (batch.size() < BATCH) {
@@ -212,8 +226,10 @@ public final class EventWatchers implements AutoCloseable {
       }
       if (out.isReady()) {
         poller.schedule(this::wake, poll.toMillis(), TimeUnit.MILLISECONDS);
+      } else {
+        // the client's onReady wakes it
+        parked.increment();
       }
-      // else onReady wakes it
     }
 
     private KeygateException unavailable() {

@@ -185,7 +185,7 @@ class LifecycleEventsTest {
       lifecycle(k).creditsSpent(key, 0, 100);
       lifecycle(k).creditsSpent(key, 0, 100);
     }
-    Eventually.await("credit events", () -> events(AuditEvent.CREDITS_EXHAUSTED).size() == 1);
+    Eventually.await("credit events", () -> events(AuditEvent.CREDITS_EXHAUSTED).size() >= 1);
     settle();
     assertEquals(1, events(AuditEvent.CREDITS_LOW).size());
     assertEquals(1, events(AuditEvent.CREDITS_EXHAUSTED).size());
