@@ -35,7 +35,6 @@ public record RedisSettings(
     Duration staleMaxAge,
     RedisBounds bounds) {
   private static final Pattern URL = Pattern.compile("rediss?(\\+sentinel|\\+cluster)?://.+");
-  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
 
   /** Reads and validates the settings; a bad one throws a ConfigException naming it. */
   public static RedisSettings fromEnv(Map<String, String> env) {
@@ -57,9 +56,8 @@ public record RedisSettings(
     String user = r.optional("KEYGATE_REDIS_USERNAME");
     byte[] password = r.secret("KEYGATE_REDIS_PASSWORD", 1);
     String namespace = r.get("KEYGATE_REDIS_NAMESPACE", "kg");
-    if (!NAMESPACE.matcher(namespace).matches()) {
-      throw new ConfigException(
-          "KEYGATE_REDIS_NAMESPACE must be 1-32 characters of [A-Za-z0-9_.-]");
+    if (!RedisNamespace.isValid(namespace)) {
+      throw new ConfigException("KEYGATE_REDIS_NAMESPACE must be " + RedisNamespace.RULE_TEXT);
     }
     RedisFailurePolicy failure =
         RedisFailurePolicy.fromLabel(r.get("KEYGATE_REDIS_FAILURE", "closed"))

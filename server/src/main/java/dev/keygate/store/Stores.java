@@ -3,6 +3,10 @@ package dev.keygate.store;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keygate.audit.AuditLog;
 import dev.keygate.audit.InMemoryAuditLog;
+import dev.keygate.audit.RedisAuditLog;
+import dev.keygate.ratelimit.SharedLimiter;
+import java.util.function.Function;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Opens the store the configuration asks for. */
 public final class Stores {
@@ -44,9 +48,38 @@ public final class Stores {
    */
   public static AuditLog openAuditLog(KeyStore store, int maxEvents) {
     if (backing(store) instanceof RedisKeyStore redis) {
-      return redis.auditLog(maxEvents);
+      return auditLog(redis, maxEvents);
     }
     return new InMemoryAuditLog(maxEvents);
+  }
+
+  /**
+   * The audit trails of {@code redis}'s namespace, as Redis Streams on its client (so the same
+   * deployment, credentials, TLS, database and per-call time budget); the store's close closes the
+   * client. Project streams are hash-tagged to the project's slot, the global stream {@code
+   * <ns>:events} is a key of its own, and every command touches one stream, so the log works on a
+   * Cluster too.
+   */
+  public static RedisAuditLog auditLog(RedisKeyStore redis, int maxEvents) {
+    RedisClient client = redis.client();
+    return new RedisAuditLog(
+        new RedisAuditLog.Commands() {
+          @Override
+          public <T> T run(Function<UnifiedJedis, T> call) {
+            // failures are counted by the log itself, not in the store's error metric
+            return client.execute(call, "redis audit log", null);
+          }
+        },
+        redis.namespace(),
+        maxEvents);
+  }
+
+  /**
+   * Rate limits counted in {@code redis}, shared by every sidecar using it; each limit lives in its
+   * owner's slot.
+   */
+  public static SharedLimiter sharedLimiter(RedisKeyStore redis) {
+    return new RedisGcraLimiter(redis);
   }
 
   /** The store at the bottom of the cache and batching layers (Redis or in-memory). */

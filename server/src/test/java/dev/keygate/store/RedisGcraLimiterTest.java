@@ -135,7 +135,8 @@ class RedisGcraLimiterTest {
           new RedisGcraLimiter(s)
               .stateKey(LimitOwner.project("shop"), new RateLimitSpec(100, Duration.ofMinutes(1)));
       assertEquals(
-          JedisClusterCRC16.getSlot(s.projectPendingKey("shop")), JedisClusterCRC16.getSlot(state));
+          JedisClusterCRC16.getSlot(s.names().projectPending("shop")),
+          JedisClusterCRC16.getSlot(state));
     }
   }
 
@@ -146,7 +147,8 @@ class RedisGcraLimiterTest {
           new RedisGcraLimiter(s)
               .stateKey("slotid000001", new RateLimitSpec(100, Duration.ofMinutes(1)));
       assertEquals(
-          JedisClusterCRC16.getSlot(s.recordKey("slotid000001")), JedisClusterCRC16.getSlot(state));
+          JedisClusterCRC16.getSlot(s.names().record("slotid000001")),
+          JedisClusterCRC16.getSlot(state));
     }
   }
 }
