@@ -1,5 +1,6 @@
 package dev.keygate.audit;
 
+import dev.keygate.store.LuaScript;
 import dev.keygate.store.StoreUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,11 +130,7 @@ public final class RedisAuditLog implements AuditLog {
    * Once per marker: the marker and the stream share a slot, so checking the marker, appending and
    * setting the marker is one atomic script.
    */
-  private static final String APPEND_ONCE =
-      "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end\n"
-          + "redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))\n"
-          + "redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])\n"
-          + "return 1";
+  private static final LuaScript APPEND_ONCE = LuaScript.resource("append_once");
 
   private boolean appendOnceTo(String trail, String onceKey, AuditEvent e) {
     String stream = streamKey(trail);
@@ -148,7 +145,7 @@ public final class RedisAuditLog implements AuditLog {
               args.add(k);
               args.add(v);
             });
-    Object added = withJedis(j -> j.eval(APPEND_ONCE, List.of(marker, stream), args));
+    Object added = withJedis(j -> APPEND_ONCE.eval(j, List.of(marker, stream), args));
     return Long.valueOf(1).equals(added);
   }
 

@@ -1,6 +1,7 @@
 package dev.keygate.events;
 
 import dev.keygate.audit.RedisAuditLog;
+import dev.keygate.store.LuaScript;
 import java.time.Duration;
 import java.util.List;
 
@@ -10,21 +11,9 @@ import java.util.List;
  * id. One hash tag, so the fencing scripts work on a Cluster too.
  */
 public final class RedisDeliveryLease implements DeliveryLease {
-  private static final String HOLD =
-      "local o = redis.call('GET', KEYS[1])\n"
-          + "if o == false or o == ARGV[1] then\n"
-          + "  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])\n"
-          + "  return 1\n"
-          + "end\n"
-          + "return 0";
-  private static final String ADVANCE =
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then\n"
-          + "  redis.call('SET', KEYS[2], ARGV[2])\n"
-          + "  return 1\n"
-          + "end\n"
-          + "return 0";
-  private static final String RELEASE =
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end\n" + "return 0";
+  private static final LuaScript HOLD = LuaScript.resource("lease_hold");
+  private static final LuaScript ADVANCE = LuaScript.resource("lease_advance");
+  private static final LuaScript RELEASE = LuaScript.resource("lease_release");
 
   private final RedisAuditLog.Commands redis;
   private final String leaseKey;
@@ -42,8 +31,8 @@ public final class RedisDeliveryLease implements DeliveryLease {
         .equals(
             redis.run(
                 j ->
-                    j.eval(
-                        HOLD, List.of(leaseKey), List.of(owner, Long.toString(ttl.toMillis())))));
+                    HOLD.eval(
+                        j, List.of(leaseKey), List.of(owner, Long.toString(ttl.toMillis())))));
   }
 
   @Override
@@ -61,11 +50,11 @@ public final class RedisDeliveryLease implements DeliveryLease {
   public boolean advance(String owner, String eventId) {
     return Long.valueOf(1)
         .equals(
-            redis.run(j -> j.eval(ADVANCE, List.of(leaseKey, cursorKey), List.of(owner, eventId))));
+            redis.run(j -> ADVANCE.eval(j, List.of(leaseKey, cursorKey), List.of(owner, eventId))));
   }
 
   @Override
   public void release(String owner) {
-    redis.run(j -> j.eval(RELEASE, List.of(leaseKey), List.of(owner)));
+    redis.run(j -> RELEASE.eval(j, List.of(leaseKey), List.of(owner)));
   }
 }

@@ -1,6 +1,7 @@
 package dev.keygate.events;
 
 import dev.keygate.audit.RedisAuditLog;
+import dev.keygate.store.LuaScript;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,23 +13,7 @@ import java.util.List;
  * java.time.Clock}), not Redis's.
  */
 public final class RedisDueEvents implements DueEvents {
-  private static final String CLAIM =
-      "local out = {}\n"
-          + "local n = tonumber(ARGV[3])\n"
-          + "for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1],"
-          + " 'LIMIT', 0, n)) do\n"
-          + "  redis.call('ZADD', KEYS[2], ARGV[2], m)\n"
-          + "  out[#out + 1] = m\n"
-          + "end\n"
-          + "if #out < n then\n"
-          + "  for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1],"
-          + " 'LIMIT', 0, n - #out)) do\n"
-          + "    redis.call('ZREM', KEYS[1], m)\n"
-          + "    redis.call('ZADD', KEYS[2], ARGV[2], m)\n"
-          + "    out[#out + 1] = m\n"
-          + "  end\n"
-          + "end\n"
-          + "return out";
+  private static final LuaScript CLAIM = LuaScript.resource("claim_due");
 
   private final RedisAuditLog.Commands redis;
   private final String dueKey;
@@ -50,8 +35,8 @@ public final class RedisDueEvents implements DueEvents {
     Object out =
         redis.run(
             j ->
-                j.eval(
-                    CLAIM,
+                CLAIM.eval(
+                    j,
                     List.of(dueKey, claimedKey),
                     List.of(
                         Long.toString(now.toEpochMilli()),
