@@ -14,6 +14,7 @@ import dev.keygate.config.KeygateConfig;
 import dev.keygate.envoy.EnvoyAuthorizationService;
 import dev.keygate.envoy.EnvoySettings;
 import dev.keygate.events.EventMachinery;
+import dev.keygate.events.EventMeters;
 import dev.keygate.grpc.AuthorizeService;
 import dev.keygate.grpc.ClientIdentity;
 import dev.keygate.grpc.Credentials;
@@ -156,6 +157,7 @@ public final class Keygate implements AutoCloseable {
           () -> redis.circuit().breaker().getState() != CircuitBreaker.State.OPEN);
     }
     Meters.bind(metrics, store, auditLog, trail, usage, onWorkers);
+    EventMeters.bind(metrics, events, watchers);
   }
 
   /** Health entry that is NOT_SERVING while the circuit breaker around Redis is open. */

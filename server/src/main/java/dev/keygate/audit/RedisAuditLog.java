@@ -15,8 +15,9 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Audit trails as Redis Streams: {@code <ns>:proj:{<project>}:events} per project (in the project's
- * Cluster slot, beside its key indexes) and {@code <ns>:events} for the global trail. Each append
- * is {@code XADD key MAXLEN ~ <maxEvents> * field value …}: Redis trims whole internal nodes, so a
+ * Cluster slot, beside its key indexes), {@code <ns>:events} for the global trail and {@code
+ * <ns>:{all}:events} for every project's broadcast events ({@link AuditLog#ALL}). Each append is
+ * {@code XADD key MAXLEN ~ <maxEvents> * field value …}: Redis trims whole internal nodes, so a
  * trail holds at least {@code maxEvents} entries and at most about one node (100 entries by
  * default, {@code stream-node-max-entries}) more, at O(1) cost per append.
  *
@@ -24,8 +25,9 @@ import redis.clients.jedis.resps.StreamEntry;
  * {@code k} key id, {@code p} project, {@code r} request id, {@code s} surface, {@code d} dropped
  * failures before this sample. Empty fields are omitted.
  *
- * <p>Every command touches one stream, so the log works on a standalone server, behind Sentinel and
- * on a Redis Cluster alike.
+ * <p>Every command touches one stream (the {@code append_once} script also its marker, which shares
+ * the stream's hash tag), so the log works on a standalone server, behind Sentinel and on a Redis
+ * Cluster alike; a broadcast event is therefore two appends, not one atomic one.
  */
 public final class RedisAuditLog implements AuditLog {
   private static final int MAX_BATCH = 500;

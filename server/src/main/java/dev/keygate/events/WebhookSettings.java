@@ -42,7 +42,12 @@ public record WebhookSettings(
   public record Endpoint(URI url, byte[] key) {
     @Override
     public String toString() {
-      return url.toString(); // never the key
+      // never the key, nor credentials in the URL
+      return url.getScheme()
+          + "://"
+          + url.getHost()
+          + (url.getPort() < 0 ? "" : ":" + url.getPort())
+          + url.getRawPath();
     }
   }
 
