@@ -24,6 +24,7 @@ import type { RotateKeyRequest as _keygate_v1_RotateKeyRequest, RotateKeyRequest
 import type { RotateKeyResponse as _keygate_v1_RotateKeyResponse, RotateKeyResponse__Output as _keygate_v1_RotateKeyResponse__Output } from './keygate/v1/RotateKeyResponse';
 import type { UpdateKeyRequest as _keygate_v1_UpdateKeyRequest, UpdateKeyRequest__Output as _keygate_v1_UpdateKeyRequest__Output } from './keygate/v1/UpdateKeyRequest';
 import type { Usage as _keygate_v1_Usage, Usage__Output as _keygate_v1_Usage__Output } from './keygate/v1/Usage';
+import type { WatchEventsRequest as _keygate_v1_WatchEventsRequest, WatchEventsRequest__Output as _keygate_v1_WatchEventsRequest__Output } from './keygate/v1/WatchEventsRequest';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -64,6 +65,7 @@ export interface ProtoGrpcType {
       RotateKeyResponse: MessageTypeDefinition<_keygate_v1_RotateKeyResponse, _keygate_v1_RotateKeyResponse__Output>
       UpdateKeyRequest: MessageTypeDefinition<_keygate_v1_UpdateKeyRequest, _keygate_v1_UpdateKeyRequest__Output>
       Usage: MessageTypeDefinition<_keygate_v1_Usage, _keygate_v1_Usage__Output>
+      WatchEventsRequest: MessageTypeDefinition<_keygate_v1_WatchEventsRequest, _keygate_v1_WatchEventsRequest__Output>
     }
   }
 }

@@ -13,18 +13,24 @@ import dev.keygate.concurrent.Bounded;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.envoy.EnvoyAuthorizationService;
 import dev.keygate.envoy.EnvoySettings;
+import dev.keygate.events.EventMachinery;
+import dev.keygate.events.EventMeters;
+import dev.keygate.events.LifecycleEvents;
 import dev.keygate.grpc.AuthorizeService;
 import dev.keygate.grpc.ClientIdentity;
 import dev.keygate.grpc.Credentials;
+import dev.keygate.grpc.EventWatchers;
 import dev.keygate.grpc.HealthMonitor;
 import dev.keygate.grpc.KeyAdminService;
 import dev.keygate.grpc.OnWorkers;
 import dev.keygate.grpc.RequestIds;
 import dev.keygate.http.HttpAuthorization;
 import dev.keygate.http.HttpSettings;
+import dev.keygate.key.Credits;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.metrics.KeygateMetrics;
+import dev.keygate.ratelimit.CreditsListener;
 import dev.keygate.ratelimit.LeasingLimiter;
 import dev.keygate.ratelimit.LimitEvaluator;
 import dev.keygate.ratelimit.LimitSettings;
@@ -70,6 +76,8 @@ public final class Keygate implements AutoCloseable {
   private final AuditTrail trail;
   private final ThreadPoolExecutor workers = newWorkerPool();
   private final OnWorkers onWorkers = new OnWorkers(workers, OnWorkers.MAX_CALLS);
+  private final EventWatchers watchers;
+  private final EventMachinery events;
 
   /**
    * @param pepper the HMAC pepper (the config's, or a generated one for the in-memory store)
@@ -94,6 +102,9 @@ public final class Keygate implements AutoCloseable {
             ? Optional.of(
                 new LeasingLimiter(redis.sharedLimiter(), limits.lease(), limits.leaseTtl()))
             : Optional.empty();
+    this.events =
+        new EventMachinery(
+            auditLog, adminStore, clock, config.events(), config.webhooks(), EventWatchers::json);
     LimitEvaluator meter =
         new LimitEvaluator(
             new RateLimits(clock),
@@ -101,7 +112,8 @@ public final class Keygate implements AutoCloseable {
             limits.global(),
             limits.defaultLimit(),
             limits.projectLimits(),
-            clock);
+            clock,
+            creditReports(events.lifecycle(), clock));
     this.authorizer =
         new Authorizer(
             format,
@@ -126,9 +138,18 @@ public final class Keygate implements AutoCloseable {
             config.keys().environment(),
             config.admin().maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock, addresses);
+    this.watchers =
+        new EventWatchers(auditLog, config.events().watchMaxStreams(), config.events().watchPoll());
     this.keyAdminService =
         new KeyAdminService(
-            new AdminAuthenticator(authorizer), keys, clock, trail, metrics, meter::creditsLeft);
+            new AdminAuthenticator(authorizer),
+            keys,
+            clock,
+            trail,
+            metrics,
+            watchers,
+            events.lifecycle(),
+            meter::creditsLeft);
     this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), addresses);
     this.health =
         new HealthMonitor(
@@ -146,6 +167,7 @@ public final class Keygate implements AutoCloseable {
           () -> redis.circuit().breaker().getState() != CircuitBreaker.State.OPEN);
     }
     Meters.bind(metrics, store, auditLog, trail, usage, onWorkers);
+    EventMeters.bind(metrics, events, watchers);
   }
 
   /** Health entry that is NOT_SERVING while the circuit breaker around Redis is open. */
@@ -183,7 +205,11 @@ public final class Keygate implements AutoCloseable {
         // onWorkers last: the outermost, so the other interceptors' callbacks run on the pool
         .addService(
             ServerInterceptors.intercept(
-                keyAdminService, credentials, client, requestIds, onWorkers))
+                keyAdminService,
+                credentials,
+                client,
+                requestIds,
+                EventWatchers.unaryOnWorkers(onWorkers)))
         // the key travels inside the CheckRequest, so no Credentials interceptor here; the peer
         // decides whether the request's source.address is believed
         .addService(ServerInterceptors.intercept(envoyService, ClientIdentity.peerOnly()))
@@ -217,6 +243,23 @@ public final class Keygate implements AutoCloseable {
     return health;
   }
 
+  /**
+   * Reports every key's credits after a decision counted them, for credits.low / credits.exhausted.
+   * Low is measured against what the balance was last set to: the refill amount when the credits
+   * refill; once per admin setting (generation) and refill window.
+   */
+  private static CreditsListener creditReports(LifecycleEvents lifecycle, Clock clock) {
+    return (key, balance) ->
+        key.credits()
+            .ifPresent(
+                c ->
+                    lifecycle.creditsSpent(
+                        key,
+                        balance.remaining(),
+                        c.refill().map(Credits.Refill::amount).orElse(c.amount()),
+                        c.generation() + "/" + c.windowAt(clock.instant())));
+  }
+
   /** The meters, for the metrics endpoint. */
   public KeygateMetrics metrics() {
     return metrics;
@@ -225,6 +268,16 @@ public final class Keygate implements AutoCloseable {
   /** The audit trail's log (tests, operations). */
   public AuditLog auditLog() {
     return auditLog;
+  }
+
+  /** The WatchEvents streams (tests, metrics). */
+  public EventWatchers eventWatchers() {
+    return watchers;
+  }
+
+  /** Lifecycle events and the webhook (tests, and the decision path's credit reports). */
+  public EventMachinery events() {
+    return events;
   }
 
   /** The audit trail writer (tests wait on its counters). */
@@ -239,6 +292,8 @@ public final class Keygate implements AutoCloseable {
   @Override
   public void close() {
     health.close();
+    watchers.close();
+    events.close();
     usage.close();
     trail.close();
     auditLog.close();

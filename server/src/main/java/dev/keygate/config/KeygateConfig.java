@@ -5,6 +5,8 @@ import dev.keygate.access.AccessSettings;
 import dev.keygate.admin.AdminSettings;
 import dev.keygate.audit.AuditSettings;
 import dev.keygate.envoy.EnvoySettings;
+import dev.keygate.events.EventSettings;
+import dev.keygate.events.WebhookSettings;
 import dev.keygate.http.HttpSettings;
 import dev.keygate.key.KeySettings;
 import dev.keygate.metrics.MetricsSettings;
@@ -43,6 +45,9 @@ import java.util.Map;
  * @param envoy the Envoy ext_authz settings ({@code KEYGATE_ENVOY_*}, {@code KEYGATE_ROUTES*})
  * @param http the HTTP forward-auth listener ({@code KEYGATE_HTTP_*}; default off)
  * @param access sidecar-wide access controls ({@code KEYGATE_PROJECT_ALLOWLISTS})
+ * @param events lifecycle events and WatchEvents ({@code KEYGATE_EVENTS_*}, {@code
+ *     KEYGATE_WATCH_*})
+ * @param webhooks the webhook ({@code KEYGATE_WEBHOOK_*}; default off)
  */
 public record KeygateConfig(
     ServerSettings server,
@@ -58,7 +63,9 @@ public record KeygateConfig(
     ThrottleSettings throttle,
     EnvoySettings envoy,
     HttpSettings http,
-    AccessSettings access) {
+    AccessSettings access,
+    EventSettings events,
+    WebhookSettings webhooks) {
 
   /** Reads and validates the settings. */
   public static KeygateConfig fromEnv(Map<String, String> env) {
@@ -77,7 +84,9 @@ public record KeygateConfig(
             ThrottleSettings.fromEnv(env),
             EnvoySettings.fromEnv(env),
             HttpSettings.fromEnv(env),
-            AccessSettings.fromEnv(env));
+            AccessSettings.fromEnv(env),
+            EventSettings.fromEnv(env),
+            WebhookSettings.fromEnv(env));
     if (c.limits.global() && !c.redis.enabled()) {
       throw new ConfigException(
           "KEYGATE_RATE_LIMIT_SCOPE=global needs KEYGATE_REDIS_URL: "
@@ -129,6 +138,10 @@ public record KeygateConfig(
         + http
         + ", "
         + access
+        + ", "
+        + events
+        + ", "
+        + webhooks
         + "]";
   }
 }

@@ -68,7 +68,16 @@ public enum Reason {
       403,
       "the client address is outside the API key's IP allowlist"),
   // metering (issue 13): the key's credits cannot cover the call's cost
-  CREDITS_EXHAUSTED(Status.Code.RESOURCE_EXHAUSTED, 429, "the API key's credits are used up");
+  CREDITS_EXHAUSTED(Status.Code.RESOURCE_EXHAUSTED, 429, "the API key's credits are used up"),
+  // lifecycle events (issue 14)
+  WATCHERS_EXHAUSTED(
+      Status.Code.RESOURCE_EXHAUSTED,
+      429,
+      "the sidecar has its maximum of WatchEvents streams open; retry later"),
+  EVENTS_TRIMMED(
+      Status.Code.OUT_OF_RANGE,
+      400,
+      "the trail no longer holds the event to resume after; list the trail to catch up");
 
   /** The {@code ErrorInfo.domain} of every keygate error. */
   public static final String DOMAIN = "keygate";

@@ -20,6 +20,7 @@ import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.api.v1.RotateKeyRequest;
 import dev.keygate.api.v1.RotateKeyResponse;
 import dev.keygate.api.v1.UpdateKeyRequest;
+import dev.keygate.api.v1.WatchEventsRequest;
 import dev.keygate.audit.AuditEvent;
 import dev.keygate.audit.AuditTrail;
 import dev.keygate.audit.EventPage;
@@ -28,10 +29,12 @@ import dev.keygate.authz.Surface;
 import dev.keygate.error.ErrorAnswers;
 import dev.keygate.error.KeygateException;
 import dev.keygate.error.Reason;
+import dev.keygate.events.LifecycleEvents;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.store.KeyPage;
 import dev.keygate.store.StoreUnavailableException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,6 +54,8 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final AuditTrail trail;
   private final AuditEvents events;
   private final KeygateMetrics metrics;
+  private final EventWatchers watchers;
+  private final LifecycleEvents lifecycle;
 
   private final ToLongFunction<ApiKeyRecord> creditsLeft;
 
@@ -60,6 +65,8 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
       Clock clock,
       AuditTrail trail,
       KeygateMetrics metrics,
+      EventWatchers watchers,
+      LifecycleEvents lifecycle,
       ToLongFunction<ApiKeyRecord> creditsLeft) {
     this.creditsLeft = creditsLeft;
     this.auth = auth;
@@ -68,6 +75,31 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
     this.trail = trail;
     this.events = new AuditEvents(trail.log());
     this.metrics = metrics;
+    this.watchers = watchers;
+    this.lifecycle = lifecycle;
+  }
+
+  @Override
+  public void watchEvents(
+      WatchEventsRequest request, StreamObserver<dev.keygate.api.v1.AuditEvent> out) {
+    // not on the worker pool (EventWatchers.unaryOnWorkers): authentication runs on the
+    // watchers' threads, in this call's context
+    Call call =
+        new Call(
+            Surface.ADMIN,
+            ClientIdentity.current(),
+            RequestIds.current(),
+            Replies.currentDeadline(),
+            ClientIdentity.address());
+    String credentials = Credentials.current();
+    watchers.watch(
+        (ServerCallStreamObserver<dev.keygate.api.v1.AuditEvent>) out,
+        () ->
+            events.watchable(
+                auth.authenticate(credentials, AdminAuthenticator.KEYS_READ, call),
+                request.getProject(),
+                request.getAfterId()),
+        request.getAfterId());
   }
 
   @Override
@@ -302,6 +334,11 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
       return;
     }
     ApiKey key = keyOf.apply(response);
+    if (key.hasExpiresAt() && !action.equals(AuditEvent.REVOKE)) {
+      lifecycle.keyStored(
+          key.getId(),
+          Instant.ofEpochSecond(key.getExpiresAt().getSeconds(), key.getExpiresAt().getNanos()));
+    }
     metrics.adminAction(action, AuditEvent.OK);
     trail.recordAction(
         action, AuditEvent.OK, actor(caller), key.getId(), key.getProject(), requestId);

@@ -371,6 +371,59 @@ class KeygateCliTest {
   }
 
   @Test
+  void eventsWatch_printsEachEventOnceFromAfterAndResumes() throws IOException {
+    CreateKeyResponse first = create("watched", "first");
+    CreateKeyResponse second = create("watched", "second");
+    CliRun run = admin("events", "watch", "--project", "watched", "--after", "0-0", "--count", "2");
+    assertEquals(0, run.exit(), run::toString);
+    List<String> lines = run.out().lines().toList();
+    assertEquals(3, lines.size(), run::toString);
+    assertTrue(lines.get(0).startsWith("ID TIME ACTION"), run::toString);
+    assertTrue(lines.get(1).contains(first.getKey().getId()), run::toString);
+    assertTrue(lines.get(2).contains(second.getKey().getId()), run::toString);
+
+    // resume after the first line's id: the second event comes again, nothing before it
+    String firstId = lines.get(1).split(" ")[0];
+    CreateKeyResponse third = create("watched", "third");
+    CliRun resumed =
+        admin(
+            "events",
+            "watch",
+            "--project",
+            "watched",
+            "--after",
+            firstId,
+            "--count",
+            "2",
+            "-o",
+            "json");
+    assertEquals(0, resumed.exit(), resumed::toString);
+    List<String> json = resumed.out().lines().toList();
+    assertEquals(2, json.size(), resumed::toString);
+    assertTrue(json.get(0).contains(second.getKey().getId()), resumed::toString);
+    assertTrue(json.get(1).contains(third.getKey().getId()), resumed::toString);
+  }
+
+  @Test
+  void eventsWatch_otherProjectsKey_exitsPermissionDenied() throws IOException {
+    CreateKeyResponse reader = create("watch-reader", "reader", "--scope", "keys:read");
+    Path key = dir.resolve("reader.key");
+    Files.writeString(key, reader.getSecret());
+    CliRun run =
+        cli(
+            Map.of("KEYGATE_ADDRESS", adminEnv.get("KEYGATE_ADDRESS")),
+            "",
+            "events",
+            "watch",
+            "--key-file",
+            key.toString(),
+            "--project",
+            "somebody-else");
+    assertEquals(4, run.exit(), run::toString);
+    assertTrue(run.err().contains("PROJECT_MISMATCH"), run::toString);
+  }
+
+  @Test
   void eventsList_showsTheRevocation() throws IOException {
     CreateKeyResponse created = create("events", "audited");
     admin("keys", "revoke", created.getKey().getId());
