@@ -53,6 +53,7 @@ config:
   webhookUrl: https://hooks.example.com/keygate
   webhookRetryWindow: 12h
   webhookSecretName: keygate-webhook
+  importKeyPrefixes: sk_live_,sk_test_
 redis:
   url: redis://redis.example.svc:6379
 metrics:
@@ -75,6 +76,7 @@ metrics:
     KEYGATE_PROJECT_ALLOWLISTS: 'acme=203.0.113.0/24 2001:db8::/32;beta=10.0.0.0/8',
     KEYGATE_EVENTS_EXPIRING_LEAD: '7d', KEYGATE_EVENTS_CREDITS_LOW_PERCENT: '20',
     KEYGATE_WEBHOOK_URL: 'https://hooks.example.com/keygate', KEYGATE_WEBHOOK_RETRY_WINDOW: '12h',
+    KEYGATE_IMPORT_KEY_PREFIXES: 'sk_live_,sk_test_',
   };
   for (const [name, value] of Object.entries(expected)) {
     assert.equal(e[name]?.value, value, name);

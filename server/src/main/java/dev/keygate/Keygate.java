@@ -1,6 +1,7 @@
 package dev.keygate;
 
 import dev.keygate.admin.AdminAuthenticator;
+import dev.keygate.admin.KeyImport;
 import dev.keygate.admin.KeyService;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.KeyAdminGrpc;
@@ -26,9 +27,14 @@ import dev.keygate.grpc.OnWorkers;
 import dev.keygate.grpc.RequestIds;
 import dev.keygate.http.HttpAuthorization;
 import dev.keygate.http.HttpSettings;
+import dev.keygate.imports.ForeignKeys;
+import dev.keygate.imports.ImportIndex;
 import dev.keygate.key.Credits;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
+import dev.keygate.leak.LeakReports;
+import dev.keygate.leak.LeakSettings;
+import dev.keygate.leak.LeakedKeys;
 import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.ratelimit.CreditsListener;
 import dev.keygate.ratelimit.LeasingLimiter;
@@ -78,6 +84,9 @@ public final class Keygate implements AutoCloseable {
   private final OnWorkers onWorkers = new OnWorkers(workers, OnWorkers.MAX_CALLS);
   private final EventWatchers watchers;
   private final EventMachinery events;
+  private final ForeignKeys foreignKeys; // null without KEYGATE_IMPORT_KEY_PREFIXES
+  private final LeakSettings leakSettings;
+  private final LeakReports leakReports;
 
   /**
    * @param pepper the HMAC pepper (the config's, or a generated one for the in-memory store)
@@ -114,11 +123,25 @@ public final class Keygate implements AutoCloseable {
             limits.projectLimits(),
             clock,
             creditReports(events.lifecycle(), clock));
+    ImportIndex importIndex = Stores.importIndex(store);
+    // imported keys in a foreign format are looked up by digest, only when prefixes name them
+    this.foreignKeys =
+        config.imports().foreignPrefixes().isEmpty()
+            ? null
+            : new ForeignKeys(
+                store.reader(),
+                importIndex,
+                adminStore,
+                hasher,
+                config.imports(),
+                config.keys().environment(),
+                clock,
+                config.redis().timeout().multipliedBy(2));
     this.authorizer =
         new Authorizer(
             format,
             hasher,
-            store.reader(),
+            foreignKeys == null ? store.reader() : foreignKeys,
             meter,
             usage,
             clock,
@@ -144,6 +167,15 @@ public final class Keygate implements AutoCloseable {
         new KeyAdminService(
             new AdminAuthenticator(authorizer),
             keys,
+            new KeyImport(
+                adminStore,
+                format,
+                hasher,
+                clock,
+                config.keys().environment(),
+                config.admin().maxActiveKeysPerProject(),
+                importIndex,
+                config.imports()),
             clock,
             trail,
             metrics,
@@ -151,6 +183,14 @@ public final class Keygate implements AutoCloseable {
             events.lifecycle(),
             meter::creditsLeft);
     this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), addresses);
+    this.leakSettings = config.leak();
+    this.leakReports =
+        new LeakReports(
+            leakSettings,
+            new LeakedKeys(
+                format, hasher, adminStore, keys, auditLog, clock, leakSettings.action()),
+            trail,
+            clock);
     this.health =
         new HealthMonitor(
             store,
@@ -226,6 +266,16 @@ public final class Keygate implements AutoCloseable {
     return new HttpAuthorization(authorizer, envoySettings, http, addresses);
   }
 
+  /** The leaked-key endpoint's settings ({@link KeygateServer} serves it when enabled). */
+  public LeakSettings leakSettings() {
+    return leakSettings;
+  }
+
+  /** The leaked-key endpoint's checks and actions, without a transport. */
+  public LeakReports leakReports() {
+    return leakReports;
+  }
+
   public Authorizer authorizer() {
     return authorizer;
   }
@@ -294,6 +344,9 @@ public final class Keygate implements AutoCloseable {
     health.close();
     watchers.close();
     events.close();
+    if (foreignKeys != null) {
+      foreignKeys.close();
+    }
     usage.close();
     trail.close();
     auditLog.close();

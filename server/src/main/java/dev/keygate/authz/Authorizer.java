@@ -129,7 +129,8 @@ public final class Authorizer {
     if (admin && adminToken.matches(presentedKey)) {
       return done(call, start, new AdminTokenAccepted(), null);
     }
-    Optional<ParsedKey> parsed = format.parse(presentedKey);
+    // not in keygate's format: maybe an imported key in another system's (imports/ForeignKeys)
+    Optional<ParsedKey> parsed = format.parse(presentedKey).or(() -> keys.foreign(presentedKey));
     if (parsed.isEmpty()) {
       Reason reason = admin ? Reason.ADMIN_CREDENTIAL_INVALID : Reason.KEY_MALFORMED;
       return done(call, start, Denied.of(reason), null);

@@ -4,6 +4,7 @@ import dev.keygate.admin.AdminAuthenticator;
 import dev.keygate.admin.AuditEvents;
 import dev.keygate.admin.Caller;
 import dev.keygate.admin.CreatedKey;
+import dev.keygate.admin.KeyImport;
 import dev.keygate.admin.KeyService;
 import dev.keygate.api.v1.ApiKey;
 import dev.keygate.api.v1.CreateKeyRequest;
@@ -11,6 +12,8 @@ import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.DisableKeyRequest;
 import dev.keygate.api.v1.EnableKeyRequest;
 import dev.keygate.api.v1.GetKeyRequest;
+import dev.keygate.api.v1.ImportKeysRequest;
+import dev.keygate.api.v1.ImportKeysResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.api.v1.ListEventsRequest;
 import dev.keygate.api.v1.ListEventsResponse;
@@ -58,10 +61,12 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final LifecycleEvents lifecycle;
 
   private final ToLongFunction<ApiKeyRecord> creditsLeft;
+  private final KeyImports imports;
 
   public KeyAdminService(
       AdminAuthenticator auth,
       KeyService keys,
+      KeyImport importer,
       Clock clock,
       AuditTrail trail,
       KeygateMetrics metrics,
@@ -69,6 +74,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
       LifecycleEvents lifecycle,
       ToLongFunction<ApiKeyRecord> creditsLeft) {
     this.creditsLeft = creditsLeft;
+    this.imports = new KeyImports(importer, keys, trail, metrics);
     this.auth = auth;
     this.keys = keys;
     this.clock = clock;
@@ -117,6 +123,16 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
         requestId,
         caller -> created(keys.create(caller, ProtoMapper.fromProto(request))),
         CreateKeyResponse::getKey);
+  }
+
+  @Override
+  public void importKeys(ImportKeysRequest request, StreamObserver<ImportKeysResponse> out) {
+    // per-record outcomes are in the answer (and the audit trail); only a refused credential or
+    // a bad batch fails the call
+    answer(
+        out,
+        AdminAuthenticator.KEYS_WRITE,
+        caller -> imports.run(caller, request, RequestIds.current()));
   }
 
   @Override
