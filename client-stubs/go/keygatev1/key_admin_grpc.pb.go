@@ -49,6 +49,16 @@ type KeyAdminClient interface {
 	// Switches a disabled key on again. Audited as "enable". Enabling an enabled key changes
 	// nothing; a revoked key cannot be enabled (KEY_ALREADY_REVOKED).
 	EnableKey(ctx context.Context, in *EnableKeyRequest, opts ...grpc.CallOption) (*ApiKey, error)
+	// Streams audit events as they are appended, oldest first, until the client cancels: a
+	// project's trail (needs what ListEvents needs), or with an empty project and the admin token
+	// every project's broadcast events (successful admin actions and lifecycle events such as
+	// "key.expiring"; refusals stay in their project's trail). Resumable: pass the id of the last
+	// event received as after_id and the stream goes on with the next one, without gap or
+	// duplicate, as long as the trail still holds it (else OUT_OF_RANGE, reason EVENTS_TRIMMED).
+	// Events are read from the trail only as fast as the client takes them, so a slow watcher
+	// costs the server one batch of events, never more. At most KEYGATE_WATCH_MAX_STREAMS streams
+	// are open per sidecar; one more is refused with RESOURCE_EXHAUSTED (reason WATCHERS_EXHAUSTED).
+	WatchEvents(ctx context.Context, in *WatchEventsRequest, opts ...grpc.CallOption) (KeyAdmin_WatchEventsClient, error)
 }
 
 type keyAdminClient struct {
@@ -149,6 +159,38 @@ func (c *keyAdminClient) EnableKey(ctx context.Context, in *EnableKeyRequest, op
 	return out, nil
 }
 
+func (c *keyAdminClient) WatchEvents(ctx context.Context, in *WatchEventsRequest, opts ...grpc.CallOption) (KeyAdmin_WatchEventsClient, error) {
+	stream, err := c.cc.NewStream(ctx, &_KeyAdmin_serviceDesc.Streams[0], "/keygate.v1.KeyAdmin/WatchEvents", opts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &keyAdminWatchEventsClient{stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+type KeyAdmin_WatchEventsClient interface {
+	Recv() (*AuditEvent, error)
+	grpc.ClientStream
+}
+
+type keyAdminWatchEventsClient struct {
+	grpc.ClientStream
+}
+
+func (x *keyAdminWatchEventsClient) Recv() (*AuditEvent, error) {
+	m := new(AuditEvent)
+	if err := x.ClientStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // KeyAdminServer is the server API for KeyAdmin service.
 // All implementations must embed UnimplementedKeyAdminServer
 // for forward compatibility
@@ -185,6 +227,16 @@ type KeyAdminServer interface {
 	// Switches a disabled key on again. Audited as "enable". Enabling an enabled key changes
 	// nothing; a revoked key cannot be enabled (KEY_ALREADY_REVOKED).
 	EnableKey(context.Context, *EnableKeyRequest) (*ApiKey, error)
+	// Streams audit events as they are appended, oldest first, until the client cancels: a
+	// project's trail (needs what ListEvents needs), or with an empty project and the admin token
+	// every project's broadcast events (successful admin actions and lifecycle events such as
+	// "key.expiring"; refusals stay in their project's trail). Resumable: pass the id of the last
+	// event received as after_id and the stream goes on with the next one, without gap or
+	// duplicate, as long as the trail still holds it (else OUT_OF_RANGE, reason EVENTS_TRIMMED).
+	// Events are read from the trail only as fast as the client takes them, so a slow watcher
+	// costs the server one batch of events, never more. At most KEYGATE_WATCH_MAX_STREAMS streams
+	// are open per sidecar; one more is refused with RESOURCE_EXHAUSTED (reason WATCHERS_EXHAUSTED).
+	WatchEvents(*WatchEventsRequest, KeyAdmin_WatchEventsServer) error
 	mustEmbedUnimplementedKeyAdminServer()
 }
 
@@ -221,6 +273,9 @@ func (UnimplementedKeyAdminServer) DisableKey(context.Context, *DisableKeyReques
 }
 func (UnimplementedKeyAdminServer) EnableKey(context.Context, *EnableKeyRequest) (*ApiKey, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method EnableKey not implemented")
+}
+func (UnimplementedKeyAdminServer) WatchEvents(*WatchEventsRequest, KeyAdmin_WatchEventsServer) error {
+	return status.Errorf(codes.Unimplemented, "method WatchEvents not implemented")
 }
 func (UnimplementedKeyAdminServer) mustEmbedUnimplementedKeyAdminServer() {}
 
@@ -415,6 +470,27 @@ func _KeyAdmin_EnableKey_Handler(srv interface{}, ctx context.Context, dec func(
 	return interceptor(ctx, in, info, handler)
 }
 
+func _KeyAdmin_WatchEvents_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(WatchEventsRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(KeyAdminServer).WatchEvents(m, &keyAdminWatchEventsServer{stream})
+}
+
+type KeyAdmin_WatchEventsServer interface {
+	Send(*AuditEvent) error
+	grpc.ServerStream
+}
+
+type keyAdminWatchEventsServer struct {
+	grpc.ServerStream
+}
+
+func (x *keyAdminWatchEventsServer) Send(m *AuditEvent) error {
+	return x.ServerStream.SendMsg(m)
+}
+
 var _KeyAdmin_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "keygate.v1.KeyAdmin",
 	HandlerType: (*KeyAdminServer)(nil),
@@ -460,6 +536,12 @@ var _KeyAdmin_serviceDesc = grpc.ServiceDesc{
 			Handler:    _KeyAdmin_EnableKey_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "WatchEvents",
+			Handler:       _KeyAdmin_WatchEvents_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "keygate/v1/key_admin.proto",
 }

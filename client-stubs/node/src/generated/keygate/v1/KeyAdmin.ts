@@ -3,6 +3,7 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ApiKey as _keygate_v1_ApiKey, ApiKey__Output as _keygate_v1_ApiKey__Output } from '../../keygate/v1/ApiKey';
+import type { AuditEvent as _keygate_v1_AuditEvent, AuditEvent__Output as _keygate_v1_AuditEvent__Output } from '../../keygate/v1/AuditEvent';
 import type { CreateKeyRequest as _keygate_v1_CreateKeyRequest, CreateKeyRequest__Output as _keygate_v1_CreateKeyRequest__Output } from '../../keygate/v1/CreateKeyRequest';
 import type { CreateKeyResponse as _keygate_v1_CreateKeyResponse, CreateKeyResponse__Output as _keygate_v1_CreateKeyResponse__Output } from '../../keygate/v1/CreateKeyResponse';
 import type { DisableKeyRequest as _keygate_v1_DisableKeyRequest, DisableKeyRequest__Output as _keygate_v1_DisableKeyRequest__Output } from '../../keygate/v1/DisableKeyRequest';
@@ -18,6 +19,7 @@ import type { RevokeKeyRequest as _keygate_v1_RevokeKeyRequest, RevokeKeyRequest
 import type { RotateKeyRequest as _keygate_v1_RotateKeyRequest, RotateKeyRequest__Output as _keygate_v1_RotateKeyRequest__Output } from '../../keygate/v1/RotateKeyRequest';
 import type { RotateKeyResponse as _keygate_v1_RotateKeyResponse, RotateKeyResponse__Output as _keygate_v1_RotateKeyResponse__Output } from '../../keygate/v1/RotateKeyResponse';
 import type { UpdateKeyRequest as _keygate_v1_UpdateKeyRequest, UpdateKeyRequest__Output as _keygate_v1_UpdateKeyRequest__Output } from '../../keygate/v1/UpdateKeyRequest';
+import type { WatchEventsRequest as _keygate_v1_WatchEventsRequest, WatchEventsRequest__Output as _keygate_v1_WatchEventsRequest__Output } from '../../keygate/v1/WatchEventsRequest';
 
 export interface KeyAdminClient extends grpc.Client {
   CreateKey(argument: _keygate_v1_CreateKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_CreateKeyResponse__Output>): grpc.ClientUnaryCall;
@@ -110,6 +112,11 @@ export interface KeyAdminClient extends grpc.Client {
   updateKey(argument: _keygate_v1_UpdateKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
   updateKey(argument: _keygate_v1_UpdateKeyRequest, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
   
+  WatchEvents(argument: _keygate_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_keygate_v1_AuditEvent__Output>;
+  WatchEvents(argument: _keygate_v1_WatchEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_keygate_v1_AuditEvent__Output>;
+  watchEvents(argument: _keygate_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_keygate_v1_AuditEvent__Output>;
+  watchEvents(argument: _keygate_v1_WatchEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_keygate_v1_AuditEvent__Output>;
+  
 }
 
 export interface KeyAdminHandlers extends grpc.UntypedServiceImplementation {
@@ -133,6 +140,8 @@ export interface KeyAdminHandlers extends grpc.UntypedServiceImplementation {
   
   UpdateKey: grpc.handleUnaryCall<_keygate_v1_UpdateKeyRequest__Output, _keygate_v1_ApiKey>;
   
+  WatchEvents: grpc.handleServerStreamingCall<_keygate_v1_WatchEventsRequest__Output, _keygate_v1_AuditEvent>;
+  
 }
 
 export interface KeyAdminDefinition extends grpc.ServiceDefinition {
@@ -146,4 +155,5 @@ export interface KeyAdminDefinition extends grpc.ServiceDefinition {
   RevokeKey: MethodDefinition<_keygate_v1_RevokeKeyRequest, _keygate_v1_ApiKey, _keygate_v1_RevokeKeyRequest__Output, _keygate_v1_ApiKey__Output>
   RotateKey: MethodDefinition<_keygate_v1_RotateKeyRequest, _keygate_v1_RotateKeyResponse, _keygate_v1_RotateKeyRequest__Output, _keygate_v1_RotateKeyResponse__Output>
   UpdateKey: MethodDefinition<_keygate_v1_UpdateKeyRequest, _keygate_v1_ApiKey, _keygate_v1_UpdateKeyRequest__Output, _keygate_v1_ApiKey__Output>
+  WatchEvents: MethodDefinition<_keygate_v1_WatchEventsRequest, _keygate_v1_AuditEvent, _keygate_v1_WatchEventsRequest__Output, _keygate_v1_AuditEvent__Output>
 }

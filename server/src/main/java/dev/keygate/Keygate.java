@@ -14,9 +14,13 @@ import dev.keygate.concurrent.Bounded;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.envoy.EnvoyAuthorizationService;
 import dev.keygate.envoy.EnvoySettings;
+import dev.keygate.events.EventMachinery;
+import dev.keygate.events.EventMeters;
+import dev.keygate.events.LifecycleEvents;
 import dev.keygate.grpc.AuthorizeService;
 import dev.keygate.grpc.ClientIdentity;
 import dev.keygate.grpc.Credentials;
+import dev.keygate.grpc.EventWatchers;
 import dev.keygate.grpc.HealthMonitor;
 import dev.keygate.grpc.KeyAdminService;
 import dev.keygate.grpc.OnWorkers;
@@ -25,12 +29,14 @@ import dev.keygate.http.HttpAuthorization;
 import dev.keygate.http.HttpSettings;
 import dev.keygate.imports.ForeignKeys;
 import dev.keygate.imports.ImportIndex;
+import dev.keygate.key.Credits;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.leak.LeakReports;
 import dev.keygate.leak.LeakSettings;
 import dev.keygate.leak.LeakedKeys;
 import dev.keygate.metrics.KeygateMetrics;
+import dev.keygate.ratelimit.CreditsListener;
 import dev.keygate.ratelimit.LeasingLimiter;
 import dev.keygate.ratelimit.LimitEvaluator;
 import dev.keygate.ratelimit.LimitSettings;
@@ -52,6 +58,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
@@ -75,6 +82,8 @@ public final class Keygate implements AutoCloseable {
   private final AuditTrail trail;
   private final ThreadPoolExecutor workers = newWorkerPool();
   private final OnWorkers onWorkers = new OnWorkers(workers, OnWorkers.MAX_CALLS);
+  private final EventWatchers watchers;
+  private final EventMachinery events;
   private final ForeignKeys foreignKeys; // null without KEYGATE_IMPORT_KEY_PREFIXES
   private final LeakSettings leakSettings;
   private final LeakReports leakReports;
@@ -97,10 +106,23 @@ public final class Keygate implements AutoCloseable {
     LimitSettings limits = config.limits();
     // global limits need the shared store; a key or project may ask for them whatever the
     // default scope is, so the shared limiter exists whenever Redis does
-    SharedLimiter shared =
+    Optional<SharedLimiter> shared =
         Stores.backing(store) instanceof RedisKeyStore redis
-            ? new LeasingLimiter(redis.sharedLimiter(), limits.lease(), limits.leaseTtl())
-            : null;
+            ? Optional.of(
+                new LeasingLimiter(redis.sharedLimiter(), limits.lease(), limits.leaseTtl()))
+            : Optional.empty();
+    this.events =
+        new EventMachinery(
+            auditLog, adminStore, clock, config.events(), config.webhooks(), EventWatchers::json);
+    LimitEvaluator meter =
+        new LimitEvaluator(
+            new RateLimits(clock),
+            shared,
+            limits.global(),
+            limits.defaultLimit(),
+            limits.projectLimits(),
+            clock,
+            creditReports(events.lifecycle(), clock));
     ImportIndex importIndex = Stores.importIndex(store);
     // imported keys in a foreign format are looked up by digest, only when prefixes name them
     this.foreignKeys =
@@ -120,12 +142,7 @@ public final class Keygate implements AutoCloseable {
             format,
             hasher,
             foreignKeys == null ? store.reader() : foreignKeys,
-            new LimitEvaluator(
-                new RateLimits(),
-                shared,
-                limits.global(),
-                limits.defaultLimit(),
-                limits.projectLimits()),
+            meter,
             usage,
             clock,
             config.keys().environment(),
@@ -144,6 +161,8 @@ public final class Keygate implements AutoCloseable {
             config.keys().environment(),
             config.admin().maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock, addresses);
+    this.watchers =
+        new EventWatchers(auditLog, config.events().watchMaxStreams(), config.events().watchPoll());
     this.keyAdminService =
         new KeyAdminService(
             new AdminAuthenticator(authorizer),
@@ -159,7 +178,10 @@ public final class Keygate implements AutoCloseable {
                 config.imports()),
             clock,
             trail,
-            metrics);
+            metrics,
+            watchers,
+            events.lifecycle(),
+            meter::creditsLeft);
     this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), addresses);
     this.leakSettings = config.leak();
     this.leakReports =
@@ -185,6 +207,7 @@ public final class Keygate implements AutoCloseable {
           () -> redis.circuit().breaker().getState() != CircuitBreaker.State.OPEN);
     }
     Meters.bind(metrics, store, auditLog, trail, usage, onWorkers);
+    EventMeters.bind(metrics, events, watchers);
   }
 
   /** Health entry that is NOT_SERVING while the circuit breaker around Redis is open. */
@@ -222,7 +245,11 @@ public final class Keygate implements AutoCloseable {
         // onWorkers last: the outermost, so the other interceptors' callbacks run on the pool
         .addService(
             ServerInterceptors.intercept(
-                keyAdminService, credentials, client, requestIds, onWorkers))
+                keyAdminService,
+                credentials,
+                client,
+                requestIds,
+                EventWatchers.unaryOnWorkers(onWorkers)))
         // the key travels inside the CheckRequest, so no Credentials interceptor here; the peer
         // decides whether the request's source.address is believed
         .addService(ServerInterceptors.intercept(envoyService, ClientIdentity.peerOnly()))
@@ -266,6 +293,23 @@ public final class Keygate implements AutoCloseable {
     return health;
   }
 
+  /**
+   * Reports every key's credits after a decision counted them, for credits.low / credits.exhausted.
+   * Low is measured against what the balance was last set to: the refill amount when the credits
+   * refill; once per admin setting (generation) and refill window.
+   */
+  private static CreditsListener creditReports(LifecycleEvents lifecycle, Clock clock) {
+    return (key, balance) ->
+        key.credits()
+            .ifPresent(
+                c ->
+                    lifecycle.creditsSpent(
+                        key,
+                        balance.remaining(),
+                        c.refill().map(Credits.Refill::amount).orElse(c.amount()),
+                        c.generation() + "/" + c.windowAt(clock.instant())));
+  }
+
   /** The meters, for the metrics endpoint. */
   public KeygateMetrics metrics() {
     return metrics;
@@ -274,6 +318,16 @@ public final class Keygate implements AutoCloseable {
   /** The audit trail's log (tests, operations). */
   public AuditLog auditLog() {
     return auditLog;
+  }
+
+  /** The WatchEvents streams (tests, metrics). */
+  public EventWatchers eventWatchers() {
+    return watchers;
+  }
+
+  /** Lifecycle events and the webhook (tests, and the decision path's credit reports). */
+  public EventMachinery events() {
+    return events;
   }
 
   /** The audit trail writer (tests wait on its counters). */
@@ -288,6 +342,8 @@ public final class Keygate implements AutoCloseable {
   @Override
   public void close() {
     health.close();
+    watchers.close();
+    events.close();
     if (foreignKeys != null) {
       foreignKeys.close();
     }

@@ -105,7 +105,11 @@ public final class KeyImport {
     Privileges.requireNotLooser(
         caller,
         new Constraints(
-            request.scopes(), request.expiresAt(), ownLimits(request), request.allowlist()));
+            request.scopes(),
+            request.expiresAt(),
+            ownLimits(request),
+            request.allowlist(),
+            request.credits()));
 
     String project = request.project();
     String keyId = proof.keyId().orElseGet(format::newKeyId);
@@ -168,6 +172,8 @@ public final class KeyImport {
             .rateLimit(request.rateLimit())
             .limits(request.limits())
             .allowlist(request.allowlist())
+            // generation 1: the record's first version
+            .credits(request.credits().map(c -> c.at(1)))
             .version(1)
             .build();
     CreateOutcome outcome =

@@ -5,6 +5,8 @@ import dev.keygate.access.AccessSettings;
 import dev.keygate.admin.AdminSettings;
 import dev.keygate.audit.AuditSettings;
 import dev.keygate.envoy.EnvoySettings;
+import dev.keygate.events.EventSettings;
+import dev.keygate.events.WebhookSettings;
 import dev.keygate.http.HttpSettings;
 import dev.keygate.imports.ImportSettings;
 import dev.keygate.key.KeySettings;
@@ -45,6 +47,9 @@ import java.util.Map;
  * @param envoy the Envoy ext_authz settings ({@code KEYGATE_ENVOY_*}, {@code KEYGATE_ROUTES*})
  * @param http the HTTP forward-auth listener ({@code KEYGATE_HTTP_*}; default off)
  * @param access sidecar-wide access controls ({@code KEYGATE_PROJECT_ALLOWLISTS})
+ * @param events lifecycle events and WatchEvents ({@code KEYGATE_EVENTS_*}, {@code
+ *     KEYGATE_WATCH_*})
+ * @param webhooks the webhook ({@code KEYGATE_WEBHOOK_*}; default off)
  * @param leak the leaked-key endpoint ({@code KEYGATE_LEAK_*}; default off)
  * @param imports imported keys in a foreign format ({@code KEYGATE_IMPORT_KEY_PREFIXES})
  */
@@ -63,6 +68,8 @@ public record KeygateConfig(
     EnvoySettings envoy,
     HttpSettings http,
     AccessSettings access,
+    EventSettings events,
+    WebhookSettings webhooks,
     LeakSettings leak,
     ImportSettings imports) {
 
@@ -84,6 +91,8 @@ public record KeygateConfig(
             EnvoySettings.fromEnv(env),
             HttpSettings.fromEnv(env),
             AccessSettings.fromEnv(env),
+            EventSettings.fromEnv(env),
+            WebhookSettings.fromEnv(env),
             LeakSettings.fromEnv(env),
             ImportSettings.fromEnv(env));
     if (c.limits.global() && !c.redis.enabled()) {
@@ -137,6 +146,10 @@ public record KeygateConfig(
         + http
         + ", "
         + access
+        + ", "
+        + events
+        + ", "
+        + webhooks
         + ", leak="
         + leak
         + ", "

@@ -34,7 +34,8 @@ public final class Stores {
       return new InMemoryKeyStore();
     }
     RedisKeyStore store =
-        RedisKeyStore.connect(redis.endpoint(), redis.timeout(), redis.namespace(), redis.bounds());
+        RedisKeyStore.connect(
+            redis.endpoint(), redis.timeout(), redis.namespace(), redis.bounds(), redis.acks());
     if (!cache.enabled()) {
       return store;
     }
@@ -82,7 +83,7 @@ public final class Stores {
    * owner's slot.
    */
   public static SharedLimiter sharedLimiter(RedisKeyStore redis) {
-    return new RedisGcraLimiter(redis);
+    return new RedisSharedLimiter(redis);
   }
 
   /**
