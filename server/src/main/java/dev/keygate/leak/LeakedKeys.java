@@ -126,7 +126,7 @@ public final class LeakedKeys {
     boolean works =
         current || (key.previousExpiresAt() != null && now.isBefore(key.previousExpiresAt()));
     if (works && act(key)) {
-      append(action.event(), key);
+      append(LeakEvents.AUTO_REVOKED, key);
       log.warn(
           "key {} of project {} reported leaked: {}",
           key.id(),
