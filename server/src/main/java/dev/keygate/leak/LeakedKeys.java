@@ -185,10 +185,12 @@ public final class LeakedKeys {
   }
 
   static String sha256Hex(String token) {
+    return sha256Hex(token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String sha256Hex(byte[] bytes) {
     try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }

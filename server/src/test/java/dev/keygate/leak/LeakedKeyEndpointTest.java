@@ -245,6 +245,24 @@ class LeakedKeyEndpointTest {
   }
 
   @Test
+  void report_replayedToTheOtherSidecar_refusedNothingChanged() throws Exception {
+    start(Map.of("KEYGATE_LEAK_ACTION", "disable"));
+    CreateKeyResponse key = cachedOnBoth();
+    String body = report(key.getSecret());
+    assertEquals(200, post(body, KEY_ID, github).statusCode());
+    Eventually.await("b refuses the leaked key", () -> refused(b, key.getSecret()));
+    a.admin().enableKey(EnableKeyRequest.newBuilder().setId(key.getKey().getId()).build());
+    Eventually.await("b accepts the key again", () -> !refused(b, key.getSecret()));
+    LeakEndpoint onB = LeakEndpoint.start(b.app.leakSettings(), b.app.leakReports());
+    opened.add(0, onB);
+
+    HttpResponse<String> replay = post(onB.port(), body, KEY_ID, github);
+
+    assertEquals(409, replay.statusCode(), replay.body());
+    assertUnchanged(key, 1);
+  }
+
+  @Test
   void endpoint_otherPathOrMethod_refused() throws Exception {
     start(Map.of());
     HttpResponse<String> get =
@@ -354,9 +372,15 @@ class LeakedKeyEndpointTest {
 
   private HttpResponse<String> post(String body, String keyIdentifier, KeyPair signer)
       throws Exception {
+    return post(endpoint.port(), body, keyIdentifier, signer);
+  }
+
+  private HttpResponse<String> post(int port, String body, String keyIdentifier, KeyPair signer)
+      throws Exception {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     return http.send(
-        request()
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + LeakEndpoint.PATH))
+            .header("Content-Type", "application/json")
             .header(LeakEndpoint.KEY_ID_HEADER, keyIdentifier)
             .header(LeakEndpoint.SIGNATURE_HEADER, sign(signer, bytes))
             .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
