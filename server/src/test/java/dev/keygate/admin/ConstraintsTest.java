@@ -2,6 +2,8 @@ package dev.keygate.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.keygate.access.IpAllowlist;
+import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
@@ -93,5 +95,24 @@ class ConstraintsTest {
     Constraints bound = c(READ, T, limit(5, 60, LimitScope.DEFAULT));
     assertEquals(
         List.of("scopes", "expires_at", "limits"), c(List.of("tasks:*"), null).looserFields(bound));
+  }
+
+  @Test
+  void of_keysScopesExpiryOwnLimitsAndAllowlist() {
+    RateLimitSpec rate = new RateLimitSpec(5, Duration.ofSeconds(60));
+    IpAllowlist fenced = IpAllowlist.parse("c", List.of("192.0.2.0/24"));
+    ApiKeyRecord key =
+        new ApiKeyRecord.Builder()
+            .id("AAAAAAAAAAAA")
+            .project("acme")
+            .scopes(READ)
+            .expiresAt(T)
+            .rateLimit(rate)
+            .allowlist(fenced)
+            .build();
+    assertEquals(
+        new Constraints(READ, T, List.of(new KeyLimit(rate, LimitScope.DEFAULT)), fenced),
+        Constraints.of(key));
+    assertEquals(IpAllowlist.NONE, new Constraints(READ, T, List.of(), null).allowlist());
   }
 }

@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keygate.access.Cidr;
+import dev.keygate.access.IpAllowlist;
 import dev.keygate.access.ProjectAllowlists;
 import dev.keygate.admin.Caller;
 import dev.keygate.admin.CreatedKey;
 import dev.keygate.admin.KeyService;
 import dev.keygate.admin.NewKey;
+import dev.keygate.error.KeygateException;
 import dev.keygate.error.Reason;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyFormat;
@@ -38,6 +42,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -303,6 +309,108 @@ class AuthorizerStepsTest {
     assertEquals(
         List.of("denied envoy KEY_MALFORMED - r", "denied envoy KEY_MALFORMED - r"), observed);
     assertEquals(Reason.AUTH_FAILURES_THROTTLED, denied(decide("x", Surface.AUTHORIZE)).reason());
+  }
+
+  private CreatedKey createFenced(String cidr) {
+    return keys.create(
+        Caller.ADMIN_TOKEN,
+        new NewKey(
+            "acme",
+            "k",
+            "",
+            Map.of(),
+            List.of("tasks:read"),
+            KeyKind.LIVE,
+            null,
+            null,
+            null,
+            null,
+            IpAllowlist.parse("allowed_cidrs", List.of(cidr))));
+  }
+
+  private static Call from(String address) {
+    return new Call(
+        Surface.AUTHORIZE,
+        CLIENT,
+        "",
+        Deadline.none(),
+        Optional.of(Cidr.literal(address).orElseThrow()));
+  }
+
+  @Test
+  void decide_keyWithAllowlist_onlyFromInsideIt() {
+    CreatedKey key = createFenced("192.0.2.0/24");
+    assertInstanceOf(Decision.Allowed.class, decide(authorizer, key.secret(), from("192.0.2.200")));
+    Decision.Denied outside = denied(decide(authorizer, key.secret(), from("198.51.100.1")));
+    assertEquals(Reason.CLIENT_ADDRESS_NOT_ALLOWED, outside.reason());
+    assertEquals("the API key may not be used from 198.51.100.1", outside.message());
+    assertEquals(
+        Map.of("key_id", key.key().id(), "client_address", "198.51.100.1"), outside.metadata());
+  }
+
+  @Test
+  void decide_keyWithAllowlist_unknownAddressRefused() {
+    CreatedKey key = createFenced("192.0.2.0/24");
+    Decision.Denied d = denied(decide(authorizer, key.secret(), call()));
+    assertEquals(Reason.CLIENT_ADDRESS_NOT_ALLOWED, d.reason());
+    assertEquals("the API key may not be used from unknown", d.message());
+  }
+
+  @Test
+  void decide_addressCheckedBeforeScopes() {
+    CreatedKey key = createFenced("192.0.2.0/24");
+    Decision d = decide(authorizer, key.secret(), from("198.51.100.1"), List.of("billing:write"));
+    assertEquals(Reason.CLIENT_ADDRESS_NOT_ALLOWED, denied(d).reason());
+  }
+
+  @Test
+  void decide_storeTimeout_unavailable() {
+    KeyLookup slow =
+        (id, deadline) -> CompletableFuture.failedFuture(new TimeoutException("no answer"));
+    CreatedKey key = create(KeyKind.LIVE, null);
+    assertEquals(
+        Reason.STORE_UNAVAILABLE,
+        denied(decide(authorizer(slow, List.of()), key.secret(), call())).reason());
+  }
+
+  @Test
+  void decide_unexpectedLookupFailure_failsTheDecisionWithIt() {
+    IllegalStateException bug = new IllegalStateException("bug");
+    KeyLookup broken = (id, deadline) -> CompletableFuture.failedFuture(bug);
+    CreatedKey key = create(KeyKind.LIVE, null);
+    CompletableFuture<Decision> d =
+        authorizer(broken, List.of()).decide(key.secret(), List.of(), call()).toCompletableFuture();
+    CompletionException e = assertThrows(CompletionException.class, d::join);
+    assertSame(bug, e.getCause());
+    Exception checked = new Exception("checked");
+    KeyLookup odd = (id, deadline) -> CompletableFuture.failedFuture(checked);
+    CompletionException wrapped =
+        assertThrows(
+            CompletionException.class,
+            authorizer(odd, List.of()).decide(key.secret(), List.of(), call()).toCompletableFuture()
+                ::join);
+    assertSame(checked, wrapped.getCause());
+  }
+
+  @Test
+  void decide_throttledClient_observedWithoutTiming() {
+    decide(null, Surface.AUTHORIZE);
+    decide(null, Surface.AUTHORIZE);
+    observed.clear();
+    assertEquals(Reason.AUTH_FAILURES_THROTTLED, denied(decide("x", Surface.ENVOY)).reason());
+    assertEquals(List.of("denied envoy AUTH_FAILURES_THROTTLED - req-1"), observed);
+  }
+
+  @Test
+  void denied_toException_carriesEverything() {
+    Decision.Denied d =
+        new Decision.Denied(
+            Reason.RATE_LIMITED, "slow down", Map.of("limit", "5"), Duration.ofSeconds(3));
+    KeygateException e = d.toException();
+    assertEquals(Reason.RATE_LIMITED, e.reason());
+    assertEquals("slow down", e.getMessage());
+    assertEquals(Map.of("limit", "5"), e.metadata());
+    assertEquals(Duration.ofSeconds(3), e.retryAfter());
   }
 
   @Test
