@@ -101,6 +101,13 @@ class MeteringStagesTest {
     assertEquals(49, meter.evaluate(topped, 1).join().credits().orElseThrow().remaining());
     // a sidecar still holding generation 1 cannot reset it back
     assertEquals(48, meter.evaluate(k, 1).join().credits().orElseThrow().remaining());
+    // nor does generation 2 reset it a second time
+    assertEquals(47, meter.evaluate(topped, 1).join().credits().orElseThrow().remaining());
+    assertEquals(47, meter.creditsLeft(topped));
+    // the next day's refill applies to whichever generation asks first, once
+    clock.advance(Duration.ofDays(1));
+    assertEquals(4, meter.evaluate(topped, 1).join().credits().orElseThrow().remaining());
+    assertEquals(3, meter.evaluate(k, 1).join().credits().orElseThrow().remaining());
   }
 
   @Test
@@ -147,6 +154,7 @@ class MeteringStagesTest {
     assertEquals(LimitOwner.Kind.PROJECT, refused.refusing().subject());
     // the key's take (its limit and 7 credits) went back; the local limit was never taken
     assertEquals(1, shared.count("key:k4"));
+    assertEquals(93, meter.creditsLeft(k));
     assertEquals(List.of("key:k4"), shared.released);
     assertEquals(
         9,
