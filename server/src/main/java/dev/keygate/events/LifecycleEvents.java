@@ -126,7 +126,9 @@ public final class LifecycleEvents implements AutoCloseable {
       return;
     }
     String onceKey = String.join("|", action, key.id(), Long.toString(granted), period);
-    if (reported.asMap().putIfAbsent(onceKey, Boolean.TRUE) != null) {
+    // a plain read first: after the first report, every spend of the period ends here
+    if (reported.getIfPresent(onceKey) != null
+        || reported.asMap().putIfAbsent(onceKey, Boolean.TRUE) != null) {
       return;
     }
     if (closed || !crossings.offer(new Crossing(onceKey, action, key.id(), key.project()))) {
