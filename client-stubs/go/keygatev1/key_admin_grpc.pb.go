@@ -19,6 +19,14 @@ const _ = grpc.SupportPackageIsVersion7
 type KeyAdminClient interface {
 	// Creates a key and returns its secret: the only time the secret is ever shown.
 	CreateKey(ctx context.Context, in *CreateKeyRequest, opts ...grpc.CallOption) (*CreateKeyResponse, error)
+	// Imports keys made by another system, up to 1000 per call, so their holders need not rotate.
+	// Each record carries the plain secret (hashed on arrival, never stored or logged) or, for a
+	// key in another system's format, the unpeppered SHA-256 of its secret, which is upgraded to
+	// keygate's HMAC digest on the key's first successful use. Idempotent by external_id: a record
+	// imported before answers ALREADY_IMPORTED with the same key id. A bad record is answered
+	// REJECTED (with its line and reason) and the others still import. Needs what CreateKey needs,
+	// per record: an API-key caller may only import keys it could create. Audited as "import".
+	ImportKeys(ctx context.Context, in *ImportKeysRequest, opts ...grpc.CallOption) (*ImportKeysResponse, error)
 	// Returns one key (never its secret).
 	GetKey(ctx context.Context, in *GetKeyRequest, opts ...grpc.CallOption) (*ApiKey, error)
 	// Lists a project's keys in creation order, a page at a time.
@@ -64,6 +72,15 @@ func NewKeyAdminClient(cc grpc.ClientConnInterface) KeyAdminClient {
 func (c *keyAdminClient) CreateKey(ctx context.Context, in *CreateKeyRequest, opts ...grpc.CallOption) (*CreateKeyResponse, error) {
 	out := new(CreateKeyResponse)
 	err := c.cc.Invoke(ctx, "/keygate.v1.KeyAdmin/CreateKey", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *keyAdminClient) ImportKeys(ctx context.Context, in *ImportKeysRequest, opts ...grpc.CallOption) (*ImportKeysResponse, error) {
+	out := new(ImportKeysResponse)
+	err := c.cc.Invoke(ctx, "/keygate.v1.KeyAdmin/ImportKeys", in, out, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -180,6 +197,14 @@ func (x *keyAdminWatchEventsClient) Recv() (*AuditEvent, error) {
 type KeyAdminServer interface {
 	// Creates a key and returns its secret: the only time the secret is ever shown.
 	CreateKey(context.Context, *CreateKeyRequest) (*CreateKeyResponse, error)
+	// Imports keys made by another system, up to 1000 per call, so their holders need not rotate.
+	// Each record carries the plain secret (hashed on arrival, never stored or logged) or, for a
+	// key in another system's format, the unpeppered SHA-256 of its secret, which is upgraded to
+	// keygate's HMAC digest on the key's first successful use. Idempotent by external_id: a record
+	// imported before answers ALREADY_IMPORTED with the same key id. A bad record is answered
+	// REJECTED (with its line and reason) and the others still import. Needs what CreateKey needs,
+	// per record: an API-key caller may only import keys it could create. Audited as "import".
+	ImportKeys(context.Context, *ImportKeysRequest) (*ImportKeysResponse, error)
 	// Returns one key (never its secret).
 	GetKey(context.Context, *GetKeyRequest) (*ApiKey, error)
 	// Lists a project's keys in creation order, a page at a time.
@@ -221,6 +246,9 @@ type UnimplementedKeyAdminServer struct {
 
 func (UnimplementedKeyAdminServer) CreateKey(context.Context, *CreateKeyRequest) (*CreateKeyResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method CreateKey not implemented")
+}
+func (UnimplementedKeyAdminServer) ImportKeys(context.Context, *ImportKeysRequest) (*ImportKeysResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ImportKeys not implemented")
 }
 func (UnimplementedKeyAdminServer) GetKey(context.Context, *GetKeyRequest) (*ApiKey, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetKey not implemented")
@@ -276,6 +304,24 @@ func _KeyAdmin_CreateKey_Handler(srv interface{}, ctx context.Context, dec func(
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(KeyAdminServer).CreateKey(ctx, req.(*CreateKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _KeyAdmin_ImportKeys_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportKeysRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(KeyAdminServer).ImportKeys(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/keygate.v1.KeyAdmin/ImportKeys",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(KeyAdminServer).ImportKeys(ctx, req.(*ImportKeysRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -452,6 +498,10 @@ var _KeyAdmin_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CreateKey",
 			Handler:    _KeyAdmin_CreateKey_Handler,
+		},
+		{
+			MethodName: "ImportKeys",
+			Handler:    _KeyAdmin_ImportKeys_Handler,
 		},
 		{
 			MethodName: "GetKey",

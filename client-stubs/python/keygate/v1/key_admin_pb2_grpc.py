@@ -29,6 +29,11 @@ class KeyAdminStub(object):
                 request_serializer=keygate_dot_v1_dot_key__admin__pb2.CreateKeyRequest.SerializeToString,
                 response_deserializer=keygate_dot_v1_dot_key__admin__pb2.CreateKeyResponse.FromString,
                 )
+        self.ImportKeys = channel.unary_unary(
+                '/keygate.v1.KeyAdmin/ImportKeys',
+                request_serializer=keygate_dot_v1_dot_key__admin__pb2.ImportKeysRequest.SerializeToString,
+                response_deserializer=keygate_dot_v1_dot_key__admin__pb2.ImportKeysResponse.FromString,
+                )
         self.GetKey = channel.unary_unary(
                 '/keygate.v1.KeyAdmin/GetKey',
                 request_serializer=keygate_dot_v1_dot_key__admin__pb2.GetKeyRequest.SerializeToString,
@@ -90,6 +95,19 @@ class KeyAdminServicer(object):
 
     def CreateKey(self, request, context):
         """Creates a key and returns its secret: the only time the secret is ever shown.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportKeys(self, request, context):
+        """Imports keys made by another system, up to 1000 per call, so their holders need not rotate.
+        Each record carries the plain secret (hashed on arrival, never stored or logged) or, for a
+        key in another system's format, the unpeppered SHA-256 of its secret, which is upgraded to
+        keygate's HMAC digest on the key's first successful use. Idempotent by external_id: a record
+        imported before answers ALREADY_IMPORTED with the same key id. A bad record is answered
+        REJECTED (with its line and reason) and the others still import. Needs what CreateKey needs,
+        per record: an API-key caller may only import keys it could create. Audited as "import".
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -180,6 +198,11 @@ def add_KeyAdminServicer_to_server(servicer, server):
                     request_deserializer=keygate_dot_v1_dot_key__admin__pb2.CreateKeyRequest.FromString,
                     response_serializer=keygate_dot_v1_dot_key__admin__pb2.CreateKeyResponse.SerializeToString,
             ),
+            'ImportKeys': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportKeys,
+                    request_deserializer=keygate_dot_v1_dot_key__admin__pb2.ImportKeysRequest.FromString,
+                    response_serializer=keygate_dot_v1_dot_key__admin__pb2.ImportKeysResponse.SerializeToString,
+            ),
             'GetKey': grpc.unary_unary_rpc_method_handler(
                     servicer.GetKey,
                     request_deserializer=keygate_dot_v1_dot_key__admin__pb2.GetKeyRequest.FromString,
@@ -258,6 +281,23 @@ class KeyAdmin(object):
         return grpc.experimental.unary_unary(request, target, '/keygate.v1.KeyAdmin/CreateKey',
             keygate_dot_v1_dot_key__admin__pb2.CreateKeyRequest.SerializeToString,
             keygate_dot_v1_dot_key__admin__pb2.CreateKeyResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ImportKeys(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/keygate.v1.KeyAdmin/ImportKeys',
+            keygate_dot_v1_dot_key__admin__pb2.ImportKeysRequest.SerializeToString,
+            keygate_dot_v1_dot_key__admin__pb2.ImportKeysResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 

@@ -9,6 +9,8 @@ import type { CreateKeyResponse as _keygate_v1_CreateKeyResponse, CreateKeyRespo
 import type { DisableKeyRequest as _keygate_v1_DisableKeyRequest, DisableKeyRequest__Output as _keygate_v1_DisableKeyRequest__Output } from '../../keygate/v1/DisableKeyRequest';
 import type { EnableKeyRequest as _keygate_v1_EnableKeyRequest, EnableKeyRequest__Output as _keygate_v1_EnableKeyRequest__Output } from '../../keygate/v1/EnableKeyRequest';
 import type { GetKeyRequest as _keygate_v1_GetKeyRequest, GetKeyRequest__Output as _keygate_v1_GetKeyRequest__Output } from '../../keygate/v1/GetKeyRequest';
+import type { ImportKeysRequest as _keygate_v1_ImportKeysRequest, ImportKeysRequest__Output as _keygate_v1_ImportKeysRequest__Output } from '../../keygate/v1/ImportKeysRequest';
+import type { ImportKeysResponse as _keygate_v1_ImportKeysResponse, ImportKeysResponse__Output as _keygate_v1_ImportKeysResponse__Output } from '../../keygate/v1/ImportKeysResponse';
 import type { ListEventsRequest as _keygate_v1_ListEventsRequest, ListEventsRequest__Output as _keygate_v1_ListEventsRequest__Output } from '../../keygate/v1/ListEventsRequest';
 import type { ListEventsResponse as _keygate_v1_ListEventsResponse, ListEventsResponse__Output as _keygate_v1_ListEventsResponse__Output } from '../../keygate/v1/ListEventsResponse';
 import type { ListKeysRequest as _keygate_v1_ListKeysRequest, ListKeysRequest__Output as _keygate_v1_ListKeysRequest__Output } from '../../keygate/v1/ListKeysRequest';
@@ -55,6 +57,15 @@ export interface KeyAdminClient extends grpc.Client {
   getKey(argument: _keygate_v1_GetKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
   getKey(argument: _keygate_v1_GetKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
   getKey(argument: _keygate_v1_GetKeyRequest, callback: grpc.requestCallback<_keygate_v1_ApiKey__Output>): grpc.ClientUnaryCall;
+  
+  ImportKeys(argument: _keygate_v1_ImportKeysRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ImportKeysResponse__Output>): grpc.ClientUnaryCall;
+  ImportKeys(argument: _keygate_v1_ImportKeysRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ImportKeysResponse__Output>): grpc.ClientUnaryCall;
+  ImportKeys(argument: _keygate_v1_ImportKeysRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ImportKeysResponse__Output>): grpc.ClientUnaryCall;
+  ImportKeys(argument: _keygate_v1_ImportKeysRequest, callback: grpc.requestCallback<_keygate_v1_ImportKeysResponse__Output>): grpc.ClientUnaryCall;
+  importKeys(argument: _keygate_v1_ImportKeysRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ImportKeysResponse__Output>): grpc.ClientUnaryCall;
+  importKeys(argument: _keygate_v1_ImportKeysRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ImportKeysResponse__Output>): grpc.ClientUnaryCall;
+  importKeys(argument: _keygate_v1_ImportKeysRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ImportKeysResponse__Output>): grpc.ClientUnaryCall;
+  importKeys(argument: _keygate_v1_ImportKeysRequest, callback: grpc.requestCallback<_keygate_v1_ImportKeysResponse__Output>): grpc.ClientUnaryCall;
   
   ListEvents(argument: _keygate_v1_ListEventsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_keygate_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
   ListEvents(argument: _keygate_v1_ListEventsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_keygate_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
@@ -117,6 +128,8 @@ export interface KeyAdminHandlers extends grpc.UntypedServiceImplementation {
   
   GetKey: grpc.handleUnaryCall<_keygate_v1_GetKeyRequest__Output, _keygate_v1_ApiKey>;
   
+  ImportKeys: grpc.handleUnaryCall<_keygate_v1_ImportKeysRequest__Output, _keygate_v1_ImportKeysResponse>;
+  
   ListEvents: grpc.handleUnaryCall<_keygate_v1_ListEventsRequest__Output, _keygate_v1_ListEventsResponse>;
   
   ListKeys: grpc.handleUnaryCall<_keygate_v1_ListKeysRequest__Output, _keygate_v1_ListKeysResponse>;
@@ -136,6 +149,7 @@ export interface KeyAdminDefinition extends grpc.ServiceDefinition {
   DisableKey: MethodDefinition<_keygate_v1_DisableKeyRequest, _keygate_v1_ApiKey, _keygate_v1_DisableKeyRequest__Output, _keygate_v1_ApiKey__Output>
   EnableKey: MethodDefinition<_keygate_v1_EnableKeyRequest, _keygate_v1_ApiKey, _keygate_v1_EnableKeyRequest__Output, _keygate_v1_ApiKey__Output>
   GetKey: MethodDefinition<_keygate_v1_GetKeyRequest, _keygate_v1_ApiKey, _keygate_v1_GetKeyRequest__Output, _keygate_v1_ApiKey__Output>
+  ImportKeys: MethodDefinition<_keygate_v1_ImportKeysRequest, _keygate_v1_ImportKeysResponse, _keygate_v1_ImportKeysRequest__Output, _keygate_v1_ImportKeysResponse__Output>
   ListEvents: MethodDefinition<_keygate_v1_ListEventsRequest, _keygate_v1_ListEventsResponse, _keygate_v1_ListEventsRequest__Output, _keygate_v1_ListEventsResponse__Output>
   ListKeys: MethodDefinition<_keygate_v1_ListKeysRequest, _keygate_v1_ListKeysResponse, _keygate_v1_ListKeysRequest__Output, _keygate_v1_ListKeysResponse__Output>
   RevokeKey: MethodDefinition<_keygate_v1_RevokeKeyRequest, _keygate_v1_ApiKey, _keygate_v1_RevokeKeyRequest__Output, _keygate_v1_ApiKey__Output>

@@ -8,7 +8,9 @@ import dev.keygate.envoy.EnvoySettings;
 import dev.keygate.events.EventSettings;
 import dev.keygate.events.WebhookSettings;
 import dev.keygate.http.HttpSettings;
+import dev.keygate.imports.ImportSettings;
 import dev.keygate.key.KeySettings;
+import dev.keygate.leak.LeakSettings;
 import dev.keygate.metrics.MetricsSettings;
 import dev.keygate.ratelimit.LimitSettings;
 import dev.keygate.store.CacheSettings;
@@ -48,6 +50,8 @@ import java.util.Map;
  * @param events lifecycle events and WatchEvents ({@code KEYGATE_EVENTS_*}, {@code
  *     KEYGATE_WATCH_*})
  * @param webhooks the webhook ({@code KEYGATE_WEBHOOK_*}; default off)
+ * @param leak the leaked-key endpoint ({@code KEYGATE_LEAK_*}; default off)
+ * @param imports imported keys in a foreign format ({@code KEYGATE_IMPORT_KEY_PREFIXES})
  */
 public record KeygateConfig(
     ServerSettings server,
@@ -65,7 +69,9 @@ public record KeygateConfig(
     HttpSettings http,
     AccessSettings access,
     EventSettings events,
-    WebhookSettings webhooks) {
+    WebhookSettings webhooks,
+    LeakSettings leak,
+    ImportSettings imports) {
 
   /** Reads and validates the settings. */
   public static KeygateConfig fromEnv(Map<String, String> env) {
@@ -86,7 +92,9 @@ public record KeygateConfig(
             HttpSettings.fromEnv(env),
             AccessSettings.fromEnv(env),
             EventSettings.fromEnv(env),
-            WebhookSettings.fromEnv(env));
+            WebhookSettings.fromEnv(env),
+            LeakSettings.fromEnv(env),
+            ImportSettings.fromEnv(env));
     if (c.limits.global() && !c.redis.enabled()) {
       throw new ConfigException(
           "KEYGATE_RATE_LIMIT_SCOPE=global needs KEYGATE_REDIS_URL: "
@@ -142,6 +150,10 @@ public record KeygateConfig(
         + events
         + ", "
         + webhooks
+        + ", leak="
+        + leak
+        + ", "
+        + imports
         + "]";
   }
 }

@@ -4,6 +4,7 @@ import dev.keygate.admin.AdminAuthenticator;
 import dev.keygate.admin.AuditEvents;
 import dev.keygate.admin.Caller;
 import dev.keygate.admin.CreatedKey;
+import dev.keygate.admin.KeyImport;
 import dev.keygate.admin.KeyService;
 import dev.keygate.api.v1.ApiKey;
 import dev.keygate.api.v1.CreateKeyRequest;
@@ -11,6 +12,8 @@ import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.DisableKeyRequest;
 import dev.keygate.api.v1.EnableKeyRequest;
 import dev.keygate.api.v1.GetKeyRequest;
+import dev.keygate.api.v1.ImportKeysRequest;
+import dev.keygate.api.v1.ImportKeysResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.api.v1.ListEventsRequest;
 import dev.keygate.api.v1.ListEventsResponse;
@@ -28,15 +31,18 @@ import dev.keygate.authz.Call;
 import dev.keygate.authz.Surface;
 import dev.keygate.error.ErrorAnswers;
 import dev.keygate.error.KeygateException;
+import dev.keygate.error.Reason;
 import dev.keygate.events.LifecycleEvents;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.store.KeyPage;
+import dev.keygate.store.StoreUnavailableException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * {@code keygate.v1.KeyAdmin}: authenticates the caller, translates the request, calls {@link
@@ -54,14 +60,21 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final EventWatchers watchers;
   private final LifecycleEvents lifecycle;
 
+  private final ToLongFunction<ApiKeyRecord> creditsLeft;
+  private final KeyImports imports;
+
   public KeyAdminService(
       AdminAuthenticator auth,
       KeyService keys,
+      KeyImport importer,
       Clock clock,
       AuditTrail trail,
       KeygateMetrics metrics,
       EventWatchers watchers,
-      LifecycleEvents lifecycle) {
+      LifecycleEvents lifecycle,
+      ToLongFunction<ApiKeyRecord> creditsLeft) {
+    this.creditsLeft = creditsLeft;
+    this.imports = new KeyImports(importer, keys, trail, metrics);
     this.auth = auth;
     this.keys = keys;
     this.clock = clock;
@@ -113,6 +126,16 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   }
 
   @Override
+  public void importKeys(ImportKeysRequest request, StreamObserver<ImportKeysResponse> out) {
+    // per-record outcomes are in the answer (and the audit trail); only a refused credential or
+    // a bad batch fails the call
+    answer(
+        out,
+        AdminAuthenticator.KEYS_WRITE,
+        caller -> imports.run(caller, request, RequestIds.current()));
+  }
+
+  @Override
   public void getKey(GetKeyRequest request, StreamObserver<ApiKey> out) {
     answer(out, AdminAuthenticator.KEYS_READ, caller -> toProto(keys.get(caller, request.getId())));
   }
@@ -132,7 +155,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
                   request.getIncludeRevoked());
           var now = clock.instant();
           return ListKeysResponse.newBuilder()
-              .addAllKeys(page.keys().stream().map(k -> ProtoMapper.toProto(k, now)).toList())
+              .addAllKeys(page.keys().stream().map(k -> toProto(k, now)).toList())
               .setNextPageToken(page.nextPageToken())
               .build();
         });
@@ -238,7 +261,20 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   }
 
   private ApiKey toProto(ApiKeyRecord key) {
-    return ProtoMapper.toProto(key, clock.instant());
+    return toProto(key, clock.instant());
+  }
+
+  /** With the key's credit balance now, when it has credits (one store read each). */
+  private ApiKey toProto(ApiKeyRecord key, Instant now) {
+    if (key.credits().isEmpty()) {
+      return ProtoMapper.toProto(key, now);
+    }
+    try {
+      return ProtoMapper.toProto(key, creditsLeft.applyAsLong(key), now);
+    } catch (StoreUnavailableException e) {
+      throw new KeygateException(
+          Reason.STORE_UNAVAILABLE, "the key store is unreachable; the change, if any, was made");
+    }
   }
 
   /** Authenticates, runs the call, and reports a domain failure as its gRPC status. */

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -23,11 +22,8 @@ import redis.clients.jedis.util.Pool;
  * {@link StoreUnavailableException}. No message built here contains credentials.
  */
 final class RedisClient implements AutoCloseable {
-  // 16 for calls plus the one the invalidation listener holds while subscribed
-  private static final int POOL_SIZE = 17;
-
   private final UnifiedJedis redis;
-  private final Supplier<Connection> subscriberConnections;
+  private final SubscriptionNodes subscriptionNodes;
   private final String description;
   private final Duration timeout;
   private final CallBudget budget;
@@ -41,14 +37,14 @@ final class RedisClient implements AutoCloseable {
 
   private RedisClient(
       UnifiedJedis redis,
-      Supplier<Connection> subscriberConnections,
+      SubscriptionNodes subscriptionNodes,
       String description,
       Duration timeout,
       CallBudget budget,
       Runnable dropIdleConnections,
       RedisCircuit circuit) {
     this.redis = redis;
-    this.subscriberConnections = subscriberConnections;
+    this.subscriptionNodes = subscriptionNodes;
     this.description = description;
     this.timeout = timeout;
     this.budget = budget;
@@ -63,13 +59,15 @@ final class RedisClient implements AutoCloseable {
    * StoreUnavailableException}.
    *
    * @param timeout connect and socket timeout, also the longest wait for a pooled connection
+   * @param poolSize connections per node at most ({@link RedisBounds#poolSize()})
    */
-  static RedisClient connect(RedisEndpoint endpoint, Duration timeout, RedisCircuit circuit) {
+  static RedisClient connect(
+      RedisEndpoint endpoint, Duration timeout, int poolSize, RedisCircuit circuit) {
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     JedisClientConfig config = clientConfig(endpoint, millis, true);
     ConnectionPoolConfig poolConfig = new ConnectionPoolConfig();
-    poolConfig.setMaxTotal(POOL_SIZE);
-    poolConfig.setMaxIdle(POOL_SIZE);
+    poolConfig.setMaxTotal(poolSize);
+    poolConfig.setMaxIdle(poolSize);
     poolConfig.setMinIdle(0);
     // the default is to wait forever for a free connection; a saturated pool must fail like an
     // unreachable Redis instead of hanging the caller
@@ -83,7 +81,7 @@ final class RedisClient implements AutoCloseable {
               budget.new Standalone(endpoint.nodes().get(0), config, poolConfig);
           yield new RedisClient(
               new UnifiedJedis(provider, 1, timeout),
-              provider::getConnection,
+              SubscriptionNodes.standalone(endpoint.nodes().get(0), provider),
               description,
               timeout,
               budget,
@@ -102,7 +100,7 @@ final class RedisClient implements AutoCloseable {
           // a second attempt lands on the new master once the sentinels announced it
           yield new RedisClient(
               new UnifiedJedis(provider, 2, timeout.multipliedBy(2)),
-              provider::getConnection,
+              SubscriptionNodes.sentinel(provider),
               description,
               timeout,
               budget,
@@ -117,7 +115,7 @@ final class RedisClient implements AutoCloseable {
           // client re-reads the slot map itself after a connection failure
           yield new RedisClient(
               new JedisCluster(provider, 3, timeout.multipliedBy(3)),
-              provider::getConnection,
+              SubscriptionNodes.cluster(provider),
               description,
               timeout,
               budget,
@@ -234,12 +232,9 @@ final class RedisClient implements AutoCloseable {
     return pong;
   }
 
-  /**
-   * Hands out a connection for a subscriber: to the standalone server, the current Sentinel master,
-   * or any Cluster node; closing it returns it to its pool.
-   */
-  Supplier<Connection> subscriberConnections() {
-    return subscriberConnections;
+  /** The nodes an invalidation listener subscribes to, and connections to them. */
+  SubscriptionNodes subscriptionNodes() {
+    return subscriptionNodes;
   }
 
   String describe() {

@@ -41,12 +41,15 @@ final class RedisCreates {
   private final RedisClient client;
   private final RedisNamespace names;
   private final RedisReads reads;
+  private final AcknowledgedWrites writes;
   private final Duration repairAfter;
 
-  RedisCreates(RedisClient client, RedisNamespace names, RedisReads reads) {
+  RedisCreates(
+      RedisClient client, RedisNamespace names, RedisReads reads, AcknowledgedWrites writes) {
     this.client = client;
     this.names = names;
     this.reads = reads;
+    this.writes = writes;
     // longer than any create can take between its steps (every attempt timing out), so a repair
     // never releases a reservation whose record write is still on its way
     this.repairAfter = Duration.ofSeconds(30).plus(client.timeout().multipliedBy(4));
@@ -74,12 +77,14 @@ final class RedisCreates {
         throw new IllegalStateException("unexpected create result " + status);
     }
     // if this throws, the reservation stays pending and a later create repairs it
-    boolean written = writeNew(key);
-    if (!written) {
+    AcknowledgedWrites.Acked written = write(key);
+    if ((Long) written.reply() != 1) {
       release(key.project(), key.id(), pendingValue(key, requestId, now));
       return CreateOutcome.idTaken();
     }
     client.run(r -> r.hdel(names.projectPending(key.project()), key.id()));
+    // the key exists now whatever the replicas say; a retry with the request id finds it
+    writes.requireAcknowledged(written, key.id());
     return CreateOutcome.created(key.id());
   }
 
@@ -107,11 +112,15 @@ final class RedisCreates {
 
   /** Step 2 of create: the record and its invalidation, in the key's slot. */
   boolean writeNew(ApiKeyRecord key) {
+    return (Long) write(key).reply() == 1;
+  }
+
+  private AcknowledgedWrites.Acked write(ApiKeyRecord key) {
     List<String> args = new ArrayList<>();
     args.add(names.invalidationChannel());
     args.add(key.id());
     RedisRecordCodec.appendFields(args, key);
-    return (Long) client.run(r -> WRITE_NEW.eval(r, List.of(names.record(key.id())), args)) == 1;
+    return writes.eval(WRITE_NEW, List.of(names.record(key.id())), args);
   }
 
   private static String pendingValue(ApiKeyRecord key, String requestId, Instant now) {

@@ -50,7 +50,6 @@ public final class RedisKeyStore implements KeyStore {
   public static final String DEFAULT_NAMESPACE = RedisNamespace.DEFAULT;
 
   // the limiter's script stays beside the limiter that reads its replies
-  private static final LuaScript LIMIT = LuaScript.of("gcra", RedisGcraLimiter.SOURCE);
 
   private final RedisClient client;
   private final RedisNamespace names;
@@ -61,12 +60,16 @@ public final class RedisKeyStore implements KeyStore {
   private final BatchingKeyReader reader;
 
   private RedisKeyStore(
-      RedisClient client, RedisNamespace names, BatchingKeyReader.Settings readSettings) {
+      RedisClient client,
+      RedisNamespace names,
+      BatchingKeyReader.Settings readSettings,
+      ReplicaAcks acks) {
     this.client = client;
     this.names = names;
+    AcknowledgedWrites writes = new AcknowledgedWrites(client, acks);
     this.reads = new RedisReads(client, names);
-    this.creates = new RedisCreates(client, names, reads);
-    this.updates = new RedisUpdates(client, names);
+    this.creates = new RedisCreates(client, names, reads, writes);
+    this.updates = new RedisUpdates(client, names, writes);
     this.calls = new RedisCalls("redis-limits", client.circuit());
     this.reader = new BatchingKeyReader(this, readSettings, client.circuit());
   }
@@ -102,11 +105,25 @@ public final class RedisKeyStore implements KeyStore {
    */
   public static RedisKeyStore connect(
       RedisEndpoint endpoint, Duration timeout, String namespace, RedisBounds bounds) {
+    return connect(endpoint, timeout, namespace, bounds, ReplicaAcks.NONE);
+  }
+
+  /**
+   * As {@link #connect(RedisEndpoint, Duration, String, RedisBounds)}.
+   *
+   * @param acks how many replicas must acknowledge an admin write before it is answered
+   */
+  public static RedisKeyStore connect(
+      RedisEndpoint endpoint,
+      Duration timeout,
+      String namespace,
+      RedisBounds bounds,
+      ReplicaAcks acks) {
     // checked before any connection is made
     RedisNamespace names = RedisNamespace.of(namespace);
     RedisCircuit circuit = new RedisCircuit("redis", bounds.breakerOpen());
-    RedisClient client = RedisClient.connect(endpoint, timeout, circuit);
-    return new RedisKeyStore(client, names, bounds.readerSettings(timeout));
+    RedisClient client = RedisClient.connect(endpoint, timeout, bounds.poolSize(), circuit);
+    return new RedisKeyStore(client, names, bounds.readerSettings(timeout), acks);
   }
 
   /**
@@ -124,10 +141,10 @@ public final class RedisKeyStore implements KeyStore {
    * it is closed itself.
    */
   public RedisInvalidationListener listenForInvalidations(CachingKeyStore cache) {
-    // plain PUBLISH reaches every node of a Cluster, so any node will do; behind Sentinel the
-    // provider hands out the current master, and the listener reconnects after a failover
+    // one subscription per node a write publishes on first (the master, every Cluster master):
+    // messages that reach a node only by replication or the cluster bus can lag or be lost
     return RedisInvalidationListener.start(
-        client.subscriberConnections(), invalidationChannel(), cache);
+        client.subscriptionNodes(), invalidationChannel(), cache);
   }
 
   /** The key names of this store's namespace. */
@@ -147,11 +164,6 @@ public final class RedisKeyStore implements KeyStore {
   /** Rate limits counted in this Redis; built by {@link Stores#sharedLimiter}. */
   public SharedLimiter sharedLimiter() {
     return Stores.sharedLimiter(this);
-  }
-
-  /** Runs the GCRA script; every key must share one hash tag (one Cluster slot). */
-  List<?> evalLimit(List<String> stateKeys, List<String> args) {
-    return (List<?>) client.run(r -> LIMIT.eval(r, stateKeys, args));
   }
 
   /** The audit trails of this store's namespace; built by {@link Stores#auditLog}. */
@@ -240,6 +252,11 @@ public final class RedisKeyStore implements KeyStore {
   @Override
   public boolean replace(ApiKeyRecord updated, long expectedVersion) {
     return updates.replace(updated, expectedVersion);
+  }
+
+  @Override
+  public void confirmDurable(String id) {
+    updates.confirmDurable(id);
   }
 
   @Override

@@ -21,10 +21,12 @@ final class RedisUpdates {
 
   private final RedisClient client;
   private final RedisNamespace names;
+  private final AcknowledgedWrites writes;
 
-  RedisUpdates(RedisClient client, RedisNamespace names) {
+  RedisUpdates(RedisClient client, RedisNamespace names, AcknowledgedWrites writes) {
     this.client = client;
     this.names = names;
+    this.writes = writes;
   }
 
   /**
@@ -38,8 +40,9 @@ final class RedisUpdates {
     args.add(updated.id());
     args.add(names.invalidationChannel());
     RedisRecordCodec.appendFields(args, updated);
-    long result =
-        (Long) client.run(r -> REPLACE.eval(r, List.of(names.record(updated.id())), args));
+    AcknowledgedWrites.Acked acked =
+        writes.eval(REPLACE, List.of(names.record(updated.id())), args);
+    long result = (Long) acked.reply();
     if (result < 0) {
       throw new NoSuchElementException("no key " + updated.id());
     }
@@ -57,7 +60,14 @@ final class RedisUpdates {
               : updated.expiresAt().toEpochMilli();
       client.run(r -> r.zadd(activeKey, score, updated.id()));
     }
+    // the change stands whatever the replicas say; a retry re-reads it and finds it made
+    writes.requireAcknowledged(acked, updated.id());
     return true;
+  }
+
+  /** See {@link KeyStore#confirmDurable}. */
+  void confirmDurable(String id) {
+    writes.confirm(names.record(id), id);
   }
 
   /** Adds the deltas to their records, pipelined; a delta for a missing record is dropped. */

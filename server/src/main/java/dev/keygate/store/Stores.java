@@ -4,6 +4,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keygate.audit.AuditLog;
 import dev.keygate.audit.InMemoryAuditLog;
 import dev.keygate.audit.RedisAuditLog;
+import dev.keygate.imports.ImportIndex;
+import dev.keygate.imports.InMemoryImportIndex;
+import dev.keygate.imports.RedisImportIndex;
 import dev.keygate.ratelimit.SharedLimiter;
 import java.util.function.Function;
 import redis.clients.jedis.UnifiedJedis;
@@ -31,7 +34,8 @@ public final class Stores {
       return new InMemoryKeyStore();
     }
     RedisKeyStore store =
-        RedisKeyStore.connect(redis.endpoint(), redis.timeout(), redis.namespace(), redis.bounds());
+        RedisKeyStore.connect(
+            redis.endpoint(), redis.timeout(), redis.namespace(), redis.bounds(), redis.acks());
     if (!cache.enabled()) {
       return store;
     }
@@ -79,7 +83,26 @@ public final class Stores {
    * owner's slot.
    */
   public static SharedLimiter sharedLimiter(RedisKeyStore redis) {
-    return new RedisGcraLimiter(redis);
+    return new RedisSharedLimiter(redis);
+  }
+
+  /**
+   * The import indexes (external ids, foreign secrets' digests) beside {@code store}: in its Redis
+   * and namespace, on its client (every command one key), else in memory.
+   */
+  public static ImportIndex importIndex(KeyStore store) {
+    if (backing(store) instanceof RedisKeyStore redis) {
+      RedisClient client = redis.client();
+      return new RedisImportIndex(
+          new RedisImportIndex.Commands() {
+            @Override
+            public <T> T run(Function<UnifiedJedis, T> call) {
+              return client.execute(call, "redis import index", null);
+            }
+          },
+          redis.namespace());
+    }
+    return new InMemoryImportIndex();
   }
 
   /** The store at the bottom of the cache and batching layers (Redis or in-memory). */

@@ -242,6 +242,62 @@ class KeygateCliTest {
   }
 
   @Test
+  void keysCreate_creditsRefillAndCalendarQuota_thenCheckSpendsUntilExhausted() throws IOException {
+    CreateKeyResponse created =
+        create(
+            "credits-cli",
+            "metered",
+            "--credits",
+            "1",
+            "--refill",
+            "500/monthly@15",
+            "--limit",
+            "3000/month:global");
+    assertEquals(1, created.getKey().getCredits().getRemaining());
+    assertEquals(500, created.getKey().getCredits().getRefill().getAmount());
+    assertEquals(15, created.getKey().getCredits().getRefill().getAnchorDay());
+    assertEquals(
+        dev.keygate.api.v1.CalendarPeriod.CALENDAR_PERIOD_MONTH,
+        created.getKey().getLimits(0).getCalendar());
+    CliRun shown = admin("keys", "get", created.getKey().getId());
+    assertTrue(shown.out().contains("3000/month:global"), shown::toString);
+    assertTrue(shown.out().contains("refills to 500 monthly on day 15"), shown::toString);
+    assertEquals(0, check(created.getSecret()).exit());
+    CliRun exhausted = check(created.getSecret());
+    assertEquals(ExitCode.RESOURCE_EXHAUSTED.code(), exhausted.exit(), exhausted::toString);
+    assertTrue(exhausted.err().contains("CREDITS_EXHAUSTED"), exhausted::toString);
+    // a refill without credits, or a malformed one, is a usage error that sends nothing
+    CliRun bad =
+        admin(
+            "keys",
+            "create",
+            "--project",
+            "credits-cli",
+            "--name",
+            "x",
+            "--scope",
+            "tasks:read",
+            "--refill",
+            "5/weekly",
+            "--credits",
+            "5");
+    assertEquals(ExitCode.USAGE.code(), bad.exit(), bad::toString);
+    CliRun orphan =
+        admin(
+            "keys",
+            "create",
+            "--project",
+            "credits-cli",
+            "--name",
+            "x",
+            "--scope",
+            "tasks:read",
+            "--refill",
+            "5/daily");
+    assertEquals(ExitCode.USAGE.code(), orphan.exit(), orphan::toString);
+  }
+
+  @Test
   void check_json_parsesAsCheckResponse() throws IOException {
     CreateKeyResponse created = create("check-json", "json");
     CliRun run =
