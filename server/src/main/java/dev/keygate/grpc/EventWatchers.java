@@ -137,6 +137,7 @@ public final class EventWatchers implements AutoCloseable {
     private volatile boolean cancelled;
     private volatile boolean started;
     private String trail = "";
+    private Supplier<String> access = () -> "";
     private String cursor;
     private boolean checkTrim;
 
@@ -148,6 +149,7 @@ public final class EventWatchers implements AutoCloseable {
     }
 
     void start(Supplier<String> whichTrail) {
+      access = whichTrail;
       try {
         trail = whichTrail.get();
         if (cursor.isEmpty()) {
@@ -205,6 +207,11 @@ public final class EventWatchers implements AutoCloseable {
             }
             checkTrim = false;
           }
+          if (!batch.isEmpty()) {
+            // the caller again, before each batch it is sent: a key revoked (or stripped of
+            // keys:read) since the stream began gets nothing more
+            access.get();
+          }
           for (AuditEvent e : batch) {
             out.onNext(ProtoMapper.toProto(e));
             sent.increment();
@@ -216,6 +223,9 @@ public final class EventWatchers implements AutoCloseable {
           // behind the trail: it may trim past this watcher before the next read
           checkTrim = true;
         }
+      } catch (KeygateException e) {
+        fail(e);
+        return;
       } catch (StoreUnavailableException e) {
         fail(unavailable());
         return;
