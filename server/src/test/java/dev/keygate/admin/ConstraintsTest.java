@@ -2,6 +2,8 @@ package dev.keygate.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.keygate.access.IpAllowlist;
+import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.Credits;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.LimitScope;
@@ -125,5 +127,25 @@ class ConstraintsTest {
     assertEquals(List.of("credits"), c(READ, null).looserFields(bound), "unmetered is looser");
     // an unmetered bound allows anything
     assertEquals(List.of(), credits(1_000_000, Optional.empty()).looserFields(c(READ, null)));
+  }
+
+  @Test
+  void of_keysScopesExpiryOwnLimitsAndAllowlist() {
+    RateLimitSpec rate = new RateLimitSpec(5, Duration.ofSeconds(60));
+    IpAllowlist fenced = IpAllowlist.parse("c", List.of("192.0.2.0/24"));
+    ApiKeyRecord key =
+        new ApiKeyRecord.Builder()
+            .id("AAAAAAAAAAAA")
+            .project("acme")
+            .scopes(READ)
+            .expiresAt(T)
+            .rateLimit(rate)
+            .allowlist(fenced)
+            .build();
+    assertEquals(
+        new Constraints(
+            READ, T, List.of(new KeyLimit(rate, LimitScope.DEFAULT)), fenced, Optional.empty()),
+        Constraints.of(key));
+    assertEquals(IpAllowlist.NONE, new Constraints(READ, T, List.of(), null, null).allowlist());
   }
 }
