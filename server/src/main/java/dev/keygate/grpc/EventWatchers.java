@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  *
  * <p>Bounds: at most {@code maxStreams} streams (one more is refused at once with
  * WATCHERS_EXHAUSTED); each holds at most {@value #BATCH} events read ahead; two threads poll for
- * all of them, and each stream has at most one poll queued.
+ * all of them, and each stream has at most one poll queued and one timer pending.
  */
 public final class EventWatchers implements AutoCloseable {
   /** Events read per poll. */
@@ -132,6 +132,8 @@ public final class EventWatchers implements AutoCloseable {
   private final class Watch {
     private final ServerCallStreamObserver<dev.keygate.api.v1.AuditEvent> out;
     private final AtomicBoolean queued = new AtomicBoolean();
+    // one timer per stream at most: onReady wakes must not start a second chain of polls
+    private final AtomicBoolean timed = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean cancelled;
@@ -235,7 +237,15 @@ public final class EventWatchers implements AutoCloseable {
         return;
       }
       if (out.isReady()) {
-        poller.schedule(this::wake, poll.toMillis(), TimeUnit.MILLISECONDS);
+        if (timed.compareAndSet(false, true)) {
+          poller.schedule(
+              () -> {
+                timed.set(false);
+                wake();
+              },
+              poll.toMillis(),
+              TimeUnit.MILLISECONDS);
+        }
       } else {
         // the client's onReady wakes it
         parked.increment();
