@@ -190,7 +190,7 @@ public final class Keygate implements AutoCloseable {
             new LeakedKeys(
                 format, hasher, adminStore, keys, auditLog, clock, leakSettings.action()),
             trail,
-            clock);
+            Stores.seenReports(store, clock));
     this.health =
         new HealthMonitor(
             store,

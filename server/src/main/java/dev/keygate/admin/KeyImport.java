@@ -3,7 +3,6 @@ package dev.keygate.admin;
 import dev.keygate.error.KeygateException;
 import dev.keygate.error.Reason;
 import dev.keygate.imports.ImportIndex;
-import dev.keygate.imports.ImportIndex.DigestKind;
 import dev.keygate.imports.ImportSettings;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyFormat;
@@ -11,13 +10,11 @@ import dev.keygate.key.KeyHasher;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.LimitScope;
-import dev.keygate.key.ParsedKey;
 import dev.keygate.store.CreateOutcome;
 import dev.keygate.store.KeyStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,9 +34,6 @@ import java.util.regex.Pattern;
  */
 public final class KeyImport {
   private static final Pattern EXTERNAL_ID = Pattern.compile("[A-Za-z0-9._:/@-]{1,128}");
-  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
-  private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7e]+");
-  private static final int MIN_FOREIGN_SECRET = 16;
 
   private final KeyStore store;
   private final KeyFormat format;
@@ -48,7 +42,7 @@ public final class KeyImport {
   private final KeyKind environment;
   private final int maxActiveKeysPerProject;
   private final ImportIndex index;
-  private final ImportSettings settings;
+  private final ImportProof.Context proofs;
 
   public KeyImport(
       KeyStore store,
@@ -66,7 +60,7 @@ public final class KeyImport {
     this.environment = environment;
     this.maxActiveKeysPerProject = maxActiveKeysPerProject;
     this.index = index;
-    this.settings = settings;
+    this.proofs = new ImportProof.Context(format, hasher, settings, environment);
   }
 
   /** How one record ended. */
@@ -104,7 +98,7 @@ public final class KeyImport {
         request.requestId() == null || request.requestId().isEmpty(),
         k + "request_id",
         "must be empty: external_id makes an import idempotent");
-    Proof proof = proof(record.secret(), request.kind(), field, v);
+    ImportProof proof = ImportProof.of(record.secret(), request.kind(), field, v, proofs);
     v.throwIfInvalid();
     Privileges.requireProject(caller, request.project());
     Privileges.requireGrantable(caller, request.scopes());
@@ -222,86 +216,6 @@ public final class KeyImport {
           index.releaseExternalId(project, externalId, id);
           return null;
         });
-  }
-
-  /**
-   * What the stored key is proven by.
-   *
-   * @param keyId the id a keygate-format secret embeds; empty for a foreign one
-   * @param indexed the index a foreign secret's digest goes to; empty for a keygate-format one
-   * @param displayPrefix the configured foreign prefix shown as the key's prefix
-   */
-  private record Proof(
-      Optional<String> keyId,
-      KeyKind kind,
-      byte[] digest,
-      Optional<DigestKind> indexed,
-      Optional<String> displayPrefix) {}
-
-  private Proof proof(
-      ImportedKey.ImportSecret secret, KeyKind requested, String field, Validation v) {
-    KeyKind kind = requested == null ? environment : requested;
-    byte[] none = new byte[32];
-    if (secret instanceof ImportedKey.Plain plain) {
-      String s = plain.secret();
-      Optional<ParsedKey> own = format.parse(s);
-      if (own.isPresent()) {
-        v.check(
-            requested == null || requested == own.get().kind(),
-            field + ".key.kind",
-            "must match the secret's kind, " + own.get().kind().label());
-        return new Proof(
-            Optional.of(own.get().keyId()),
-            own.get().kind(),
-            hasher.digest(s),
-            Optional.empty(),
-            Optional.empty());
-      }
-      Optional<String> prefix = settings.prefixOf(s);
-      boolean ok =
-          s.length() >= MIN_FOREIGN_SECRET
-              && s.length() <= KeyFormat.MAX_KEY_LENGTH
-              && PRINTABLE.matcher(s).matches()
-              && prefix.isPresent();
-      v.check(
-          ok,
-          field + ".plain_secret",
-          "must be a key in keygate's format, or "
-              + MIN_FOREIGN_SECRET
-              + "-"
-              + KeyFormat.MAX_KEY_LENGTH
-              + " printable characters starting with one of KEYGATE_IMPORT_KEY_PREFIXES ("
-              + prefixes()
-              + ")");
-      return new Proof(
-          Optional.empty(),
-          kind,
-          ok ? hasher.digest(s) : none,
-          Optional.of(DigestKind.HMAC),
-          prefix);
-    }
-    if (secret instanceof ImportedKey.LegacySha256 legacy) {
-      boolean hex = legacy.sha256Hex() != null && SHA256_HEX.matcher(legacy.sha256Hex()).matches();
-      v.check(hex, field + ".legacy_sha256", "must be 64 hex digits (a SHA-256)");
-      v.check(
-          settings.foreignPrefixes().contains(legacy.prefix()),
-          field + ".legacy_prefix",
-          "must be one of KEYGATE_IMPORT_KEY_PREFIXES (" + prefixes() + ")");
-      return new Proof(
-          Optional.empty(),
-          kind,
-          hex ? HexFormat.of().parseHex(legacy.sha256Hex()) : none,
-          Optional.of(DigestKind.LEGACY_SHA256),
-          Optional.ofNullable(legacy.prefix()));
-    }
-    v.check(false, field + ".secret", "set plain_secret or legacy_sha256");
-    return new Proof(Optional.empty(), kind, none, Optional.empty(), Optional.empty());
-  }
-
-  private String prefixes() {
-    return settings.foreignPrefixes().isEmpty()
-        ? "none configured"
-        : String.join(", ", settings.foreignPrefixes());
   }
 
   private static List<KeyLimit> ownLimits(NewKey request) {

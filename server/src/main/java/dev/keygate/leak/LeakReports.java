@@ -3,7 +3,6 @@ package dev.keygate.leak;
 import dev.keygate.audit.AuditTrail;
 import dev.keygate.error.KeygateException;
 import dev.keygate.error.Reason;
-import java.time.Clock;
 import java.util.List;
 
 /**
@@ -15,14 +14,19 @@ public final class LeakReports {
   private final SigningKeys signingKeys;
   private final LeakedKeys leaked;
   private final AuditTrail trail;
-  private final ReplayGuard replays;
+  private final SeenReports replays;
   private final int maxBodyBytes;
 
-  public LeakReports(LeakSettings settings, LeakedKeys leaked, AuditTrail trail, Clock clock) {
+  /**
+   * @param replays the reports acted on (in Redis when the store is, so every sidecar refuses a
+   *     replay)
+   */
+  public LeakReports(
+      LeakSettings settings, LeakedKeys leaked, AuditTrail trail, SeenReports replays) {
     this.signingKeys = settings.publicKeys();
     this.leaked = leaked;
     this.trail = trail;
-    this.replays = new ReplayGuard(clock);
+    this.replays = replays;
     this.maxBodyBytes = settings.maxBodyBytes();
   }
 
@@ -69,16 +73,34 @@ public final class LeakReports {
     } catch (IllegalArgumentException e) {
       return refuse(Reason.LEAK_REPORT_MALFORMED, e.getMessage());
     }
-    if (!replays.firstTime(body)) {
+    String fingerprint = LeakedKeys.sha256Hex(body);
+    boolean first;
+    try {
+      first = replays.firstTime(fingerprint);
+    } catch (RuntimeException e) {
+      // cannot tell a replay: act on nothing, GitHub retries
+      return new Answer(
+          Reason.STORE_UNAVAILABLE.httpStatus(),
+          LeakEndpoint.errorJson(Reason.STORE_UNAVAILABLE, "the key store is unreachable"));
+    }
+    if (!first) {
       return refuse(Reason.LEAK_REPORT_REPLAYED, "this report was acted on already");
     }
     try {
       return new Answer(200, LeakEndpoint.verdictsJson(leaked.handle(report)));
     } catch (KeygateException e) {
       // not acted on (or only partly): GitHub's retry must be accepted
-      replays.forget(body);
+      forget(fingerprint);
       return new Answer(
           e.reason().httpStatus(), LeakEndpoint.errorJson(e.reason(), e.getMessage()));
+    }
+  }
+
+  private void forget(String fingerprint) {
+    try {
+      replays.forget(fingerprint);
+    } catch (RuntimeException e) {
+      // the store is down already: the retry will be refused as a replay for a day at worst
     }
   }
 

@@ -126,7 +126,7 @@ public final class LeakedKeys {
     boolean works =
         current || (key.previousExpiresAt() != null && now.isBefore(key.previousExpiresAt()));
     if (works && act(key)) {
-      append(action.event(), key);
+      append(LeakEvents.AUTO_REVOKED, key);
       log.warn(
           "key {} of project {} reported leaked: {}",
           key.id(),
@@ -185,10 +185,12 @@ public final class LeakedKeys {
   }
 
   static String sha256Hex(String token) {
+    return sha256Hex(token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String sha256Hex(byte[] bytes) {
     try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }

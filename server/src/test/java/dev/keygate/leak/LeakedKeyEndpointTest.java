@@ -232,7 +232,7 @@ class LeakedKeyEndpointTest {
     assertEquals(200, post(body, KEY_ID, github).statusCode());
     Eventually.await("b refuses the leaked key", () -> refused(b, key.getSecret()));
     assertDenied(Code.PERMISSION_DENIED, "KEY_DISABLED", () -> check(b, key.getSecret()));
-    assertTrue(actions("acme").contains(LeakEvents.AUTO_DISABLED));
+    assertTrue(actions("acme").contains(LeakEvents.AUTO_REVOKED));
     a.admin().enableKey(EnableKeyRequest.newBuilder().setId(key.getKey().getId()).build());
     Eventually.await("b accepts the key again", () -> !refused(b, key.getSecret()));
 
@@ -240,7 +240,26 @@ class LeakedKeyEndpointTest {
 
     assertEquals(409, replay.statusCode());
     assertTrue(replay.body().contains("LEAK_REPORT_REPLAYED"), replay.body());
-    assertUnchanged(key);
+    // the first report's disable only
+    assertUnchanged(key, 1);
+  }
+
+  @Test
+  void report_replayedToTheOtherSidecar_refusedNothingChanged() throws Exception {
+    start(Map.of("KEYGATE_LEAK_ACTION", "disable"));
+    CreateKeyResponse key = cachedOnBoth();
+    String body = report(key.getSecret());
+    assertEquals(200, post(body, KEY_ID, github).statusCode());
+    Eventually.await("b refuses the leaked key", () -> refused(b, key.getSecret()));
+    a.admin().enableKey(EnableKeyRequest.newBuilder().setId(key.getKey().getId()).build());
+    Eventually.await("b accepts the key again", () -> !refused(b, key.getSecret()));
+    LeakEndpoint onB = LeakEndpoint.start(b.app.leakSettings(), b.app.leakReports());
+    opened.add(0, onB);
+
+    HttpResponse<String> replay = post(onB.port(), body, KEY_ID, github);
+
+    assertEquals(409, replay.statusCode(), replay.body());
+    assertUnchanged(key, 1);
   }
 
   @Test
@@ -275,6 +294,11 @@ class LeakedKeyEndpointTest {
   }
 
   private void assertUnchanged(CreateKeyResponse key) {
+    assertUnchanged(key, 0);
+  }
+
+  /** The key works on both sidecars, and the trail holds only the expected auto-revocations. */
+  private void assertUnchanged(CreateKeyResponse key, long autoRevocations) {
     assertEquals(key.getKey().getId(), check(a, key.getSecret()));
     assertEquals(key.getKey().getId(), check(b, key.getSecret()));
     assertEquals(
@@ -283,7 +307,10 @@ class LeakedKeyEndpointTest {
             .getKey(GetKeyRequest.newBuilder().setId(key.getKey().getId()).build())
             .getState());
     List<String> actions = actions("acme");
-    assertTrue(!actions.contains(LeakEvents.AUTO_REVOKED), actions.toString());
+    assertEquals(
+        autoRevocations,
+        actions.stream().filter(LeakEvents.AUTO_REVOKED::equals).count(),
+        actions.toString());
   }
 
   private void awaitRefusalAudited(String reason) {
@@ -345,9 +372,15 @@ class LeakedKeyEndpointTest {
 
   private HttpResponse<String> post(String body, String keyIdentifier, KeyPair signer)
       throws Exception {
+    return post(endpoint.port(), body, keyIdentifier, signer);
+  }
+
+  private HttpResponse<String> post(int port, String body, String keyIdentifier, KeyPair signer)
+      throws Exception {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     return http.send(
-        request()
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + LeakEndpoint.PATH))
+            .header("Content-Type", "application/json")
             .header(LeakEndpoint.KEY_ID_HEADER, keyIdentifier)
             .header(LeakEndpoint.SIGNATURE_HEADER, sign(signer, bytes))
             .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
