@@ -40,6 +40,9 @@ public record AuditEvent(
   public static final String DISABLE = "disable";
   public static final String ENABLE = "enable";
 
+  /** A key brought in by KeyAdmin.ImportKeys. */
+  public static final String IMPORT = "import";
+
   /** A KeyAdmin call whose credential was refused (sampled). */
   public static final String ADMIN_AUTH_FAILED = "admin_auth_failed";
 
@@ -74,6 +77,7 @@ public record AuditEvent(
           AUTHORIZE_DENIED,
           DISABLE,
           ENABLE,
+          IMPORT,
           KEY_EXPIRING,
           KEY_EXPIRED,
           CREDITS_LOW,

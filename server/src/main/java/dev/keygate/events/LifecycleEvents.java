@@ -52,7 +52,7 @@ public final class LifecycleEvents implements AutoCloseable {
   private final Clock clock;
   private final EventSettings settings;
   private final BlockingQueue<Crossing> crossings = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-  private final Cache<String, Boolean> reported =
+  private final Cache<Reported, Boolean> reported =
       Caffeine.newBuilder().maximumSize(SEEN_CAPACITY).build();
   private final LongAdder emitted = new LongAdder();
   private final LongAdder failures = new LongAdder();
@@ -61,7 +61,14 @@ public final class LifecycleEvents implements AutoCloseable {
   private final Thread worker;
   private volatile boolean closed;
 
-  private record Crossing(String onceKey, String action, String keyId, String project) {}
+  /** A crossing as this sidecar remembers it: compared field by field, no string built. */
+  private record Reported(String action, String keyId, long granted, String period) {
+    String onceKey() {
+      return String.join("|", action, keyId, Long.toString(granted), period);
+    }
+  }
+
+  private record Crossing(Reported reported, String project) {}
 
   /**
    * @param store the authoritative store (not a cache): a claimed event is checked against the key
@@ -125,13 +132,15 @@ public final class LifecycleEvents implements AutoCloseable {
     } else {
       return;
     }
-    String onceKey = String.join("|", action, key.id(), Long.toString(granted), period);
-    if (reported.asMap().putIfAbsent(onceKey, Boolean.TRUE) != null) {
+    Reported crossing = new Reported(action, key.id(), granted, period);
+    // a plain read first: after the first report, every spend of the period ends here
+    if (reported.getIfPresent(crossing) != null
+        || reported.asMap().putIfAbsent(crossing, Boolean.TRUE) != null) {
       return;
     }
-    if (closed || !crossings.offer(new Crossing(onceKey, action, key.id(), key.project()))) {
+    if (closed || !crossings.offer(new Crossing(crossing, key.project()))) {
       // forget it, so the next spend reports it again
-      reported.invalidate(onceKey);
+      reported.invalidate(crossing);
       droppedQueueFull.increment();
     }
   }
@@ -199,9 +208,10 @@ public final class LifecycleEvents implements AutoCloseable {
 
   private void emit(Crossing c) {
     try {
-      append(c.onceKey(), c.action(), c.keyId(), c.project());
+      Reported r = c.reported();
+      append(r.onceKey(), r.action(), r.keyId(), c.project());
     } catch (RuntimeException e) {
-      reported.invalidate(c.onceKey());
+      reported.invalidate(c.reported());
       throw e;
     }
   }

@@ -203,7 +203,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         return true;
       }
       attemptsFailed.increment();
-      Duration delay = backoff(attempt);
+      Duration delay = backoff(settings, attempt);
       if (clock.instant().plus(delay).isAfter(giveUpAt)) {
         givenUp.increment();
         log.warn(
@@ -241,7 +241,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   /** Exponential, capped, with equal jitter: a random delay between half and all of the step. */
-  Duration backoff(int attempt) {
+  static Duration backoff(WebhookSettings settings, int attempt) {
     long base = settings.backoff().toMillis();
     long max = settings.backoffMax().toMillis();
     long step = attempt >= 31 ? max : Math.min(max, base << Math.min(attempt - 1, 30));

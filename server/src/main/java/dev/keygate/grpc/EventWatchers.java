@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  *
  * <p>Bounds: at most {@code maxStreams} streams (one more is refused at once with
  * WATCHERS_EXHAUSTED); each holds at most {@value #BATCH} events read ahead; two threads poll for
- * all of them, and each stream has at most one poll queued.
+ * all of them, and each stream has at most one poll queued and one timer pending.
  */
 public final class EventWatchers implements AutoCloseable {
   /** Events read per poll. */
@@ -132,11 +132,14 @@ public final class EventWatchers implements AutoCloseable {
   private final class Watch {
     private final ServerCallStreamObserver<dev.keygate.api.v1.AuditEvent> out;
     private final AtomicBoolean queued = new AtomicBoolean();
+    // one timer per stream at most: onReady wakes must not start a second chain of polls
+    private final AtomicBoolean timed = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean cancelled;
     private volatile boolean started;
     private String trail = "";
+    private Supplier<String> access = () -> "";
     private String cursor;
     private boolean checkTrim;
 
@@ -148,6 +151,7 @@ public final class EventWatchers implements AutoCloseable {
     }
 
     void start(Supplier<String> whichTrail) {
+      access = whichTrail;
       try {
         trail = whichTrail.get();
         if (cursor.isEmpty()) {
@@ -205,6 +209,11 @@ public final class EventWatchers implements AutoCloseable {
             }
             checkTrim = false;
           }
+          if (!batch.isEmpty()) {
+            // the caller again, before each batch it is sent: a key revoked (or stripped of
+            // keys:read) since the stream began gets nothing more
+            access.get();
+          }
           for (AuditEvent e : batch) {
             out.onNext(ProtoMapper.toProto(e));
             sent.increment();
@@ -216,6 +225,9 @@ public final class EventWatchers implements AutoCloseable {
           // behind the trail: it may trim past this watcher before the next read
           checkTrim = true;
         }
+      } catch (KeygateException e) {
+        fail(e);
+        return;
       } catch (StoreUnavailableException e) {
         fail(unavailable());
         return;
@@ -225,7 +237,15 @@ public final class EventWatchers implements AutoCloseable {
         return;
       }
       if (out.isReady()) {
-        poller.schedule(this::wake, poll.toMillis(), TimeUnit.MILLISECONDS);
+        if (timed.compareAndSet(false, true)) {
+          poller.schedule(
+              () -> {
+                timed.set(false);
+                wake();
+              },
+              poll.toMillis(),
+              TimeUnit.MILLISECONDS);
+        }
       } else {
         // the client's onReady wakes it
         parked.increment();

@@ -74,7 +74,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
       LifecycleEvents lifecycle,
       ToLongFunction<ApiKeyRecord> creditsLeft) {
     this.creditsLeft = creditsLeft;
-    this.imports = new KeyImports(importer, keys, trail, metrics);
+    this.imports = new KeyImports(importer, keys, trail, metrics, lifecycle);
     this.auth = auth;
     this.keys = keys;
     this.clock = clock;

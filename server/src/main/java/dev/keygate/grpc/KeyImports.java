@@ -14,6 +14,7 @@ import dev.keygate.audit.AuditTrail;
 import dev.keygate.authz.Surface;
 import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
+import dev.keygate.events.LifecycleEvents;
 import dev.keygate.metrics.KeygateMetrics;
 import java.util.List;
 
@@ -34,12 +35,19 @@ final class KeyImports {
   private final KeyService keys;
   private final AuditTrail trail;
   private final KeygateMetrics metrics;
+  private final LifecycleEvents lifecycle;
 
-  KeyImports(KeyImport importer, KeyService keys, AuditTrail trail, KeygateMetrics metrics) {
+  KeyImports(
+      KeyImport importer,
+      KeyService keys,
+      AuditTrail trail,
+      KeygateMetrics metrics,
+      LifecycleEvents lifecycle) {
     this.importer = importer;
     this.keys = keys;
     this.trail = trail;
     this.metrics = metrics;
+    this.lifecycle = lifecycle;
   }
 
   ImportKeysResponse run(Caller caller, ImportKeysRequest request, String requestId) {
@@ -76,6 +84,8 @@ final class KeyImports {
       result.setKeyId(imported.key().id());
       if (imported.status() == KeyImport.Status.IMPORTED) {
         result.setOutcome(ImportResult.Outcome.IMPORTED);
+        // an imported expiry raises key.expiring / key.expired like a created one
+        lifecycle.keyStored(imported.key());
         metrics.adminAction(ACTION, AuditEvent.OK);
         trail.recordAction(
             ACTION,

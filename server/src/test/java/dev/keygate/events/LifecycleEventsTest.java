@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.Timestamp;
 import dev.keygate.api.v1.CreateKeyRequest;
+import dev.keygate.api.v1.ImportKeysRequest;
+import dev.keygate.api.v1.ImportKeysResponse;
+import dev.keygate.api.v1.ImportedKey;
 import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.audit.AuditEvent;
 import dev.keygate.audit.AuditLog;
@@ -31,7 +34,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisServerExtension.class)
 class LifecycleEventsTest {
   private static final Map<String, String> FAST =
-      Map.of("KEYGATE_EVENTS_TICK", "10ms", "KEYGATE_EVENTS_CLAIM_LEASE", "1m");
+      Map.of(
+          "KEYGATE_EVENTS_TICK",
+          "10ms",
+          "KEYGATE_EVENTS_CLAIM_LEASE",
+          "1m",
+          "KEYGATE_IMPORT_KEY_PREFIXES",
+          "sk_live_");
 
   private final String namespace;
   private final InProcessKeygate a;
@@ -194,5 +203,32 @@ class LifecycleEventsTest {
     // the next refill period reports again
     lifecycle(b).creditsSpent(key, 5, 100, "2026-12");
     Eventually.await("next period", () -> events(AuditEvent.CREDITS_LOW).size() == 2);
+  }
+
+  @Test
+  void importedKeyWithExpiry_raisesExpiryEventsLikeACreatedOne() {
+    Instant at = b.clock.instant().plus(Duration.ofDays(3));
+    ImportKeysResponse answer =
+        b.admin()
+            .importKeys(
+                ImportKeysRequest.newBuilder()
+                    .addKeys(
+                        ImportedKey.newBuilder()
+                            .setExternalId("legacy-1")
+                            .setPlainSecret("sk_live_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6")
+                            .setKey(
+                                CreateKeyRequest.newBuilder()
+                                    .setProject("acme")
+                                    .setName("imported")
+                                    .addScopes("orders:read")
+                                    .setExpiresAt(
+                                        Timestamp.newBuilder().setSeconds(at.getEpochSecond()))))
+                    .build());
+    String id = answer.getResults(0).getKeyId();
+    // within the 14-day lead already: key.expiring at once
+    Eventually.await("key.expiring", () -> events(AuditEvent.KEY_EXPIRING).size() == 1);
+    assertEquals(id, events(AuditEvent.KEY_EXPIRING).get(0).keyId());
+    advanceBoth(Duration.ofDays(3).plusSeconds(1));
+    Eventually.await("key.expired", () -> events(AuditEvent.KEY_EXPIRED).size() == 1);
   }
 }

@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpServer;
 import dev.keygate.audit.AuditLog;
 import dev.keygate.audit.RedisAuditLog;
+import dev.keygate.store.RedisKeyStore;
 import dev.keygate.testing.Eventually;
 import dev.keygate.testing.FakeTicker;
 import dev.keygate.testing.InProcessKeygate;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RedisServerExtension.class)
 class WebhookDeliveryTest {
+  private final TestRedis redis;
+  private final Map<String, String> env = new HashMap<>();
   private final byte[] key = new byte[32];
   private final Receiver receiver = new Receiver();
   private final String namespace;
@@ -46,9 +49,9 @@ class WebhookDeliveryTest {
   private final InProcessKeygate b;
 
   WebhookDeliveryTest(TestRedis redis) {
+    this.redis = redis;
     new SecureRandom().nextBytes(key);
     receiver.up();
-    Map<String, String> env = new HashMap<>();
     env.put("KEYGATE_WEBHOOK_URL", "http://127.0.0.1:" + receiver.port + "/hooks/keygate");
     env.put("KEYGATE_WEBHOOK_SECRET", "whsec_" + Base64.getEncoder().encodeToString(key));
     env.put("KEYGATE_WEBHOOK_BACKOFF", "20ms");
@@ -181,9 +184,11 @@ class WebhookDeliveryTest {
         dispatcher(a).attemptsFailed() > dispatcher(b).attemptsFailed() ? a : b;
     InProcessKeygate other = holder == a ? b : a;
     holder.close(); // hands its lease over; the event in flight goes again
+    long byHolder = dispatcher(holder).delivered();
     receiver.up();
     Eventually.await("all 4 events", () -> receiver.ids().size() == 4);
-    assertTrue(dispatcher(other).delivered() >= 3);
+    assertTrue(dispatcher(other).delivered() >= 1, "the other sidecar took over");
+    assertEquals(byHolder, dispatcher(holder).delivered(), "nothing from the closed sidecar");
     assertTrue(receiver.deliveries.stream().allMatch(Delivery::valid));
   }
 
@@ -225,5 +230,27 @@ class WebhookDeliveryTest {
     assertEquals(
         later,
         receiver.deliveries.get(0).json().getAsJsonObject("data").get("key_id").getAsString());
+  }
+
+  @Test
+  void webhook_holderThatDiedWithoutHandingOver_leaseRunsOutAndAnotherDelivers() {
+    String other = redis.newNamespace();
+    try (RedisKeyStore store = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), other)) {
+      RedisDeliveryLease lease = new RedisDeliveryLease(store.auditLog(100).commands(), other);
+      // a sidecar took the lease and died: nobody renews or releases it
+      assertTrue(lease.hold("dead-sidecar", Duration.ofSeconds(2)));
+      InProcessKeygate c = InProcessKeygate.overRedis(redis.url(), other, new FakeTicker(), env);
+      try {
+        String id = c.createKey("orders:read").getKey().getId();
+        Eventually.await(
+            "delivered after the dead lease ran out", () -> receiver.ids().size() == 1);
+        assertTrue(dispatcher(c).holding());
+        assertEquals(
+            id,
+            receiver.deliveries.get(0).json().getAsJsonObject("data").get("key_id").getAsString());
+      } finally {
+        c.close();
+      }
+    }
   }
 }

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.keygate.api.v1.AuditEvent;
 import dev.keygate.api.v1.CreateKeyRequest;
+import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.api.v1.ListEventsRequest;
+import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.api.v1.WatchEventsRequest;
 import dev.keygate.audit.AuditLog;
+import dev.keygate.store.CachingKeyStore;
 import dev.keygate.testing.Eventually;
 import dev.keygate.testing.InProcessKeygate;
 import io.grpc.Status;
@@ -307,5 +310,39 @@ class WatchEventsTest {
     slow.call.request(2000);
     assertEquals(1000, slow.take(1000).size(), "the rest arrives once the client asks");
     slow.cancel();
+  }
+
+  @Test
+  void watchEvents_callerKeyRevokedMidStream_getsNothingMore() {
+    CreateKeyResponse reader =
+        kg.admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("reader")
+                    .addScopes("keys:read")
+                    .build());
+    List<String> before = trailIds("acme");
+    Watcher w = watch(reader.getSecret(), "acme", before.get(before.size() - 1), 0);
+    create("acme", "orders:read");
+    assertEquals("create", w.take(1).get(0).getAction());
+    long invalidations =
+        kg.app.store() instanceof CachingKeyStore cache ? cache.invalidationsReceived() : 0;
+    kg.admin().revokeKey(RevokeKeyRequest.newBuilder().setId(reader.getKey().getId()).build());
+    if (kg.app.store() instanceof CachingKeyStore cache) {
+      // over Redis the sidecar's cache hears of the revocation through pub/sub
+      Eventually.await("invalidation", () -> cache.invalidationsReceived() > invalidations);
+    }
+    String after = create("acme", "orders:read");
+    StatusRuntimeException e = w.error();
+    assertDenied(
+        Status.Code.UNAUTHENTICATED,
+        "KEY_REVOKED",
+        () -> {
+          throw e;
+        });
+    assertTrue(
+        w.events.stream().noneMatch(ev -> ev.getKeyId().equals(after)),
+        "nothing created after the revocation reaches the revoked key: " + w.events);
   }
 }
