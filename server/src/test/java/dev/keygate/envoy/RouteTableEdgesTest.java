@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Route matching at its edges: the table's empty form, relative paths, the scope bound, C1. */
-class RouteEdgesTest {
+class RouteTableEdgesTest {
   @Test
   void empty_isTheSameEmptyTable() {
     assertSame(RouteTable.empty(), RouteTable.empty());
