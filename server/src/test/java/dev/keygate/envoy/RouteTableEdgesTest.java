@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Route matching at its edges: the table's empty form, relative paths, the scope bound, C1. */
-class RouteEdgesTest {
+class RouteTableEdgesTest {
   @Test
   void empty_isTheSameEmptyTable() {
     assertSame(RouteTable.empty(), RouteTable.empty());
@@ -44,5 +45,14 @@ class RouteEdgesTest {
   void normalize_c1ControlCharacterIsEscapedAsUtf8() throws Exception {
     assertEquals("/a%C2%80", PathNormalizer.normalize("/a\u0080"));
     assertEquals("/a~~", PathNormalizer.normalize("/a%7E~"), "encoded unreserved is decoded");
+  }
+
+  @Test
+  void parse_requirementKeywords() {
+    assertEquals(new Requirement.Scoped(List.of()), Requirement.parse(" any-key "));
+    assertEquals("any-key", Requirement.parse("any-key").toString());
+    assertEquals(new Requirement.Deny(), Requirement.parse("deny"));
+    assertEquals(
+        "any-key", RouteTable.parse("GET /whoami any-key").find("GET", "/whoami").get().toString());
   }
 }
