@@ -19,8 +19,8 @@ import java.util.OptionalLong;
  *   <li>{@link RedisClient}: the connection, per-call time budget and failure handling;
  *   <li>{@link RedisNamespace}: the key names (the layout below);
  *   <li>{@link RedisRecordCodec}: a record as the fields of its HASH;
- *   <li>{@link RedisReads}, {@link RedisCreates}, {@link RedisUpdates}: the operations, whose
- *       scripts are {@link LuaScript} resources under {@code redis/}.
+ *   <li>{@link RedisReads}, {@link RedisCreates}, {@link RedisUpdates}, {@link RedisUsage}: the
+ *       operations, whose scripts are {@link LuaScript} resources under {@code redis/}.
  * </ul>
  *
  * <p>Layout, for namespace {@code ns} (default {@value #DEFAULT_NAMESPACE}):
@@ -57,6 +57,7 @@ public final class RedisKeyStore implements KeyStore {
   private final RedisReads reads;
   private final RedisCreates creates;
   private final RedisUpdates updates;
+  private final RedisUsage usage;
   private final RedisCalls calls;
   private final BatchingKeyReader reader;
 
@@ -71,6 +72,7 @@ public final class RedisKeyStore implements KeyStore {
     this.reads = new RedisReads(client, names);
     this.creates = new RedisCreates(client, names, reads, writes);
     this.updates = new RedisUpdates(client, names, writes);
+    this.usage = new RedisUsage(client, names);
     this.calls = new RedisCalls("redis-limits", client.circuit());
     this.reader = new BatchingKeyReader(this, readSettings, client.circuit());
   }
@@ -267,7 +269,7 @@ public final class RedisKeyStore implements KeyStore {
 
   @Override
   public void recordUsage(Collection<UsageDelta> deltas) {
-    updates.recordUsage(deltas);
+    usage.record(deltas);
   }
 
   /**
