@@ -45,6 +45,7 @@ config:
   redisPoolSize: 5
   redisWaitReplicas: 1
   redisWaitTimeout: 200ms
+  redisRevokedRetention: 7d
   auditMaxEvents: 5000
   auditFailureSamples: 0
   projectAllowlists: acme=203.0.113.0/24 2001:db8::/32;beta=10.0.0.0/8
@@ -66,6 +67,7 @@ metrics:
     KEYGATE_TRUSTED_PEERS: '127.0.0.0/8,10.0.0.0/8', KEYGATE_REDIS_BREAKER_OPEN: '250ms',
     KEYGATE_REDIS_MAX_PENDING_READS: '4096', KEYGATE_REDIS_READ_BATCHES: '2',
     KEYGATE_REDIS_POOL_SIZE: '5', KEYGATE_REDIS_WAIT_REPLICAS: '1', KEYGATE_REDIS_WAIT_TIMEOUT: '200ms',
+    KEYGATE_REDIS_REVOKED_RETENTION: '7d',
     KEYGATE_AUDIT_FAILURE_SAMPLES: '0', KEYGATE_METRICS_LISTEN: '0.0.0.0:9090',
     KEYGATE_PROJECT_ALLOWLISTS: 'acme=203.0.113.0/24 2001:db8::/32;beta=10.0.0.0/8',
   };

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  * @param sentinelUser {@code KEYGATE_REDIS_SENTINEL_USERNAME}, ACL user for the sentinels
  * @param sentinelPassword {@code KEYGATE_REDIS_SENTINEL_PASSWORD} or the file named by {@code
  *     KEYGATE_REDIS_SENTINEL_PASSWORD_FILE}; null = sentinels are contacted without credentials
+ * @param revokedRetention {@code KEYGATE_REDIS_REVOKED_RETENTION}: how long a revoked key is kept
+ *     (listed with include_revoked, answered KEY_REVOKED) before it is purged (default 30d)
  * @param acks {@code KEYGATE_REDIS_WAIT_REPLICAS} and {@code KEYGATE_REDIS_WAIT_TIMEOUT}: replicas
  *     that must acknowledge an admin write before it is answered OK (default 0, 250ms)
  */
@@ -41,7 +43,8 @@ public record RedisSettings(
     RedisBounds bounds,
     ReplicaAcks acks,
     String sentinelUser,
-    String sentinelPassword) {
+    String sentinelPassword,
+    Duration revokedRetention) {
   private static final Pattern URL = Pattern.compile("rediss?(\\+sentinel|\\+cluster)?://.+");
 
   private static final Duration DEFAULT_WAIT = Duration.ofMillis(250);
@@ -122,7 +125,9 @@ public record RedisSettings(
                 1024)),
         new ReplicaAcks(waitReplicas, waitTimeout),
         sentinelUser,
-        sentinelPassword == null ? null : new String(sentinelPassword, StandardCharsets.UTF_8));
+        sentinelPassword == null ? null : new String(sentinelPassword, StandardCharsets.UTF_8),
+        r.duration(
+            "KEYGATE_REDIS_REVOKED_RETENTION", "30d", Duration.ofHours(1), Duration.ofDays(3650)));
   }
 
   /** True when a Redis URL is set; false means the in-memory store. */

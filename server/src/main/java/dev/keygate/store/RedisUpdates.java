@@ -15,11 +15,14 @@ final class RedisUpdates {
   private final RedisClient client;
   private final RedisNamespace names;
   private final AcknowledgedWrites writes;
+  private final RedisPurge purge;
 
-  RedisUpdates(RedisClient client, RedisNamespace names, AcknowledgedWrites writes) {
+  RedisUpdates(
+      RedisClient client, RedisNamespace names, AcknowledgedWrites writes, RedisPurge purge) {
     this.client = client;
     this.names = names;
     this.writes = writes;
+    this.purge = purge;
   }
 
   /**
@@ -46,6 +49,12 @@ final class RedisUpdates {
     String activeKey = names.projectActive(updated.project());
     if (updated.isRevoked()) {
       client.run(r -> r.zrem(activeKey, updated.id()));
+      purge.revoked(updated);
+      try {
+        purge.purge(updated.project(), updated.updatedAt());
+      } catch (StoreUnavailableException e) {
+        // housekeeping: the revoke itself is done, the next create or revoke purges
+      }
     } else {
       double score =
           updated.expiresAt() == null
