@@ -43,7 +43,11 @@ final class RedisUsage {
     try {
       failed = client.run(r -> send(r, batch, sending));
     } catch (StoreUnavailableException e) {
-      if (!sending[0]) {
+      // a reply that timed out leaves Redis alive with our commands: it may have run them, or
+      // run them later. Any other failure (refused, reset, end of stream, broken pipe) means the
+      // peer was gone or closed the connection, which Redis does not do after running commands
+      // it got (short of dying right after them): those deltas are sent again
+      if (!sending[0] || !RedisCircuit.timedOut(e)) {
         throw new UsageNotRecordedException("usage flush not sent: " + e.getMessage(), batch, 0, e);
       }
       throw new UsageNotRecordedException(

@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * A usage flush that failed, saying which of its deltas Redis certainly did not apply ({@link
- * #retry()}: put them back for the next flush). The others were applied, or may have been (a
- * connection lost after the commands went out): retrying those could count them twice, so they are
- * not retried, and a flush interrupted so under-counts rather than over-counts.
+ * #retry()}: put them back for the next flush). The others were applied, or may have been (sent,
+ * and no reply within the timeout): retrying those could count them twice, so they are not retried,
+ * and a flush interrupted so under-counts rather than over-counts.
  */
 public final class UsageNotRecordedException extends StoreUnavailableException {
   private final transient List<UsageDelta> retry;

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Write-behind usage counting: the Authorize path only bumps an in-memory counter; a background
  * thread flushes the sums to the store every interval and once more on close. A failed flush puts
  * back the counts the store certainly did not write, so an outage delays counts instead of losing
- * them; counts whose write is uncertain (a connection lost mid-flush) are not sent again, so no
- * count is ever added twice.
+ * them; counts whose write is uncertain (sent, no reply in time) are not sent again, so no count is
+ * ever added twice.
  */
 public final class UsageRecorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
