@@ -49,6 +49,12 @@ config:
   auditMaxEvents: 5000
   auditFailureSamples: 0
   projectAllowlists: acme=203.0.113.0/24 2001:db8::/32;beta=10.0.0.0/8
+  eventsExpiringLead: 7d
+  eventsCreditsLowPercent: 20
+  webhookUrl: https://hooks.example.com/keygate
+  webhookRetryWindow: 12h
+  webhookSecretName: keygate-webhook
+  importKeyPrefixes: sk_live_,sk_test_
 redis:
   url: redis://redis.example.svc:6379
 metrics:
@@ -70,10 +76,16 @@ metrics:
     KEYGATE_REDIS_REVOKED_RETENTION: '7d',
     KEYGATE_AUDIT_FAILURE_SAMPLES: '0', KEYGATE_METRICS_LISTEN: '0.0.0.0:9090',
     KEYGATE_PROJECT_ALLOWLISTS: 'acme=203.0.113.0/24 2001:db8::/32;beta=10.0.0.0/8',
+    KEYGATE_EVENTS_EXPIRING_LEAD: '7d', KEYGATE_EVENTS_CREDITS_LOW_PERCENT: '20',
+    KEYGATE_WEBHOOK_URL: 'https://hooks.example.com/keygate', KEYGATE_WEBHOOK_RETRY_WINDOW: '12h',
+    KEYGATE_IMPORT_KEY_PREFIXES: 'sk_live_,sk_test_',
   };
   for (const [name, value] of Object.entries(expected)) {
     assert.equal(e[name]?.value, value, name);
   }
+  // the signing secret comes from the named Secret, never from values
+  assert.deepEqual(e.KEYGATE_WEBHOOK_SECRET?.valueFrom,
+    { secretKeyRef: { name: 'keygate-webhook', key: 'webhook-secret' } });
   assert.deepEqual(c.ports.find((p) => p.name === 'metrics'),
     { name: 'metrics', containerPort: 9090, protocol: 'TCP' });
 });

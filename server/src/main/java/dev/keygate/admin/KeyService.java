@@ -79,7 +79,11 @@ public final class KeyService {
     Privileges.requireNotLooser(
         caller,
         new Constraints(
-            request.scopes(), request.expiresAt(), ownLimits(request), request.allowlist()));
+            request.scopes(),
+            request.expiresAt(),
+            ownLimits(request),
+            request.allowlist(),
+            request.credits()));
     KeyKind kind = request.kind() == null ? environment : request.kind();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       String id = format.newKeyId();
@@ -101,6 +105,8 @@ public final class KeyService {
               .rateLimit(request.rateLimit())
               .limits(request.limits())
               .allowlist(request.allowlist())
+              // generation 1: the record's first version
+              .credits(request.credits().map(c -> c.at(1)))
               .version(1)
               .build();
       CreateOutcome outcome =
@@ -231,6 +237,10 @@ public final class KeyService {
           }
           ApiKeyRecord.Builder b = key.toBuilder();
           changes.paths().forEach(path -> apply(b, path, changes));
+          if (changes.paths().contains("credits")) {
+            // the generation is the version this write gets: newer than any balance counted so far
+            b.credits(changes.credits().map(c -> c.at(key.version() + 1)));
+          }
           ApiKeyRecord changed = b.build();
           // the new limits may clash with the stored ones the mask left alone
           Validation combined = new Validation();
@@ -419,6 +429,7 @@ public final class KeyService {
       case "rate_limit" -> b.rateLimit(c.rateLimit());
       case "limits" -> b.limits(c.limits());
       case "allowed_cidrs" -> b.allowlist(c.allowlist());
+      case "credits" -> b.credits(c.credits());
       default -> throw new IllegalArgumentException(path);
     }
   }

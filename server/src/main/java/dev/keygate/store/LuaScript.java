@@ -17,7 +17,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * once when the class declaring them is loaded, so they can be read, linted and tried with {@code
  * redis-cli --eval} on their own.
  */
-final class LuaScript {
+public final class LuaScript {
   private final String name;
   private final String source;
   private final String sha;
@@ -29,7 +29,7 @@ final class LuaScript {
   }
 
   /** The script in resource {@code redis/<name>.lua}; a missing resource is a build error. */
-  static LuaScript resource(String name) {
+  public static LuaScript resource(String name) {
     String path = "/redis/" + name + ".lua";
     try (InputStream in = LuaScript.class.getResourceAsStream(path)) {
       if (in == null) {
@@ -59,7 +59,7 @@ final class LuaScript {
     return sha;
   }
 
-  Object eval(UnifiedJedis redis, List<String> keys, List<String> args) {
+  public Object eval(UnifiedJedis redis, List<String> keys, List<String> args) {
     try {
       return redis.evalsha(sha, keys, args);
     } catch (JedisNoScriptException e) {

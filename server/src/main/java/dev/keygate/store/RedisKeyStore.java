@@ -53,7 +53,6 @@ public final class RedisKeyStore implements KeyStore {
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
   // the limiter's script stays beside the limiter that reads its replies
-  private static final LuaScript LIMIT = LuaScript.of("gcra", RedisGcraLimiter.SOURCE);
 
   private final RedisClient client;
   private final RedisNamespace names;
@@ -174,11 +173,6 @@ public final class RedisKeyStore implements KeyStore {
   /** Rate limits counted in this Redis; built by {@link Stores#sharedLimiter}. */
   public SharedLimiter sharedLimiter() {
     return Stores.sharedLimiter(this);
-  }
-
-  /** Runs the GCRA script; every key must share one hash tag (one Cluster slot). */
-  List<?> evalLimit(List<String> stateKeys, List<String> args) {
-    return (List<?>) client.run(r -> LIMIT.eval(r, stateKeys, args));
   }
 
   /** The audit trails of this store's namespace; built by {@link Stores#auditLog}. */

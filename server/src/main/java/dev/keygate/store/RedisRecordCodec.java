@@ -2,6 +2,7 @@ package dev.keygate.store;
 
 import dev.keygate.access.IpAllowlist;
 import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.Credits;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.KeyUsage;
@@ -30,8 +31,10 @@ import java.util.TreeMap;
  * limits ({@link KeyLimit#encodeAll}: {@code g100/60000,l20/1000}, scope letter d/l/g for
  * default/local/global; "" or absent = none), {@code ver} version, {@code da}/{@code dr} disabled
  * epoch millis and reason ("" or absent = enabled), {@code ip} IP allowlist (space-separated CIDRs,
- * "" or absent = none); and, written only by the usage script, {@code ut} total, {@code ud} UTC
- * epoch day, {@code un} count on that day, {@code lu} last use millis.
+ * "" or absent = none), {@code cr} credits as last set ({@link Credits#encode()}, "" or absent =
+ * unmetered; the balance lives apart, in {@code ns:cr:{<id>}}); and, written only by the usage
+ * script, {@code ut} total, {@code ud} UTC epoch day, {@code un} count on that day, {@code lu} last
+ * use millis.
  */
 final class RedisRecordCodec {
   private RedisRecordCodec() {}
@@ -62,6 +65,9 @@ final class RedisRecordCodec {
     // access controls (issue 13): disabled time and reason, "" = enabled
     out.addAll(List.of("da", millis(k.disabledAt()), "dr", k.disableReason()));
     out.addAll(List.of("ip", k.allowlist().encode()));
+    // credits (issue 13): how they were last set and refill; "" = unmetered. The balance is kept
+    // apart, in ns:cr:{<id>}, so that rewriting the record never touches it
+    out.addAll(List.of("cr", k.credits().map(Credits::encode).orElse("")));
   }
 
   /** The record in {@code h}; empty when {@code h} is not one (missing, or made by hand). */
@@ -113,6 +119,11 @@ final class RedisRecordCodec {
             .disabledAt(instant(h.get("da")))
             .disableReason(h.getOrDefault("dr", ""))
             .allowlist(IpAllowlist.decode(h.get("ip")))
+            // absent in records written before credits existed: unmetered
+            .credits(
+                h.getOrDefault("cr", "").isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(Credits.decode(h.get("cr"))))
             .build());
   }
 

@@ -4,7 +4,14 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keygate.audit.AuditLog;
 import dev.keygate.audit.InMemoryAuditLog;
 import dev.keygate.audit.RedisAuditLog;
+import dev.keygate.imports.ImportIndex;
+import dev.keygate.imports.InMemoryImportIndex;
+import dev.keygate.imports.RedisImportIndex;
+import dev.keygate.leak.LocalSeenReports;
+import dev.keygate.leak.RedisSeenReports;
+import dev.keygate.leak.SeenReports;
 import dev.keygate.ratelimit.SharedLimiter;
+import java.time.Clock;
 import java.util.function.Function;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -85,7 +92,45 @@ public final class Stores {
    * owner's slot.
    */
   public static SharedLimiter sharedLimiter(RedisKeyStore redis) {
-    return new RedisGcraLimiter(redis);
+    return new RedisSharedLimiter(redis);
+  }
+
+  /**
+   * The import indexes (external ids, foreign secrets' digests) beside {@code store}: in its Redis
+   * and namespace, on its client (every command one key), else in memory.
+   */
+  public static ImportIndex importIndex(KeyStore store) {
+    if (backing(store) instanceof RedisKeyStore redis) {
+      RedisClient client = redis.client();
+      return new RedisImportIndex(
+          new RedisImportIndex.Commands() {
+            @Override
+            public <T> T run(Function<UnifiedJedis, T> call) {
+              return client.execute(call, "redis import index", null);
+            }
+          },
+          redis.namespace());
+    }
+    return new InMemoryImportIndex();
+  }
+
+  /**
+   * The leak reports acted on, beside {@code store}: in its Redis (so a report replayed to any
+   * sidecar is refused), else in this process.
+   */
+  public static SeenReports seenReports(KeyStore store, Clock clock) {
+    if (backing(store) instanceof RedisKeyStore redis) {
+      RedisClient client = redis.client();
+      return new RedisSeenReports(
+          new RedisSeenReports.Commands() {
+            @Override
+            public <T> T run(Function<UnifiedJedis, T> call) {
+              return client.execute(call, "redis leak reports", null);
+            }
+          },
+          redis.namespace());
+    }
+    return new LocalSeenReports(clock);
   }
 
   /** The store at the bottom of the cache and batching layers (Redis or in-memory). */

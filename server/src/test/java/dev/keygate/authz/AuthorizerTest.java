@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keygate.access.IpAllowlist;
 import dev.keygate.access.ProjectAllowlists;
 import dev.keygate.admin.Caller;
 import dev.keygate.admin.CreatedKey;
 import dev.keygate.admin.KeyService;
 import dev.keygate.admin.NewKey;
 import dev.keygate.error.Reason;
+import dev.keygate.key.Credits;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.key.KeyKind;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +47,8 @@ class AuthorizerTest {
           format,
           hasher,
           store.reader(),
-          new LimitEvaluator(new RateLimits(), null, false, null, List.of()),
+          new LimitEvaluator(
+              new RateLimits(clock), Optional.empty(), false, null, List.of(), clock),
           usage,
           clock,
           KeyKind.LIVE,
@@ -132,6 +136,56 @@ class AuthorizerTest {
     assertEquals("rate limit of 1 per 1m (local) reached", denied.message());
     assertEquals(true, denied.retryAfter().compareTo(Duration.ofMinutes(1)) <= 0);
     assertEquals(0, usage.pendingKeys());
+  }
+
+  @Test
+  void decide_creditsSpentByCost_thenCreditsExhaustedNamingBalanceAndRefill() {
+    Credits.Refill daily = new Credits.Refill(10, Credits.Interval.DAILY, 0);
+    NewKey request =
+        new NewKey(
+            "acme",
+            "metered",
+            "",
+            Map.of(),
+            List.of("tasks:read"),
+            null,
+            null,
+            null,
+            List.of(),
+            null,
+            IpAllowlist.NONE,
+            Optional.of(new Credits(3, Optional.of(daily), 0)));
+    CreatedKey key = keys.create(Caller.ADMIN_TOKEN, request);
+    Call costly = new Call(Surface.AUTHORIZE, null, "", null, Optional.empty(), 2);
+    Decision.Allowed allowed =
+        assertInstanceOf(
+            Decision.Allowed.class,
+            authorizer.decide(key.secret(), List.of(), costly).toCompletableFuture().join());
+    assertEquals(1, allowed.credits().orElseThrow().remaining());
+    assertEquals(
+        Optional.of(Instant.parse("2026-11-29T00:00:00Z")),
+        allowed.credits().orElseThrow().nextRefill());
+    Decision.Denied denied =
+        assertInstanceOf(
+            Decision.Denied.class,
+            authorizer.decide(key.secret(), List.of(), costly).toCompletableFuture().join());
+    assertEquals(Reason.CREDITS_EXHAUSTED, denied.reason());
+    assertEquals(
+        Map.of(
+            "key_id",
+            key.key().id(),
+            "credits_remaining",
+            "1",
+            "next_refill_at",
+            "2026-11-29T00:00:00Z"),
+        denied.metadata());
+    assertEquals(
+        "the API key's credits are used up (1 left); they refill at 2026-11-29T00:00:00Z",
+        denied.message());
+    assertEquals(Duration.ofHours(12), denied.retryAfter());
+    // a refusal is not a use
+    usage.flush();
+    assertEquals(1, store.find(key.key().id()).orElseThrow().usage().total());
   }
 
   @Test

@@ -16,7 +16,18 @@ import redis.clients.jedis.Jedis;
 @ExtendWith(RedisServerExtension.class)
 class LuaScriptTest {
   private static final List<String> SCRIPTS =
-      List.of("reserve", "write_new", "release", "replace", "revive", "usage");
+      List.of(
+          "reserve",
+          "write_new",
+          "release",
+          "replace",
+          "revive",
+          "usage",
+          "append_once",
+          "claim_due",
+          "lease_hold",
+          "lease_advance",
+          "lease_release");
 
   private final TestRedis redis;
 
