@@ -1,7 +1,14 @@
 -- Adds a usage delta to a key's record. Never creates the hash: a delta for a deleted key must
--- not resurrect a usage-only record.
+-- not resurrect a usage-only record. Every check comes before the first write, so an error reply
+-- means nothing was counted (the flush may send the delta again without counting it twice).
 -- KEYS: record. ARGV: count, UTC epoch day, last use ms.
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for _, field in ipairs({'ut', 'un', 'lu'}) do
+  local v = redis.call('HGET', KEYS[1], field)
+  if v and v ~= '' and not tonumber(v) then
+    return redis.error_reply('usage field ' .. field .. ' is not a number')
+  end
+end
 redis.call('HINCRBY', KEYS[1], 'ut', ARGV[1])
 if redis.call('HGET', KEYS[1], 'ud') == ARGV[2] then
   redis.call('HINCRBY', KEYS[1], 'un', ARGV[1])

@@ -82,6 +82,10 @@ final class Meters {
         "keygate.usage.flush.failures",
         "Usage flushes that failed (counts kept for the next)",
         usage::flushFailures);
+    metrics.counter(
+        "keygate.usage.flush.uncertain",
+        "Usage deltas of interrupted flushes that may not have been counted (never sent twice)",
+        usage::uncertainDeltas);
     metrics.counter("keygate.audit.events.written", "Audit events appended", trail::written);
     String dropped = "Audit events not written, by cause";
     metrics.counter(

@@ -131,7 +131,7 @@ final class RedisClient implements AutoCloseable {
 
   /**
    * @param dataNode true for the data nodes (database and the URL's credentials), false for the
-   *     sentinels, which are contacted without them
+   *     sentinels (their own credentials, if any)
    */
   private static JedisClientConfig clientConfig(
       RedisEndpoint endpoint, int millis, boolean dataNode) {
@@ -152,6 +152,9 @@ final class RedisClient implements AutoCloseable {
     }
     if (dataNode && endpoint.password() != null) {
       client.user(endpoint.user()).password(endpoint.password());
+    }
+    if (!dataNode && endpoint.sentinelPassword() != null) {
+      client.user(endpoint.sentinelUser()).password(endpoint.sentinelPassword());
     }
     return client.build();
   }

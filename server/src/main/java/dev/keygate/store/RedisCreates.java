@@ -42,14 +42,20 @@ final class RedisCreates {
   private final RedisNamespace names;
   private final RedisReads reads;
   private final AcknowledgedWrites writes;
+  private final RedisPurge purge;
   private final Duration repairAfter;
 
   RedisCreates(
-      RedisClient client, RedisNamespace names, RedisReads reads, AcknowledgedWrites writes) {
+      RedisClient client,
+      RedisNamespace names,
+      RedisReads reads,
+      AcknowledgedWrites writes,
+      RedisPurge purge) {
     this.client = client;
     this.names = names;
     this.reads = reads;
     this.writes = writes;
+    this.purge = purge;
     // longer than any create can take between its steps (every attempt timing out), so a repair
     // never releases a reservation whose record write is still on its way
     this.repairAfter = Duration.ofSeconds(30).plus(client.timeout().multipliedBy(4));
@@ -57,6 +63,7 @@ final class RedisCreates {
 
   CreateOutcome create(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
     repairPending(key.project(), now);
+    purge.purge(key.project(), now);
     List<?> reserved = reserve(key, requestId, maxActiveKeys, now);
     String status = (String) reserved.get(0);
     if (status.equals("FULL") && reconcileActive(key.project(), now)) {

@@ -19,13 +19,17 @@ import redis.clients.jedis.HostAndPort;
  *       any of the seeds ({@code rediss+cluster://} for TLS; clusters have no databases).
  * </ul>
  *
- * <p>Credentials in the URL are the ACL user and password of the data nodes (sentinels are
- * contacted without them, but with the same TLS setting). {@link #toString()} and every error
- * message leave the credentials out; errors never quote the URL.
+ * <p>Credentials in the URL are the ACL user and password of the data nodes. Sentinels are
+ * contacted with the same TLS setting and with credentials of their own ({@link
+ * #withSentinelCredentials}, from {@code KEYGATE_REDIS_SENTINEL_USERNAME} / {@code _PASSWORD}), or
+ * without any. {@link #toString()} and every error message leave the credentials out; errors never
+ * quote the URL.
  *
  * @param mode the deployment
  * @param nodes the server, the sentinels, or the cluster seeds
  * @param masterName the sentinel master name; null otherwise
+ * @param sentinelUser ACL user for the sentinels; null = none (or the default user)
+ * @param sentinelPassword password for the sentinels; null = the sentinels need none
  */
 public record RedisEndpoint(
     Mode mode,
@@ -34,7 +38,9 @@ public record RedisEndpoint(
     int database,
     boolean tls,
     String user,
-    String password) {
+    String password,
+    String sentinelUser,
+    String sentinelPassword) {
 
   /** How Redis is deployed. */
   public enum Mode {
@@ -130,7 +136,7 @@ public record RedisEndpoint(
         throw new IllegalArgumentException(SHAPE);
       }
     }
-    return new RedisEndpoint(mode, nodes, master, database, tls, user, password);
+    return new RedisEndpoint(mode, nodes, master, database, tls, user, password, null, null);
   }
 
   /**
@@ -145,7 +151,15 @@ public record RedisEndpoint(
         database,
         tls,
         newUser != null ? newUser : user,
-        newPassword != null ? newPassword : password);
+        newPassword != null ? newPassword : password,
+        sentinelUser,
+        sentinelPassword);
+  }
+
+  /** The same endpoint with credentials for the sentinels (null = none). */
+  public RedisEndpoint withSentinelCredentials(String newUser, String newPassword) {
+    return new RedisEndpoint(
+        mode, nodes, masterName, database, tls, user, password, newUser, newPassword);
   }
 
   /** One line for logs: mode, nodes, database, TLS; never credentials. */

@@ -19,8 +19,8 @@ import java.util.OptionalLong;
  *   <li>{@link RedisClient}: the connection, per-call time budget and failure handling;
  *   <li>{@link RedisNamespace}: the key names (the layout below);
  *   <li>{@link RedisRecordCodec}: a record as the fields of its HASH;
- *   <li>{@link RedisReads}, {@link RedisCreates}, {@link RedisUpdates}: the operations, whose
- *       scripts are {@link LuaScript} resources under {@code redis/}.
+ *   <li>{@link RedisReads}, {@link RedisCreates}, {@link RedisUpdates}, {@link RedisUsage}: the
+ *       operations, whose scripts are {@link LuaScript} resources under {@code redis/}.
  * </ul>
  *
  * <p>Layout, for namespace {@code ns} (default {@value #DEFAULT_NAMESPACE}):
@@ -49,6 +49,9 @@ import java.util.OptionalLong;
 public final class RedisKeyStore implements KeyStore {
   public static final String DEFAULT_NAMESPACE = RedisNamespace.DEFAULT;
 
+  /** How long revoked keys are kept by default ({@code KEYGATE_REDIS_REVOKED_RETENTION}). */
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+
   // the limiter's script stays beside the limiter that reads its replies
 
   private final RedisClient client;
@@ -56,6 +59,7 @@ public final class RedisKeyStore implements KeyStore {
   private final RedisReads reads;
   private final RedisCreates creates;
   private final RedisUpdates updates;
+  private final RedisUsage usage;
   private final RedisCalls calls;
   private final BatchingKeyReader reader;
 
@@ -63,13 +67,16 @@ public final class RedisKeyStore implements KeyStore {
       RedisClient client,
       RedisNamespace names,
       BatchingKeyReader.Settings readSettings,
-      ReplicaAcks acks) {
+      ReplicaAcks acks,
+      Duration revokedRetention) {
     this.client = client;
     this.names = names;
     AcknowledgedWrites writes = new AcknowledgedWrites(client, acks);
     this.reads = new RedisReads(client, names);
-    this.creates = new RedisCreates(client, names, reads, writes);
-    this.updates = new RedisUpdates(client, names, writes);
+    RedisPurge purge = new RedisPurge(client, names, revokedRetention);
+    this.creates = new RedisCreates(client, names, reads, writes, purge);
+    this.updates = new RedisUpdates(client, names, writes, purge);
+    this.usage = new RedisUsage(client, names);
     this.calls = new RedisCalls("redis-limits", client.circuit());
     this.reader = new BatchingKeyReader(this, readSettings, client.circuit());
   }
@@ -105,25 +112,27 @@ public final class RedisKeyStore implements KeyStore {
    */
   public static RedisKeyStore connect(
       RedisEndpoint endpoint, Duration timeout, String namespace, RedisBounds bounds) {
-    return connect(endpoint, timeout, namespace, bounds, ReplicaAcks.NONE);
+    return connect(endpoint, timeout, namespace, bounds, ReplicaAcks.NONE, DEFAULT_RETENTION);
   }
 
   /**
    * As {@link #connect(RedisEndpoint, Duration, String, RedisBounds)}.
    *
    * @param acks how many replicas must acknowledge an admin write before it is answered
+   * @param revokedRetention how long a revoked key is kept before it is purged
    */
   public static RedisKeyStore connect(
       RedisEndpoint endpoint,
       Duration timeout,
       String namespace,
       RedisBounds bounds,
-      ReplicaAcks acks) {
+      ReplicaAcks acks,
+      Duration revokedRetention) {
     // checked before any connection is made
     RedisNamespace names = RedisNamespace.of(namespace);
     RedisCircuit circuit = new RedisCircuit("redis", bounds.breakerOpen());
     RedisClient client = RedisClient.connect(endpoint, timeout, bounds.poolSize(), circuit);
-    return new RedisKeyStore(client, names, bounds.readerSettings(timeout), acks);
+    return new RedisKeyStore(client, names, bounds.readerSettings(timeout), acks, revokedRetention);
   }
 
   /**
@@ -261,7 +270,7 @@ public final class RedisKeyStore implements KeyStore {
 
   @Override
   public void recordUsage(Collection<UsageDelta> deltas) {
-    updates.recordUsage(deltas);
+    usage.record(deltas);
   }
 
   /**

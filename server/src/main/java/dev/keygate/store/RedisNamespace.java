@@ -59,6 +59,11 @@ record RedisNamespace(String prefix) {
     return prefix + ":proj:{" + project + "}:pending";
   }
 
+  /** ZSET index position → revocation millis of a project's revoked keys, for their purge. */
+  String projectRevoked(String project) {
+    return prefix + ":proj:{" + project + "}:revoked";
+  }
+
   /** The pub/sub channel every write of a record publishes the key's id on. */
   String invalidationChannel() {
     return prefix + ":invalidate";

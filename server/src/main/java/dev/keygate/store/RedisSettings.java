@@ -24,6 +24,11 @@ import java.util.regex.Pattern;
  * @param bounds the circuit breaker's and the key reader's bounds ({@code
  *     KEYGATE_REDIS_BREAKER_OPEN}, {@code KEYGATE_REDIS_MAX_PENDING_READS}, {@code
  *     KEYGATE_REDIS_READ_BATCHES}, {@code KEYGATE_REDIS_POOL_SIZE}; see {@link RedisBounds})
+ * @param sentinelUser {@code KEYGATE_REDIS_SENTINEL_USERNAME}, ACL user for the sentinels
+ * @param sentinelPassword {@code KEYGATE_REDIS_SENTINEL_PASSWORD} or the file named by {@code
+ *     KEYGATE_REDIS_SENTINEL_PASSWORD_FILE}; null = sentinels are contacted without credentials
+ * @param revokedRetention {@code KEYGATE_REDIS_REVOKED_RETENTION}: how long a revoked key is kept
+ *     (listed with include_revoked, answered KEY_REVOKED) before it is purged (default 30d)
  * @param acks {@code KEYGATE_REDIS_WAIT_REPLICAS} and {@code KEYGATE_REDIS_WAIT_TIMEOUT}: replicas
  *     that must acknowledge an admin write before it is answered OK (default 0, 250ms)
  */
@@ -36,7 +41,10 @@ public record RedisSettings(
     RedisFailurePolicy failure,
     Duration staleMaxAge,
     RedisBounds bounds,
-    ReplicaAcks acks) {
+    ReplicaAcks acks,
+    String sentinelUser,
+    String sentinelPassword,
+    Duration revokedRetention) {
   private static final Pattern URL = Pattern.compile("rediss?(\\+sentinel|\\+cluster)?://.+");
 
   private static final Duration DEFAULT_WAIT = Duration.ofMillis(250);
@@ -60,6 +68,12 @@ public record RedisSettings(
     }
     String user = r.optional("KEYGATE_REDIS_USERNAME");
     byte[] password = r.secret("KEYGATE_REDIS_PASSWORD", 1);
+    String sentinelUser = r.optional("KEYGATE_REDIS_SENTINEL_USERNAME");
+    byte[] sentinelPassword = r.secret("KEYGATE_REDIS_SENTINEL_PASSWORD", 1);
+    if (sentinelUser != null && sentinelPassword == null) {
+      throw new ConfigException(
+          "KEYGATE_REDIS_SENTINEL_USERNAME needs KEYGATE_REDIS_SENTINEL_PASSWORD (or _FILE)");
+    }
     String namespace = r.get("KEYGATE_REDIS_NAMESPACE", "kg");
     if (!RedisNamespace.isValid(namespace)) {
       throw new ConfigException("KEYGATE_REDIS_NAMESPACE must be " + RedisNamespace.RULE_TEXT);
@@ -109,7 +123,11 @@ public record RedisSettings(
                 RedisBounds.DEFAULT_POOL_SIZE,
                 RedisBounds.MIN_POOL_SIZE,
                 1024)),
-        new ReplicaAcks(waitReplicas, waitTimeout));
+        new ReplicaAcks(waitReplicas, waitTimeout),
+        sentinelUser,
+        sentinelPassword == null ? null : new String(sentinelPassword, StandardCharsets.UTF_8),
+        r.duration(
+            "KEYGATE_REDIS_REVOKED_RETENTION", "30d", Duration.ofHours(1), Duration.ofDays(3650)));
   }
 
   /** True when a Redis URL is set; false means the in-memory store. */
@@ -119,7 +137,9 @@ public record RedisSettings(
 
   /** The endpoint to connect to, with the separately given credentials applied. */
   public RedisEndpoint endpoint() {
-    return RedisEndpoint.parse(url).withCredentials(user, password);
+    return RedisEndpoint.parse(url)
+        .withCredentials(user, password)
+        .withSentinelCredentials(sentinelUser, sentinelPassword);
   }
 
   /** How long a record Redis returned may answer while Redis cannot; zero = fail closed. */
@@ -136,6 +156,8 @@ public record RedisSettings(
         + namespace
         + ", redisPassword="
         + (password == null ? "unset" : "set")
+        + ", sentinelPassword="
+        + (sentinelPassword == null ? "unset" : "set")
         + ", redisFailure="
         + failure.label()
         + (failure == RedisFailurePolicy.STALE

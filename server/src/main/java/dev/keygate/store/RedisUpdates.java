@@ -1,32 +1,28 @@
 package dev.keygate.store;
 
 import dev.keygate.key.ApiKeyRecord;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.NoSuchElementException;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * Changing existing records: replace (compare-and-set on the version, with its invalidation) and
- * the usage counts flushed by the sidecars.
+ * Changing existing records: replace (compare-and-set on the version, with its invalidation), and
+ * confirming a record's durability when a change needed no write.
  */
 final class RedisUpdates {
   private static final LuaScript REPLACE = LuaScript.resource("replace");
-  private static final LuaScript USAGE = LuaScript.resource("usage");
 
   private final RedisClient client;
   private final RedisNamespace names;
   private final AcknowledgedWrites writes;
+  private final RedisPurge purge;
 
-  RedisUpdates(RedisClient client, RedisNamespace names, AcknowledgedWrites writes) {
+  RedisUpdates(
+      RedisClient client, RedisNamespace names, AcknowledgedWrites writes, RedisPurge purge) {
     this.client = client;
     this.names = names;
     this.writes = writes;
+    this.purge = purge;
   }
 
   /**
@@ -53,6 +49,12 @@ final class RedisUpdates {
     String activeKey = names.projectActive(updated.project());
     if (updated.isRevoked()) {
       client.run(r -> r.zrem(activeKey, updated.id()));
+      purge.revoked(updated);
+      try {
+        purge.purge(updated.project(), updated.updatedAt());
+      } catch (StoreUnavailableException e) {
+        // housekeeping: the revoke itself is done, the next create or revoke purges
+      }
     } else {
       double score =
           updated.expiresAt() == null
@@ -68,43 +70,5 @@ final class RedisUpdates {
   /** See {@link KeyStore#confirmDurable}. */
   void confirmDurable(String id) {
     writes.confirm(names.record(id), id);
-  }
-
-  /** Adds the deltas to their records, pipelined; a delta for a missing record is dropped. */
-  void recordUsage(Collection<UsageDelta> deltas) {
-    if (deltas.isEmpty()) {
-      return;
-    }
-    client.run(
-        r -> {
-          List<UsageDelta> pending = List.copyOf(deltas);
-          List<List<String>> keys = new ArrayList<>(pending.size());
-          List<List<String>> args = new ArrayList<>(pending.size());
-          for (UsageDelta d : pending) {
-            keys.add(List.of(names.record(d.keyId())));
-            args.add(
-                List.of(
-                    Long.toString(d.count()),
-                    Long.toString(LocalDate.ofInstant(d.lastUsedAt(), ZoneOffset.UTC).toEpochDay()),
-                    Long.toString(d.lastUsedAt().toEpochMilli())));
-          }
-          List<Response<Object>> responses = new ArrayList<>(pending.size());
-          try (AbstractPipeline pipeline = r.pipelined()) {
-            for (int i = 0; i < pending.size(); i++) {
-              responses.add(pipeline.evalsha(USAGE.sha(), keys.get(i), args.get(i)));
-            }
-            pipeline.sync();
-          }
-          // a script cache miss (Redis restarted or flushed) fails only that command, which then
-          // did not run: re-running it with EVAL neither loses nor double-counts the delta
-          for (int i = 0; i < responses.size(); i++) {
-            try {
-              responses.get(i).get();
-            } catch (JedisNoScriptException e) {
-              r.eval(USAGE.source(), keys.get(i), args.get(i));
-            }
-          }
-          return null;
-        });
   }
 }

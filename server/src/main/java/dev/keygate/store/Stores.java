@@ -39,7 +39,12 @@ public final class Stores {
     }
     RedisKeyStore store =
         RedisKeyStore.connect(
-            redis.endpoint(), redis.timeout(), redis.namespace(), redis.bounds(), redis.acks());
+            redis.endpoint(),
+            redis.timeout(),
+            redis.namespace(),
+            redis.bounds(),
+            redis.acks(),
+            redis.revokedRetention());
     if (!cache.enabled()) {
       return store;
     }

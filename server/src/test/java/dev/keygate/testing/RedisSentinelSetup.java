@@ -3,6 +3,8 @@ package dev.keygate.testing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import redis.clients.jedis.Jedis;
 
 /**
  * A real Sentinel deployment for tests: one master, one replica and three sentinels (quorum 2) on
@@ -14,11 +16,39 @@ public final class RedisSentinelSetup implements AutoCloseable {
   private final List<RedisServer> dataNodes = new ArrayList<>();
   private final List<RedisServer> sentinels = new ArrayList<>();
 
-  private RedisSentinelSetup() {}
+  /** The sentinels' password (ACL user {@value #SENTINEL_USER}); null = none. */
+  private final String sentinelPassword;
+
+  /** The ACL user of the sentinels, when they have a password. */
+  public static final String SENTINEL_USER = "kgsentinel";
+
+  private RedisSentinelSetup(String sentinelPassword) {
+    this.sentinelPassword = sentinelPassword;
+  }
 
   /** Starts everything and waits until the sentinels know the replica and each other. */
   public static RedisSentinelSetup start() {
-    RedisSentinelSetup setup = new RedisSentinelSetup();
+    return start(null);
+  }
+
+  /**
+   * As {@link #start()}, with sentinels that only answer ACL user {@value #SENTINEL_USER} with
+   * {@code sentinelPassword} (and authenticate to each other so).
+   */
+  public static RedisSentinelSetup startWithSentinelPassword(String sentinelPassword) {
+    return start(sentinelPassword);
+  }
+
+  private static RedisSentinelSetup start(String sentinelPassword) {
+    RedisSentinelSetup setup = new RedisSentinelSetup(sentinelPassword);
+    List<String> auth =
+        sentinelPassword == null
+            ? List.of()
+            : List.of(
+                "user default off",
+                "user " + SENTINEL_USER + " on >" + sentinelPassword + " allcommands allchannels",
+                "sentinel sentinel-user " + SENTINEL_USER,
+                "sentinel sentinel-pass " + sentinelPassword);
     try {
       RedisServer master = RedisServer.start();
       setup.dataNodes.add(master);
@@ -30,7 +60,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
               "--replica-announce-ip",
               "127.0.0.1"));
       for (int i = 0; i < 3; i++) {
-        setup.sentinels.add(RedisServer.startSentinel(MASTER_NAME, master.port(), 2));
+        setup.sentinels.add(RedisServer.startSentinel(MASTER_NAME, master.port(), 2, auth));
       }
       Eventually.await(
           "replica in sync",
@@ -42,7 +72,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
             "sentinel " + sentinel.port() + " knows the replica and its peers",
             () -> {
               Map<String, String> m =
-                  RedisClusterSetup.on(sentinel, j -> j.sentinelMaster(MASTER_NAME));
+                  setup.onSentinel(sentinel, j -> j.sentinelMaster(MASTER_NAME));
               return "1".equals(m.get("num-slaves")) && "2".equals(m.get("num-other-sentinels"));
             });
       }
@@ -77,8 +107,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
       if (!sentinel.isRunning()) {
         continue;
       }
-      List<String> address =
-          RedisClusterSetup.on(sentinel, j -> j.sentinelGetMasterAddrByName(MASTER_NAME));
+      List<String> address = onSentinel(sentinel, j -> j.sentinelGetMasterAddrByName(MASTER_NAME));
       int port = Integer.parseInt(address.get(1));
       return dataNodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
     }
@@ -94,6 +123,17 @@ public final class RedisSentinelSetup implements AutoCloseable {
     RedisServer master = master();
     Eventually.await(
         "replica caught up", () -> RedisClusterSetup.on(master, j -> j.waitReplicas(1, 1000)) >= 1);
+  }
+
+  private <T> T onSentinel(RedisServer sentinel, Function<Jedis, T> call) {
+    return RedisClusterSetup.on(
+        sentinel,
+        j -> {
+          if (sentinelPassword != null) {
+            j.auth(SENTINEL_USER, sentinelPassword);
+          }
+          return call.apply(j);
+        });
   }
 
   @Override

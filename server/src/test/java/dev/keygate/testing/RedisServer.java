@@ -60,15 +60,22 @@ public final class RedisServer implements AutoCloseable {
    * masterPort} under {@code masterName}, with short failure detection for tests.
    */
   public static RedisServer startSentinel(String masterName, int masterPort, int quorum) {
-    String config =
-        String.join(
-            "\n",
-            "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + quorum,
-            "sentinel down-after-milliseconds " + masterName + " 1000",
-            "sentinel failover-timeout " + masterName + " 4000",
-            "sentinel parallel-syncs " + masterName + " 1",
-            "");
-    return launchNew(config);
+    return startSentinel(masterName, masterPort, quorum, List.of());
+  }
+
+  /** As {@link #startSentinel(String, int, int)}, with more lines for its config file. */
+  public static RedisServer startSentinel(
+      String masterName, int masterPort, int quorum, List<String> extraConfig) {
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + quorum,
+                "sentinel down-after-milliseconds " + masterName + " 1000",
+                "sentinel failover-timeout " + masterName + " 4000",
+                "sentinel parallel-syncs " + masterName + " 1"));
+    lines.addAll(extraConfig);
+    lines.add("");
+    return launchNew(String.join("\n", lines));
   }
 
   private static RedisServer launchNew(String sentinelConfig, String... extraArgs) {
