@@ -48,6 +48,17 @@ public record Constraints(
     this(scopes, expiresAt, limits, IpAllowlist.NONE, Optional.empty());
   }
 
+  /** The constraints of a key about to be created. */
+  public static Constraints of(NewKey request) {
+    List<KeyLimit> own = new ArrayList<>();
+    if (request.rateLimit() != null) {
+      own.add(new KeyLimit(request.rateLimit(), LimitScope.DEFAULT));
+    }
+    own.addAll(request.limits());
+    return new Constraints(
+        request.scopes(), request.expiresAt(), own, request.allowlist(), request.credits());
+  }
+
   /** The constraints of a stored key. */
   public static Constraints of(ApiKeyRecord key) {
     return new Constraints(

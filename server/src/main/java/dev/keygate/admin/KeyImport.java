@@ -8,13 +8,10 @@ import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.key.KeyKind;
-import dev.keygate.key.KeyLimit;
-import dev.keygate.key.LimitScope;
 import dev.keygate.store.CreateOutcome;
 import dev.keygate.store.KeyStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,16 +97,7 @@ public final class KeyImport {
         "must be empty: external_id makes an import idempotent");
     ImportProof proof = ImportProof.of(record.secret(), request.kind(), field, v, proofs);
     v.throwIfInvalid();
-    Privileges.requireProject(caller, request.project());
-    Privileges.requireGrantable(caller, request.scopes());
-    Privileges.requireNotLooser(
-        caller,
-        new Constraints(
-            request.scopes(),
-            request.expiresAt(),
-            ownLimits(request),
-            request.allowlist(),
-            request.credits()));
+    Privileges.requireMayCreate(caller, request);
 
     String project = request.project();
     String keyId = proof.keyId().orElseGet(format::newKeyId);
@@ -216,14 +204,5 @@ public final class KeyImport {
           index.releaseExternalId(project, externalId, id);
           return null;
         });
-  }
-
-  private static List<KeyLimit> ownLimits(NewKey request) {
-    List<KeyLimit> all = new ArrayList<>();
-    if (request.rateLimit() != null) {
-      all.add(new KeyLimit(request.rateLimit(), LimitScope.DEFAULT));
-    }
-    all.addAll(request.limits());
-    return all;
   }
 }

@@ -7,8 +7,6 @@ import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
 import dev.keygate.key.KeyKind;
-import dev.keygate.key.KeyLimit;
-import dev.keygate.key.LimitScope;
 import dev.keygate.store.CreateOutcome;
 import dev.keygate.store.KeyPage;
 import dev.keygate.store.KeyStore;
@@ -17,7 +15,6 @@ import dev.keygate.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -74,16 +71,7 @@ public final class KeyService {
     v.requestId("request_id", request.requestId());
     v.limits("limits", request.rateLimit(), request.limits());
     v.throwIfInvalid();
-    Privileges.requireProject(caller, request.project());
-    Privileges.requireGrantable(caller, request.scopes());
-    Privileges.requireNotLooser(
-        caller,
-        new Constraints(
-            request.scopes(),
-            request.expiresAt(),
-            ownLimits(request),
-            request.allowlist(),
-            request.credits()));
+    Privileges.requireMayCreate(caller, request);
     KeyKind kind = request.kind() == null ? environment : request.kind();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       String id = format.newKeyId();
@@ -377,15 +365,6 @@ public final class KeyService {
     }
     throw new KeygateException(
         Reason.CONCURRENT_MODIFICATION, "key " + id + " kept changing concurrently; retry");
-  }
-
-  private static List<KeyLimit> ownLimits(NewKey request) {
-    List<KeyLimit> all = new ArrayList<>();
-    if (request.rateLimit() != null) {
-      all.add(new KeyLimit(request.rateLimit(), LimitScope.DEFAULT));
-    }
-    all.addAll(request.limits());
-    return all;
   }
 
   /** A revived key (expired, now active again) counts against the maximum like a new one. */

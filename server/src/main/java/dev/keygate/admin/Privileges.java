@@ -87,6 +87,16 @@ final class Privileges {
   }
 
   /**
+   * What creating this key (CreateKey, or one ImportKeys record) asks of the caller: its own
+   * project, scopes it may grant, and nothing looser than itself.
+   */
+  static void requireMayCreate(Caller caller, NewKey request) {
+    requireProject(caller, request.project());
+    requireGrantable(caller, request.scopes());
+    requireNotLooser(caller, Constraints.of(request));
+  }
+
+  /**
    * The key a create, update or rotation leaves behind is nowhere looser than the caller: the
    * caller could otherwise hand out, or (by rotating) obtain, more freedom than it has. Scopes are
    * checked before, by {@link #requireGrantable} and {@link #requireHeld}, with their own reasons.
