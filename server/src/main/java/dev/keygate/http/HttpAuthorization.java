@@ -14,6 +14,7 @@ import dev.keygate.throttle.ClientAddresses;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -30,6 +31,7 @@ public final class HttpAuthorization {
   private final boolean removeKeyHeaders;
   private final String envoyPrefix;
   private final String scopeHeader;
+  private final String costHeader;
   private final ClientAddresses addresses;
 
   /**
@@ -45,6 +47,7 @@ public final class HttpAuthorization {
     this.removeKeyHeaders = envoy.removeKeyHeaders();
     this.envoyPrefix = http.envoyPrefix();
     this.scopeHeader = http.scopeHeader();
+    this.costHeader = http.costHeader();
     this.addresses = addresses;
   }
 
@@ -57,13 +60,15 @@ public final class HttpAuthorization {
   public CompletionStage<HttpAnswer> answer(
       String method, String uri, OriginalRequest.Headers headers, SocketAddress peer) {
     String forwardedFor = headers.joined("x-forwarded-for");
+    OptionalInt cost = RouteDecisions.cost(costHeader == null ? null : headers.joined(costHeader));
     Call call =
         new Call(
             Surface.HTTP,
             client(peer, forwardedFor),
             RequestIds.sanitize(headers.joined("x-request-id")),
             Deadline.none(),
-            addresses.address(peer, null, forwardedFor));
+            addresses.address(peer, null, forwardedFor),
+            cost.orElse(1));
     OriginalRequest original;
     try {
       original = OriginalRequest.of(method, uri, headers, envoyPrefix);
@@ -82,6 +87,11 @@ public final class HttpAuthorization {
     }
     PresentedKey presented = PresentedKey.from(headers::joined, keyHeaders);
     String explicit = scopeHeader == null ? null : headers.joined(scopeHeader);
+    if (cost.isEmpty()) {
+      return routes
+          .refuseCost(call, costHeader + " header")
+          .thenApply(decision -> answer(decision, original, presented));
+    }
     return routes
         .decide(
             explicit,

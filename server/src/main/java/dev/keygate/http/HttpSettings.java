@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  *     config names what a route needs (like Envoy's {@code keygate_scope}); null = off, the
  *     default, because a proxy passes client headers on to keygate unless its config overwrites
  *     them
+ * @param costHeader {@code KEYGATE_HTTP_COST_HEADER}, a request header through which the proxy
+ *     config names the credits a route's calls cost (like Envoy's {@code keygate_cost}); null =
+ *     off, the default (every call costs 1), for the same reason as {@code scopeHeader}
  * @param maxHeaderBytes {@code KEYGATE_HTTP_MAX_HEADER_BYTES}, the largest header block (default
  *     16384); beyond it: 431 and the connection closes
  * @param readTimeout {@code KEYGATE_HTTP_READ_TIMEOUT}, how long a request may take to arrive from
@@ -38,6 +41,7 @@ public record HttpSettings(
     int threads,
     String envoyPrefix,
     String scopeHeader,
+    String costHeader,
     int maxHeaderBytes,
     Duration readTimeout,
     Duration idleTimeout) {
@@ -69,25 +73,32 @@ public record HttpSettings(
               + " and "
               + OriginalRequest.FORWARD_PATH);
     }
-    String scope = r.optional("KEYGATE_HTTP_SCOPE_HEADER");
-    if (scope != null) {
-      scope = scope.toLowerCase(Locale.ROOT);
-      if (scope.equals("off")) {
-        scope = null;
-      } else if (!HEADER_NAME.matcher(scope).matches()) {
-        throw new ConfigException(
-            "KEYGATE_HTTP_SCOPE_HEADER must be off or a header name like x-keygate-scope");
-      }
-    }
     return new HttpSettings(
         listen,
         r.integer("KEYGATE_HTTP_THREADS", 2, 1, 16),
         prefix,
-        scope,
+        header(r, "KEYGATE_HTTP_SCOPE_HEADER", "x-keygate-scope"),
+        header(r, "KEYGATE_HTTP_COST_HEADER", "x-keygate-cost"),
         r.integer("KEYGATE_HTTP_MAX_HEADER_BYTES", 16 << 10, 1 << 10, 64 << 10),
         r.duration(
             "KEYGATE_HTTP_READ_TIMEOUT", "5s", Duration.ofMillis(100), Duration.ofMinutes(1)),
         r.duration("KEYGATE_HTTP_IDLE_TIMEOUT", "60s", Duration.ofSeconds(1), Duration.ofHours(1)));
+  }
+
+  /** An optional header name: lower-cased; "off" or unset = null. */
+  private static String header(EnvReader r, String name, String example) {
+    String header = r.optional(name);
+    if (header == null) {
+      return null;
+    }
+    header = header.toLowerCase(Locale.ROOT);
+    if (header.equals("off")) {
+      return null;
+    }
+    if (!HEADER_NAME.matcher(header).matches()) {
+      throw new ConfigException(name + " must be off or a header name like " + example);
+    }
+    return header;
   }
 
   /** True when the listener runs. */
@@ -107,6 +118,8 @@ public record HttpSettings(
         + envoyPrefix
         + ", scopeHeader "
         + (scopeHeader == null ? "off" : scopeHeader)
+        + ", costHeader "
+        + (costHeader == null ? "off" : costHeader)
         + ", readTimeout "
         + Durations.format(readTimeout)
         + ")";
