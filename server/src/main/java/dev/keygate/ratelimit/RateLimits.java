@@ -91,34 +91,39 @@ public final class RateLimits {
     for (LocalLimit l : limits) {
       found.add(limiters.get(new LimiterKey(l.owner(), l.spec()), this::create));
     }
-    List<Limiter> ordered = new ArrayList<>(found);
-    ordered.sort(LOCK_ORDER);
+    List<Limiter> ordered = found;
+    if (found.size() > 1) {
+      ordered = new ArrayList<>(found);
+      ordered.sort(LOCK_ORDER);
+    }
     Instant now = clock.instant();
     for (Limiter l : ordered) {
       l.lock.lock();
     }
     try {
+      // read once: under the locks nothing else takes, and a refill meanwhile only adds
+      int[] available = new int[found.size()];
       boolean all = true;
-      for (Limiter l : found) {
-        all &= l.available(now) >= 1;
+      for (int i = 0; i < available.length; i++) {
+        available[i] = found.get(i).available(now);
+        all &= available[i] >= 1;
       }
-      if (take && all) {
+      boolean taken = take && all;
+      if (taken) {
         for (Limiter l : found) {
           l.take(now);
         }
       }
       List<LimitState> states = new ArrayList<>(found.size());
-      for (int i = 0; i < found.size(); i++) {
-        Limiter l = found.get(i);
-        int available = l.available(now);
-        boolean admits = take ? all : available >= 1;
-        LimitState s =
+      for (int i = 0; i < available.length; i++) {
+        states.add(
             new LimitState(
-                take ? all || available >= 1 : admits,
+                available[i] >= 1,
                 limits.get(i).spec(),
-                Math.max(0, available),
-                l.resetAfter(now));
-        states.add(s.as(LimitScope.LOCAL, limits.get(i).subject()));
+                Math.max(0, taken ? available[i] - 1 : available[i]),
+                found.get(i).resetAfter(now),
+                LimitScope.LOCAL,
+                limits.get(i).subject()));
       }
       return states;
     } finally {
