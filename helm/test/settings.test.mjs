@@ -42,9 +42,18 @@ config:
   redisBreakerOpen: 250ms
   redisMaxPendingReads: 4096
   redisReadBatches: 2
+  redisPoolSize: 5
+  redisWaitReplicas: 1
+  redisWaitTimeout: 200ms
   auditMaxEvents: 5000
   auditFailureSamples: 0
   projectAllowlists: acme=203.0.113.0/24 2001:db8::/32;beta=10.0.0.0/8
+  eventsExpiringLead: 7d
+  eventsCreditsLowPercent: 20
+  webhookUrl: https://hooks.example.com/keygate
+  webhookRetryWindow: 12h
+  webhookSecretName: keygate-webhook
+  importKeyPrefixes: sk_live_,sk_test_
 redis:
   url: redis://redis.example.svc:6379
 metrics:
@@ -62,12 +71,19 @@ metrics:
     KEYGATE_TRUSTED_PROXY_HOPS: '1', KEYGATE_AUDIT_MAX_EVENTS: '5000',
     KEYGATE_TRUSTED_PEERS: '127.0.0.0/8,10.0.0.0/8', KEYGATE_REDIS_BREAKER_OPEN: '250ms',
     KEYGATE_REDIS_MAX_PENDING_READS: '4096', KEYGATE_REDIS_READ_BATCHES: '2',
+    KEYGATE_REDIS_POOL_SIZE: '5', KEYGATE_REDIS_WAIT_REPLICAS: '1', KEYGATE_REDIS_WAIT_TIMEOUT: '200ms',
     KEYGATE_AUDIT_FAILURE_SAMPLES: '0', KEYGATE_METRICS_LISTEN: '0.0.0.0:9090',
     KEYGATE_PROJECT_ALLOWLISTS: 'acme=203.0.113.0/24 2001:db8::/32;beta=10.0.0.0/8',
+    KEYGATE_EVENTS_EXPIRING_LEAD: '7d', KEYGATE_EVENTS_CREDITS_LOW_PERCENT: '20',
+    KEYGATE_WEBHOOK_URL: 'https://hooks.example.com/keygate', KEYGATE_WEBHOOK_RETRY_WINDOW: '12h',
+    KEYGATE_IMPORT_KEY_PREFIXES: 'sk_live_,sk_test_',
   };
   for (const [name, value] of Object.entries(expected)) {
     assert.equal(e[name]?.value, value, name);
   }
+  // the signing secret comes from the named Secret, never from values
+  assert.deepEqual(e.KEYGATE_WEBHOOK_SECRET?.valueFrom,
+    { secretKeyRef: { name: 'keygate-webhook', key: 'webhook-secret' } });
   assert.deepEqual(c.ports.find((p) => p.name === 'metrics'),
     { name: 'metrics', containerPort: 9090, protocol: 'TCP' });
 });
@@ -77,6 +93,7 @@ test('out-of-range optional settings are rejected by the schema', () => {
     ['failure.yaml', 'config:\n  redisFailure: open\n'],
     ['hops.yaml', 'config:\n  trustedProxyHops: 11\n'],
     ['batches.yaml', 'config:\n  redisReadBatches: 9\n'],
+    ['pool.yaml', 'config:\n  redisPoolSize: 1\n'],
     ['window.yaml', 'config:\n  authFailureWindow: soon\n'],
     ['metrics.yaml', 'metrics:\n  enabled: true\n  port: 70000\n'],
   ]) {

@@ -19,6 +19,14 @@ const _ = grpc.SupportPackageIsVersion7
 type KeyAdminClient interface {
 	// Creates a key and returns its secret: the only time the secret is ever shown.
 	CreateKey(ctx context.Context, in *CreateKeyRequest, opts ...grpc.CallOption) (*CreateKeyResponse, error)
+	// Imports keys made by another system, up to 1000 per call, so their holders need not rotate.
+	// Each record carries the plain secret (hashed on arrival, never stored or logged) or, for a
+	// key in another system's format, the unpeppered SHA-256 of its secret, which is upgraded to
+	// keygate's HMAC digest on the key's first successful use. Idempotent by external_id: a record
+	// imported before answers ALREADY_IMPORTED with the same key id. A bad record is answered
+	// REJECTED (with its line and reason) and the others still import. Needs what CreateKey needs,
+	// per record: an API-key caller may only import keys it could create. Audited as "import".
+	ImportKeys(ctx context.Context, in *ImportKeysRequest, opts ...grpc.CallOption) (*ImportKeysResponse, error)
 	// Returns one key (never its secret).
 	GetKey(ctx context.Context, in *GetKeyRequest, opts ...grpc.CallOption) (*ApiKey, error)
 	// Lists a project's keys in creation order, a page at a time.
@@ -41,6 +49,16 @@ type KeyAdminClient interface {
 	// Switches a disabled key on again. Audited as "enable". Enabling an enabled key changes
 	// nothing; a revoked key cannot be enabled (KEY_ALREADY_REVOKED).
 	EnableKey(ctx context.Context, in *EnableKeyRequest, opts ...grpc.CallOption) (*ApiKey, error)
+	// Streams audit events as they are appended, oldest first, until the client cancels: a
+	// project's trail (needs what ListEvents needs), or with an empty project and the admin token
+	// every project's broadcast events (successful admin actions and lifecycle events such as
+	// "key.expiring"; refusals stay in their project's trail). Resumable: pass the id of the last
+	// event received as after_id and the stream goes on with the next one, without gap or
+	// duplicate, as long as the trail still holds it (else OUT_OF_RANGE, reason EVENTS_TRIMMED).
+	// Events are read from the trail only as fast as the client takes them, so a slow watcher
+	// costs the server one batch of events, never more. At most KEYGATE_WATCH_MAX_STREAMS streams
+	// are open per sidecar; one more is refused with RESOURCE_EXHAUSTED (reason WATCHERS_EXHAUSTED).
+	WatchEvents(ctx context.Context, in *WatchEventsRequest, opts ...grpc.CallOption) (KeyAdmin_WatchEventsClient, error)
 }
 
 type keyAdminClient struct {
@@ -54,6 +72,15 @@ func NewKeyAdminClient(cc grpc.ClientConnInterface) KeyAdminClient {
 func (c *keyAdminClient) CreateKey(ctx context.Context, in *CreateKeyRequest, opts ...grpc.CallOption) (*CreateKeyResponse, error) {
 	out := new(CreateKeyResponse)
 	err := c.cc.Invoke(ctx, "/keygate.v1.KeyAdmin/CreateKey", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *keyAdminClient) ImportKeys(ctx context.Context, in *ImportKeysRequest, opts ...grpc.CallOption) (*ImportKeysResponse, error) {
+	out := new(ImportKeysResponse)
+	err := c.cc.Invoke(ctx, "/keygate.v1.KeyAdmin/ImportKeys", in, out, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -132,12 +159,52 @@ func (c *keyAdminClient) EnableKey(ctx context.Context, in *EnableKeyRequest, op
 	return out, nil
 }
 
+func (c *keyAdminClient) WatchEvents(ctx context.Context, in *WatchEventsRequest, opts ...grpc.CallOption) (KeyAdmin_WatchEventsClient, error) {
+	stream, err := c.cc.NewStream(ctx, &_KeyAdmin_serviceDesc.Streams[0], "/keygate.v1.KeyAdmin/WatchEvents", opts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &keyAdminWatchEventsClient{stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+type KeyAdmin_WatchEventsClient interface {
+	Recv() (*AuditEvent, error)
+	grpc.ClientStream
+}
+
+type keyAdminWatchEventsClient struct {
+	grpc.ClientStream
+}
+
+func (x *keyAdminWatchEventsClient) Recv() (*AuditEvent, error) {
+	m := new(AuditEvent)
+	if err := x.ClientStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // KeyAdminServer is the server API for KeyAdmin service.
 // All implementations must embed UnimplementedKeyAdminServer
 // for forward compatibility
 type KeyAdminServer interface {
 	// Creates a key and returns its secret: the only time the secret is ever shown.
 	CreateKey(context.Context, *CreateKeyRequest) (*CreateKeyResponse, error)
+	// Imports keys made by another system, up to 1000 per call, so their holders need not rotate.
+	// Each record carries the plain secret (hashed on arrival, never stored or logged) or, for a
+	// key in another system's format, the unpeppered SHA-256 of its secret, which is upgraded to
+	// keygate's HMAC digest on the key's first successful use. Idempotent by external_id: a record
+	// imported before answers ALREADY_IMPORTED with the same key id. A bad record is answered
+	// REJECTED (with its line and reason) and the others still import. Needs what CreateKey needs,
+	// per record: an API-key caller may only import keys it could create. Audited as "import".
+	ImportKeys(context.Context, *ImportKeysRequest) (*ImportKeysResponse, error)
 	// Returns one key (never its secret).
 	GetKey(context.Context, *GetKeyRequest) (*ApiKey, error)
 	// Lists a project's keys in creation order, a page at a time.
@@ -160,6 +227,16 @@ type KeyAdminServer interface {
 	// Switches a disabled key on again. Audited as "enable". Enabling an enabled key changes
 	// nothing; a revoked key cannot be enabled (KEY_ALREADY_REVOKED).
 	EnableKey(context.Context, *EnableKeyRequest) (*ApiKey, error)
+	// Streams audit events as they are appended, oldest first, until the client cancels: a
+	// project's trail (needs what ListEvents needs), or with an empty project and the admin token
+	// every project's broadcast events (successful admin actions and lifecycle events such as
+	// "key.expiring"; refusals stay in their project's trail). Resumable: pass the id of the last
+	// event received as after_id and the stream goes on with the next one, without gap or
+	// duplicate, as long as the trail still holds it (else OUT_OF_RANGE, reason EVENTS_TRIMMED).
+	// Events are read from the trail only as fast as the client takes them, so a slow watcher
+	// costs the server one batch of events, never more. At most KEYGATE_WATCH_MAX_STREAMS streams
+	// are open per sidecar; one more is refused with RESOURCE_EXHAUSTED (reason WATCHERS_EXHAUSTED).
+	WatchEvents(*WatchEventsRequest, KeyAdmin_WatchEventsServer) error
 	mustEmbedUnimplementedKeyAdminServer()
 }
 
@@ -169,6 +246,9 @@ type UnimplementedKeyAdminServer struct {
 
 func (UnimplementedKeyAdminServer) CreateKey(context.Context, *CreateKeyRequest) (*CreateKeyResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method CreateKey not implemented")
+}
+func (UnimplementedKeyAdminServer) ImportKeys(context.Context, *ImportKeysRequest) (*ImportKeysResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ImportKeys not implemented")
 }
 func (UnimplementedKeyAdminServer) GetKey(context.Context, *GetKeyRequest) (*ApiKey, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetKey not implemented")
@@ -193,6 +273,9 @@ func (UnimplementedKeyAdminServer) DisableKey(context.Context, *DisableKeyReques
 }
 func (UnimplementedKeyAdminServer) EnableKey(context.Context, *EnableKeyRequest) (*ApiKey, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method EnableKey not implemented")
+}
+func (UnimplementedKeyAdminServer) WatchEvents(*WatchEventsRequest, KeyAdmin_WatchEventsServer) error {
+	return status.Errorf(codes.Unimplemented, "method WatchEvents not implemented")
 }
 func (UnimplementedKeyAdminServer) mustEmbedUnimplementedKeyAdminServer() {}
 
@@ -221,6 +304,24 @@ func _KeyAdmin_CreateKey_Handler(srv interface{}, ctx context.Context, dec func(
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(KeyAdminServer).CreateKey(ctx, req.(*CreateKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _KeyAdmin_ImportKeys_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportKeysRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(KeyAdminServer).ImportKeys(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/keygate.v1.KeyAdmin/ImportKeys",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(KeyAdminServer).ImportKeys(ctx, req.(*ImportKeysRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -369,6 +470,27 @@ func _KeyAdmin_EnableKey_Handler(srv interface{}, ctx context.Context, dec func(
 	return interceptor(ctx, in, info, handler)
 }
 
+func _KeyAdmin_WatchEvents_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(WatchEventsRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(KeyAdminServer).WatchEvents(m, &keyAdminWatchEventsServer{stream})
+}
+
+type KeyAdmin_WatchEventsServer interface {
+	Send(*AuditEvent) error
+	grpc.ServerStream
+}
+
+type keyAdminWatchEventsServer struct {
+	grpc.ServerStream
+}
+
+func (x *keyAdminWatchEventsServer) Send(m *AuditEvent) error {
+	return x.ServerStream.SendMsg(m)
+}
+
 var _KeyAdmin_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "keygate.v1.KeyAdmin",
 	HandlerType: (*KeyAdminServer)(nil),
@@ -376,6 +498,10 @@ var _KeyAdmin_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CreateKey",
 			Handler:    _KeyAdmin_CreateKey_Handler,
+		},
+		{
+			MethodName: "ImportKeys",
+			Handler:    _KeyAdmin_ImportKeys_Handler,
 		},
 		{
 			MethodName: "GetKey",
@@ -410,6 +536,12 @@ var _KeyAdmin_serviceDesc = grpc.ServiceDesc{
 			Handler:    _KeyAdmin_EnableKey_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "WatchEvents",
+			Handler:       _KeyAdmin_WatchEvents_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "keygate/v1/key_admin.proto",
 }

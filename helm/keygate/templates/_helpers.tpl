@@ -155,7 +155,7 @@ keygate's environment. Context: {root, v, listen}. Secrets only through secretKe
       name: {{ include "keygate.secretName" . }}
       key: {{ $v.secrets.adminTokenKey }}
 {{- end }}
-{{- range $name, $key := dict "KEYGATE_REDIS_FAILURE" "redisFailure" "KEYGATE_REDIS_STALE_MAX_AGE" "redisStaleMaxAge" "KEYGATE_RATE_LIMIT_SCOPE" "rateLimitScope" "KEYGATE_CACHE_MAX_KEYS" "cacheMaxKeys" "KEYGATE_CACHE_MAX_STALENESS" "cacheMaxStaleness" "KEYGATE_CACHE_NEGATIVE_TTL" "cacheNegativeTtl" "KEYGATE_AUTH_FAILURE_LIMIT" "authFailureLimit" "KEYGATE_AUTH_FAILURE_WINDOW" "authFailureWindow" "KEYGATE_TRUSTED_PROXY_HOPS" "trustedProxyHops" "KEYGATE_TRUSTED_PEERS" "trustedPeers" "KEYGATE_AUDIT_MAX_EVENTS" "auditMaxEvents" "KEYGATE_AUDIT_FAILURE_SAMPLES" "auditFailureSamples" "KEYGATE_REDIS_BREAKER_OPEN" "redisBreakerOpen" "KEYGATE_REDIS_MAX_PENDING_READS" "redisMaxPendingReads" "KEYGATE_REDIS_READ_BATCHES" "redisReadBatches" "KEYGATE_PROJECT_ALLOWLISTS" "projectAllowlists" }}
+{{- range $name, $key := dict "KEYGATE_REDIS_FAILURE" "redisFailure" "KEYGATE_REDIS_STALE_MAX_AGE" "redisStaleMaxAge" "KEYGATE_RATE_LIMIT_SCOPE" "rateLimitScope" "KEYGATE_CACHE_MAX_KEYS" "cacheMaxKeys" "KEYGATE_CACHE_MAX_STALENESS" "cacheMaxStaleness" "KEYGATE_CACHE_NEGATIVE_TTL" "cacheNegativeTtl" "KEYGATE_AUTH_FAILURE_LIMIT" "authFailureLimit" "KEYGATE_AUTH_FAILURE_WINDOW" "authFailureWindow" "KEYGATE_TRUSTED_PROXY_HOPS" "trustedProxyHops" "KEYGATE_TRUSTED_PEERS" "trustedPeers" "KEYGATE_AUDIT_MAX_EVENTS" "auditMaxEvents" "KEYGATE_AUDIT_FAILURE_SAMPLES" "auditFailureSamples" "KEYGATE_REDIS_BREAKER_OPEN" "redisBreakerOpen" "KEYGATE_REDIS_MAX_PENDING_READS" "redisMaxPendingReads" "KEYGATE_REDIS_READ_BATCHES" "redisReadBatches" "KEYGATE_REDIS_POOL_SIZE" "redisPoolSize" "KEYGATE_REDIS_WAIT_REPLICAS" "redisWaitReplicas" "KEYGATE_REDIS_WAIT_TIMEOUT" "redisWaitTimeout" "KEYGATE_PROJECT_ALLOWLISTS" "projectAllowlists" "KEYGATE_EVENTS_EXPIRING_LEAD" "eventsExpiringLead" "KEYGATE_EVENTS_CREDITS_LOW_PERCENT" "eventsCreditsLowPercent" "KEYGATE_WEBHOOK_URL" "webhookUrl" "KEYGATE_WEBHOOK_RETRY_WINDOW" "webhookRetryWindow" "KEYGATE_IMPORT_KEY_PREFIXES" "importKeyPrefixes" }}
 {{- $value := index $v.config $key }}
 {{- if or (kindIs "float64" $value) (kindIs "int64" $value) (kindIs "int" $value) }}
 - name: {{ $name }}
@@ -164,6 +164,13 @@ keygate's environment. Context: {root, v, listen}. Secrets only through secretKe
 - name: {{ $name }}
   value: {{ $value | quote }}
 {{- end }}
+{{- end }}
+{{- if $v.config.webhookSecretName }}
+- name: KEYGATE_WEBHOOK_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.config.webhookSecretName }}
+      key: {{ $v.config.webhookSecretKey }}
 {{- end }}
 {{- if $v.metrics.enabled }}
 - name: KEYGATE_METRICS_LISTEN

@@ -16,7 +16,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from keygate.v1 import key_pb2 as keygate_dot_v1_dot_key__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akeygate/v1/authorize.proto\x12\nkeygate.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14keygate/v1/key.proto\"L\n\x0c\x43heckRequest\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x17\n\x0frequired_scopes\x18\x02 \x03(\t\x12\x16\n\x0e\x63lient_address\x18( \x01(\t\"\xc3\x01\n\x0eRateLimitState\x12\r\n\x05limit\x18\x01 \x01(\r\x12\x11\n\tremaining\x18\x02 \x01(\r\x12,\n\x08reset_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x06period\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12%\n\x05scope\x18\x05 \x01(\x0e\x32\x16.keygate.v1.LimitScope\x12\x0f\n\x07subject\x18\x06 \x01(\t\"\xad\x01\n\rCheckResponse\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0f\n\x07project\x18\x02 \x01(\t\x12!\n\x04kind\x18\x03 \x01(\x0e\x32\x13.keygate.v1.KeyKind\x12\x16\n\x0egranted_scopes\x18\x04 \x03(\t\x12.\n\nrate_limit\x18\x05 \x01(\x0b\x32\x1a.keygate.v1.RateLimitState\x12\x10\n\x08key_name\x18\x06 \x01(\t2I\n\tAuthorize\x12<\n\x05\x43heck\x12\x18.keygate.v1.CheckRequest\x1a\x19.keygate.v1.CheckResponseB&\n\x12\x64\x65v.keygate.api.v1B\x0e\x41uthorizeProtoP\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akeygate/v1/authorize.proto\x12\nkeygate.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14keygate/v1/key.proto\"h\n\x0c\x43heckRequest\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x17\n\x0frequired_scopes\x18\x02 \x03(\t\x12\x16\n\x0e\x63lient_address\x18( \x01(\t\x12\x11\n\x04\x63ost\x18) \x01(\rH\x00\x88\x01\x01\x42\x07\n\x05_cost\"U\n\x0c\x43reditsState\x12\x11\n\tremaining\x18\x01 \x01(\x03\x12\x32\n\x0enext_refill_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf1\x01\n\x0eRateLimitState\x12\r\n\x05limit\x18\x01 \x01(\r\x12\x11\n\tremaining\x18\x02 \x01(\r\x12,\n\x08reset_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x06period\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12%\n\x05scope\x18\x05 \x01(\x0e\x32\x16.keygate.v1.LimitScope\x12\x0f\n\x07subject\x18\x06 \x01(\t\x12,\n\x08\x63\x61lendar\x18\x07 \x01(\x0e\x32\x1a.keygate.v1.CalendarPeriod\"\xd8\x01\n\rCheckResponse\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0f\n\x07project\x18\x02 \x01(\t\x12!\n\x04kind\x18\x03 \x01(\x0e\x32\x13.keygate.v1.KeyKind\x12\x16\n\x0egranted_scopes\x18\x04 \x03(\t\x12.\n\nrate_limit\x18\x05 \x01(\x0b\x32\x1a.keygate.v1.RateLimitState\x12\x10\n\x08key_name\x18\x06 \x01(\t\x12)\n\x07\x63redits\x18\x07 \x01(\x0b\x32\x18.keygate.v1.CreditsState2I\n\tAuthorize\x12<\n\x05\x43heck\x12\x18.keygate.v1.CheckRequest\x1a\x19.keygate.v1.CheckResponseB&\n\x12\x64\x65v.keygate.api.v1B\x0e\x41uthorizeProtoP\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'keygate.v1.authorize_pb2', globals())
@@ -25,11 +25,13 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\n\022dev.keygate.api.v1B\016AuthorizeProtoP\001'
   _CHECKREQUEST._serialized_start=129
-  _CHECKREQUEST._serialized_end=205
-  _RATELIMITSTATE._serialized_start=208
-  _RATELIMITSTATE._serialized_end=403
-  _CHECKRESPONSE._serialized_start=406
-  _CHECKRESPONSE._serialized_end=579
-  _AUTHORIZE._serialized_start=581
-  _AUTHORIZE._serialized_end=654
+  _CHECKREQUEST._serialized_end=233
+  _CREDITSSTATE._serialized_start=235
+  _CREDITSSTATE._serialized_end=320
+  _RATELIMITSTATE._serialized_start=323
+  _RATELIMITSTATE._serialized_end=564
+  _CHECKRESPONSE._serialized_start=567
+  _CHECKRESPONSE._serialized_end=783
+  _AUTHORIZE._serialized_start=785
+  _AUTHORIZE._serialized_end=858
 # @@protoc_insertion_point(module_scope)

@@ -14,7 +14,8 @@ class AuthorizeStub(object):
     KEY_ENVIRONMENT_MISMATCH
     PERMISSION_DENIED   SCOPE_MISSING (ErrorInfo.metadata["missing_scopes"])
     RESOURCE_EXHAUSTED  RATE_LIMITED (plus RetryInfo and QuotaFailure): ErrorInfo.metadata names
-    the refusing limit: "limit", "period", "scope" (local|global),
+    the refusing limit: "limit", "period" (a duration such as "1m", or "day" /
+    "month" for a calendar quota), "scope" (local|global),
     "subject" (key|project), and "key_id" / "project"; RetryInfo is the
     longest wait among the exhausted limits; QuotaFailure's subject is
     "key:<id>" or "project:<project>"
@@ -23,6 +24,10 @@ class AuthorizeStub(object):
     PERMISSION_DENIED   CLIENT_ADDRESS_NOT_ALLOWED (the client address is outside the key's IP
     allowlist; ErrorInfo.metadata["client_address"], "unknown" when keygate
     cannot tell the address)
+    RESOURCE_EXHAUSTED  CREDITS_EXHAUSTED (the key's credits cannot cover the call's cost; plus
+    QuotaFailure, subject "key:<id>", and RetryInfo until the next refill when
+    there is one): ErrorInfo.metadata "credits_remaining", "next_refill_at"
+    (RFC 3339, absent when the credits never refill)
     """
 
     def __init__(self, channel):
@@ -47,7 +52,8 @@ class AuthorizeServicer(object):
     KEY_ENVIRONMENT_MISMATCH
     PERMISSION_DENIED   SCOPE_MISSING (ErrorInfo.metadata["missing_scopes"])
     RESOURCE_EXHAUSTED  RATE_LIMITED (plus RetryInfo and QuotaFailure): ErrorInfo.metadata names
-    the refusing limit: "limit", "period", "scope" (local|global),
+    the refusing limit: "limit", "period" (a duration such as "1m", or "day" /
+    "month" for a calendar quota), "scope" (local|global),
     "subject" (key|project), and "key_id" / "project"; RetryInfo is the
     longest wait among the exhausted limits; QuotaFailure's subject is
     "key:<id>" or "project:<project>"
@@ -56,6 +62,10 @@ class AuthorizeServicer(object):
     PERMISSION_DENIED   CLIENT_ADDRESS_NOT_ALLOWED (the client address is outside the key's IP
     allowlist; ErrorInfo.metadata["client_address"], "unknown" when keygate
     cannot tell the address)
+    RESOURCE_EXHAUSTED  CREDITS_EXHAUSTED (the key's credits cannot cover the call's cost; plus
+    QuotaFailure, subject "key:<id>", and RetryInfo until the next refill when
+    there is one): ErrorInfo.metadata "credits_remaining", "next_refill_at"
+    (RFC 3339, absent when the credits never refill)
     """
 
     def Check(self, request, context):
@@ -89,7 +99,8 @@ class Authorize(object):
     KEY_ENVIRONMENT_MISMATCH
     PERMISSION_DENIED   SCOPE_MISSING (ErrorInfo.metadata["missing_scopes"])
     RESOURCE_EXHAUSTED  RATE_LIMITED (plus RetryInfo and QuotaFailure): ErrorInfo.metadata names
-    the refusing limit: "limit", "period", "scope" (local|global),
+    the refusing limit: "limit", "period" (a duration such as "1m", or "day" /
+    "month" for a calendar quota), "scope" (local|global),
     "subject" (key|project), and "key_id" / "project"; RetryInfo is the
     longest wait among the exhausted limits; QuotaFailure's subject is
     "key:<id>" or "project:<project>"
@@ -98,6 +109,10 @@ class Authorize(object):
     PERMISSION_DENIED   CLIENT_ADDRESS_NOT_ALLOWED (the client address is outside the key's IP
     allowlist; ErrorInfo.metadata["client_address"], "unknown" when keygate
     cannot tell the address)
+    RESOURCE_EXHAUSTED  CREDITS_EXHAUSTED (the key's credits cannot cover the call's cost; plus
+    QuotaFailure, subject "key:<id>", and RetryInfo until the next refill when
+    there is one): ErrorInfo.metadata "credits_remaining", "next_refill_at"
+    (RFC 3339, absent when the credits never refill)
     """
 
     @staticmethod

@@ -17,7 +17,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from keygate.v1 import key_pb2 as keygate_dot_v1_dot_key__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akeygate/v1/key_admin.proto\x12\nkeygate.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14keygate/v1/key.proto\"\x95\x03\n\x10\x43reateKeyRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12<\n\x08metadata\x18\x04 \x03(\x0b\x32*.keygate.v1.CreateKeyRequest.MetadataEntry\x12\x0e\n\x06scopes\x18\x05 \x03(\t\x12!\n\x04kind\x18\x06 \x01(\x0e\x32\x13.keygate.v1.KeyKind\x12.\n\nexpires_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\nrate_limit\x18\x08 \x01(\x0b\x32\x15.keygate.v1.RateLimit\x12\x12\n\nrequest_id\x18\t \x01(\t\x12%\n\x06limits\x18\n \x03(\x0b\x32\x15.keygate.v1.RateLimit\x12\x15\n\rallowed_cidrs\x18( \x03(\t\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"D\n\x11\x43reateKeyResponse\x12\x1f\n\x03key\x18\x01 \x01(\x0b\x32\x12.keygate.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"\x1b\n\rGetKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\"b\n\x0fListKeysRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x17\n\x0finclude_revoked\x18\x04 \x01(\x08\"M\n\x10ListKeysResponse\x12 \n\x04keys\x18\x01 \x03(\x0b\x32\x12.keygate.v1.ApiKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"d\n\x10UpdateKeyRequest\x12\x1f\n\x03key\x18\x01 \x01(\x0b\x32\x12.keygate.v1.ApiKey\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\".\n\x10RevokeKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"O\n\x10RotateKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12/\n\x0cgrace_period\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"D\n\x11RotateKeyResponse\x12\x1f\n\x03key\x18\x01 \x01(\x0b\x32\x12.keygate.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"k\n\x11ListEventsRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06key_id\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x05 \x01(\t\"U\n\x12ListEventsResponse\x12&\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x16.keygate.v1.AuditEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xd0\x01\n\nAuditEvent\x12\n\n\x02id\x18\x01 \x01(\t\x12(\n\x04time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x0f\n\x07outcome\x18\x04 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x05 \x01(\t\x12\x0e\n\x06key_id\x18\x06 \x01(\t\x12\x0f\n\x07project\x18\x07 \x01(\t\x12\x12\n\nrequest_id\x18\x08 \x01(\t\x12\x0f\n\x07surface\x18\t \x01(\t\x12\x16\n\x0e\x64ropped_before\x18\n \x01(\x03\"/\n\x11\x44isableKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\x1e\n\x10\x45nableKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t2\xe9\x04\n\x08KeyAdmin\x12H\n\tCreateKey\x12\x1c.keygate.v1.CreateKeyRequest\x1a\x1d.keygate.v1.CreateKeyResponse\x12\x37\n\x06GetKey\x12\x19.keygate.v1.GetKeyRequest\x1a\x12.keygate.v1.ApiKey\x12\x45\n\x08ListKeys\x12\x1b.keygate.v1.ListKeysRequest\x1a\x1c.keygate.v1.ListKeysResponse\x12=\n\tUpdateKey\x12\x1c.keygate.v1.UpdateKeyRequest\x1a\x12.keygate.v1.ApiKey\x12=\n\tRevokeKey\x12\x1c.keygate.v1.RevokeKeyRequest\x1a\x12.keygate.v1.ApiKey\x12H\n\tRotateKey\x12\x1c.keygate.v1.RotateKeyRequest\x1a\x1d.keygate.v1.RotateKeyResponse\x12K\n\nListEvents\x12\x1d.keygate.v1.ListEventsRequest\x1a\x1e.keygate.v1.ListEventsResponse\x12?\n\nDisableKey\x12\x1d.keygate.v1.DisableKeyRequest\x1a\x12.keygate.v1.ApiKey\x12=\n\tEnableKey\x12\x1c.keygate.v1.EnableKeyRequest\x1a\x12.keygate.v1.ApiKeyB%\n\x12\x64\x65v.keygate.api.v1B\rKeyAdminProtoP\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akeygate/v1/key_admin.proto\x12\nkeygate.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14keygate/v1/key.proto\"7\n\x12WatchEventsRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x10\n\x08\x61\x66ter_id\x18\x02 \x01(\t\"\xbb\x03\n\x10\x43reateKeyRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12<\n\x08metadata\x18\x04 \x03(\x0b\x32*.keygate.v1.CreateKeyRequest.MetadataEntry\x12\x0e\n\x06scopes\x18\x05 \x03(\t\x12!\n\x04kind\x18\x06 \x01(\x0e\x32\x13.keygate.v1.KeyKind\x12.\n\nexpires_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\nrate_limit\x18\x08 \x01(\x0b\x32\x15.keygate.v1.RateLimit\x12\x12\n\nrequest_id\x18\t \x01(\t\x12%\n\x06limits\x18\n \x03(\x0b\x32\x15.keygate.v1.RateLimit\x12\x15\n\rallowed_cidrs\x18( \x03(\t\x12$\n\x07\x63redits\x18) \x01(\x0b\x32\x13.keygate.v1.Credits\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"D\n\x11\x43reateKeyResponse\x12\x1f\n\x03key\x18\x01 \x01(\x0b\x32\x12.keygate.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\":\n\x11ImportKeysRequest\x12%\n\x04keys\x18\x01 \x03(\x0b\x32\x17.keygate.v1.ImportedKey\"\xad\x01\n\x0bImportedKey\x12\x0c\n\x04line\x18\x01 \x01(\x04\x12\x13\n\x0b\x65xternal_id\x18\x02 \x01(\t\x12)\n\x03key\x18\x03 \x01(\x0b\x32\x1c.keygate.v1.CreateKeyRequest\x12\x16\n\x0cplain_secret\x18\x04 \x01(\tH\x00\x12\x17\n\rlegacy_sha256\x18\x05 \x01(\tH\x00\x12\x15\n\rlegacy_prefix\x18\x06 \x01(\tB\x08\n\x06secret\"?\n\x12ImportKeysResponse\x12)\n\x07results\x18\x01 \x03(\x0b\x32\x18.keygate.v1.ImportResult\"\xa7\x02\n\x0cImportResult\x12\x0c\n\x04line\x18\x01 \x01(\x04\x12\x13\n\x0b\x65xternal_id\x18\x02 \x01(\t\x12\x31\n\x07outcome\x18\x03 \x01(\x0e\x32 .keygate.v1.ImportResult.Outcome\x12\x0e\n\x06key_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0f\n\x07message\x18\x06 \x01(\t\x12:\n\x10\x66ield_violations\x18\x07 \x03(\x0b\x32 .keygate.v1.ImportFieldViolation\"T\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x0c\n\x08IMPORTED\x10\x01\x12\x14\n\x10\x41LREADY_IMPORTED\x10\x02\x12\x0c\n\x08REJECTED\x10\x03\":\n\x14ImportFieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"\x1b\n\rGetKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\"b\n\x0fListKeysRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x17\n\x0finclude_revoked\x18\x04 \x01(\x08\"M\n\x10ListKeysResponse\x12 \n\x04keys\x18\x01 \x03(\x0b\x32\x12.keygate.v1.ApiKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"d\n\x10UpdateKeyRequest\x12\x1f\n\x03key\x18\x01 \x01(\x0b\x32\x12.keygate.v1.ApiKey\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\".\n\x10RevokeKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"O\n\x10RotateKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12/\n\x0cgrace_period\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"D\n\x11RotateKeyResponse\x12\x1f\n\x03key\x18\x01 \x01(\x0b\x32\x12.keygate.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"k\n\x11ListEventsRequest\x12\x0f\n\x07project\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06key_id\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x05 \x01(\t\"U\n\x12ListEventsResponse\x12&\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x16.keygate.v1.AuditEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xd0\x01\n\nAuditEvent\x12\n\n\x02id\x18\x01 \x01(\t\x12(\n\x04time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x0f\n\x07outcome\x18\x04 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x05 \x01(\t\x12\x0e\n\x06key_id\x18\x06 \x01(\t\x12\x0f\n\x07project\x18\x07 \x01(\t\x12\x12\n\nrequest_id\x18\x08 \x01(\t\x12\x0f\n\x07surface\x18\t \x01(\t\x12\x16\n\x0e\x64ropped_before\x18\n \x01(\x03\"/\n\x11\x44isableKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\x1e\n\x10\x45nableKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t2\xff\x05\n\x08KeyAdmin\x12H\n\tCreateKey\x12\x1c.keygate.v1.CreateKeyRequest\x1a\x1d.keygate.v1.CreateKeyResponse\x12K\n\nImportKeys\x12\x1d.keygate.v1.ImportKeysRequest\x1a\x1e.keygate.v1.ImportKeysResponse\x12\x37\n\x06GetKey\x12\x19.keygate.v1.GetKeyRequest\x1a\x12.keygate.v1.ApiKey\x12\x45\n\x08ListKeys\x12\x1b.keygate.v1.ListKeysRequest\x1a\x1c.keygate.v1.ListKeysResponse\x12=\n\tUpdateKey\x12\x1c.keygate.v1.UpdateKeyRequest\x1a\x12.keygate.v1.ApiKey\x12=\n\tRevokeKey\x12\x1c.keygate.v1.RevokeKeyRequest\x1a\x12.keygate.v1.ApiKey\x12H\n\tRotateKey\x12\x1c.keygate.v1.RotateKeyRequest\x1a\x1d.keygate.v1.RotateKeyResponse\x12K\n\nListEvents\x12\x1d.keygate.v1.ListEventsRequest\x1a\x1e.keygate.v1.ListEventsResponse\x12?\n\nDisableKey\x12\x1d.keygate.v1.DisableKeyRequest\x1a\x12.keygate.v1.ApiKey\x12=\n\tEnableKey\x12\x1c.keygate.v1.EnableKeyRequest\x1a\x12.keygate.v1.ApiKey\x12G\n\x0bWatchEvents\x12\x1e.keygate.v1.WatchEventsRequest\x1a\x16.keygate.v1.AuditEvent0\x01\x42%\n\x12\x64\x65v.keygate.api.v1B\rKeyAdminProtoP\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'keygate.v1.key_admin_pb2', globals())
@@ -27,36 +27,50 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._serialized_options = b'\n\022dev.keygate.api.v1B\rKeyAdminProtoP\001'
   _CREATEKEYREQUEST_METADATAENTRY._options = None
   _CREATEKEYREQUEST_METADATAENTRY._serialized_options = b'8\001'
-  _CREATEKEYREQUEST._serialized_start=164
-  _CREATEKEYREQUEST._serialized_end=569
-  _CREATEKEYREQUEST_METADATAENTRY._serialized_start=522
-  _CREATEKEYREQUEST_METADATAENTRY._serialized_end=569
-  _CREATEKEYRESPONSE._serialized_start=571
-  _CREATEKEYRESPONSE._serialized_end=639
-  _GETKEYREQUEST._serialized_start=641
-  _GETKEYREQUEST._serialized_end=668
-  _LISTKEYSREQUEST._serialized_start=670
-  _LISTKEYSREQUEST._serialized_end=768
-  _LISTKEYSRESPONSE._serialized_start=770
-  _LISTKEYSRESPONSE._serialized_end=847
-  _UPDATEKEYREQUEST._serialized_start=849
-  _UPDATEKEYREQUEST._serialized_end=949
-  _REVOKEKEYREQUEST._serialized_start=951
-  _REVOKEKEYREQUEST._serialized_end=997
-  _ROTATEKEYREQUEST._serialized_start=999
-  _ROTATEKEYREQUEST._serialized_end=1078
-  _ROTATEKEYRESPONSE._serialized_start=1080
-  _ROTATEKEYRESPONSE._serialized_end=1148
-  _LISTEVENTSREQUEST._serialized_start=1150
-  _LISTEVENTSREQUEST._serialized_end=1257
-  _LISTEVENTSRESPONSE._serialized_start=1259
-  _LISTEVENTSRESPONSE._serialized_end=1344
-  _AUDITEVENT._serialized_start=1347
-  _AUDITEVENT._serialized_end=1555
-  _DISABLEKEYREQUEST._serialized_start=1557
-  _DISABLEKEYREQUEST._serialized_end=1604
-  _ENABLEKEYREQUEST._serialized_start=1606
-  _ENABLEKEYREQUEST._serialized_end=1636
-  _KEYADMIN._serialized_start=1639
-  _KEYADMIN._serialized_end=2256
+  _WATCHEVENTSREQUEST._serialized_start=163
+  _WATCHEVENTSREQUEST._serialized_end=218
+  _CREATEKEYREQUEST._serialized_start=221
+  _CREATEKEYREQUEST._serialized_end=664
+  _CREATEKEYREQUEST_METADATAENTRY._serialized_start=617
+  _CREATEKEYREQUEST_METADATAENTRY._serialized_end=664
+  _CREATEKEYRESPONSE._serialized_start=666
+  _CREATEKEYRESPONSE._serialized_end=734
+  _IMPORTKEYSREQUEST._serialized_start=736
+  _IMPORTKEYSREQUEST._serialized_end=794
+  _IMPORTEDKEY._serialized_start=797
+  _IMPORTEDKEY._serialized_end=970
+  _IMPORTKEYSRESPONSE._serialized_start=972
+  _IMPORTKEYSRESPONSE._serialized_end=1035
+  _IMPORTRESULT._serialized_start=1038
+  _IMPORTRESULT._serialized_end=1333
+  _IMPORTRESULT_OUTCOME._serialized_start=1249
+  _IMPORTRESULT_OUTCOME._serialized_end=1333
+  _IMPORTFIELDVIOLATION._serialized_start=1335
+  _IMPORTFIELDVIOLATION._serialized_end=1393
+  _GETKEYREQUEST._serialized_start=1395
+  _GETKEYREQUEST._serialized_end=1422
+  _LISTKEYSREQUEST._serialized_start=1424
+  _LISTKEYSREQUEST._serialized_end=1522
+  _LISTKEYSRESPONSE._serialized_start=1524
+  _LISTKEYSRESPONSE._serialized_end=1601
+  _UPDATEKEYREQUEST._serialized_start=1603
+  _UPDATEKEYREQUEST._serialized_end=1703
+  _REVOKEKEYREQUEST._serialized_start=1705
+  _REVOKEKEYREQUEST._serialized_end=1751
+  _ROTATEKEYREQUEST._serialized_start=1753
+  _ROTATEKEYREQUEST._serialized_end=1832
+  _ROTATEKEYRESPONSE._serialized_start=1834
+  _ROTATEKEYRESPONSE._serialized_end=1902
+  _LISTEVENTSREQUEST._serialized_start=1904
+  _LISTEVENTSREQUEST._serialized_end=2011
+  _LISTEVENTSRESPONSE._serialized_start=2013
+  _LISTEVENTSRESPONSE._serialized_end=2098
+  _AUDITEVENT._serialized_start=2101
+  _AUDITEVENT._serialized_end=2309
+  _DISABLEKEYREQUEST._serialized_start=2311
+  _DISABLEKEYREQUEST._serialized_end=2358
+  _ENABLEKEYREQUEST._serialized_start=2360
+  _ENABLEKEYREQUEST._serialized_end=2390
+  _KEYADMIN._serialized_start=2393
+  _KEYADMIN._serialized_end=3160
 # @@protoc_insertion_point(module_scope)

@@ -29,6 +29,11 @@ class KeyAdminStub(object):
                 request_serializer=keygate_dot_v1_dot_key__admin__pb2.CreateKeyRequest.SerializeToString,
                 response_deserializer=keygate_dot_v1_dot_key__admin__pb2.CreateKeyResponse.FromString,
                 )
+        self.ImportKeys = channel.unary_unary(
+                '/keygate.v1.KeyAdmin/ImportKeys',
+                request_serializer=keygate_dot_v1_dot_key__admin__pb2.ImportKeysRequest.SerializeToString,
+                response_deserializer=keygate_dot_v1_dot_key__admin__pb2.ImportKeysResponse.FromString,
+                )
         self.GetKey = channel.unary_unary(
                 '/keygate.v1.KeyAdmin/GetKey',
                 request_serializer=keygate_dot_v1_dot_key__admin__pb2.GetKeyRequest.SerializeToString,
@@ -69,6 +74,11 @@ class KeyAdminStub(object):
                 request_serializer=keygate_dot_v1_dot_key__admin__pb2.EnableKeyRequest.SerializeToString,
                 response_deserializer=keygate_dot_v1_dot_key__pb2.ApiKey.FromString,
                 )
+        self.WatchEvents = channel.unary_stream(
+                '/keygate.v1.KeyAdmin/WatchEvents',
+                request_serializer=keygate_dot_v1_dot_key__admin__pb2.WatchEventsRequest.SerializeToString,
+                response_deserializer=keygate_dot_v1_dot_key__admin__pb2.AuditEvent.FromString,
+                )
 
 
 class KeyAdminServicer(object):
@@ -85,6 +95,19 @@ class KeyAdminServicer(object):
 
     def CreateKey(self, request, context):
         """Creates a key and returns its secret: the only time the secret is ever shown.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportKeys(self, request, context):
+        """Imports keys made by another system, up to 1000 per call, so their holders need not rotate.
+        Each record carries the plain secret (hashed on arrival, never stored or logged) or, for a
+        key in another system's format, the unpeppered SHA-256 of its secret, which is upgraded to
+        keygate's HMAC digest on the key's first successful use. Idempotent by external_id: a record
+        imported before answers ALREADY_IMPORTED with the same key id. A bad record is answered
+        REJECTED (with its line and reason) and the others still import. Needs what CreateKey needs,
+        per record: an API-key caller may only import keys it could create. Audited as "import".
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -152,6 +175,21 @@ class KeyAdminServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def WatchEvents(self, request, context):
+        """Streams audit events as they are appended, oldest first, until the client cancels: a
+        project's trail (needs what ListEvents needs), or with an empty project and the admin token
+        every project's broadcast events (successful admin actions and lifecycle events such as
+        "key.expiring"; refusals stay in their project's trail). Resumable: pass the id of the last
+        event received as after_id and the stream goes on with the next one, without gap or
+        duplicate, as long as the trail still holds it (else OUT_OF_RANGE, reason EVENTS_TRIMMED).
+        Events are read from the trail only as fast as the client takes them, so a slow watcher
+        costs the server one batch of events, never more. At most KEYGATE_WATCH_MAX_STREAMS streams
+        are open per sidecar; one more is refused with RESOURCE_EXHAUSTED (reason WATCHERS_EXHAUSTED).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_KeyAdminServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -159,6 +197,11 @@ def add_KeyAdminServicer_to_server(servicer, server):
                     servicer.CreateKey,
                     request_deserializer=keygate_dot_v1_dot_key__admin__pb2.CreateKeyRequest.FromString,
                     response_serializer=keygate_dot_v1_dot_key__admin__pb2.CreateKeyResponse.SerializeToString,
+            ),
+            'ImportKeys': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportKeys,
+                    request_deserializer=keygate_dot_v1_dot_key__admin__pb2.ImportKeysRequest.FromString,
+                    response_serializer=keygate_dot_v1_dot_key__admin__pb2.ImportKeysResponse.SerializeToString,
             ),
             'GetKey': grpc.unary_unary_rpc_method_handler(
                     servicer.GetKey,
@@ -200,6 +243,11 @@ def add_KeyAdminServicer_to_server(servicer, server):
                     request_deserializer=keygate_dot_v1_dot_key__admin__pb2.EnableKeyRequest.FromString,
                     response_serializer=keygate_dot_v1_dot_key__pb2.ApiKey.SerializeToString,
             ),
+            'WatchEvents': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchEvents,
+                    request_deserializer=keygate_dot_v1_dot_key__admin__pb2.WatchEventsRequest.FromString,
+                    response_serializer=keygate_dot_v1_dot_key__admin__pb2.AuditEvent.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'keygate.v1.KeyAdmin', rpc_method_handlers)
@@ -233,6 +281,23 @@ class KeyAdmin(object):
         return grpc.experimental.unary_unary(request, target, '/keygate.v1.KeyAdmin/CreateKey',
             keygate_dot_v1_dot_key__admin__pb2.CreateKeyRequest.SerializeToString,
             keygate_dot_v1_dot_key__admin__pb2.CreateKeyResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ImportKeys(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/keygate.v1.KeyAdmin/ImportKeys',
+            keygate_dot_v1_dot_key__admin__pb2.ImportKeysRequest.SerializeToString,
+            keygate_dot_v1_dot_key__admin__pb2.ImportKeysResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -369,5 +434,22 @@ class KeyAdmin(object):
         return grpc.experimental.unary_unary(request, target, '/keygate.v1.KeyAdmin/EnableKey',
             keygate_dot_v1_dot_key__admin__pb2.EnableKeyRequest.SerializeToString,
             keygate_dot_v1_dot_key__pb2.ApiKey.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def WatchEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/keygate.v1.KeyAdmin/WatchEvents',
+            keygate_dot_v1_dot_key__admin__pb2.WatchEventsRequest.SerializeToString,
+            keygate_dot_v1_dot_key__admin__pb2.AuditEvent.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

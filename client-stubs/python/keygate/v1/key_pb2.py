@@ -15,7 +15,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14keygate/v1/key.proto\x12\nkeygate.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"o\n\tRateLimit\x12\x10\n\x08requests\x18\x01 \x01(\r\x12)\n\x06period\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12%\n\x05scope\x18\x03 \x01(\x0e\x32\x16.keygate.v1.LimitScope\"W\n\x05Usage\x12\r\n\x05total\x18\x01 \x01(\x04\x12\r\n\x05today\x18\x02 \x01(\x04\x12\x30\n\x0clast_used_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb0\x06\n\x06\x41piKey\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07project\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x32\n\x08metadata\x18\x05 \x03(\x0b\x32 .keygate.v1.ApiKey.MetadataEntry\x12\x0e\n\x06scopes\x18\x06 \x03(\t\x12!\n\x04kind\x18\x07 \x01(\x0e\x32\x13.keygate.v1.KeyKind\x12\x0e\n\x06prefix\x18\x08 \x01(\t\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nrevoked_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rrevoke_reason\x18\x0c \x01(\t\x12.\n\nrotated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12>\n\x1aprevious_secret_expires_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\nrate_limit\x18\x0f \x01(\x0b\x32\x15.keygate.v1.RateLimit\x12 \n\x05usage\x18\x10 \x01(\x0b\x32\x11.keygate.v1.Usage\x12#\n\x05state\x18\x11 \x01(\x0e\x32\x14.keygate.v1.KeyState\x12.\n\nupdated_at\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12%\n\x06limits\x18\x13 \x03(\x0b\x32\x15.keygate.v1.RateLimit\x12/\n\x0b\x64isabled_at\x18( \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x64isable_reason\x18) \x01(\t\x12\x15\n\rallowed_cidrs\x18* \x03(\t\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01*I\n\x07KeyKind\x12\x18\n\x14KEY_KIND_UNSPECIFIED\x10\x00\x12\x11\n\rKEY_KIND_LIVE\x10\x01\x12\x11\n\rKEY_KIND_TEST\x10\x02*\x81\x01\n\x08KeyState\x12\x19\n\x15KEY_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10KEY_STATE_ACTIVE\x10\x01\x12\x15\n\x11KEY_STATE_EXPIRED\x10\x02\x12\x15\n\x11KEY_STATE_REVOKED\x10\x03\x12\x16\n\x12KEY_STATE_DISABLED\x10\x04*X\n\nLimitScope\x12\x1b\n\x17LIMIT_SCOPE_UNSPECIFIED\x10\x00\x12\x15\n\x11LIMIT_SCOPE_LOCAL\x10\x01\x12\x16\n\x12LIMIT_SCOPE_GLOBAL\x10\x02\x42 \n\x12\x64\x65v.keygate.api.v1B\x08KeyProtoP\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14keygate/v1/key.proto\x12\nkeygate.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9d\x01\n\tRateLimit\x12\x10\n\x08requests\x18\x01 \x01(\r\x12)\n\x06period\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12%\n\x05scope\x18\x03 \x01(\x0e\x32\x16.keygate.v1.LimitScope\x12,\n\x08\x63\x61lendar\x18\x04 \x01(\x0e\x32\x1a.keygate.v1.CalendarPeriod\"\x94\x01\n\x0c\x43reditRefill\x12\x0e\n\x06\x61mount\x18\x01 \x01(\x03\x12,\n\x08interval\x18\x02 \x01(\x0e\x32\x1a.keygate.v1.RefillInterval\x12\x12\n\nanchor_day\x18\x03 \x01(\r\x12\x32\n\x0enext_refill_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"F\n\x07\x43redits\x12\x11\n\tremaining\x18\x01 \x01(\x03\x12(\n\x06refill\x18\x02 \x01(\x0b\x32\x18.keygate.v1.CreditRefill\"W\n\x05Usage\x12\r\n\x05total\x18\x01 \x01(\x04\x12\r\n\x05today\x18\x02 \x01(\x04\x12\x30\n\x0clast_used_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd6\x06\n\x06\x41piKey\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07project\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x32\n\x08metadata\x18\x05 \x03(\x0b\x32 .keygate.v1.ApiKey.MetadataEntry\x12\x0e\n\x06scopes\x18\x06 \x03(\t\x12!\n\x04kind\x18\x07 \x01(\x0e\x32\x13.keygate.v1.KeyKind\x12\x0e\n\x06prefix\x18\x08 \x01(\t\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nrevoked_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rrevoke_reason\x18\x0c \x01(\t\x12.\n\nrotated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12>\n\x1aprevious_secret_expires_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\nrate_limit\x18\x0f \x01(\x0b\x32\x15.keygate.v1.RateLimit\x12 \n\x05usage\x18\x10 \x01(\x0b\x32\x11.keygate.v1.Usage\x12#\n\x05state\x18\x11 \x01(\x0e\x32\x14.keygate.v1.KeyState\x12.\n\nupdated_at\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12%\n\x06limits\x18\x13 \x03(\x0b\x32\x15.keygate.v1.RateLimit\x12/\n\x0b\x64isabled_at\x18( \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x64isable_reason\x18) \x01(\t\x12\x15\n\rallowed_cidrs\x18* \x03(\t\x12$\n\x07\x63redits\x18+ \x01(\x0b\x32\x13.keygate.v1.Credits\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01*I\n\x07KeyKind\x12\x18\n\x14KEY_KIND_UNSPECIFIED\x10\x00\x12\x11\n\rKEY_KIND_LIVE\x10\x01\x12\x11\n\rKEY_KIND_TEST\x10\x02*\x81\x01\n\x08KeyState\x12\x19\n\x15KEY_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10KEY_STATE_ACTIVE\x10\x01\x12\x15\n\x11KEY_STATE_EXPIRED\x10\x02\x12\x15\n\x11KEY_STATE_REVOKED\x10\x03\x12\x16\n\x12KEY_STATE_DISABLED\x10\x04*X\n\nLimitScope\x12\x1b\n\x17LIMIT_SCOPE_UNSPECIFIED\x10\x00\x12\x15\n\x11LIMIT_SCOPE_LOCAL\x10\x01\x12\x16\n\x12LIMIT_SCOPE_GLOBAL\x10\x02*e\n\x0e\x43\x61lendarPeriod\x12\x1f\n\x1b\x43\x41LENDAR_PERIOD_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43\x41LENDAR_PERIOD_DAY\x10\x01\x12\x19\n\x15\x43\x41LENDAR_PERIOD_MONTH\x10\x02*i\n\x0eRefillInterval\x12\x1f\n\x1bREFILL_INTERVAL_UNSPECIFIED\x10\x00\x12\x19\n\x15REFILL_INTERVAL_DAILY\x10\x01\x12\x1b\n\x17REFILL_INTERVAL_MONTHLY\x10\x02\x42 \n\x12\x64\x65v.keygate.api.v1B\x08KeyProtoP\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'keygate.v1.key_pb2', globals())
@@ -25,18 +25,26 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._serialized_options = b'\n\022dev.keygate.api.v1B\010KeyProtoP\001'
   _APIKEY_METADATAENTRY._options = None
   _APIKEY_METADATAENTRY._serialized_options = b'8\001'
-  _KEYKIND._serialized_start=1122
-  _KEYKIND._serialized_end=1195
-  _KEYSTATE._serialized_start=1198
-  _KEYSTATE._serialized_end=1327
-  _LIMITSCOPE._serialized_start=1329
-  _LIMITSCOPE._serialized_end=1417
-  _RATELIMIT._serialized_start=101
-  _RATELIMIT._serialized_end=212
-  _USAGE._serialized_start=214
-  _USAGE._serialized_end=301
-  _APIKEY._serialized_start=304
-  _APIKEY._serialized_end=1120
-  _APIKEY_METADATAENTRY._serialized_start=1073
-  _APIKEY_METADATAENTRY._serialized_end=1120
+  _KEYKIND._serialized_start=1430
+  _KEYKIND._serialized_end=1503
+  _KEYSTATE._serialized_start=1506
+  _KEYSTATE._serialized_end=1635
+  _LIMITSCOPE._serialized_start=1637
+  _LIMITSCOPE._serialized_end=1725
+  _CALENDARPERIOD._serialized_start=1727
+  _CALENDARPERIOD._serialized_end=1828
+  _REFILLINTERVAL._serialized_start=1830
+  _REFILLINTERVAL._serialized_end=1935
+  _RATELIMIT._serialized_start=102
+  _RATELIMIT._serialized_end=259
+  _CREDITREFILL._serialized_start=262
+  _CREDITREFILL._serialized_end=410
+  _CREDITS._serialized_start=412
+  _CREDITS._serialized_end=482
+  _USAGE._serialized_start=484
+  _USAGE._serialized_end=571
+  _APIKEY._serialized_start=574
+  _APIKEY._serialized_end=1428
+  _APIKEY_METADATAENTRY._serialized_start=1381
+  _APIKEY_METADATAENTRY._serialized_end=1428
 # @@protoc_insertion_point(module_scope)

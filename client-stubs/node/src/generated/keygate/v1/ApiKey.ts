@@ -5,6 +5,7 @@ import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _goo
 import type { RateLimit as _keygate_v1_RateLimit, RateLimit__Output as _keygate_v1_RateLimit__Output } from '../../keygate/v1/RateLimit';
 import type { Usage as _keygate_v1_Usage, Usage__Output as _keygate_v1_Usage__Output } from '../../keygate/v1/Usage';
 import type { KeyState as _keygate_v1_KeyState, KeyState__Output as _keygate_v1_KeyState__Output } from '../../keygate/v1/KeyState';
+import type { Credits as _keygate_v1_Credits, Credits__Output as _keygate_v1_Credits__Output } from '../../keygate/v1/Credits';
 
 export interface ApiKey {
   'id'?: (string);
@@ -29,6 +30,7 @@ export interface ApiKey {
   'disabledAt'?: (_google_protobuf_Timestamp | null);
   'disableReason'?: (string);
   'allowedCidrs'?: (string)[];
+  'credits'?: (_keygate_v1_Credits | null);
 }
 
 export interface ApiKey__Output {
@@ -54,4 +56,5 @@ export interface ApiKey__Output {
   'disabledAt': (_google_protobuf_Timestamp__Output | null);
   'disableReason': (string);
   'allowedCidrs': (string)[];
+  'credits': (_keygate_v1_Credits__Output | null);
 }

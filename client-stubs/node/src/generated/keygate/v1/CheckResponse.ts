@@ -2,6 +2,7 @@
 
 import type { KeyKind as _keygate_v1_KeyKind, KeyKind__Output as _keygate_v1_KeyKind__Output } from '../../keygate/v1/KeyKind';
 import type { RateLimitState as _keygate_v1_RateLimitState, RateLimitState__Output as _keygate_v1_RateLimitState__Output } from '../../keygate/v1/RateLimitState';
+import type { CreditsState as _keygate_v1_CreditsState, CreditsState__Output as _keygate_v1_CreditsState__Output } from '../../keygate/v1/CreditsState';
 
 export interface CheckResponse {
   'keyId'?: (string);
@@ -10,6 +11,7 @@ export interface CheckResponse {
   'grantedScopes'?: (string)[];
   'rateLimit'?: (_keygate_v1_RateLimitState | null);
   'keyName'?: (string);
+  'credits'?: (_keygate_v1_CreditsState | null);
 }
 
 export interface CheckResponse__Output {
@@ -19,4 +21,5 @@ export interface CheckResponse__Output {
   'grantedScopes': (string)[];
   'rateLimit': (_keygate_v1_RateLimitState__Output | null);
   'keyName': (string);
+  'credits': (_keygate_v1_CreditsState__Output | null);
 }

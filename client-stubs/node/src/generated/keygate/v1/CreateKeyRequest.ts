@@ -3,6 +3,7 @@
 import type { KeyKind as _keygate_v1_KeyKind, KeyKind__Output as _keygate_v1_KeyKind__Output } from '../../keygate/v1/KeyKind';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp';
 import type { RateLimit as _keygate_v1_RateLimit, RateLimit__Output as _keygate_v1_RateLimit__Output } from '../../keygate/v1/RateLimit';
+import type { Credits as _keygate_v1_Credits, Credits__Output as _keygate_v1_Credits__Output } from '../../keygate/v1/Credits';
 
 export interface CreateKeyRequest {
   'project'?: (string);
@@ -16,6 +17,7 @@ export interface CreateKeyRequest {
   'requestId'?: (string);
   'limits'?: (_keygate_v1_RateLimit)[];
   'allowedCidrs'?: (string)[];
+  'credits'?: (_keygate_v1_Credits | null);
 }
 
 export interface CreateKeyRequest__Output {
@@ -30,4 +32,5 @@ export interface CreateKeyRequest__Output {
   'requestId': (string);
   'limits': (_keygate_v1_RateLimit__Output)[];
   'allowedCidrs': (string)[];
+  'credits': (_keygate_v1_Credits__Output | null);
 }

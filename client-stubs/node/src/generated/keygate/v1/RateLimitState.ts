@@ -3,6 +3,7 @@
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp';
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
 import type { LimitScope as _keygate_v1_LimitScope, LimitScope__Output as _keygate_v1_LimitScope__Output } from '../../keygate/v1/LimitScope';
+import type { CalendarPeriod as _keygate_v1_CalendarPeriod, CalendarPeriod__Output as _keygate_v1_CalendarPeriod__Output } from '../../keygate/v1/CalendarPeriod';
 
 export interface RateLimitState {
   'limit'?: (number);
@@ -11,6 +12,7 @@ export interface RateLimitState {
   'period'?: (_google_protobuf_Duration | null);
   'scope'?: (_keygate_v1_LimitScope);
   'subject'?: (string);
+  'calendar'?: (_keygate_v1_CalendarPeriod);
 }
 
 export interface RateLimitState__Output {
@@ -20,4 +22,5 @@ export interface RateLimitState__Output {
   'period': (_google_protobuf_Duration__Output | null);
   'scope': (_keygate_v1_LimitScope__Output);
   'subject': (string);
+  'calendar': (_keygate_v1_CalendarPeriod__Output);
 }

@@ -1,6 +1,7 @@
 package dev.keygate;
 
 import dev.keygate.admin.AdminAuthenticator;
+import dev.keygate.admin.KeyImport;
 import dev.keygate.admin.KeyService;
 import dev.keygate.api.v1.AuthorizeGrpc;
 import dev.keygate.api.v1.KeyAdminGrpc;
@@ -13,18 +14,29 @@ import dev.keygate.concurrent.Bounded;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.envoy.EnvoyAuthorizationService;
 import dev.keygate.envoy.EnvoySettings;
+import dev.keygate.events.EventMachinery;
+import dev.keygate.events.EventMeters;
+import dev.keygate.events.LifecycleEvents;
 import dev.keygate.grpc.AuthorizeService;
 import dev.keygate.grpc.ClientIdentity;
 import dev.keygate.grpc.Credentials;
+import dev.keygate.grpc.EventWatchers;
 import dev.keygate.grpc.HealthMonitor;
 import dev.keygate.grpc.KeyAdminService;
 import dev.keygate.grpc.OnWorkers;
 import dev.keygate.grpc.RequestIds;
 import dev.keygate.http.HttpAuthorization;
 import dev.keygate.http.HttpSettings;
+import dev.keygate.imports.ForeignKeys;
+import dev.keygate.imports.ImportIndex;
+import dev.keygate.key.Credits;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.KeyHasher;
+import dev.keygate.leak.LeakReports;
+import dev.keygate.leak.LeakSettings;
+import dev.keygate.leak.LeakedKeys;
 import dev.keygate.metrics.KeygateMetrics;
+import dev.keygate.ratelimit.CreditsListener;
 import dev.keygate.ratelimit.LeasingLimiter;
 import dev.keygate.ratelimit.LimitEvaluator;
 import dev.keygate.ratelimit.LimitSettings;
@@ -46,6 +58,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
@@ -69,6 +82,11 @@ public final class Keygate implements AutoCloseable {
   private final AuditTrail trail;
   private final ThreadPoolExecutor workers = newWorkerPool();
   private final OnWorkers onWorkers = new OnWorkers(workers, OnWorkers.MAX_CALLS);
+  private final EventWatchers watchers;
+  private final EventMachinery events;
+  private final ForeignKeys foreignKeys; // null without KEYGATE_IMPORT_KEY_PREFIXES
+  private final LeakSettings leakSettings;
+  private final LeakReports leakReports;
 
   /**
    * @param pepper the HMAC pepper (the config's, or a generated one for the in-memory store)
@@ -88,21 +106,43 @@ public final class Keygate implements AutoCloseable {
     LimitSettings limits = config.limits();
     // global limits need the shared store; a key or project may ask for them whatever the
     // default scope is, so the shared limiter exists whenever Redis does
-    SharedLimiter shared =
+    Optional<SharedLimiter> shared =
         Stores.backing(store) instanceof RedisKeyStore redis
-            ? new LeasingLimiter(redis.sharedLimiter(), limits.lease(), limits.leaseTtl())
-            : null;
+            ? Optional.of(
+                new LeasingLimiter(redis.sharedLimiter(), limits.lease(), limits.leaseTtl()))
+            : Optional.empty();
+    this.events =
+        new EventMachinery(
+            auditLog, adminStore, clock, config.events(), config.webhooks(), EventWatchers::json);
+    LimitEvaluator meter =
+        new LimitEvaluator(
+            new RateLimits(clock),
+            shared,
+            limits.global(),
+            limits.defaultLimit(),
+            limits.projectLimits(),
+            clock,
+            creditReports(events.lifecycle(), clock));
+    ImportIndex importIndex = Stores.importIndex(store);
+    // imported keys in a foreign format are looked up by digest, only when prefixes name them
+    this.foreignKeys =
+        config.imports().foreignPrefixes().isEmpty()
+            ? null
+            : new ForeignKeys(
+                store.reader(),
+                importIndex,
+                adminStore,
+                hasher,
+                config.imports(),
+                config.keys().environment(),
+                clock,
+                config.redis().timeout().multipliedBy(2));
     this.authorizer =
         new Authorizer(
             format,
             hasher,
-            store.reader(),
-            new LimitEvaluator(
-                new RateLimits(),
-                shared,
-                limits.global(),
-                limits.defaultLimit(),
-                limits.projectLimits()),
+            foreignKeys == null ? store.reader() : foreignKeys,
+            meter,
             usage,
             clock,
             config.keys().environment(),
@@ -121,9 +161,36 @@ public final class Keygate implements AutoCloseable {
             config.keys().environment(),
             config.admin().maxActiveKeysPerProject());
     this.authorizeService = new AuthorizeService(authorizer, clock, addresses);
+    this.watchers =
+        new EventWatchers(auditLog, config.events().watchMaxStreams(), config.events().watchPoll());
     this.keyAdminService =
-        new KeyAdminService(new AdminAuthenticator(authorizer), keys, clock, trail, metrics);
+        new KeyAdminService(
+            new AdminAuthenticator(authorizer),
+            keys,
+            new KeyImport(
+                adminStore,
+                format,
+                hasher,
+                clock,
+                config.keys().environment(),
+                config.admin().maxActiveKeysPerProject(),
+                importIndex,
+                config.imports()),
+            clock,
+            trail,
+            metrics,
+            watchers,
+            events.lifecycle(),
+            meter::creditsLeft);
     this.envoyService = new EnvoyAuthorizationService(authorizer, config.envoy(), addresses);
+    this.leakSettings = config.leak();
+    this.leakReports =
+        new LeakReports(
+            leakSettings,
+            new LeakedKeys(
+                format, hasher, adminStore, keys, auditLog, clock, leakSettings.action()),
+            trail,
+            Stores.seenReports(store, clock));
     this.health =
         new HealthMonitor(
             store,
@@ -140,6 +207,7 @@ public final class Keygate implements AutoCloseable {
           () -> redis.circuit().breaker().getState() != CircuitBreaker.State.OPEN);
     }
     Meters.bind(metrics, store, auditLog, trail, usage, onWorkers);
+    EventMeters.bind(metrics, events, watchers);
   }
 
   /** Health entry that is NOT_SERVING while the circuit breaker around Redis is open. */
@@ -177,7 +245,11 @@ public final class Keygate implements AutoCloseable {
         // onWorkers last: the outermost, so the other interceptors' callbacks run on the pool
         .addService(
             ServerInterceptors.intercept(
-                keyAdminService, credentials, client, requestIds, onWorkers))
+                keyAdminService,
+                credentials,
+                client,
+                requestIds,
+                EventWatchers.unaryOnWorkers(onWorkers)))
         // the key travels inside the CheckRequest, so no Credentials interceptor here; the peer
         // decides whether the request's source.address is believed
         .addService(ServerInterceptors.intercept(envoyService, ClientIdentity.peerOnly()))
@@ -192,6 +264,16 @@ public final class Keygate implements AutoCloseable {
    */
   public HttpAuthorization httpAuthorization(HttpSettings http) {
     return new HttpAuthorization(authorizer, envoySettings, http, addresses);
+  }
+
+  /** The leaked-key endpoint's settings ({@link KeygateServer} serves it when enabled). */
+  public LeakSettings leakSettings() {
+    return leakSettings;
+  }
+
+  /** The leaked-key endpoint's checks and actions, without a transport. */
+  public LeakReports leakReports() {
+    return leakReports;
   }
 
   public Authorizer authorizer() {
@@ -211,6 +293,23 @@ public final class Keygate implements AutoCloseable {
     return health;
   }
 
+  /**
+   * Reports every key's credits after a decision counted them, for credits.low / credits.exhausted.
+   * Low is measured against what the balance was last set to: the refill amount when the credits
+   * refill; once per admin setting (generation) and refill window.
+   */
+  private static CreditsListener creditReports(LifecycleEvents lifecycle, Clock clock) {
+    return (key, balance) ->
+        key.credits()
+            .ifPresent(
+                c ->
+                    lifecycle.creditsSpent(
+                        key,
+                        balance.remaining(),
+                        c.refill().map(Credits.Refill::amount).orElse(c.amount()),
+                        c.generation() + "/" + c.windowAt(clock.instant())));
+  }
+
   /** The meters, for the metrics endpoint. */
   public KeygateMetrics metrics() {
     return metrics;
@@ -219,6 +318,16 @@ public final class Keygate implements AutoCloseable {
   /** The audit trail's log (tests, operations). */
   public AuditLog auditLog() {
     return auditLog;
+  }
+
+  /** The WatchEvents streams (tests, metrics). */
+  public EventWatchers eventWatchers() {
+    return watchers;
+  }
+
+  /** Lifecycle events and the webhook (tests, and the decision path's credit reports). */
+  public EventMachinery events() {
+    return events;
   }
 
   /** The audit trail writer (tests wait on its counters). */
@@ -233,6 +342,11 @@ public final class Keygate implements AutoCloseable {
   @Override
   public void close() {
     health.close();
+    watchers.close();
+    events.close();
+    if (foreignKeys != null) {
+      foreignKeys.close();
+    }
     usage.close();
     trail.close();
     auditLog.close();

@@ -3,6 +3,7 @@ package dev.keygate;
 import dev.keygate.config.Durations;
 import dev.keygate.http.HttpAuthServer;
 import dev.keygate.http.HttpSettings;
+import dev.keygate.leak.LeakEndpoint;
 import dev.keygate.metrics.MetricsEndpoint;
 import dev.keygate.metrics.MetricsSettings;
 import dev.keygate.tls.ServerTls;
@@ -36,14 +37,17 @@ public final class KeygateServer {
   private final Duration shutdownGrace;
   private final MetricsEndpoint metrics; // null when KEYGATE_METRICS_LISTEN is off
   private final HttpAuthServer http; // null when KEYGATE_HTTP_LISTEN is off
+  private final LeakEndpoint leak; // null when KEYGATE_LEAK_LISTEN is off
 
   private KeygateServer(
       Keygate app,
       Server server,
       Duration shutdownGrace,
       MetricsEndpoint metrics,
-      HttpAuthServer http) {
+      HttpAuthServer http,
+      LeakEndpoint leak) {
     this.app = app;
+    this.leak = leak;
     this.server = server;
     this.shutdownGrace = shutdownGrace;
     this.metrics = metrics;
@@ -123,10 +127,26 @@ public final class KeygateServer {
         throw e;
       }
     }
+    LeakEndpoint leak = null;
+    if (app.leakSettings().enabled()) {
+      try {
+        leak = LeakEndpoint.start(app.leakSettings(), app.leakReports());
+      } catch (UncheckedIOException e) {
+        if (http != null) {
+          http.close();
+        }
+        if (metrics != null) {
+          metrics.close();
+        }
+        server.shutdownNow();
+        app.close();
+        throw e;
+      }
+    }
     app.health().start(Duration.ofSeconds(1));
     log.info(
         "keygate listening on {}:{} (TLS {})", settings.listen().host(), server.getPort(), tls);
-    return new KeygateServer(app, server, settings.shutdownGrace(), metrics, http);
+    return new KeygateServer(app, server, settings.shutdownGrace(), metrics, http, leak);
   }
 
   /** The metrics endpoint's bound port; -1 when KEYGATE_METRICS_LISTEN is off. */
@@ -137,6 +157,11 @@ public final class KeygateServer {
   /** The HTTP forward-auth listener's bound port; -1 when KEYGATE_HTTP_LISTEN is off. */
   public int httpPort() {
     return http == null ? -1 : http.port();
+  }
+
+  /** The leaked-key endpoint's bound port; -1 when KEYGATE_LEAK_LISTEN is off. */
+  public int leakPort() {
+    return leak == null ? -1 : leak.port();
   }
 
   /** The bound port (useful when the config asked for port 0). */
@@ -157,6 +182,10 @@ public final class KeygateServer {
     log.info(
         "shutting down: draining in-flight calls for up to {}", Durations.format(shutdownGrace));
     app.health().close();
+    if (leak != null) {
+      // a report cut off here is answered with an error, and GitHub retries it
+      leak.close();
+    }
     server.shutdown();
     if (http != null) {
       // answers the auth requests waiting for a decision (with Connection: close), then closes

@@ -3,6 +3,7 @@ package dev.keygate.bench;
 import com.google.protobuf.Duration;
 import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CreateKeyRequest;
+import dev.keygate.api.v1.Credits;
 import dev.keygate.api.v1.LimitScope;
 import dev.keygate.api.v1.RateLimit;
 import dev.keygate.bench.LoadRunner.Call;
@@ -17,6 +18,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * an IPv6 one: the longest walk) and two local limits high enough never to refuse. Measured against
  * the health-Check baseline and against plain hot keys (no allowlist, no limits), each phase right
  * after the other on the same server and channel.
+ *
+ * <p>(k) The cost of credits on a cache hit: hot keys with a balance no run can spend, so every
+ * call is one Lua call in Redis (credits are never leased), against the same baseline and plain hot
+ * keys.
  */
 final class AccessScenarios {
   /** Never reached at bench rates: the limits are counted, never refuse. */
@@ -53,6 +58,36 @@ final class AccessScenarios {
     out.put("local_limits", 2);
     return out;
   }
+
+  Map<String, Object> creditsHits() {
+    CheckRequest[] plain = new CheckRequest[o.hotKeys()];
+    CheckRequest[] metered = new CheckRequest[o.hotKeys()];
+    for (int i = 0; i < o.hotKeys(); i++) {
+      plain[i] = Target.checkRequest(target.createKey("plainc" + i, 0).getSecret());
+      CreateKeyRequest request =
+          CreateKeyRequest.newBuilder()
+              .setProject("credits" + i)
+              .setName("bench")
+              .addAllScopes(List.of("tasks:read", "tasks:write"))
+              .setCredits(Credits.newBuilder().setRemaining(CREDITS))
+              .build();
+      metered[i] = Target.checkRequest(target.admin().createKey(request).getSecret());
+    }
+    Result base =
+        LoadRunner.closedLoop(target::healthCheck, o.concurrency(), o.warmup(), o.duration());
+    Result plainHits =
+        LoadRunner.closedLoop(randomOf(plain), o.concurrency(), o.warmup(), o.duration());
+    Result meteredHits =
+        LoadRunner.closedLoop(randomOf(metered), o.concurrency(), o.warmup(), o.duration());
+    Map<String, Object> out = Scenarios.compare(base, meteredHits);
+    out.put("plain_hot_keys", Scenarios.summary(plainHits));
+    out.put("plain_throughput_ratio", plainHits.throughput() / base.throughput());
+    out.put("ratio_vs_plain", meteredHits.throughput() / plainHits.throughput());
+    return out;
+  }
+
+  /** More than any run spends: the balance never refuses, every call is counted. */
+  private static final long CREDITS = 1_000_000_000_000L;
 
   private static CreateKeyRequest fencedKey(String project) {
     return CreateKeyRequest.newBuilder()

@@ -69,6 +69,9 @@ public final class BenchMain {
       if (o.scenarios().contains("j")) {
         scenarios.put("j_allowlist_hits", new AccessScenarios(o, target).allowlistHits());
       }
+      if (o.scenarios().contains("k")) {
+        scenarios.put("k_credits_hits", new AccessScenarios(o, target).creditsHits());
+      }
       if (o.scenarios().contains("b")) {
         scenarios.put("b_uniform", s.uniform(redis));
       }

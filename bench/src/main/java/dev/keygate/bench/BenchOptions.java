@@ -51,7 +51,7 @@ record BenchOptions(
   static final String USAGE =
       """
       keygate-bench [--target 127.0.0.1:7070] [--second host:port] [--redis redis://host:port]
-                    [--namespace kg] [--scenarios a,b,c,d,e,f,j] [--duration 10s] [--warmup 3s]
+                    [--namespace kg] [--scenarios a,b,c,d,e,f,j,k] [--duration 10s] [--warmup 3s]
                     [--concurrency 32] [--hot-keys 16] [--keys 1000000] [--zipf-s 1.0]
                     [--miss-ratio 0.05] [--rate-limit 1000] [--admin-writes 50]
                     [--revocations 200] [--open-load 0.7] [--out bench-result.json]
@@ -70,7 +70,9 @@ record BenchOptions(
                      until a good key is allowed again
                    j access controls on cache hits: hot keys with an 8-CIDR IP allowlist and
                      two local limits, against the baseline and plain hot keys
-        default scenarios: a-f and j, plus g with --cache-off and h with --hung
+                   k credits on cache hits: hot keys with credits (one Redis round trip a
+                     call), against the baseline and plain hot keys
+        default scenarios: a-f, j and k, plus g with --cache-off and h with --hung
       keygate-bench jmh [JMH options]   runs the micro-benchmarks
       keygate-bench ab-report --out FILE [--title T] LABEL=result.json ...   A/B table
       """;
@@ -186,7 +188,7 @@ record BenchOptions(
 
   /** a-f and j, plus g and h when their instances are given. */
   private static String defaultScenarios(Map<String, String> a) {
-    return "a,b,c,d,e,f,j"
+    return "a,b,c,d,e,f,j,k"
         + (a.containsKey("cache-off") ? ",g" : "")
         + (a.containsKey("hung") ? ",h" : "");
   }

@@ -38,6 +38,14 @@ final class Summary {
         0.9,
         Double.NaN,
         "≥ 0.9×");
+    row(
+        out,
+        s,
+        "k_credits_hits",
+        "(k) hot keys with credits (a Redis round trip each)",
+        Double.NaN,
+        Double.NaN,
+        "— (reported)");
     out.append('\n');
     Map<String, Object> a = (Map<String, Object>) s.get("a_hot_keys");
     if (a != null) {

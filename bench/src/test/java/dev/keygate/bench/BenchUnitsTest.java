@@ -38,13 +38,13 @@ class BenchUnitsTest {
   void parse_hungAndCacheOff_defaultsAndScenarioSet() {
     BenchOptions plain =
         BenchOptions.parse(List.of("--redis", "redis://x:1", "--second", "127.0.0.1:7073"), ENV);
-    assertEquals(Set.of("a", "b", "c", "d", "e", "f", "j"), plain.scenarios());
+    assertEquals(Set.of("a", "b", "c", "d", "e", "f", "j", "k"), plain.scenarios());
 
     List<String> args = new java.util.ArrayList<>(HUNG);
     args.addAll(List.of("--cache-off", "127.0.0.1:7072", "--redis", "redis://x:1"));
     args.addAll(List.of("--second", "127.0.0.1:7073"));
     BenchOptions o = BenchOptions.parse(args, ENV);
-    assertEquals(Set.of("a", "b", "c", "d", "e", "f", "g", "h", "j"), o.scenarios());
+    assertEquals(Set.of("a", "b", "c", "d", "e", "f", "g", "h", "j", "k"), o.scenarios());
     assertEquals("127.0.0.1:7072", o.cacheOff());
     assertEquals(123, o.hung().redisPid());
     assertEquals(456, o.hung().keygatePid());

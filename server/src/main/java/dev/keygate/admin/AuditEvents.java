@@ -2,6 +2,7 @@ package dev.keygate.admin;
 
 import dev.keygate.audit.AuditEvent;
 import dev.keygate.audit.AuditLog;
+import dev.keygate.audit.EventIds;
 import dev.keygate.audit.EventPage;
 import dev.keygate.audit.EventQuery;
 import dev.keygate.error.FieldViolation;
@@ -18,6 +19,35 @@ public final class AuditEvents {
 
   public AuditEvents(AuditLog log) {
     this.log = log;
+  }
+
+  /**
+   * The trail a WatchEvents call may tail, under ListEvents' rules: a project's trail for callers
+   * who may manage the project, every project's broadcast events ({@link AuditLog#ALL}) for the
+   * admin token only.
+   *
+   * @param afterId "" (from now), "0-0" (from the oldest kept) or an event id
+   */
+  public String watchable(Caller caller, String project, String afterId) {
+    Validation v = new Validation();
+    if (!project.isEmpty()) {
+      v.project("project", project);
+    }
+    v.check(
+        afterId.isEmpty() || EventIds.valid(afterId),
+        "after_id",
+        "must be empty or an event id (<millis>-<sequence>)");
+    v.throwIfInvalid();
+    if (project.isEmpty()) {
+      if (caller.project() != null) {
+        throw new KeygateException(
+            Reason.PROJECT_MISMATCH,
+            "every project's events are watchable with the admin token only; name a project");
+      }
+      return AuditLog.ALL;
+    }
+    Privileges.requireProject(caller, project);
+    return project;
   }
 
   /**

@@ -1,17 +1,20 @@
 package dev.keygate.admin;
 
 import dev.keygate.access.IpAllowlist;
+import dev.keygate.key.Credits;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.RateLimitSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * An UpdateKey request in domain terms: the fields named in {@code paths} take the given values (a
  * null expiry or rate limit clears it; {@code limits} replaces the whole list, and so does {@code
- * allowlist}, the IP allowlist of path {@code allowed_cidrs}).
+ * allowlist}, the IP allowlist of path {@code allowed_cidrs}; {@code credits} of path {@code
+ * credits} sets the balance and refill anew, and empty makes the key unmetered).
  */
 public record KeyChanges(
     Set<String> paths,
@@ -22,7 +25,8 @@ public record KeyChanges(
     Instant expiresAt,
     RateLimitSpec rateLimit,
     List<KeyLimit> limits,
-    IpAllowlist allowlist) {
+    IpAllowlist allowlist,
+    Optional<Credits> credits) {
   /** The paths UpdateKey accepts. */
   public static final Set<String> UPDATABLE =
       Set.of(
@@ -33,11 +37,37 @@ public record KeyChanges(
           "expires_at",
           "rate_limit",
           "limits",
-          "allowed_cidrs");
+          "allowed_cidrs",
+          "credits");
 
   public KeyChanges {
     limits = limits == null ? List.of() : List.copyOf(limits);
     allowlist = allowlist == null ? IpAllowlist.NONE : allowlist;
+    credits = credits == null ? Optional.empty() : credits;
+  }
+
+  /** Changes that leave the credits alone. */
+  public KeyChanges(
+      Set<String> paths,
+      String name,
+      String description,
+      Map<String, String> metadata,
+      List<String> scopes,
+      Instant expiresAt,
+      RateLimitSpec rateLimit,
+      List<KeyLimit> limits,
+      IpAllowlist allowlist) {
+    this(
+        paths,
+        name,
+        description,
+        metadata,
+        scopes,
+        expiresAt,
+        rateLimit,
+        limits,
+        allowlist,
+        Optional.empty());
   }
 
   /** Changes that leave the IP allowlist alone. */

@@ -12,6 +12,7 @@ import dev.keygate.key.LimitScope;
 import dev.keygate.store.CreateOutcome;
 import dev.keygate.store.KeyPage;
 import dev.keygate.store.KeyStore;
+import dev.keygate.store.StoreNotDurableException;
 import dev.keygate.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,7 +79,11 @@ public final class KeyService {
     Privileges.requireNotLooser(
         caller,
         new Constraints(
-            request.scopes(), request.expiresAt(), ownLimits(request), request.allowlist()));
+            request.scopes(),
+            request.expiresAt(),
+            ownLimits(request),
+            request.allowlist(),
+            request.credits()));
     KeyKind kind = request.kind() == null ? environment : request.kind();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       String id = format.newKeyId();
@@ -100,6 +105,8 @@ public final class KeyService {
               .rateLimit(request.rateLimit())
               .limits(request.limits())
               .allowlist(request.allowlist())
+              // generation 1: the record's first version
+              .credits(request.credits().map(c -> c.at(1)))
               .version(1)
               .build();
       CreateOutcome outcome =
@@ -230,6 +237,10 @@ public final class KeyService {
           }
           ApiKeyRecord.Builder b = key.toBuilder();
           changes.paths().forEach(path -> apply(b, path, changes));
+          if (changes.paths().contains("credits")) {
+            // the generation is the version this write gets: newer than any balance counted so far
+            b.credits(changes.credits().map(c -> c.at(key.version() + 1)));
+          }
           ApiKeyRecord changed = b.build();
           // the new limits may clash with the stored ones the mask left alone
           Validation combined = new Validation();
@@ -343,6 +354,12 @@ public final class KeyService {
       Privileges.requireHeld(caller, current);
       ApiKeyRecord changed = change.apply(current);
       if (changed == null) {
+        // nothing to write (e.g. a retried revoke): its OK must still mean as durable as a write
+        storeCall(
+            () -> {
+              store.confirmDurable(id);
+              return null;
+            });
         return current;
       }
       ApiKeyRecord next =
@@ -412,6 +429,7 @@ public final class KeyService {
       case "rate_limit" -> b.rateLimit(c.rateLimit());
       case "limits" -> b.limits(c.limits());
       case "allowed_cidrs" -> b.allowlist(c.allowlist());
+      case "credits" -> b.credits(c.credits());
       default -> throw new IllegalArgumentException(path);
     }
   }
@@ -426,6 +444,21 @@ public final class KeyService {
   static <T> T storeCall(Supplier<T> call) {
     try {
       return call.get();
+    } catch (StoreNotDurableException e) {
+      throw new KeygateException(
+          Reason.WRITE_NOT_REPLICATED,
+          "the change to key "
+              + e.keyId()
+              + " was applied on the Redis master, but "
+              + e.acknowledged()
+              + " of the "
+              + e.required()
+              + " replicas required acknowledged it in time, so a failover could still lose it;"
+              + " retrying is safe (a CreateKey retry with the same request_id answers"
+              + " DUPLICATE_REQUEST naming this key, whose secret is not shown again)",
+          Map.of("key_id", e.keyId()),
+          List.of(),
+          null);
     } catch (StoreUnavailableException e) {
       throw new KeygateException(
           Reason.STORE_UNAVAILABLE,

@@ -1,12 +1,14 @@
 package dev.keygate.admin;
 
 import dev.keygate.access.IpAllowlist;
+import dev.keygate.key.Credits;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.RateLimitSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A CreateKey request in domain terms, not yet validated.
@@ -17,6 +19,7 @@ import java.util.Map;
  * @param limits further limits, each with its own scope
  * @param requestId null or "" = not idempotent
  * @param allowlist the key's IP allowlist, {@link IpAllowlist#NONE} = none of its own
+ * @param credits the key's credits; empty = unmetered
  */
 public record NewKey(
     String project,
@@ -29,10 +32,40 @@ public record NewKey(
     RateLimitSpec rateLimit,
     List<KeyLimit> limits,
     String requestId,
-    IpAllowlist allowlist) {
+    IpAllowlist allowlist,
+    Optional<Credits> credits) {
   public NewKey {
     limits = limits == null ? List.of() : List.copyOf(limits);
     allowlist = allowlist == null ? IpAllowlist.NONE : allowlist;
+    credits = credits == null ? Optional.empty() : credits;
+  }
+
+  /** A request without credits. */
+  public NewKey(
+      String project,
+      String name,
+      String description,
+      Map<String, String> metadata,
+      List<String> scopes,
+      KeyKind kind,
+      Instant expiresAt,
+      RateLimitSpec rateLimit,
+      List<KeyLimit> limits,
+      String requestId,
+      IpAllowlist allowlist) {
+    this(
+        project,
+        name,
+        description,
+        metadata,
+        scopes,
+        kind,
+        expiresAt,
+        rateLimit,
+        limits,
+        requestId,
+        allowlist,
+        Optional.empty());
   }
 
   /** A request without an IP allowlist. */

@@ -46,10 +46,48 @@ public record AuditEvent(
   /** An Authorize.Check or Envoy ext_authz denial (sampled). */
   public static final String AUTHORIZE_DENIED = "authorize_denied";
 
+  /** A key's expiry is within the configured lead time (once per key and expiry). */
+  public static final String KEY_EXPIRING = "key.expiring";
+
+  /** A key's expiry has passed. */
+  public static final String KEY_EXPIRED = "key.expired";
+
+  /** A key's remaining credits fell to the configured share of its grant (once per period). */
+  public static final String CREDITS_LOW = "credits.low";
+
+  /** A key has no credits left (once per period). */
+  public static final String CREDITS_EXHAUSTED = "credits.exhausted";
+
+  /** A key's secret was reported as leaked. */
+  public static final String KEY_LEAKED = "key.leaked";
+
+  /** A leaked key was revoked or disabled without an operator. */
+  public static final String KEY_AUTO_REVOKED = "key.auto_revoked";
+
   public static final Set<String> ACTIONS =
-      Set.of(CREATE, UPDATE, ROTATE, REVOKE, ADMIN_AUTH_FAILED, AUTHORIZE_DENIED, DISABLE, ENABLE);
+      Set.of(
+          CREATE,
+          UPDATE,
+          ROTATE,
+          REVOKE,
+          ADMIN_AUTH_FAILED,
+          AUTHORIZE_DENIED,
+          DISABLE,
+          ENABLE,
+          KEY_EXPIRING,
+          KEY_EXPIRED,
+          CREDITS_LOW,
+          CREDITS_EXHAUSTED,
+          KEY_LEAKED,
+          KEY_AUTO_REVOKED);
   public static final String OK = "ok";
   public static final String ADMIN_TOKEN_ACTOR = "admin-token";
+
+  /** The actor of events keygate raises itself (expiry, credits). */
+  public static final String KEYGATE_ACTOR = "keygate";
+
+  /** The surface of events keygate raises itself. */
+  public static final String LIFECYCLE_SURFACE = "lifecycle";
 
   public AuditEvent {
     id = orEmpty(id);
@@ -64,6 +102,15 @@ public record AuditEvent(
   public AuditEvent withId(String newId) {
     return new AuditEvent(
         newId, time, action, outcome, actor, keyId, project, requestId, surface, droppedBefore);
+  }
+
+  /**
+   * True for events every watcher of all trails and every webhook receives: successful admin
+   * actions and lifecycle events. Refusals (sampled, possibly many per second) stay in their
+   * project's trail only.
+   */
+  public boolean broadcast() {
+    return OK.equals(outcome);
   }
 
   private static String orEmpty(String s) {

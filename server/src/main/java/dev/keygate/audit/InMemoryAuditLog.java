@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,17 @@ import java.util.Map;
 public final class InMemoryAuditLog implements AuditLog {
   private final int maxEvents;
   private final Map<String, Deque<AuditEvent>> trails = new HashMap<>();
+
+  /** Keys of {@link #appendOnce}, the oldest forgotten past {@link #MAX_ONCE_KEYS}. */
+  private final Map<String, Boolean> onceKeys =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > MAX_ONCE_KEYS;
+        }
+      };
+
+  static final int MAX_ONCE_KEYS = 100_000;
   private long lastMillis;
   private long sequence;
 
@@ -35,13 +47,59 @@ public final class InMemoryAuditLog implements AuditLog {
     } else {
       sequence++;
     }
+    // one sequence for all trails: the event has the same id in its project's trail and in ALL
     AuditEvent stored = event.withId(lastMillis + "-" + sequence);
-    Deque<AuditEvent> trail = trails.computeIfAbsent(event.project(), p -> new ArrayDeque<>());
+    add(event.project(), stored);
+    if (stored.broadcast()) {
+      add(ALL, stored);
+    }
+    return stored;
+  }
+
+  @Override
+  public synchronized boolean appendOnce(String onceKey, AuditEvent event) {
+    if (event.project().isEmpty()) {
+      throw new IllegalArgumentException("appendOnce needs an event of a project");
+    }
+    if (onceKeys.putIfAbsent(onceKey, Boolean.TRUE) != null) {
+      return false;
+    }
+    append(event);
+    return true;
+  }
+
+  @Override
+  public synchronized List<AuditEvent> after(String trail, String afterId, int max) {
+    List<AuditEvent> out = new ArrayList<>();
+    for (AuditEvent e : trails.getOrDefault(trail, new ArrayDeque<>())) {
+      if (out.size() == max) {
+        break;
+      }
+      if (EventIds.compare(e.id(), afterId) > 0) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized String newestId(String trail) {
+    Deque<AuditEvent> t = trails.get(trail);
+    return t == null || t.isEmpty() ? EventIds.START : t.getLast().id();
+  }
+
+  @Override
+  public synchronized String oldestId(String trail) {
+    Deque<AuditEvent> t = trails.get(trail);
+    return t == null || t.isEmpty() ? "" : t.getFirst().id();
+  }
+
+  private void add(String name, AuditEvent stored) {
+    Deque<AuditEvent> trail = trails.computeIfAbsent(name, p -> new ArrayDeque<>());
     trail.addLast(stored);
     while (trail.size() > maxEvents) {
       trail.removeFirst();
     }
-    return stored;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.keygate.audit;
 
+import dev.keygate.store.LuaScript;
 import dev.keygate.store.StoreUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,8 +15,9 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Audit trails as Redis Streams: {@code <ns>:proj:{<project>}:events} per project (in the project's
- * Cluster slot, beside its key indexes) and {@code <ns>:events} for the global trail. Each append
- * is {@code XADD key MAXLEN ~ <maxEvents> * field value …}: Redis trims whole internal nodes, so a
+ * Cluster slot, beside its key indexes), {@code <ns>:events} for the global trail and {@code
+ * <ns>:{all}:events} for every project's broadcast events ({@link AuditLog#ALL}). Each append is
+ * {@code XADD key MAXLEN ~ <maxEvents> * field value …}: Redis trims whole internal nodes, so a
  * trail holds at least {@code maxEvents} entries and at most about one node (100 entries by
  * default, {@code stream-node-max-entries}) more, at O(1) cost per append.
  *
@@ -23,8 +25,9 @@ import redis.clients.jedis.resps.StreamEntry;
  * {@code k} key id, {@code p} project, {@code r} request id, {@code s} surface, {@code d} dropped
  * failures before this sample. Empty fields are omitted.
  *
- * <p>Every command touches one stream, so the log works on a standalone server, behind Sentinel and
- * on a Redis Cluster alike.
+ * <p>Every command touches one stream (the {@code append_once} script also its marker, which shares
+ * the stream's hash tag), so the log works on a standalone server, behind Sentinel and on a Redis
+ * Cluster alike; a broadcast event is therefore two appends, not one atomic one.
  */
 public final class RedisAuditLog implements AuditLog {
   private static final int MAX_BATCH = 500;
@@ -55,13 +58,106 @@ public final class RedisAuditLog implements AuditLog {
     this.maxEvents = maxEvents;
   }
 
-  /** The stream holding a project's trail; "" = the global trail. */
+  /**
+   * The stream holding a project's trail; "" = the global trail, {@link #ALL} = every project's
+   * broadcast events (hash-tagged, so its once-markers share its slot).
+   */
   public String streamKey(String project) {
+    if (project.equals(ALL)) {
+      return namespace + ":{all}:events";
+    }
     return project.isEmpty() ? namespace + ":events" : namespace + ":proj:{" + project + "}:events";
   }
 
+  /** The client and namespace of this log, for the event machinery beside it. */
+  public Commands commands() {
+    return commands;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /**
+   * The project's trail, then (for a broadcast event) {@link #ALL}: two commands, as the streams
+   * live in different Cluster slots. If Redis fails between them the event is in its project's
+   * trail only (the failure is thrown and counted).
+   */
   @Override
   public AuditEvent append(AuditEvent e) {
+    AuditEvent stored = appendTo(e.project(), e);
+    if (e.broadcast()) {
+      appendTo(ALL, e);
+    }
+    return stored;
+  }
+
+  @Override
+  public boolean appendOnce(String onceKey, AuditEvent e) {
+    if (e.project().isEmpty()) {
+      throw new IllegalArgumentException("appendOnce needs an event of a project");
+    }
+    boolean first = appendOnceTo(e.project(), onceKey, e);
+    if (e.broadcast()) {
+      appendOnceTo(ALL, onceKey, e);
+    }
+    return first;
+  }
+
+  @Override
+  public List<AuditEvent> after(String trail, String afterId, int max) {
+    if (max < 1 || max > MAX_READ || !EventIds.valid(afterId)) {
+      throw new IllegalArgumentException("bad read of " + max + " after " + afterId);
+    }
+    return withJedis(
+        j ->
+            j.xrange(streamKey(trail), "(" + afterId, "+", max).stream()
+                .map(entry -> decode(entry.getID().toString(), entry.getFields()))
+                .toList());
+  }
+
+  @Override
+  public String newestId(String trail) {
+    List<StreamEntry> last = withJedis(j -> j.xrevrange(streamKey(trail), "+", "-", 1));
+    return last.isEmpty() ? EventIds.START : last.get(0).getID().toString();
+  }
+
+  @Override
+  public String oldestId(String trail) {
+    List<StreamEntry> first = withJedis(j -> j.xrange(streamKey(trail), "-", "+", 1));
+    return first.isEmpty() ? "" : first.get(0).getID().toString();
+  }
+
+  /**
+   * Once per marker: the marker and the stream share a slot, so checking the marker, appending and
+   * setting the marker is one atomic script.
+   */
+  private static final LuaScript APPEND_ONCE = LuaScript.resource("append_once");
+
+  private boolean appendOnceTo(String trail, String onceKey, AuditEvent e) {
+    String stream = streamKey(trail);
+    // the marker takes the stream's hash tag: "<ns>:proj:{p}:events" -> "<ns>:proj:{p}:once:<key>"
+    String marker = stream.substring(0, stream.length() - "events".length()) + "once:" + onceKey;
+    List<String> args = new ArrayList<>();
+    args.add(Long.toString(ONCE_MARKER_TTL.toMillis()));
+    args.add(Integer.toString(maxEvents));
+    fields(e)
+        .forEach(
+            (k, v) -> {
+              args.add(k);
+              args.add(v);
+            });
+    Object added = withJedis(j -> APPEND_ONCE.eval(j, List.of(marker, stream), args));
+    return Long.valueOf(1).equals(added);
+  }
+
+  private AuditEvent appendTo(String trail, AuditEvent e) {
+    XAddParams params = XAddParams.xAddParams().maxLen(maxEvents).approximateTrimming();
+    String id = withJedis(j -> j.xadd(streamKey(trail), params, fields(e))).toString();
+    return e.withId(id);
+  }
+
+  private static Map<String, String> fields(AuditEvent e) {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("t", Long.toString(e.time().toEpochMilli()));
     fields.put("a", e.action());
@@ -74,9 +170,7 @@ public final class RedisAuditLog implements AuditLog {
     if (e.droppedBefore() > 0) {
       fields.put("d", Long.toString(e.droppedBefore()));
     }
-    XAddParams params = XAddParams.xAddParams().maxLen(maxEvents).approximateTrimming();
-    String id = withJedis(j -> j.xadd(streamKey(e.project()), params, fields)).toString();
-    return e.withId(id);
+    return fields;
   }
 
   @Override

@@ -6,7 +6,6 @@ import dev.keygate.access.ProjectAllowlists;
 import dev.keygate.authz.Decision.AdminTokenAccepted;
 import dev.keygate.authz.Decision.Allowed;
 import dev.keygate.authz.Decision.Denied;
-import dev.keygate.config.Durations;
 import dev.keygate.error.Reason;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyFormat;
@@ -15,6 +14,7 @@ import dev.keygate.key.KeyKind;
 import dev.keygate.key.ParsedKey;
 import dev.keygate.key.RateLimitSpec;
 import dev.keygate.key.Scopes;
+import dev.keygate.ratelimit.CreditBalance;
 import dev.keygate.ratelimit.LimitEvaluator;
 import dev.keygate.ratelimit.LimitOwner;
 import dev.keygate.ratelimit.LimitState;
@@ -129,7 +129,8 @@ public final class Authorizer {
     if (admin && adminToken.matches(presentedKey)) {
       return done(call, start, new AdminTokenAccepted(), null);
     }
-    Optional<ParsedKey> parsed = format.parse(presentedKey);
+    // not in keygate's format: maybe an imported key in another system's (imports/ForeignKeys)
+    Optional<ParsedKey> parsed = format.parse(presentedKey).or(() -> keys.foreign(presentedKey));
     if (parsed.isEmpty()) {
       Reason reason = admin ? Reason.ADMIN_CREDENTIAL_INVALID : Reason.KEY_MALFORMED;
       return done(call, start, Denied.of(reason), null);
@@ -190,7 +191,7 @@ public final class Authorizer {
     if (refused.isPresent()) {
       return CompletableFuture.completedFuture(new Outcome(refused.get(), key));
     }
-    CompletableFuture<LimitEvaluator.Verdict> verdict = limits.evaluate(key);
+    CompletableFuture<LimitEvaluator.Verdict> verdict = limits.evaluate(key, call.cost());
     if (!verdict.isDone()) {
       // a global limit waits for Redis: bounded like a read
       verdict.orTimeout(call.deadline().remainingNanos(maxStoreWaitNanos), TimeUnit.NANOSECONDS);
@@ -261,7 +262,10 @@ public final class Authorizer {
   private Decision admit(ApiKeyRecord key, Instant now, LimitEvaluator.Verdict verdict) {
     if (verdict.admitted()) {
       usage.record(key.id(), now);
-      return new Allowed(key, verdict.tightest());
+      return new Allowed(key, verdict.tightest(), verdict.credits());
+    }
+    if (verdict.creditsExhausted()) {
+      return creditsDenial(key, verdict);
     }
     LimitState refusing = verdict.refusing();
     RateLimitSpec spec = refusing.spec();
@@ -269,7 +273,7 @@ public final class Authorizer {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("key_id", key.id());
     metadata.put("limit", Integer.toString(spec.requests()));
-    metadata.put("period", Durations.format(spec.period()));
+    metadata.put("period", spec.periodLabel());
     metadata.put("scope", refusing.scope().label());
     metadata.put("subject", refusing.subject().label());
     if (project) {
@@ -279,11 +283,27 @@ public final class Authorizer {
         (project ? "project " + key.project() + " quota of " : "rate limit of ")
             + spec.requests()
             + " per "
-            + Durations.format(spec.period())
+            + (spec.isCalendar() ? "calendar " : "")
+            + spec.periodLabel()
             + " ("
             + refusing.scope().label()
             + ") reached";
     return new Denied(Reason.RATE_LIMITED, message, metadata, verdict.retryAfter());
+  }
+
+  /** CREDITS_EXHAUSTED: what is left, what the call needed, and when the balance refills. */
+  private static Denied creditsDenial(ApiKeyRecord key, LimitEvaluator.Verdict verdict) {
+    CreditBalance credits = verdict.credits().orElseThrow();
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("key_id", key.id());
+    metadata.put("credits_remaining", Long.toString(credits.remaining()));
+    credits.nextRefill().ifPresent(at -> metadata.put("next_refill_at", at.toString()));
+    String message =
+        "the API key's credits are used up ("
+            + credits.remaining()
+            + " left)"
+            + credits.nextRefill().map(at -> "; they refill at " + at).orElse("");
+    return new Denied(Reason.CREDITS_EXHAUSTED, message, metadata, verdict.retryAfter());
   }
 
   /**

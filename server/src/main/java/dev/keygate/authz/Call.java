@@ -18,17 +18,33 @@ import java.util.Optional;
  * @param address the client's full address by the trusted-peer rules ({@link
  *     dev.keygate.throttle.ClientAddresses#address}), checked against IP allowlists; empty when the
  *     surface cannot tell (a key with an allowlist is then refused)
+ * @param cost the credits the call spends when allowed, 1 to {@link
+ *     dev.keygate.ratelimit.LimitEvaluator#MAX_COST} (checked by the surface)
  */
 public record Call(
     Surface surface,
     String client,
     String requestId,
     Deadline deadline,
-    Optional<InetAddress> address) {
+    Optional<InetAddress> address,
+    int cost) {
   public Call {
     requestId = requestId == null ? "" : requestId;
     deadline = deadline == null ? Deadline.none() : deadline;
     address = address == null ? Optional.empty() : address;
+    if (cost < 1) {
+      throw new IllegalArgumentException("a call costs at least 1");
+    }
+  }
+
+  /** A call costing one credit. */
+  public Call(
+      Surface surface,
+      String client,
+      String requestId,
+      Deadline deadline,
+      Optional<InetAddress> address) {
+    this(surface, client, requestId, deadline, address, 1);
   }
 
   /** A call whose client address is not known. */

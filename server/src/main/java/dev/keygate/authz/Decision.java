@@ -3,10 +3,12 @@ package dev.keygate.authz;
 import dev.keygate.error.KeygateException;
 import dev.keygate.error.Reason;
 import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.ratelimit.CreditBalance;
 import dev.keygate.ratelimit.LimitState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The answer of {@link Authorizer#decide}: allowed with the key, allowed as the bootstrap admin
@@ -26,8 +28,15 @@ public sealed interface Decision {
    * @param key the verified key
    * @param limit the tightest rate limit's state after counting this call (see {@link
    *     dev.keygate.ratelimit.LimitEvaluator}); null when no limit applies
+   * @param credits the key's credits after this call was spent; empty when it has none
    */
-  record Allowed(ApiKeyRecord key, LimitState limit) implements Decision {}
+  record Allowed(ApiKeyRecord key, LimitState limit, Optional<CreditBalance> credits)
+      implements Decision {
+    /** Allowed with no credits to report. */
+    public Allowed(ApiKeyRecord key, LimitState limit) {
+      this(key, limit, Optional.empty());
+    }
+  }
 
   /**
    * The call is refused.

@@ -18,7 +18,8 @@ public enum ExitCode {
       "UNAUTHENTICATED: the key or admin credential is missing, unknown, "
           + "expired, revoked or malformed"),
   PERMISSION_DENIED(4, "PERMISSION_DENIED: a scope is missing, or a key may not do this"),
-  RESOURCE_EXHAUSTED(5, "RESOURCE_EXHAUSTED: rate limited, or too many failed authentications"),
+  RESOURCE_EXHAUSTED(
+      5, "RESOURCE_EXHAUSTED: rate limited, credits used up, or too many failed authentications"),
   UNAVAILABLE(
       6, "UNAVAILABLE / DEADLINE_EXCEEDED: the sidecar or its key store cannot be " + "reached"),
   REJECTED(7, "NOT_FOUND / INVALID_ARGUMENT: no such key, or the request is invalid"),

@@ -1,8 +1,12 @@
 package dev.keygate.cli;
 
 import com.google.protobuf.Timestamp;
+import dev.keygate.api.v1.CalendarPeriod;
+import dev.keygate.api.v1.CreditRefill;
+import dev.keygate.api.v1.Credits;
 import dev.keygate.api.v1.LimitScope;
 import dev.keygate.api.v1.RateLimit;
+import dev.keygate.api.v1.RefillInterval;
 import dev.keygate.config.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,8 +72,41 @@ final class KeyAttributes {
       names = "--limit",
       paramLabel = "N/PERIOD[:SCOPE]",
       converter = LimitConverter.class,
-      description = "A further limit, scope local or global, e.g. 10000/1d:global (repeatable).")
+      description =
+          "A further limit, scope local or global, e.g. 10000/1d:global, or a quota per UTC"
+              + " calendar day or month, e.g. 300000/month:global (repeatable).")
   List<RateLimit> limits;
+
+  @Option(
+      names = "--credits",
+      paramLabel = "N",
+      description =
+          "Credits (remaining uses): the balance to start from; each call spends its cost.")
+  Long credits;
+
+  @Option(
+      names = "--refill",
+      paramLabel = "N/daily|N/monthly[@DAY]",
+      converter = RefillConverter.class,
+      description =
+          "How the credits refill (the balance is set to N): daily at 00:00 UTC, or monthly on"
+              + " DAY (1-28, default 1) at 00:00 UTC. Needs --credits.")
+  CreditRefill refill;
+
+  /** The credits asked for, if any. */
+  Optional<Credits> credits() {
+    if (credits == null) {
+      if (refill != null) {
+        throw new CliException(ExitCode.USAGE, "--refill needs --credits");
+      }
+      return Optional.empty();
+    }
+    Credits.Builder b = Credits.newBuilder().setRemaining(credits);
+    if (refill != null) {
+      b.setRefill(refill);
+    }
+    return Optional.of(b.build());
+  }
 
   /** The expiry asked for, if any. */
   Optional<Timestamp> expiry(Clock clock) {
@@ -93,17 +130,33 @@ final class KeyAttributes {
     return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 
-  /** {@code <requests>/<period>[:local|:global]}. */
+  /**
+   * {@code <requests>/<period>[:local|:global]}; a period of {@code day} or {@code month} is a
+   * calendar quota.
+   */
   static final class LimitConverter implements ITypeConverter<RateLimit> {
     private static final Pattern LIMIT =
-        Pattern.compile("(\\d{1,9})/([0-9a-z]+)(?::(local|global))?");
+        Pattern.compile("(\\d{1,10})/([0-9a-z]+)(?::(local|global))?");
 
     @Override
     public RateLimit convert(String text) {
       Matcher m = LIMIT.matcher(text.strip().toLowerCase(Locale.ROOT));
-      if (!m.matches()) {
+      if (!m.matches() || Long.parseLong(m.group(1)) > Integer.MAX_VALUE) {
         throw new TypeConversionException(
-            "'" + text + "' is not a limit like 100/1m, 10/1s:local or 10000/1d:global");
+            "'"
+                + text
+                + "' is not a limit like 100/1m, 10/1s:local, 10000/1d:global or 300000/month");
+      }
+      if (m.group(2).equals("day") || m.group(2).equals("month")) {
+        RateLimit.Builder b =
+            RateLimit.newBuilder()
+                .setRequests(Integer.parseInt(m.group(1)))
+                .setCalendar(
+                    m.group(2).equals("day")
+                        ? CalendarPeriod.CALENDAR_PERIOD_DAY
+                        : CalendarPeriod.CALENDAR_PERIOD_MONTH);
+        scope(b, m.group(3));
+        return b.build();
       }
       Duration period;
       try {
@@ -118,13 +171,38 @@ final class KeyAttributes {
                   com.google.protobuf.Duration.newBuilder()
                       .setSeconds(period.getSeconds())
                       .setNanos(period.getNano()));
-      if (m.group(3) != null) {
-        b.setScope(
-            m.group(3).equals("global")
-                ? LimitScope.LIMIT_SCOPE_GLOBAL
-                : LimitScope.LIMIT_SCOPE_LOCAL);
-      }
+      scope(b, m.group(3));
       return b.build();
+    }
+
+    private static void scope(RateLimit.Builder b, String scope) {
+      if (scope != null) {
+        b.setScope(
+            scope.equals("global") ? LimitScope.LIMIT_SCOPE_GLOBAL : LimitScope.LIMIT_SCOPE_LOCAL);
+      }
+    }
+  }
+
+  /** {@code <amount>/daily} or {@code <amount>/monthly[@<day>]}. */
+  static final class RefillConverter implements ITypeConverter<CreditRefill> {
+    private static final Pattern REFILL =
+        Pattern.compile("(\\d{1,13})/(daily|monthly)(?:@(\\d{1,2}))?");
+
+    @Override
+    public CreditRefill convert(String text) {
+      Matcher m = REFILL.matcher(text.strip().toLowerCase(Locale.ROOT));
+      if (!m.matches() || (m.group(2).equals("daily") && m.group(3) != null)) {
+        throw new TypeConversionException(
+            "'" + text + "' is not a refill like 1000/daily, 50000/monthly or 50000/monthly@15");
+      }
+      return CreditRefill.newBuilder()
+          .setAmount(Long.parseLong(m.group(1)))
+          .setInterval(
+              m.group(2).equals("daily")
+                  ? RefillInterval.REFILL_INTERVAL_DAILY
+                  : RefillInterval.REFILL_INTERVAL_MONTHLY)
+          .setAnchorDay(m.group(3) == null ? 0 : Integer.parseInt(m.group(3)))
+          .build();
     }
   }
 }

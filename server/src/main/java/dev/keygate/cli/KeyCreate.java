@@ -70,6 +70,7 @@ final class KeyCreate extends AdminVerb {
     if (attributes.limits != null) {
       b.addAllLimits(attributes.limits);
     }
+    attributes.credits().ifPresent(b::setCredits);
     if (requestId != null) {
       b.setRequestId(requestId);
     }

@@ -35,6 +35,9 @@ final class KeyUpdate extends AdminVerb {
   @Option(names = "--no-limits", description = "Remove the further limits.")
   boolean noLimits;
 
+  @Option(names = "--no-credits", description = "Remove the credits: the key is unmetered.")
+  boolean noCredits;
+
   @Option(names = "--clear-metadata", description = "Remove every label.")
   boolean clearMetadata;
 
@@ -78,6 +81,12 @@ final class KeyUpdate extends AdminVerb {
       exclusive(attributes.limits != null && noLimits, "--limit", "--no-limits");
       Optional.ofNullable(attributes.limits).ifPresent(key::addAllLimits);
       mask.add("limits");
+    }
+    Optional<dev.keygate.api.v1.Credits> credits = attributes.credits();
+    if (credits.isPresent() || noCredits) {
+      exclusive(credits.isPresent() && noCredits, "--credits", "--no-credits");
+      credits.ifPresent(key::setCredits);
+      mask.add("credits");
     }
     if (mask.isEmpty()) {
       throw new CliException(

@@ -33,6 +33,7 @@ final class KeyView {
     f.add(new String[] {"prefix", key.getPrefix()});
     f.add(new String[] {"scopes", String.join(" ", key.getScopesList())});
     f.add(new String[] {"limits", limits(key)});
+    f.add(new String[] {"credits", credits(key)});
     f.add(new String[] {"created", time(key.hasCreatedAt(), key.getCreatedAt())});
     f.add(new String[] {"expires", key.hasExpiresAt() ? time(true, key.getExpiresAt()) : "never"});
     if (key.hasUpdatedAt()) {
@@ -99,7 +100,37 @@ final class KeyView {
         l.getScope() == LimitScope.LIMIT_SCOPE_UNSPECIFIED
             ? ""
             : ":" + lower(l.getScope().name(), "LIMIT_SCOPE_");
-    return l.getRequests() + "/" + Durations.format(period) + scope;
+    String per =
+        switch (l.getCalendar()) {
+          case CALENDAR_PERIOD_DAY -> "day";
+          case CALENDAR_PERIOD_MONTH -> "month";
+          default -> Durations.format(period);
+        };
+    return l.getRequests() + "/" + per + scope;
+  }
+
+  /** {@code 42}, with its refill: {@code 42 (refills to 100 daily, next 2026-11-29T00:00:00Z)}. */
+  static String credits(ApiKey key) {
+    if (!key.hasCredits()) {
+      return "unmetered";
+    }
+    var c = key.getCredits();
+    if (!c.hasRefill()) {
+      return Long.toString(c.getRemaining());
+    }
+    var r = c.getRefill();
+    String interval =
+        r.getInterval() == dev.keygate.api.v1.RefillInterval.REFILL_INTERVAL_DAILY
+            ? "daily"
+            : "monthly on day " + r.getAnchorDay();
+    return c.getRemaining()
+        + " (refills to "
+        + r.getAmount()
+        + " "
+        + interval
+        + ", next "
+        + time(r.hasNextRefillAt(), r.getNextRefillAt())
+        + ")";
   }
 
   static String limits(ApiKey key) {

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "keys",
     description =
-        "Create, list, read, change, revoke, rotate, disable and enable API keys (KeyAdmin).",
+        "Create, list, read, change, revoke, rotate, disable, enable and import API keys "
+            + "(KeyAdmin).",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
       KeyCreate.class,
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
       KeyRevoke.class,
       KeyRotate.class,
       KeyDisable.class,
-      KeyEnable.class
+      KeyEnable.class,
+      KeyImportCommand.class
     })
 final class KeysCommand {}

@@ -5,8 +5,12 @@ import dev.keygate.access.AccessSettings;
 import dev.keygate.admin.AdminSettings;
 import dev.keygate.audit.AuditSettings;
 import dev.keygate.envoy.EnvoySettings;
+import dev.keygate.events.EventSettings;
+import dev.keygate.events.WebhookSettings;
 import dev.keygate.http.HttpSettings;
+import dev.keygate.imports.ImportSettings;
 import dev.keygate.key.KeySettings;
+import dev.keygate.leak.LeakSettings;
 import dev.keygate.metrics.MetricsSettings;
 import dev.keygate.ratelimit.LimitSettings;
 import dev.keygate.store.CacheSettings;
@@ -43,6 +47,11 @@ import java.util.Map;
  * @param envoy the Envoy ext_authz settings ({@code KEYGATE_ENVOY_*}, {@code KEYGATE_ROUTES*})
  * @param http the HTTP forward-auth listener ({@code KEYGATE_HTTP_*}; default off)
  * @param access sidecar-wide access controls ({@code KEYGATE_PROJECT_ALLOWLISTS})
+ * @param events lifecycle events and WatchEvents ({@code KEYGATE_EVENTS_*}, {@code
+ *     KEYGATE_WATCH_*})
+ * @param webhooks the webhook ({@code KEYGATE_WEBHOOK_*}; default off)
+ * @param leak the leaked-key endpoint ({@code KEYGATE_LEAK_*}; default off)
+ * @param imports imported keys in a foreign format ({@code KEYGATE_IMPORT_KEY_PREFIXES})
  */
 public record KeygateConfig(
     ServerSettings server,
@@ -58,7 +67,11 @@ public record KeygateConfig(
     ThrottleSettings throttle,
     EnvoySettings envoy,
     HttpSettings http,
-    AccessSettings access) {
+    AccessSettings access,
+    EventSettings events,
+    WebhookSettings webhooks,
+    LeakSettings leak,
+    ImportSettings imports) {
 
   /** Reads and validates the settings. */
   public static KeygateConfig fromEnv(Map<String, String> env) {
@@ -77,7 +90,11 @@ public record KeygateConfig(
             ThrottleSettings.fromEnv(env),
             EnvoySettings.fromEnv(env),
             HttpSettings.fromEnv(env),
-            AccessSettings.fromEnv(env));
+            AccessSettings.fromEnv(env),
+            EventSettings.fromEnv(env),
+            WebhookSettings.fromEnv(env),
+            LeakSettings.fromEnv(env),
+            ImportSettings.fromEnv(env));
     if (c.limits.global() && !c.redis.enabled()) {
       throw new ConfigException(
           "KEYGATE_RATE_LIMIT_SCOPE=global needs KEYGATE_REDIS_URL: "
@@ -129,6 +146,14 @@ public record KeygateConfig(
         + http
         + ", "
         + access
+        + ", "
+        + events
+        + ", "
+        + webhooks
+        + ", leak="
+        + leak
+        + ", "
+        + imports
         + "]";
   }
 }

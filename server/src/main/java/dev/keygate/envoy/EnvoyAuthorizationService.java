@@ -15,6 +15,7 @@ import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class EnvoyAuthorizationService extends AuthorizationGrpc.AuthorizationImplBase {
   /** The {@code context_extensions} entry naming a route's requirement. */
   public static final String SCOPE_EXTENSION = "keygate_scope";
+
+  /** The {@code context_extensions} entry naming the credits a route's calls cost (default 1). */
+  public static final String COST_EXTENSION = "keygate_cost";
 
   private static final Logger log = LoggerFactory.getLogger(EnvoyAuthorizationService.class);
 
@@ -58,15 +62,19 @@ public final class EnvoyAuthorizationService extends AuthorizationGrpc.Authoriza
     SocketAddress peer = ClientIdentity.peer();
     String forwardedFor = http.header("x-forwarded-for");
     String client = addresses.client(peer, http.sourceAddress(), forwardedFor);
+    OptionalInt cost = RouteDecisions.cost(http.contextExtension(COST_EXTENSION));
     Call call =
         new Call(
             Surface.ENVOY,
             client,
             requestId(request, http),
             Replies.currentDeadline(),
-            addresses.address(peer, http.sourceAddress(), forwardedFor));
+            addresses.address(peer, http.sourceAddress(), forwardedFor),
+            cost.orElse(1));
     Replies.when(
-        decide(http, presented, call),
+        cost.isPresent()
+            ? decide(http, presented, call)
+            : routes.refuseCost(call, COST_EXTENSION + " context extension"),
         responses,
         (decision, out) -> answer(decision, http, presented, out),
         log);

@@ -4,7 +4,9 @@ import dev.keygate.authz.Authorizer;
 import dev.keygate.authz.Call;
 import dev.keygate.authz.Decision;
 import dev.keygate.error.Reason;
+import dev.keygate.ratelimit.LimitEvaluator;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -77,6 +79,35 @@ public final class RouteDecisions {
       return authorizer.decide(key, scoped.scopes(), call);
     }
     return refuse(call, Reason.ROUTE_DENIED, Reason.ROUTE_DENIED.summary());
+  }
+
+  /**
+   * The credits a route's calls cost, from the proxy's per-route setting (Envoy's {@code
+   * keygate_cost} context extension, a forward-auth cost header): 1 when unset; empty when it is
+   * not a whole number from 1 to {@link LimitEvaluator#MAX_COST}.
+   */
+  public static OptionalInt cost(String text) {
+    if (text == null) {
+      return OptionalInt.of(1);
+    }
+    if (text.isEmpty() || text.length() > 7 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return OptionalInt.empty();
+    }
+    int cost = Integer.parseInt(text);
+    return cost >= 1 && cost <= LimitEvaluator.MAX_COST
+        ? OptionalInt.of(cost)
+        : OptionalInt.empty();
+  }
+
+  /**
+   * Refuses a request whose route's cost setting is invalid: fail closed, as for a broken scope
+   * setting (a denial, never an error that a proxy's fail-open setting would turn into a pass).
+   */
+  public CompletionStage<Decision> refuseCost(Call call, String costName) {
+    return refuse(
+        call,
+        Reason.ROUTE_MISCONFIGURED,
+        "the route's " + costName + " must be a whole number from 1 to " + LimitEvaluator.MAX_COST);
   }
 
   /** A refusal of the route or request itself, before any key is looked at: counted, sampled. */

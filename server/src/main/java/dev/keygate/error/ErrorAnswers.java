@@ -28,7 +28,7 @@ public final class ErrorAnswers {
   /**
    * The {@code google.rpc.Status}: always an ErrorInfo (domain "keygate", the stable reason,
    * metadata); BadRequest for invalid fields; RetryInfo when a retry delay is known; QuotaFailure
-   * for rate limits.
+   * for rate limits and exhausted credits.
    */
   public static com.google.rpc.Status rpcStatus(KeygateException e) {
     Reason reason = e.reason();
@@ -61,7 +61,7 @@ public final class ErrorAnswers {
               .build();
       status.addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(delay).build()));
     }
-    if (reason == Reason.RATE_LIMITED) {
+    if (reason == Reason.RATE_LIMITED || reason == Reason.CREDITS_EXHAUSTED) {
       boolean project = "project".equals(e.metadata().get("subject"));
       String subject =
           project
@@ -164,6 +164,14 @@ public final class ErrorAnswers {
     String missing = e.metadata().get("missing_scopes");
     if (missing != null) {
       body.addProperty("missing_scopes", missing);
+    }
+    String creditsRemaining = e.metadata().get("credits_remaining");
+    if (creditsRemaining != null) {
+      body.addProperty("credits_remaining", Long.parseLong(creditsRemaining));
+      String refill = e.metadata().get("next_refill_at");
+      if (refill != null) {
+        body.addProperty("next_refill_at", refill);
+      }
     }
     String clientAddress = e.metadata().get("client_address");
     if (clientAddress != null) {

@@ -44,6 +44,10 @@ public enum Reason {
       Status.Code.ALREADY_EXISTS, 409, "a key was already created for this request_id"),
   CONCURRENT_MODIFICATION(Status.Code.ABORTED, 409, "the key changed concurrently; retry"),
   STORE_UNAVAILABLE(Status.Code.UNAVAILABLE, 503, "the key store is unreachable"),
+  WRITE_NOT_REPLICATED(
+      Status.Code.UNAVAILABLE,
+      503,
+      "the change was applied, but too few Redis replicas acknowledged it; retry"),
   AUTH_FAILURES_THROTTLED(
       Status.Code.RESOURCE_EXHAUSTED,
       429,
@@ -62,7 +66,31 @@ public enum Reason {
   CLIENT_ADDRESS_NOT_ALLOWED(
       Status.Code.PERMISSION_DENIED,
       403,
-      "the client address is outside the API key's IP allowlist");
+      "the client address is outside the API key's IP allowlist"),
+  // metering (issue 13): the key's credits cannot cover the call's cost
+  CREDITS_EXHAUSTED(Status.Code.RESOURCE_EXHAUSTED, 429, "the API key's credits are used up"),
+  // lifecycle events (issue 14)
+  WATCHERS_EXHAUSTED(
+      Status.Code.RESOURCE_EXHAUSTED,
+      429,
+      "the sidecar has its maximum of WatchEvents streams open; retry later"),
+  EVENTS_TRIMMED(
+      Status.Code.OUT_OF_RANGE,
+      400,
+      "the trail no longer holds the event to resume after; list the trail to catch up"),
+  // the leaked-key endpoint (issue 14): refused secret-scanning reports, which change nothing
+  LEAK_REPORT_UNSIGNED(
+      Status.Code.UNAUTHENTICATED, 401, "the leak report carries no GitHub signature headers"),
+  LEAK_REPORT_SIGNATURE_INVALID(
+      Status.Code.UNAUTHENTICATED,
+      401,
+      "the leak report's signature does not verify with a configured GitHub public key"),
+  LEAK_REPORT_TOO_LARGE(
+      Status.Code.RESOURCE_EXHAUSTED, 413, "the leak report is larger than the endpoint accepts"),
+  LEAK_REPORT_MALFORMED(
+      Status.Code.INVALID_ARGUMENT, 400, "the leak report is not a JSON array of matches"),
+  LEAK_REPORT_REPLAYED(
+      Status.Code.ALREADY_EXISTS, 409, "the leak report was received and acted on before");
 
   /** The {@code ErrorInfo.domain} of every keygate error. */
   public static final String DOMAIN = "keygate";

@@ -13,6 +13,7 @@ import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
 import dev.keygate.key.KeyFormat;
 import dev.keygate.key.Scopes;
+import dev.keygate.ratelimit.LimitEvaluator;
 import dev.keygate.throttle.ClientAddresses;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
@@ -60,9 +61,10 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
             Replies.currentDeadline(),
             claimed.isEmpty()
                 ? ClientIdentity.address()
-                : addresses.address(ClientIdentity.peer(), claimed, ClientIdentity.forwardedFor()));
+                : addresses.address(ClientIdentity.peer(), claimed, ClientIdentity.forwardedFor()),
+            request.hasCost() && validCost(request) ? request.getCost() : 1);
     try {
-      validate(request.getKey(), request.getRequiredScopesList(), claimed);
+      validate(request, claimed);
     } catch (KeygateException e) {
       // counted like any refusal; no key was looked at
       authorizer.observeDenied(
@@ -99,13 +101,27 @@ public final class AuthorizeService extends AuthorizeGrpc.AuthorizeImplBase {
             .addAllGrantedScopes(key.scopes())
             .setKeyName(key.name());
     if (allowed.limit() != null) {
-      b.setRateLimit(ProtoMapper.toProto(allowed.limit(), clock.instant()));
+      b.setRateLimit(MeteringMapper.toProto(allowed.limit(), clock.instant()));
     }
+    allowed.credits().ifPresent(c -> b.setCredits(MeteringMapper.toProto(c)));
     return b.build();
   }
 
-  private static void validate(String key, List<String> required, String clientAddress) {
+  /** Unset is 1; set, it must be 1 to {@link LimitEvaluator#MAX_COST}. */
+  private static boolean validCost(CheckRequest request) {
+    return !request.hasCost()
+        || (request.getCost() >= 1 && request.getCost() <= LimitEvaluator.MAX_COST);
+  }
+
+  private static void validate(CheckRequest request, String clientAddress) {
+    String key = request.getKey();
+    List<String> required = request.getRequiredScopesList();
     List<FieldViolation> violations = new ArrayList<>();
+    if (!validCost(request)) {
+      // getCost() is unsigned on the wire: a huge value reads negative here
+      violations.add(
+          new FieldViolation("cost", "must be 1 to " + LimitEvaluator.MAX_COST + " when set"));
+    }
     if (!clientAddress.isEmpty()
         && (clientAddress.length() > MAX_CLIENT_ADDRESS || Cidr.literal(clientAddress).isEmpty())) {
       // from an untrusted peer it would be ignored, but a malformed one is a bug worth reporting

@@ -4,6 +4,7 @@ import dev.keygate.admin.AdminAuthenticator;
 import dev.keygate.admin.AuditEvents;
 import dev.keygate.admin.Caller;
 import dev.keygate.admin.CreatedKey;
+import dev.keygate.admin.KeyImport;
 import dev.keygate.admin.KeyService;
 import dev.keygate.api.v1.ApiKey;
 import dev.keygate.api.v1.CreateKeyRequest;
@@ -11,6 +12,8 @@ import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.DisableKeyRequest;
 import dev.keygate.api.v1.EnableKeyRequest;
 import dev.keygate.api.v1.GetKeyRequest;
+import dev.keygate.api.v1.ImportKeysRequest;
+import dev.keygate.api.v1.ImportKeysResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.api.v1.ListEventsRequest;
 import dev.keygate.api.v1.ListEventsResponse;
@@ -20,6 +23,7 @@ import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.api.v1.RotateKeyRequest;
 import dev.keygate.api.v1.RotateKeyResponse;
 import dev.keygate.api.v1.UpdateKeyRequest;
+import dev.keygate.api.v1.WatchEventsRequest;
 import dev.keygate.audit.AuditEvent;
 import dev.keygate.audit.AuditTrail;
 import dev.keygate.audit.EventPage;
@@ -27,12 +31,18 @@ import dev.keygate.authz.Call;
 import dev.keygate.authz.Surface;
 import dev.keygate.error.ErrorAnswers;
 import dev.keygate.error.KeygateException;
+import dev.keygate.error.Reason;
+import dev.keygate.events.LifecycleEvents;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.metrics.KeygateMetrics;
 import dev.keygate.store.KeyPage;
+import dev.keygate.store.StoreUnavailableException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * {@code keygate.v1.KeyAdmin}: authenticates the caller, translates the request, calls {@link
@@ -47,19 +57,55 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final AuditTrail trail;
   private final AuditEvents events;
   private final KeygateMetrics metrics;
+  private final EventWatchers watchers;
+  private final LifecycleEvents lifecycle;
+
+  private final ToLongFunction<ApiKeyRecord> creditsLeft;
+  private final KeyImports imports;
 
   public KeyAdminService(
       AdminAuthenticator auth,
       KeyService keys,
+      KeyImport importer,
       Clock clock,
       AuditTrail trail,
-      KeygateMetrics metrics) {
+      KeygateMetrics metrics,
+      EventWatchers watchers,
+      LifecycleEvents lifecycle,
+      ToLongFunction<ApiKeyRecord> creditsLeft) {
+    this.creditsLeft = creditsLeft;
+    this.imports = new KeyImports(importer, keys, trail, metrics);
     this.auth = auth;
     this.keys = keys;
     this.clock = clock;
     this.trail = trail;
     this.events = new AuditEvents(trail.log());
     this.metrics = metrics;
+    this.watchers = watchers;
+    this.lifecycle = lifecycle;
+  }
+
+  @Override
+  public void watchEvents(
+      WatchEventsRequest request, StreamObserver<dev.keygate.api.v1.AuditEvent> out) {
+    // not on the worker pool (EventWatchers.unaryOnWorkers): authentication runs on the
+    // watchers' threads, in this call's context
+    Call call =
+        new Call(
+            Surface.ADMIN,
+            ClientIdentity.current(),
+            RequestIds.current(),
+            Replies.currentDeadline(),
+            ClientIdentity.address());
+    String credentials = Credentials.current();
+    watchers.watch(
+        (ServerCallStreamObserver<dev.keygate.api.v1.AuditEvent>) out,
+        () ->
+            events.watchable(
+                auth.authenticate(credentials, AdminAuthenticator.KEYS_READ, call),
+                request.getProject(),
+                request.getAfterId()),
+        request.getAfterId());
   }
 
   @Override
@@ -77,6 +123,16 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
         requestId,
         caller -> created(keys.create(caller, ProtoMapper.fromProto(request))),
         CreateKeyResponse::getKey);
+  }
+
+  @Override
+  public void importKeys(ImportKeysRequest request, StreamObserver<ImportKeysResponse> out) {
+    // per-record outcomes are in the answer (and the audit trail); only a refused credential or
+    // a bad batch fails the call
+    answer(
+        out,
+        AdminAuthenticator.KEYS_WRITE,
+        caller -> imports.run(caller, request, RequestIds.current()));
   }
 
   @Override
@@ -99,7 +155,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
                   request.getIncludeRevoked());
           var now = clock.instant();
           return ListKeysResponse.newBuilder()
-              .addAllKeys(page.keys().stream().map(k -> ProtoMapper.toProto(k, now)).toList())
+              .addAllKeys(page.keys().stream().map(k -> toProto(k, now)).toList())
               .setNextPageToken(page.nextPageToken())
               .build();
         });
@@ -205,7 +261,20 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   }
 
   private ApiKey toProto(ApiKeyRecord key) {
-    return ProtoMapper.toProto(key, clock.instant());
+    return toProto(key, clock.instant());
+  }
+
+  /** With the key's credit balance now, when it has credits (one store read each). */
+  private ApiKey toProto(ApiKeyRecord key, Instant now) {
+    if (key.credits().isEmpty()) {
+      return ProtoMapper.toProto(key, now);
+    }
+    try {
+      return ProtoMapper.toProto(key, creditsLeft.applyAsLong(key), now);
+    } catch (StoreUnavailableException e) {
+      throw new KeygateException(
+          Reason.STORE_UNAVAILABLE, "the key store is unreachable; the change, if any, was made");
+    }
   }
 
   /** Authenticates, runs the call, and reports a domain failure as its gRPC status. */
@@ -281,6 +350,11 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
       return;
     }
     ApiKey key = keyOf.apply(response);
+    if (key.hasExpiresAt() && !action.equals(AuditEvent.REVOKE)) {
+      lifecycle.keyStored(
+          key.getId(),
+          Instant.ofEpochSecond(key.getExpiresAt().getSeconds(), key.getExpiresAt().getNanos()));
+    }
     metrics.adminAction(action, AuditEvent.OK);
     trail.recordAction(
         action, AuditEvent.OK, actor(caller), key.getId(), key.getProject(), requestId);

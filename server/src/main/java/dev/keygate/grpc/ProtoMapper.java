@@ -9,23 +9,19 @@ import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.KeyKind;
 import dev.keygate.api.v1.KeyState;
 import dev.keygate.api.v1.LimitScope;
-import dev.keygate.api.v1.RateLimit;
-import dev.keygate.api.v1.RateLimitState;
 import dev.keygate.api.v1.UpdateKeyRequest;
 import dev.keygate.api.v1.Usage;
 import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
 import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.Credits;
 import dev.keygate.key.KeyLimit;
-import dev.keygate.key.RateLimitSpec;
-import dev.keygate.ratelimit.LimitEvaluator;
-import dev.keygate.ratelimit.LimitState;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Translates between keygate.v1 messages and domain values; no logic beyond that. */
@@ -40,7 +36,15 @@ final class ProtoMapper {
 
   private ProtoMapper() {}
 
+  /** A key without credits, or whose balance is not at hand (the amount last set stands in). */
   static ApiKey toProto(ApiKeyRecord key, Instant now) {
+    return toProto(key, key.credits().map(Credits::amount).orElse(0L), now);
+  }
+
+  /**
+   * @param creditsLeft the key's credit balance now (ignored when it has no credits)
+   */
+  static ApiKey toProto(ApiKeyRecord key, long creditsLeft, Instant now) {
     ApiKey.Builder b =
         ApiKey.newBuilder()
             .setId(key.id())
@@ -75,14 +79,12 @@ final class ProtoMapper {
       b.setPreviousSecretExpiresAt(timestamp(key.previousExpiresAt()));
     }
     if (key.rateLimit() != null) {
-      b.setRateLimit(
-          RateLimit.newBuilder()
-              .setRequests(key.rateLimit().requests())
-              .setPeriod(duration(key.rateLimit().period())));
+      b.setRateLimit(MeteringMapper.toProto(key.rateLimit()));
     }
     for (KeyLimit l : key.limits()) {
-      b.addLimits(toProto(l));
+      b.addLimits(MeteringMapper.toProto(l));
     }
+    key.credits().ifPresent(c -> b.setCredits(MeteringMapper.toProto(c, creditsLeft, now)));
     Usage.Builder usage =
         Usage.newBuilder()
             .setTotal(key.usage().total())
@@ -95,25 +97,6 @@ final class ProtoMapper {
     }
     b.addAllAllowedCidrs(key.allowlist().texts());
     return b.setUsage(usage).build();
-  }
-
-  static RateLimitState toProto(LimitState limit, Instant now) {
-    return RateLimitState.newBuilder()
-        .setLimit(limit.spec().requests())
-        .setRemaining(limit.remaining())
-        .setResetAt(timestamp(now.plus(limit.resetAfter())))
-        .setPeriod(duration(limit.spec().period()))
-        .setScope(toProto(limit.scope()))
-        .setSubject(limit.subject().label())
-        .build();
-  }
-
-  static RateLimit toProto(KeyLimit l) {
-    return RateLimit.newBuilder()
-        .setRequests(l.spec().requests())
-        .setPeriod(duration(l.spec().period()))
-        .setScope(toProto(l.scope()))
-        .build();
   }
 
   static LimitScope toProto(dev.keygate.key.LimitScope scope) {
@@ -137,10 +120,13 @@ final class ProtoMapper {
         List.copyOf(r.getScopesList()),
         kind(r.getKind()),
         r.hasExpiresAt() ? requestInstant("expires_at", r.getExpiresAt()) : null,
-        r.hasRateLimit() ? rateLimit("rate_limit", r.getRateLimit()) : null,
-        limits("limits", r.getLimitsList()),
+        r.hasRateLimit() ? MeteringMapper.rateLimit("rate_limit", r.getRateLimit()) : null,
+        MeteringMapper.limits("limits", r.getLimitsList()),
         r.getRequestId(),
-        IpAllowlist.parse("allowed_cidrs", r.getAllowedCidrsList()));
+        IpAllowlist.parse("allowed_cidrs", r.getAllowedCidrsList()),
+        r.hasCredits()
+            ? Optional.of(MeteringMapper.credits("credits", r.getCredits()))
+            : Optional.empty());
   }
 
   static KeyChanges fromProto(UpdateKeyRequest r) {
@@ -154,12 +140,17 @@ final class ProtoMapper {
         List.copyOf(k.getScopesList()),
         k.hasExpiresAt() ? requestInstant("key.expires_at", k.getExpiresAt()) : null,
         k.hasRateLimit() && paths.contains("rate_limit")
-            ? rateLimit("key.rate_limit", k.getRateLimit())
+            ? MeteringMapper.rateLimit("key.rate_limit", k.getRateLimit())
             : null,
-        paths.contains("limits") ? limits("key.limits", k.getLimitsList()) : List.of(),
+        paths.contains("limits")
+            ? MeteringMapper.limits("key.limits", k.getLimitsList())
+            : List.of(),
         paths.contains("allowed_cidrs")
             ? IpAllowlist.parse("key.allowed_cidrs", k.getAllowedCidrsList())
-            : IpAllowlist.NONE);
+            : IpAllowlist.NONE,
+        k.hasCredits() && paths.contains("credits")
+            ? Optional.of(MeteringMapper.credits("key.credits", k.getCredits()))
+            : Optional.empty());
   }
 
   static Timestamp timestamp(Instant t) {
@@ -221,75 +212,6 @@ final class ProtoMapper {
       case KEY_KIND_TEST -> dev.keygate.key.KeyKind.TEST;
       default -> null;
     };
-  }
-
-  /** The single rate_limit: its scope is the sidecar's default and must not be given. */
-  private static RateLimitSpec rateLimit(String field, RateLimit limit) {
-    if (limit.getScopeValue() != 0) {
-      throw KeygateException.invalid(
-          List.of(
-              new FieldViolation(
-                  field + ".scope",
-                  "must be unset: rate_limit is counted in the sidecar's default scope; put a limit "
-                      + "with its own scope into limits")));
-    }
-    return spec(field, limit);
-  }
-
-  /**
-   * The repeated limits, each checked on its own; the count and duplicates are checked by the admin
-   * validation. Entries past a generous bound are not converted, so a flood of entries costs no
-   * more than one violation.
-   */
-  private static List<KeyLimit> limits(String field, List<RateLimit> limits) {
-    List<KeyLimit> out = new ArrayList<>();
-    List<FieldViolation> violations = new ArrayList<>();
-    for (int i = 0; i < limits.size() && i <= LimitEvaluator.MAX_KEY_LIMITS; i++) {
-      RateLimit l = limits.get(i);
-      String at = field + "[" + i + "]";
-      try {
-        dev.keygate.key.LimitScope scope =
-            switch (l.getScope()) {
-              case LIMIT_SCOPE_LOCAL -> dev.keygate.key.LimitScope.LOCAL;
-              case LIMIT_SCOPE_GLOBAL -> dev.keygate.key.LimitScope.GLOBAL;
-              case LIMIT_SCOPE_UNSPECIFIED -> dev.keygate.key.LimitScope.DEFAULT;
-              default ->
-                  throw KeygateException.invalid(
-                      List.of(
-                          new FieldViolation(
-                              at + ".scope",
-                              "must be LIMIT_SCOPE_LOCAL, LIMIT_SCOPE_GLOBAL or unset")));
-            };
-        out.add(new KeyLimit(spec(at, l), scope));
-      } catch (KeygateException e) {
-        violations.addAll(e.violations());
-      }
-    }
-    if (limits.size() > LimitEvaluator.MAX_KEY_LIMITS) {
-      // keep the count visible to the validation, which reports it
-      violations.add(
-          new FieldViolation(
-              field,
-              "must hold at most "
-                  + LimitEvaluator.MAX_KEY_LIMITS
-                  + " limits (rate_limit included)"));
-    }
-    if (!violations.isEmpty()) {
-      throw KeygateException.invalid(violations);
-    }
-    return out;
-  }
-
-  private static RateLimitSpec spec(String field, RateLimit limit) {
-    Duration period = requestDuration(field + ".period", limit.getPeriod());
-    try {
-      if (period.toNanosPart() % 1_000_000 != 0) {
-        throw new IllegalArgumentException("period must be whole milliseconds");
-      }
-      return new RateLimitSpec((int) limit.getRequests(), period);
-    } catch (IllegalArgumentException e) {
-      throw KeygateException.invalid(List.of(new FieldViolation(field, e.getMessage())));
-    }
   }
 
   /** An audit event on the wire. */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A stored API key: everything but the secret, which exists only as its HMAC digest.
@@ -35,6 +36,7 @@ import java.util.Map;
  * @param disableReason why it was disabled ("" when enabled)
  * @param allowlist the client addresses the key may be used from; {@link IpAllowlist#NONE} = its
  *     project's default, if any, else any
+ * @param credits the key's credits (remaining uses); empty = unmetered
  */
 public record ApiKeyRecord(
     String id,
@@ -60,7 +62,8 @@ public record ApiKeyRecord(
     KeyUsage usage,
     Instant disabledAt,
     String disableReason,
-    IpAllowlist allowlist) {
+    IpAllowlist allowlist,
+    Optional<Credits> credits) {
 
   public ApiKeyRecord {
     metadata = Map.copyOf(metadata);
@@ -69,6 +72,7 @@ public record ApiKeyRecord(
     usage = usage == null ? KeyUsage.NONE : usage;
     disableReason = disableReason == null ? "" : disableReason;
     allowlist = allowlist == null ? IpAllowlist.NONE : allowlist;
+    credits = credits == null ? Optional.empty() : credits;
   }
 
   /** True while disabled: refused with KEY_DISABLED until enabled again. */
@@ -142,6 +146,7 @@ public record ApiKeyRecord(
     private Instant disabledAt;
     private String disableReason = "";
     private IpAllowlist allowlist = IpAllowlist.NONE;
+    private Optional<Credits> credits = Optional.empty();
 
     public Builder() {}
 
@@ -170,6 +175,7 @@ public record ApiKeyRecord(
       disabledAt = r.disabledAt;
       disableReason = r.disableReason;
       allowlist = r.allowlist;
+      credits = r.credits;
     }
 
     public Builder id(String v) {
@@ -292,6 +298,11 @@ public record ApiKeyRecord(
       return this;
     }
 
+    public Builder credits(Optional<Credits> v) {
+      credits = v;
+      return this;
+    }
+
     public ApiKeyRecord build() {
       return new ApiKeyRecord(
           id,
@@ -317,7 +328,8 @@ public record ApiKeyRecord(
           usage,
           disabledAt,
           disableReason,
-          allowlist);
+          allowlist,
+          credits);
     }
   }
 }

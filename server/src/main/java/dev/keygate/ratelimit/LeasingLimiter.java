@@ -2,8 +2,10 @@ package dev.keygate.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.keygate.key.Credits;
 import dev.keygate.key.RateLimitSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -67,11 +69,27 @@ public final class LeasingLimiter implements SharedLimiter {
   }
 
   @Override
-  public CompletableFuture<Grant> acquire(LimitOwner owner, List<RateLimitSpec> specs, int want) {
-    int size = leaseSize(specs);
-    if (want != 1 || size <= 1) {
-      return delegate.acquire(owner, specs, want);
+  public CompletableFuture<Grant> acquire(Take take) {
+    if (!leased(take)) {
+      return delegate.acquire(take);
     }
+    return acquireLeased(take.owner(), take.specs());
+  }
+
+  /**
+   * Whether a take is served from a lease: one call of rolling limits only. Credits are never
+   * leased (they may not be overspent), nor calendar quotas (a dropped rest would be lost for the
+   * rest of the day or month, not refilled within a period).
+   */
+  private boolean leased(Take take) {
+    return take.want() == 1
+        && take.credits().isEmpty()
+        && take.specs().stream().noneMatch(RateLimitSpec::isCalendar)
+        && leaseSize(take.specs()) > 1;
+  }
+
+  private CompletableFuture<Grant> acquireLeased(LimitOwner owner, List<RateLimitSpec> specs) {
+    int size = leaseSize(specs);
     Lease lease = leases.get(new LeaseKey(owner, List.copyOf(specs)), k -> new Lease());
     CompletableFuture<Grant> refill;
     boolean mine = false;
@@ -93,7 +111,33 @@ public final class LeasingLimiter implements SharedLimiter {
       delegate.acquire(owner, specs, size).whenComplete((grant, e) -> landed(lease, grant, e));
     }
     // a refusal refuses every waiter; a grant is shared out by retrying against the lease
-    return refill.thenCompose(grant -> grant.granted() == 0 ? refill : acquire(owner, specs, want));
+    return refill.thenCompose(grant -> grant.granted() == 0 ? refill : acquireLeased(owner, specs));
+  }
+
+  /**
+   * A leased call goes back into its lease while the lease may still be spent; after that it is
+   * dropped like the lease's unspent rest.
+   */
+  @Override
+  public CompletableFuture<Void> release(Take take, int count) {
+    if (!leased(take)) {
+      return delegate.release(take, count);
+    }
+    Lease lease = leases.getIfPresent(new LeaseKey(take.owner(), take.specs()));
+    if (lease != null) {
+      synchronized (lease) {
+        if (System.nanoTime() - lease.takenAt < ttlNanos) {
+          lease.left += count;
+        }
+      }
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** Credits are never leased: the store's balance. */
+  @Override
+  public CompletableFuture<Long> balance(String keyId, Credits credits, Instant at) {
+    return delegate.balance(keyId, credits, at);
   }
 
   private static void landed(Lease lease, Grant grant, Throwable failure) {

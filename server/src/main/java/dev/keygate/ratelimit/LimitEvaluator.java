@@ -4,156 +4,295 @@ import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
+import dev.keygate.ratelimit.RateLimits.LocalLimit;
+import dev.keygate.ratelimit.SharedLimiter.CreditCharge;
+import dev.keygate.ratelimit.SharedLimiter.Grant;
+import dev.keygate.ratelimit.SharedLimiter.Take;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Applies every limit that governs a call: the key's own (or the configured default) and its
- * project's quota, each local (resilience4j in this sidecar) or global (Redis, shared).
+ * Applies everything that meters a call: the key's own limits (or the configured default), its
+ * project's quota, each local (this sidecar) or global (Redis, shared), rolling or per calendar day
+ * or month, and the key's credits.
  *
- * <p>Order: all local limits first (no Redis trip, so a flood a burst guard refuses never reaches
- * Redis), then the key's global limits in one all-or-nothing Lua call in the key's slot, then the
- * project's in one call in the project's slot (two slots, so two calls: a script never spans
- * slots). The first stage that refuses ends the evaluation. A refused call may still have spent
- * from the limits of earlier stages and from the other local limits; that errs toward refusing,
- * never toward admitting more than a limit allows.
+ * <p><b>All or nothing</b>: a call either passes every limit and its credits and is counted by all
+ * of them, or is refused and counted by none. Order: the local limits are checked without taking
+ * (no Redis trip, so a flood a burst guard refuses never reaches Redis); then the key's global
+ * limits and credits are taken in one Lua call in the key's slot, and the project's global limits
+ * in one call in the project's slot (a script never spans slots); then the local limits are taken,
+ * all or none, under their locks. When a later stage refuses, what the earlier stages took is given
+ * back ({@link SharedLimiter#release}). Credits are spent once per admitted call, by its cost;
+ * limits count calls, whatever their cost.
  *
  * <p><b>Tightest</b>: of the states after an admitted call, the one with the fewest calls
  * remaining; on a tie the one whose reset is furthest away; then the smaller limit. <b>Refusing
  * limit</b>: of the limits that could not admit the call in the stage that refused it, the one
- * whose retry delay is longest; that delay is the call's retry-after.
+ * whose retry delay is longest; that delay is the call's retry-after. Credits that cannot cover the
+ * cost refuse the call before any limit of their stage does: their wait (the next refill, if any)
+ * is the longer one.
  */
 public final class LimitEvaluator {
   /** Most limits a key may carry (its {@code rate_limit} included). */
   public static final int MAX_KEY_LIMITS = 8;
+
+  /** Most credits one call may cost. */
+  public static final int MAX_COST = 1_000_000;
 
   private static final Comparator<LimitState> TIGHTEST =
       Comparator.comparingInt(LimitState::remaining)
           .thenComparing(LimitState::resetAfter, Comparator.reverseOrder())
           .thenComparingInt(s -> s.spec().requests());
 
-  private static final Verdict UNLIMITED = new Verdict(true, null, null, null);
+  private static final Verdict UNLIMITED = new Verdict(true, null, null, null, Optional.empty());
 
   private final RateLimits local;
   private final SharedLimiter shared;
+  private final boolean sharedStore;
   private final boolean defaultGlobal;
   private final RateLimitSpec defaultLimit;
   private final List<KeyLimit> projectLimits;
+  private final Clock clock;
+  private final CreditsListener creditsListener;
+
+  /** An evaluator telling no one about credits. */
+  public LimitEvaluator(
+      RateLimits local,
+      Optional<SharedLimiter> shared,
+      boolean defaultGlobal,
+      RateLimitSpec defaultLimit,
+      List<KeyLimit> projectLimits,
+      Clock clock) {
+    this(local, shared, defaultGlobal, defaultLimit, projectLimits, clock, CreditsListener.NONE);
+  }
 
   /**
    * @param local this sidecar's limiters
-   * @param shared global limits; null = no shared store, global limits are counted locally (there
-   *     is only this sidecar)
+   * @param shared global limits and credits; empty = no shared store: global limits are counted
+   *     locally and credits in this process (there is only this sidecar)
    * @param defaultGlobal {@code KEYGATE_RATE_LIMIT_SCOPE=global}: the scope of limits without one
    * @param defaultLimit for keys without limits of their own; null = none
    * @param projectLimits every project's quota ({@code KEYGATE_PROJECT_RATE_LIMITS}), counted per
    *     project
+   * @param clock places calendar quotas and credit refills
+   * @param creditsListener told about a key's credits after each decision that counted them
    */
   public LimitEvaluator(
       RateLimits local,
-      SharedLimiter shared,
+      Optional<SharedLimiter> shared,
       boolean defaultGlobal,
       RateLimitSpec defaultLimit,
-      List<KeyLimit> projectLimits) {
+      List<KeyLimit> projectLimits,
+      Clock clock,
+      CreditsListener creditsListener) {
+    this.creditsListener = creditsListener;
     this.local = local;
-    this.shared = shared;
+    this.sharedStore = shared.isPresent();
+    this.shared = shared.orElseGet(InProcessCredits::new);
     this.defaultGlobal = defaultGlobal;
     this.defaultLimit = defaultLimit;
     this.projectLimits = List.copyOf(projectLimits);
+    this.clock = clock;
   }
 
   /**
    * The outcome of {@link #evaluate}.
    *
-   * @param admitted whether every limit admitted the call
+   * @param admitted whether every limit and the credits admitted the call
    * @param tightest when admitted, the tightest limit's state; null when no limit applies
-   * @param refusing when refused, the refusing limit's state
-   * @param retryAfter when refused, when to retry
+   * @param refusing when refused by a limit, that limit's state; null when refused by credits
+   * @param retryAfter when refused, when to retry; null when waiting will not help (credits that
+   *     never refill)
+   * @param credits the key's credits after the decision; empty when the key has none
    */
   public record Verdict(
-      boolean admitted, LimitState tightest, LimitState refusing, Duration retryAfter) {}
+      boolean admitted,
+      LimitState tightest,
+      LimitState refusing,
+      Duration retryAfter,
+      Optional<CreditBalance> credits) {
+
+    /** Refused because the key's credits could not cover the call's cost. */
+    public boolean creditsExhausted() {
+      return !admitted && credits.map(c -> !c.covered()).orElse(false);
+    }
+  }
+
+  /** {@link #evaluate(ApiKeyRecord, int)} for a call costing one credit. */
+  public CompletableFuture<Verdict> evaluate(ApiKeyRecord key) {
+    return evaluate(key, 1);
+  }
 
   /**
-   * Counts one call of the key against every limit that governs it. Completed at once when every
-   * limit is local; otherwise when Redis answers for the global ones (failing with {@link
+   * Counts one call of the key, costing {@code cost} credits, against everything that meters it,
+   * all or nothing. Completed at once when every limit is local and the key has no credits (or
+   * there is no shared store); otherwise when Redis answers (failing with {@link
    * dev.keygate.store.StoreUnavailableException} when it cannot).
    */
-  public CompletableFuture<Verdict> evaluate(ApiKeyRecord key) {
+  public CompletableFuture<Verdict> evaluate(ApiKeyRecord key, int cost) {
     List<KeyLimit> own = ownOrDefault(key);
-    if (own.isEmpty() && projectLimits.isEmpty()) {
+    if (own.isEmpty() && projectLimits.isEmpty() && key.credits().isEmpty()) {
       return CompletableFuture.completedFuture(UNLIMITED);
     }
-    List<LimitState> stage = new ArrayList<>();
-    // stage 1: local limits of key and project
+    Instant now = clock.instant();
+    List<LocalLimit> locals = new ArrayList<>();
+    List<RateLimitSpec> keyGlobal = new ArrayList<>();
+    List<RateLimitSpec> projectGlobal = new ArrayList<>();
     for (KeyLimit l : own) {
       if (scopeOf(l) == LimitScope.LOCAL) {
-        stage.add(local.acquire(key.id(), l.spec()));
+        locals.add(new LocalLimit(key.id(), l.spec(), LimitOwner.Kind.KEY));
+      } else {
+        keyGlobal.add(l.spec());
       }
     }
     for (KeyLimit l : projectLimits) {
       if (scopeOf(l) == LimitScope.LOCAL) {
-        // "p/" cannot start a key id, so a project never shares a limiter with a key
-        stage.add(
-            local
-                .acquire("p/" + key.project(), l.spec())
-                .as(LimitScope.LOCAL, LimitOwner.Kind.PROJECT));
+        locals.add(new LocalLimit("p/" + key.project(), l.spec(), LimitOwner.Kind.PROJECT));
+      } else {
+        projectGlobal.add(l.spec());
       }
     }
-    Optional<Verdict> refused = refusedBy(stage);
+    Optional<CreditCharge> charge = key.credits().map(c -> new CreditCharge(c, cost));
+    Take keyTake = new Take(LimitOwner.key(key.id()), keyGlobal, 1, charge, now);
+    Take projectTake =
+        new Take(LimitOwner.project(key.project()), projectGlobal, 1, Optional.empty(), now);
+    if (keyTake.isEmpty() && projectTake.isEmpty()) {
+      // local limits only: checked and taken in one step under their locks
+      List<LimitState> states = local.acquireAll(locals);
+      return CompletableFuture.completedFuture(
+          refusedBy(states).orElseGet(() -> admitted(states, Optional.empty())));
+    }
+    Optional<Verdict> refused = refusedBy(local.peek(locals));
     if (refused.isPresent()) {
       return CompletableFuture.completedFuture(refused.get());
     }
-    // stages 2 and 3: global limits, one owner (one slot) per call, the project's after the key's
-    List<LimitState> states = new ArrayList<>(stage);
-    return global(LimitOwner.key(key.id()), own, states)
+    return meter(key, keyTake, projectTake, locals, now)
+        .whenComplete(
+            (verdict, failure) -> {
+              if (verdict != null) {
+                verdict.credits().ifPresent(c -> creditsListener.counted(key, c));
+              }
+            });
+  }
+
+  private CompletableFuture<Verdict> meter(
+      ApiKeyRecord key, Take keyTake, Take projectTake, List<LocalLimit> locals, Instant now) {
+    return take(keyTake)
         .thenCompose(
-            keyStage ->
-                keyStage.isPresent()
-                    ? CompletableFuture.completedFuture(keyStage)
-                    : global(LimitOwner.project(key.project()), projectLimits, states))
-        .thenApply(
-            projectStage ->
-                projectStage.orElseGet(
-                    () ->
-                        new Verdict(true, states.stream().min(TIGHTEST).orElse(null), null, null)));
+            keyGrant -> {
+              Optional<Verdict> byKey = refusal(keyTake, keyGrant, now);
+              if (byKey.isPresent()) {
+                return CompletableFuture.completedFuture(byKey.get());
+              }
+              return take(projectTake)
+                  .handle(
+                      (projectGrant, failure) -> {
+                        if (failure != null) {
+                          giveBack(keyTake);
+                          throw failure instanceof CompletionException c
+                              ? c
+                              : new CompletionException(failure);
+                        }
+                        return last(keyTake, keyGrant, projectTake, projectGrant, locals, now);
+                      })
+                  .thenCompose(verdict -> verdict);
+            });
   }
 
   /**
-   * Takes one call from the owner's global limits, adding their states to {@code states}; the
-   * refusal when they refuse, empty when they admit (or the owner has none).
+   * The key's credit balance now, as the next call would find it; 0 for a key without credits. For
+   * KeyAdmin reads; waits for the store (bounded by its call budget).
    */
-  private CompletableFuture<Optional<Verdict>> global(
-      LimitOwner owner, List<KeyLimit> limits, List<LimitState> states) {
-    List<RateLimitSpec> global = new ArrayList<>();
-    for (KeyLimit l : limits) {
-      if (scopeOf(l) == LimitScope.GLOBAL) {
-        global.add(l.spec());
-      }
+  public long creditsLeft(ApiKeyRecord key) {
+    try {
+      return key.credits().map(c -> shared.balance(key.id(), c, clock.instant()).join()).orElse(0L);
+    } catch (CompletionException e) {
+      // the store's own failure (StoreUnavailableException), not the future's wrapper
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
-    if (global.isEmpty()) {
-      return CompletableFuture.completedFuture(Optional.empty());
+  }
+
+  /**
+   * After both global stages answered: the project's refusal, or the local limits' answer. A
+   * refusal completes once what earlier stages took is given back, so the next call finds it.
+   */
+  private CompletableFuture<Verdict> last(
+      Take keyTake,
+      Grant keyGrant,
+      Take projectTake,
+      Grant projectGrant,
+      List<LocalLimit> locals,
+      Instant now) {
+    Optional<Verdict> byProject = refusal(projectTake, projectGrant, now);
+    if (byProject.isPresent()) {
+      return giveBack(keyTake).thenApply(v -> byProject.get());
     }
-    return shared
-        .acquire(owner, global, 1)
-        .thenApply(
-            grant -> {
-              if (grant.granted() == 0) {
-                // a refusal names at least one exhausted limit
-                return Optional.of(
-                    refusedBy(grant.states())
-                        .orElseThrow(
-                            () ->
-                                new IllegalStateException(
-                                    "global limit refused without an exhausted limit")));
-              }
-              // the stages run one after the other, so the list is never shared
-              states.addAll(grant.states());
-              return Optional.empty();
-            });
+    // checked before the global stages, but another call may have taken the last one since
+    List<LimitState> localStates = local.acquireAll(locals);
+    Optional<Verdict> byLocal = refusedBy(localStates);
+    if (byLocal.isPresent()) {
+      return giveBack(keyTake).thenCombine(giveBack(projectTake), (x, y) -> byLocal.get());
+    }
+    List<LimitState> all = new ArrayList<>(localStates);
+    all.addAll(keyGrant.states());
+    all.addAll(projectGrant.states());
+    return CompletableFuture.completedFuture(admitted(all, balance(keyTake, keyGrant, now)));
+  }
+
+  private CompletableFuture<Grant> take(Take t) {
+    return t.isEmpty()
+        ? CompletableFuture.completedFuture(new Grant(1, List.of()))
+        : shared.acquire(t);
+  }
+
+  /**
+   * Gives back one call; completes when the store answered. Best effort: a give-back that fails
+   * leaves the call counted, which errs toward refusing.
+   */
+  private CompletableFuture<Void> giveBack(Take t) {
+    if (t.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return shared.release(t, 1).exceptionally(e -> null);
+  }
+
+  /** The refusal of one global stage; empty when it granted the call. */
+  private static Optional<Verdict> refusal(Take take, Grant grant, Instant now) {
+    if (grant.granted() > 0) {
+      return Optional.empty();
+    }
+    Optional<CreditBalance> credits = balance(take, grant, now);
+    if (credits.isPresent() && !credits.get().covered()) {
+      Duration retry = credits.get().nextRefill().map(at -> Duration.between(now, at)).orElse(null);
+      return Optional.of(new Verdict(false, null, null, retry, credits));
+    }
+    // a refusal names at least one exhausted limit
+    return Optional.of(
+        refusedBy(grant.states())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException("global limit refused without an exhausted limit")));
+  }
+
+  private static Optional<CreditBalance> balance(Take take, Grant grant, Instant now) {
+    return take.credits()
+        .map(
+            c ->
+                new CreditBalance(
+                    grant.creditsLeft().orElse(0),
+                    c.credits().nextRefill(now),
+                    grant.creditsSuffice()));
+  }
+
+  private static Verdict admitted(List<LimitState> states, Optional<CreditBalance> credits) {
+    return new Verdict(true, states.stream().min(TIGHTEST).orElse(null), null, null, credits);
   }
 
   /** The key's own limits, else the configured default standing in for them. */
@@ -171,13 +310,13 @@ public final class LimitEvaluator {
             ? (defaultGlobal ? LimitScope.GLOBAL : LimitScope.LOCAL)
             : l.scope();
     // without a shared store there is one sidecar, and local counting is the global count
-    return scope == LimitScope.GLOBAL && shared == null ? LimitScope.LOCAL : scope;
+    return scope == LimitScope.GLOBAL && !sharedStore ? LimitScope.LOCAL : scope;
   }
 
   private static Optional<Verdict> refusedBy(List<LimitState> stage) {
     return stage.stream()
         .filter(s -> !s.admitted())
         .max(Comparator.comparing(LimitState::resetAfter))
-        .map(s -> new Verdict(false, null, s, s.resetAfter()));
+        .map(s -> new Verdict(false, null, s, s.resetAfter(), Optional.empty()));
   }
 }

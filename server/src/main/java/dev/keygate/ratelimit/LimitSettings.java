@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The rate limits every key and project gets, and how global limits are counted.
@@ -22,7 +21,8 @@ import java.util.regex.Pattern;
  * @param global {@code KEYGATE_RATE_LIMIT_SCOPE}: {@code global} counts every limit in Redis,
  *     shared by all sidecars; {@code local} (default) counts in this process only
  * @param projectLimits {@code KEYGATE_PROJECT_RATE_LIMITS}, a quota every project gets, shared by
- *     all of its keys, e.g. {@code global:10000/1m,local:200/1s} (default none)
+ *     all of its keys, e.g. {@code global:10000/1m,local:200/1s}, or per calendar day or month in
+ *     UTC, e.g. {@code global:1000000/month} (default none)
  * @param lease {@code KEYGATE_RATE_LIMIT_LEASE}, most calls a sidecar takes from a global limit at
  *     once and spends locally (default 1 = no leasing); a lease is also at most 5 % of the smallest
  *     limit
@@ -34,7 +34,6 @@ public record LimitSettings(
     List<KeyLimit> projectLimits,
     int lease,
     Duration leaseTtl) {
-  private static final Pattern RATE = Pattern.compile("(\\d{1,7})/(\\S+)");
   private static final int MAX_PROJECT_LIMITS = 8;
 
   public LimitSettings {
@@ -61,14 +60,11 @@ public record LimitSettings(
     if (text.equals("none")) {
       return null;
     }
-    var m = RATE.matcher(text);
     String problem =
-        "KEYGATE_DEFAULT_RATE_LIMIT must be none or <requests>/<period>, e.g. 100/1s or 6000/1m";
-    if (!m.matches()) {
-      throw new ConfigException(problem);
-    }
+        "KEYGATE_DEFAULT_RATE_LIMIT must be none or <requests>/<period>, e.g. 100/1s, 6000/1m or"
+            + " 10000/month";
     try {
-      return new RateLimitSpec(Integer.parseInt(m.group(1)), Durations.parse(m.group(2)));
+      return RateLimitSpec.parse(text);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(problem + " (" + e.getMessage() + ")");
     }
@@ -81,7 +77,8 @@ public record LimitSettings(
     }
     String problem =
         "KEYGATE_PROJECT_RATE_LIMITS must be none or comma-separated "
-            + "[local:|global:]<requests>/<period>, e.g. global:10000/1m,local:200/1s";
+            + "[local:|global:]<requests>/<period>, e.g. global:10000/1m,local:200/1s,"
+            + "global:1000000/month";
     List<KeyLimit> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (String part : text.split(",")) {
@@ -91,16 +88,9 @@ public record LimitSettings(
         scope = p.startsWith("local:") ? LimitScope.LOCAL : LimitScope.GLOBAL;
         p = p.substring(p.indexOf(':') + 1);
       }
-      var m = RATE.matcher(p);
-      if (!m.matches()) {
-        throw new ConfigException(problem);
-      }
       try {
-        KeyLimit limit =
-            new KeyLimit(
-                new RateLimitSpec(Integer.parseInt(m.group(1)), Durations.parse(m.group(2))),
-                scope);
-        if (!seen.add(scope + "/" + limit.spec().period())) {
+        KeyLimit limit = new KeyLimit(RateLimitSpec.parse(p), scope);
+        if (!seen.add(scope + "/" + limit.spec().periodLabel())) {
           throw new ConfigException(problem + " (two limits with the same period and scope)");
         }
         out.add(limit);

@@ -329,6 +329,11 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
     }
 
     @Override
+    public void confirmDurable(String id) {
+      delegate.confirmDurable(id);
+    }
+
+    @Override
     public void recordUsage(Collection<UsageDelta> deltas) {
       delegate.recordUsage(deltas);
     }

@@ -1,6 +1,7 @@
 package dev.keygate.store;
 
 import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.ParsedKey;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,6 +17,15 @@ public interface KeyLookup {
 
   /** The record with this id, or empty if there is none. */
   CompletableFuture<Optional<ApiKeyRecord>> lookup(String id, Deadline deadline);
+
+  /**
+   * A presented key that is not in keygate's format but may be an imported one: its lookup id for
+   * {@link #lookup}. Empty (the default) when this reader knows no such keys, so the key is refused
+   * as malformed without a store read ({@link dev.keygate.imports.ForeignKeys} overrides it).
+   */
+  default Optional<ParsedKey> foreign(String presented) {
+    return Optional.empty();
+  }
 
   /**
    * Reads a store that answers from memory without blocking (the in-memory store) on the calling

@@ -82,6 +82,19 @@ public interface KeyStore extends AutoCloseable {
     return delegate().reserveActive(project, id, expiresAt, maxActiveKeys, now);
   }
 
+  /**
+   * Confirms that key {@code id}'s record as it stands is as durable as a write of it would be
+   * (with {@code KEYGATE_REDIS_WAIT_REPLICAS}: on that many replicas): for a change that turned out
+   * to need no write, e.g. a retried revoke, so that its OK means the same.
+   *
+   * @throws StoreNotDurableException if it cannot be confirmed
+   */
+  default void confirmDurable(String id) {
+    if (delegate() != this) {
+      delegate().confirmDurable(id);
+    }
+  }
+
   /** Adds usage counts; deltas for keys that no longer exist are dropped. */
   void recordUsage(Collection<UsageDelta> deltas);
 

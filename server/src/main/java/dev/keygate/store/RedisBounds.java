@@ -12,15 +12,32 @@ import java.time.Duration;
  *     ({@code KEYGATE_REDIS_MAX_PENDING_READS}, default 2048)
  * @param readBatches pipelined read batches in flight at once, = threads that wait on Redis for key
  *     reads ({@code KEYGATE_REDIS_READ_BATCHES}, default 4)
+ * @param poolSize connections per Redis node at most ({@code KEYGATE_REDIS_POOL_SIZE}, default
+ *     {@value #DEFAULT_POOL_SIZE}): every call borrows one (a read batch, a shared-limit call, an
+ *     admin write, a usage flush, an audit append) and the invalidation subscription holds one on
+ *     each master; a call finding none free waits at most {@code KEYGATE_REDIS_TIMEOUT}, then fails
  */
-public record RedisBounds(Duration breakerOpen, int maxPendingReads, int readBatches) {
+public record RedisBounds(
+    Duration breakerOpen, int maxPendingReads, int readBatches, int poolSize) {
+  /** 16 for calls plus the one the invalidation subscription holds. */
+  public static final int DEFAULT_POOL_SIZE = 17;
+
+  /** At least one connection for calls beside the subscription's. */
+  public static final int MIN_POOL_SIZE = 2;
+
   public RedisBounds {
     if (breakerOpen.isNegative()
         || breakerOpen.isZero()
         || maxPendingReads < 1
-        || readBatches < 1) {
+        || readBatches < 1
+        || poolSize < MIN_POOL_SIZE) {
       throw new IllegalArgumentException("Redis bounds must be positive");
     }
+  }
+
+  /** With the default pool size. */
+  public RedisBounds(Duration breakerOpen, int maxPendingReads, int readBatches) {
+    this(breakerOpen, maxPendingReads, readBatches, DEFAULT_POOL_SIZE);
   }
 
   /**
@@ -30,7 +47,7 @@ public record RedisBounds(Duration breakerOpen, int maxPendingReads, int readBat
 
   /** The defaults. */
   public static RedisBounds defaults() {
-    return new RedisBounds(Duration.ofMillis(500), 2048, 4);
+    return new RedisBounds(Duration.ofMillis(500), 2048, 4, DEFAULT_POOL_SIZE);
   }
 
   /** The key reader's settings for a Redis timeout: a read waits at most twice the timeout. */

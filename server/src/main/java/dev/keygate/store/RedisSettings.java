@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  *     last confirmed a key it may still be decided from that record (default 5m)
  * @param bounds the circuit breaker's and the key reader's bounds ({@code
  *     KEYGATE_REDIS_BREAKER_OPEN}, {@code KEYGATE_REDIS_MAX_PENDING_READS}, {@code
- *     KEYGATE_REDIS_READ_BATCHES}; see {@link RedisBounds})
+ *     KEYGATE_REDIS_READ_BATCHES}, {@code KEYGATE_REDIS_POOL_SIZE}; see {@link RedisBounds})
+ * @param acks {@code KEYGATE_REDIS_WAIT_REPLICAS} and {@code KEYGATE_REDIS_WAIT_TIMEOUT}: replicas
+ *     that must acknowledge an admin write before it is answered OK (default 0, 250ms)
  */
 public record RedisSettings(
     String url,
@@ -33,9 +35,11 @@ public record RedisSettings(
     String password,
     RedisFailurePolicy failure,
     Duration staleMaxAge,
-    RedisBounds bounds) {
+    RedisBounds bounds,
+    ReplicaAcks acks) {
   private static final Pattern URL = Pattern.compile("rediss?(\\+sentinel|\\+cluster)?://.+");
-  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
+
+  private static final Duration DEFAULT_WAIT = Duration.ofMillis(250);
 
   /** Reads and validates the settings; a bad one throws a ConfigException naming it. */
   public static RedisSettings fromEnv(Map<String, String> env) {
@@ -57,18 +61,35 @@ public record RedisSettings(
     String user = r.optional("KEYGATE_REDIS_USERNAME");
     byte[] password = r.secret("KEYGATE_REDIS_PASSWORD", 1);
     String namespace = r.get("KEYGATE_REDIS_NAMESPACE", "kg");
-    if (!NAMESPACE.matcher(namespace).matches()) {
-      throw new ConfigException(
-          "KEYGATE_REDIS_NAMESPACE must be 1-32 characters of [A-Za-z0-9_.-]");
+    if (!RedisNamespace.isValid(namespace)) {
+      throw new ConfigException("KEYGATE_REDIS_NAMESPACE must be " + RedisNamespace.RULE_TEXT);
     }
     RedisFailurePolicy failure =
         RedisFailurePolicy.fromLabel(r.get("KEYGATE_REDIS_FAILURE", "closed"))
             .orElseThrow(
                 () -> new ConfigException("KEYGATE_REDIS_FAILURE must be closed or stale"));
+    Duration timeout =
+        r.duration("KEYGATE_REDIS_TIMEOUT", "1s", Duration.ofMillis(10), Duration.ofMinutes(1));
+    int waitReplicas = r.integer("KEYGATE_REDIS_WAIT_REPLICAS", 0, 0, 16);
+    // the WAIT shares the call's time budget with the write before it: a WAIT that could outlast
+    // the budget would fail as a Redis timeout instead of answering how many replicas acknowledged
+    Duration halfTimeout = timeout.dividedBy(2);
+    Duration waitTimeout =
+        r.optional("KEYGATE_REDIS_WAIT_TIMEOUT") == null
+            ? (halfTimeout.compareTo(DEFAULT_WAIT) < 0 ? halfTimeout : DEFAULT_WAIT)
+            : r.duration(
+                "KEYGATE_REDIS_WAIT_TIMEOUT",
+                "250ms",
+                Duration.ofMillis(1),
+                Duration.ofSeconds(30));
+    if (waitTimeout.compareTo(halfTimeout) > 0) {
+      throw new ConfigException(
+          "KEYGATE_REDIS_WAIT_TIMEOUT must be at most half of KEYGATE_REDIS_TIMEOUT");
+    }
     return new RedisSettings(
         url,
         namespace,
-        r.duration("KEYGATE_REDIS_TIMEOUT", "1s", Duration.ofMillis(10), Duration.ofMinutes(1)),
+        timeout,
         user,
         password == null ? null : new String(password, StandardCharsets.UTF_8),
         failure,
@@ -82,7 +103,13 @@ public record RedisSettings(
                 Duration.ofMinutes(5)),
             r.integer("KEYGATE_REDIS_MAX_PENDING_READS", 2048, 1, 1_000_000),
             // each batch in flight holds one pooled connection and one I/O thread
-            r.integer("KEYGATE_REDIS_READ_BATCHES", 4, 1, 8)));
+            r.integer("KEYGATE_REDIS_READ_BATCHES", 4, 1, 8),
+            r.integer(
+                "KEYGATE_REDIS_POOL_SIZE",
+                RedisBounds.DEFAULT_POOL_SIZE,
+                RedisBounds.MIN_POOL_SIZE,
+                1024)),
+        new ReplicaAcks(waitReplicas, waitTimeout));
   }
 
   /** True when a Redis URL is set; false means the in-memory store. */
@@ -119,6 +146,11 @@ public record RedisSettings(
         + ", maxPendingReads="
         + bounds.maxPendingReads()
         + ", readBatches="
-        + bounds.readBatches();
+        + bounds.readBatches()
+        + ", poolSize="
+        + bounds.poolSize()
+        + ", waitReplicas="
+        + acks.replicas()
+        + (acks.replicas() > 0 ? " (timeout " + Durations.format(acks.timeout()) + ")" : "");
   }
 }

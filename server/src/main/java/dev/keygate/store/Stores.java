@@ -3,6 +3,17 @@ package dev.keygate.store;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keygate.audit.AuditLog;
 import dev.keygate.audit.InMemoryAuditLog;
+import dev.keygate.audit.RedisAuditLog;
+import dev.keygate.imports.ImportIndex;
+import dev.keygate.imports.InMemoryImportIndex;
+import dev.keygate.imports.RedisImportIndex;
+import dev.keygate.leak.LocalSeenReports;
+import dev.keygate.leak.RedisSeenReports;
+import dev.keygate.leak.SeenReports;
+import dev.keygate.ratelimit.SharedLimiter;
+import java.time.Clock;
+import java.util.function.Function;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Opens the store the configuration asks for. */
 public final class Stores {
@@ -27,7 +38,8 @@ public final class Stores {
       return new InMemoryKeyStore();
     }
     RedisKeyStore store =
-        RedisKeyStore.connect(redis.endpoint(), redis.timeout(), redis.namespace(), redis.bounds());
+        RedisKeyStore.connect(
+            redis.endpoint(), redis.timeout(), redis.namespace(), redis.bounds(), redis.acks());
     if (!cache.enabled()) {
       return store;
     }
@@ -44,9 +56,76 @@ public final class Stores {
    */
   public static AuditLog openAuditLog(KeyStore store, int maxEvents) {
     if (backing(store) instanceof RedisKeyStore redis) {
-      return redis.auditLog(maxEvents);
+      return auditLog(redis, maxEvents);
     }
     return new InMemoryAuditLog(maxEvents);
+  }
+
+  /**
+   * The audit trails of {@code redis}'s namespace, as Redis Streams on its client (so the same
+   * deployment, credentials, TLS, database and per-call time budget); the store's close closes the
+   * client. Project streams are hash-tagged to the project's slot, the global stream {@code
+   * <ns>:events} is a key of its own, and every command touches one stream, so the log works on a
+   * Cluster too.
+   */
+  public static RedisAuditLog auditLog(RedisKeyStore redis, int maxEvents) {
+    RedisClient client = redis.client();
+    return new RedisAuditLog(
+        new RedisAuditLog.Commands() {
+          @Override
+          public <T> T run(Function<UnifiedJedis, T> call) {
+            // failures are counted by the log itself, not in the store's error metric
+            return client.execute(call, "redis audit log", null);
+          }
+        },
+        redis.namespace(),
+        maxEvents);
+  }
+
+  /**
+   * Rate limits counted in {@code redis}, shared by every sidecar using it; each limit lives in its
+   * owner's slot.
+   */
+  public static SharedLimiter sharedLimiter(RedisKeyStore redis) {
+    return new RedisSharedLimiter(redis);
+  }
+
+  /**
+   * The import indexes (external ids, foreign secrets' digests) beside {@code store}: in its Redis
+   * and namespace, on its client (every command one key), else in memory.
+   */
+  public static ImportIndex importIndex(KeyStore store) {
+    if (backing(store) instanceof RedisKeyStore redis) {
+      RedisClient client = redis.client();
+      return new RedisImportIndex(
+          new RedisImportIndex.Commands() {
+            @Override
+            public <T> T run(Function<UnifiedJedis, T> call) {
+              return client.execute(call, "redis import index", null);
+            }
+          },
+          redis.namespace());
+    }
+    return new InMemoryImportIndex();
+  }
+
+  /**
+   * The leak reports acted on, beside {@code store}: in its Redis (so a report replayed to any
+   * sidecar is refused), else in this process.
+   */
+  public static SeenReports seenReports(KeyStore store, Clock clock) {
+    if (backing(store) instanceof RedisKeyStore redis) {
+      RedisClient client = redis.client();
+      return new RedisSeenReports(
+          new RedisSeenReports.Commands() {
+            @Override
+            public <T> T run(Function<UnifiedJedis, T> call) {
+              return client.execute(call, "redis leak reports", null);
+            }
+          },
+          redis.namespace());
+    }
+    return new LocalSeenReports(clock);
   }
 
   /** The store at the bottom of the cache and batching layers (Redis or in-memory). */

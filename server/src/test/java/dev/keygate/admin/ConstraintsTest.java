@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.keygate.access.IpAllowlist;
 import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.Credits;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The one definition of "looser", field by field. */
@@ -97,6 +99,36 @@ class ConstraintsTest {
         List.of("scopes", "expires_at", "limits"), c(List.of("tasks:*"), null).looserFields(bound));
   }
 
+  private static Constraints credits(long amount, Optional<Credits.Refill> refill) {
+    return new Constraints(
+        READ,
+        null,
+        List.of(),
+        dev.keygate.access.IpAllowlist.NONE,
+        Optional.of(new Credits(amount, refill, 1)));
+  }
+
+  private static Optional<Credits.Refill> refill(long amount, Credits.Interval interval) {
+    return Optional.of(
+        new Credits.Refill(amount, interval, interval == Credits.Interval.DAILY ? 0 : 1));
+  }
+
+  @Test
+  void looserFields_credits_noneOrMoreOrFasterRefillIsLooser() {
+    Constraints bound = credits(100, refill(300, Credits.Interval.MONTHLY));
+    assertEquals(
+        List.of(), credits(100, refill(300, Credits.Interval.MONTHLY)).looserFields(bound));
+    assertEquals(List.of(), credits(5, Optional.empty()).looserFields(bound));
+    // a daily refill of 10 is up to 310 a month: more than 300
+    assertEquals(List.of(), credits(5, refill(9, Credits.Interval.DAILY)).looserFields(bound));
+    assertEquals(
+        List.of("credits"), credits(5, refill(10, Credits.Interval.DAILY)).looserFields(bound));
+    assertEquals(List.of("credits"), credits(101, Optional.empty()).looserFields(bound));
+    assertEquals(List.of("credits"), c(READ, null).looserFields(bound), "unmetered is looser");
+    // an unmetered bound allows anything
+    assertEquals(List.of(), credits(1_000_000, Optional.empty()).looserFields(c(READ, null)));
+  }
+
   @Test
   void of_keysScopesExpiryOwnLimitsAndAllowlist() {
     RateLimitSpec rate = new RateLimitSpec(5, Duration.ofSeconds(60));
@@ -111,8 +143,9 @@ class ConstraintsTest {
             .allowlist(fenced)
             .build();
     assertEquals(
-        new Constraints(READ, T, List.of(new KeyLimit(rate, LimitScope.DEFAULT)), fenced),
+        new Constraints(
+            READ, T, List.of(new KeyLimit(rate, LimitScope.DEFAULT)), fenced, Optional.empty()),
         Constraints.of(key));
-    assertEquals(IpAllowlist.NONE, new Constraints(READ, T, List.of(), null).allowlist());
+    assertEquals(IpAllowlist.NONE, new Constraints(READ, T, List.of(), null, null).allowlist());
   }
 }

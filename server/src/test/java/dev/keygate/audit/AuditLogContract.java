@@ -177,4 +177,55 @@ abstract class AuditLogContract {
       big.close();
     }
   }
+
+  @Test
+  void append_broadcastsSuccessesToAllTrailButNotRefusals() {
+    log.append(event(1, AuditEvent.CREATE, "aaaaaaaaaaa1", "acme"));
+    log.append(event(2, AuditEvent.UPDATE, "aaaaaaaaaaa2", "beta"));
+    log.append(
+        new AuditEvent(
+            "",
+            T0.plusMillis(3),
+            AuditEvent.AUTHORIZE_DENIED,
+            "SCOPE_MISSING",
+            "aaaaaaaaaaa1",
+            "aaaaaaaaaaa1",
+            "acme",
+            "",
+            "envoy",
+            0));
+    List<AuditEvent> all = log.after(AuditLog.ALL, EventIds.START, 10);
+    assertEquals(List.of("acme", "beta"), all.stream().map(AuditEvent::project).toList());
+    assertEquals(2, log.after("acme", EventIds.START, 10).size());
+  }
+
+  @Test
+  void after_returnsEventsStrictlyAfterTheIdOldestFirstAndBounded() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(log.append(event(i, AuditEvent.UPDATE, "aaaaaaaaaaa1", "acme")).id());
+    }
+    List<AuditEvent> rest = log.after("acme", ids.get(1), 10);
+    assertEquals(ids.subList(2, 5), rest.stream().map(AuditEvent::id).toList());
+    assertEquals(
+        ids.subList(2, 4), log.after("acme", ids.get(1), 2).stream().map(AuditEvent::id).toList());
+    assertEquals(List.of(), log.after("acme", ids.get(4), 10));
+    assertEquals(ids.get(4), log.newestId("acme"));
+    assertEquals(ids.get(0), log.oldestId("acme"));
+    assertEquals(EventIds.START, log.newestId("empty"));
+    assertEquals("", log.oldestId("empty"));
+  }
+
+  @Test
+  void appendOnce_appendsOncePerKeyToItsTrailAndAll() {
+    AuditEvent e = event(1, AuditEvent.KEY_EXPIRING, "aaaaaaaaaaa1", "acme");
+    assertTrue(log.appendOnce("key.expiring|aaaaaaaaaaa1|1", e));
+    assertFalse(log.appendOnce("key.expiring|aaaaaaaaaaa1|1", e));
+    assertTrue(log.appendOnce("key.expiring|aaaaaaaaaaa1|2", e));
+    assertEquals(2, log.after("acme", EventIds.START, 10).size());
+    assertEquals(2, log.after(AuditLog.ALL, EventIds.START, 10).size());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> log.appendOnce("x", event(2, AuditEvent.KEY_EXPIRED, "aaaaaaaaaaa1", "")));
+  }
 }

@@ -1,6 +1,7 @@
 package dev.keygate.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.keygate.store.RedisKeyStore;
@@ -10,6 +11,7 @@ import dev.keygate.testing.RedisServerExtension;
 import dev.keygate.testing.TestRedis;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -83,5 +85,25 @@ class RedisAuditLogTest extends AuditLogContract {
         ownStore.close();
       }
     }
+  }
+
+  @Test
+  void appendOnce_afterASidecarDiedBetweenTheTwoAppends_finishesTheSecondOnly() {
+    RedisAuditLog redisLog = (RedisAuditLog) log;
+    AuditEvent e = event(1, AuditEvent.KEY_EXPIRED, "aaaaaaaaaaa1", "acme");
+    // the state a sidecar leaves when it dies after the project append: the event and its marker
+    log.append(new AuditEvent("", e.time(), "update", "ok", "", "aaaaaaaaaaa1", "acme", "", "", 0));
+    URI uri = URI.create(redis.url());
+    try (Jedis jedis = new Jedis(uri.getHost(), uri.getPort())) {
+      jedis.del(redisLog.streamKey(AuditLog.ALL));
+      jedis.set(namespace + ":proj:{acme}:once:k1", "1");
+    }
+    assertFalse(log.appendOnce("k1", e), "the project's append was done before");
+    assertEquals(1, redisLog.length("acme"));
+    assertEquals(
+        List.of(AuditEvent.KEY_EXPIRED),
+        log.after(AuditLog.ALL, EventIds.START, 10).stream().map(AuditEvent::action).toList());
+    assertFalse(log.appendOnce("k1", e));
+    assertEquals(1, redisLog.length(AuditLog.ALL));
   }
 }

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,8 @@ class AuthorizerTest {
           format,
           hasher,
           store.reader(),
-          new LimitEvaluator(new RateLimits(), null, false, null, List.of()),
+          new LimitEvaluator(
+              new RateLimits(clock), Optional.empty(), false, null, List.of(), clock),
           usage,
           clock,
           KeyKind.LIVE,

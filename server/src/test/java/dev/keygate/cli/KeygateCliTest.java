@@ -242,6 +242,62 @@ class KeygateCliTest {
   }
 
   @Test
+  void keysCreate_creditsRefillAndCalendarQuota_thenCheckSpendsUntilExhausted() throws IOException {
+    CreateKeyResponse created =
+        create(
+            "credits-cli",
+            "metered",
+            "--credits",
+            "1",
+            "--refill",
+            "500/monthly@15",
+            "--limit",
+            "3000/month:global");
+    assertEquals(1, created.getKey().getCredits().getRemaining());
+    assertEquals(500, created.getKey().getCredits().getRefill().getAmount());
+    assertEquals(15, created.getKey().getCredits().getRefill().getAnchorDay());
+    assertEquals(
+        dev.keygate.api.v1.CalendarPeriod.CALENDAR_PERIOD_MONTH,
+        created.getKey().getLimits(0).getCalendar());
+    CliRun shown = admin("keys", "get", created.getKey().getId());
+    assertTrue(shown.out().contains("3000/month:global"), shown::toString);
+    assertTrue(shown.out().contains("refills to 500 monthly on day 15"), shown::toString);
+    assertEquals(0, check(created.getSecret()).exit());
+    CliRun exhausted = check(created.getSecret());
+    assertEquals(ExitCode.RESOURCE_EXHAUSTED.code(), exhausted.exit(), exhausted::toString);
+    assertTrue(exhausted.err().contains("CREDITS_EXHAUSTED"), exhausted::toString);
+    // a refill without credits, or a malformed one, is a usage error that sends nothing
+    CliRun bad =
+        admin(
+            "keys",
+            "create",
+            "--project",
+            "credits-cli",
+            "--name",
+            "x",
+            "--scope",
+            "tasks:read",
+            "--refill",
+            "5/weekly",
+            "--credits",
+            "5");
+    assertEquals(ExitCode.USAGE.code(), bad.exit(), bad::toString);
+    CliRun orphan =
+        admin(
+            "keys",
+            "create",
+            "--project",
+            "credits-cli",
+            "--name",
+            "x",
+            "--scope",
+            "tasks:read",
+            "--refill",
+            "5/daily");
+    assertEquals(ExitCode.USAGE.code(), orphan.exit(), orphan::toString);
+  }
+
+  @Test
   void check_json_parsesAsCheckResponse() throws IOException {
     CreateKeyResponse created = create("check-json", "json");
     CliRun run =
@@ -312,6 +368,59 @@ class KeygateCliTest {
     assertEquals(
         secret, Files.readString(file).strip(), "an existing secret file is never replaced");
     assertEquals(0, check(secret).exit(), "and the refused rotation made no call");
+  }
+
+  @Test
+  void eventsWatch_printsEachEventOnceFromAfterAndResumes() throws IOException {
+    CreateKeyResponse first = create("watched", "first");
+    CreateKeyResponse second = create("watched", "second");
+    CliRun run = admin("events", "watch", "--project", "watched", "--after", "0-0", "--count", "2");
+    assertEquals(0, run.exit(), run::toString);
+    List<String> lines = run.out().lines().toList();
+    assertEquals(3, lines.size(), run::toString);
+    assertTrue(lines.get(0).startsWith("ID TIME ACTION"), run::toString);
+    assertTrue(lines.get(1).contains(first.getKey().getId()), run::toString);
+    assertTrue(lines.get(2).contains(second.getKey().getId()), run::toString);
+
+    // resume after the first line's id: the second event comes again, nothing before it
+    String firstId = lines.get(1).split(" ")[0];
+    CreateKeyResponse third = create("watched", "third");
+    CliRun resumed =
+        admin(
+            "events",
+            "watch",
+            "--project",
+            "watched",
+            "--after",
+            firstId,
+            "--count",
+            "2",
+            "-o",
+            "json");
+    assertEquals(0, resumed.exit(), resumed::toString);
+    List<String> json = resumed.out().lines().toList();
+    assertEquals(2, json.size(), resumed::toString);
+    assertTrue(json.get(0).contains(second.getKey().getId()), resumed::toString);
+    assertTrue(json.get(1).contains(third.getKey().getId()), resumed::toString);
+  }
+
+  @Test
+  void eventsWatch_otherProjectsKey_exitsPermissionDenied() throws IOException {
+    CreateKeyResponse reader = create("watch-reader", "reader", "--scope", "keys:read");
+    Path key = dir.resolve("reader.key");
+    Files.writeString(key, reader.getSecret());
+    CliRun run =
+        cli(
+            Map.of("KEYGATE_ADDRESS", adminEnv.get("KEYGATE_ADDRESS")),
+            "",
+            "events",
+            "watch",
+            "--key-file",
+            key.toString(),
+            "--project",
+            "somebody-else");
+    assertEquals(4, run.exit(), run::toString);
+    assertTrue(run.err().contains("PROJECT_MISMATCH"), run::toString);
   }
 
   @Test

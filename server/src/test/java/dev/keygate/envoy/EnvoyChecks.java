@@ -65,6 +65,12 @@ final class EnvoyChecks {
     return this;
   }
 
+  /** The route's {@code keygate_cost} context extension: the credits a call costs. */
+  EnvoyChecks cost(String credits) {
+    contextExtensions.put(EnvoyAuthorizationService.COST_EXTENSION, credits);
+    return this;
+  }
+
   /** The downstream client's address ({@code source.address}); default 10.1.2.3. */
   EnvoyChecks source(String ip) {
     sourceAddress = ip;

@@ -10,8 +10,10 @@ import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -42,15 +44,17 @@ class LimitEvaluatorTest {
 
   @Test
   void evaluate_noLimitsAnywhere_unlimitedWithoutState() {
-    LimitEvaluator e = new LimitEvaluator(local, null, false, null, List.of());
+    LimitEvaluator e =
+        new LimitEvaluator(local, Optional.empty(), false, null, List.of(), Clock.systemUTC());
     LimitEvaluator.Verdict v = now(e.evaluate(key("k1", List.of())));
-    assertEquals(new LimitEvaluator.Verdict(true, null, null, null), v);
+    assertEquals(new LimitEvaluator.Verdict(true, null, null, null, Optional.empty()), v);
     assertEquals(0, local.size());
   }
 
   @Test
   void evaluate_ownLimit_tightestStateThenRefusalWithRetry() {
-    LimitEvaluator e = new LimitEvaluator(local, null, false, null, List.of());
+    LimitEvaluator e =
+        new LimitEvaluator(local, Optional.empty(), false, null, List.of(), Clock.systemUTC());
     ApiKeyRecord k = key("k1", List.of(limit(ONE_PER_HOUR, LimitScope.LOCAL)));
     LimitEvaluator.Verdict first = now(e.evaluate(k));
     assertTrue(first.admitted());
@@ -66,7 +70,8 @@ class LimitEvaluatorTest {
 
   @Test
   void evaluate_twoOwnLimits_tightestIsTheFewestRemaining() {
-    LimitEvaluator e = new LimitEvaluator(local, null, false, null, List.of());
+    LimitEvaluator e =
+        new LimitEvaluator(local, Optional.empty(), false, null, List.of(), Clock.systemUTC());
     ApiKeyRecord k =
         key(
             "k1",
@@ -78,7 +83,9 @@ class LimitEvaluatorTest {
 
   @Test
   void evaluate_defaultLimitStandsInOnlyForKeysWithoutLimits() {
-    LimitEvaluator e = new LimitEvaluator(local, null, false, ONE_PER_HOUR, List.of());
+    LimitEvaluator e =
+        new LimitEvaluator(
+            local, Optional.empty(), false, ONE_PER_HOUR, List.of(), Clock.systemUTC());
     ApiKeyRecord bare = key("k1", List.of());
     assertTrue(now(e.evaluate(bare)).admitted());
     LimitEvaluator.Verdict refused = now(e.evaluate(bare));
@@ -93,7 +100,9 @@ class LimitEvaluatorTest {
   void evaluate_globalScopeWithoutSharedStore_countedLocally() {
     for (boolean defaultGlobal : new boolean[] {false, true}) {
       RateLimits limits = new RateLimits();
-      LimitEvaluator e = new LimitEvaluator(limits, null, defaultGlobal, null, List.of());
+      LimitEvaluator e =
+          new LimitEvaluator(
+              limits, Optional.empty(), defaultGlobal, null, List.of(), Clock.systemUTC());
       ApiKeyRecord k =
           key(
               "k1",
@@ -111,7 +120,12 @@ class LimitEvaluatorTest {
   void evaluate_projectQuota_sharedByTheProjectsKeys() {
     LimitEvaluator e =
         new LimitEvaluator(
-            local, null, false, null, List.of(limit(TWO_PER_HOUR, LimitScope.LOCAL)));
+            local,
+            Optional.empty(),
+            false,
+            null,
+            List.of(limit(TWO_PER_HOUR, LimitScope.LOCAL)),
+            Clock.systemUTC());
     LimitEvaluator.Verdict a = now(e.evaluate(key("k1", List.of())));
     assertTrue(a.admitted());
     assertEquals(LimitOwner.Kind.PROJECT, a.tightest().subject());
@@ -129,10 +143,11 @@ class LimitEvaluatorTest {
     LimitEvaluator e =
         new LimitEvaluator(
             local,
-            null,
+            Optional.empty(),
             false,
             null,
-            List.of(limit(new RateLimitSpec(1, Duration.ofDays(1)), LimitScope.LOCAL)));
+            List.of(limit(new RateLimitSpec(1, Duration.ofDays(1)), LimitScope.LOCAL)),
+            Clock.systemUTC());
     ApiKeyRecord k = key("k1", List.of(limit(ONE_PER_HOUR, LimitScope.LOCAL)));
     assertTrue(now(e.evaluate(k)).admitted());
     LimitEvaluator.Verdict refused = now(e.evaluate(k));

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class LimitSettingsTest {
   private static final String PROJECT_PROBLEM =
       "KEYGATE_PROJECT_RATE_LIMITS must be none or comma-separated "
-          + "[local:|global:]<requests>/<period>, e.g. global:10000/1m,local:200/1s";
+          + "[local:|global:]<requests>/<period>, e.g. global:10000/1m,local:200/1s,"
+          + "global:1000000/month";
 
   private static LimitSettings read(String name, String value) {
     return LimitSettings.fromEnv(Map.of(name, value));
@@ -61,8 +62,17 @@ class LimitSettingsTest {
         new RateLimitSpec(100, Duration.ofSeconds(1)),
         read("KEYGATE_DEFAULT_RATE_LIMIT", "100/1s").defaultLimit());
     String problem =
-        "KEYGATE_DEFAULT_RATE_LIMIT must be none or <requests>/<period>, e.g. 100/1s or 6000/1m";
-    assertEquals(problem, refusal("KEYGATE_DEFAULT_RATE_LIMIT", "100 per second"));
+        "KEYGATE_DEFAULT_RATE_LIMIT must be none or <requests>/<period>, e.g. 100/1s, 6000/1m or"
+            + " 10000/month";
+    assertEquals(
+        problem + " (not <requests>/<period>: 100 per second)",
+        refusal("KEYGATE_DEFAULT_RATE_LIMIT", "100 per second"));
+    assertEquals(
+        RateLimitSpec.calendar(10000, dev.keygate.key.LimitWindow.CALENDAR_MONTH),
+        read("KEYGATE_DEFAULT_RATE_LIMIT", "10000/month").defaultLimit());
+    assertEquals(
+        problem + " (requests must be at most 1000000000)",
+        refusal("KEYGATE_DEFAULT_RATE_LIMIT", "1000000001/day"));
     assertEquals(
         problem + " (requests must be 1 to 1000000)",
         refusal("KEYGATE_DEFAULT_RATE_LIMIT", "0/1s"));
@@ -80,7 +90,9 @@ class LimitSettingsTest {
 
   @Test
   void fromEnv_projectLimits_badPartRefused() {
-    assertEquals(PROJECT_PROBLEM, refusal("KEYGATE_PROJECT_RATE_LIMITS", "shared:5/1s"));
+    assertEquals(
+        PROJECT_PROBLEM + " (not <requests>/<period>: shared:5/1s)",
+        refusal("KEYGATE_PROJECT_RATE_LIMITS", "shared:5/1s"));
     assertEquals(
         PROJECT_PROBLEM + " (requests must be 1 to 1000000)",
         refusal("KEYGATE_PROJECT_RATE_LIMITS", "local:0/1s"));

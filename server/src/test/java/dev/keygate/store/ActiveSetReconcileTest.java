@@ -49,7 +49,7 @@ class ActiveSetReconcileTest {
     ApiKeyRecord first = key("rec000000001", "proj", T0);
     assertEquals(CreateOutcome.created(first.id()), store.create(first, "", 1, T0));
     assertTrue(store.replace(revoked(first, T0), first.version()));
-    String active = store.projectActiveKey("proj");
+    String active = store.names().projectActive("proj");
     // the revoke's second step never ran: the set still counts the revoked key
     try (Jedis jedis = jedis()) {
       jedis.zadd(active, Double.POSITIVE_INFINITY, first.id());
@@ -65,7 +65,7 @@ class ActiveSetReconcileTest {
 
   @Test
   void create_memberWithoutRecord_reconciledAndCreated() {
-    String active = store.projectActiveKey("proj");
+    String active = store.names().projectActive("proj");
     try (Jedis jedis = jedis()) {
       jedis.zadd(active, Double.POSITIVE_INFINITY, "gone00000001");
     }
@@ -88,7 +88,7 @@ class ActiveSetReconcileTest {
     Instant expires = T0.plus(Duration.ofDays(30));
     ApiKeyRecord key = key("rec000000006", "proj", T0).toBuilder().expiresAt(expires).build();
     store.create(key, "", 10, T0);
-    String active = store.projectActiveKey("proj");
+    String active = store.names().projectActive("proj");
     try (Jedis jedis = jedis()) {
       // as if an update of the expiry wrote the record but not the set
       jedis.zadd(active, Double.POSITIVE_INFINITY, key.id());
@@ -107,7 +107,7 @@ class ActiveSetReconcileTest {
     store.create(key, "", 10, T0);
     assertTrue(store.reconcileActive("proj", T0.plusSeconds(61)));
     try (Jedis jedis = jedis()) {
-      assertNull(jedis.zscore(store.projectActiveKey("proj"), key.id()));
+      assertNull(jedis.zscore(store.names().projectActive("proj"), key.id()));
     }
   }
 }

@@ -132,10 +132,11 @@ class RedisGcraLimiterTest {
   void projectStateKey_sharesTheProjectsSlot() {
     try (RedisKeyStore s = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), "kg")) {
       String state =
-          new RedisGcraLimiter(s)
+          new RedisSharedLimiter(s)
               .stateKey(LimitOwner.project("shop"), new RateLimitSpec(100, Duration.ofMinutes(1)));
       assertEquals(
-          JedisClusterCRC16.getSlot(s.projectPendingKey("shop")), JedisClusterCRC16.getSlot(state));
+          JedisClusterCRC16.getSlot(s.names().projectPending("shop")),
+          JedisClusterCRC16.getSlot(state));
     }
   }
 
@@ -143,10 +144,11 @@ class RedisGcraLimiterTest {
   void stateKey_sharesTheKeysSlot() {
     try (RedisKeyStore s = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), "kg")) {
       String state =
-          new RedisGcraLimiter(s)
+          new RedisSharedLimiter(s)
               .stateKey("slotid000001", new RateLimitSpec(100, Duration.ofMinutes(1)));
       assertEquals(
-          JedisClusterCRC16.getSlot(s.recordKey("slotid000001")), JedisClusterCRC16.getSlot(state));
+          JedisClusterCRC16.getSlot(s.names().record("slotid000001")),
+          JedisClusterCRC16.getSlot(state));
     }
   }
 }

@@ -132,7 +132,7 @@ class RedisKeyStoreTest extends KeyStoreContract {
           assertEquals(
               Set.of(
                   "p", "n", "d", "m", "s", "k", "px", "c", "u", "e", "r", "rr", "h", "ph", "pe",
-                  "ro", "rl", "lm", "ver", "da", "dr", "ip"),
+                  "ro", "rl", "lm", "ver", "da", "dr", "ip", "cr"),
               j.hgetAll(recordKey).keySet());
           Map<String, String> h = j.hgetAll(recordKey);
           assertEquals("acme", h.get("p"));

@@ -62,6 +62,15 @@ public final class RedisSentinelSetup implements AutoCloseable {
     return url.append('/').append(MASTER_NAME).toString();
   }
 
+  /** {@code redis://} URL of a running sentinel, for commands such as SENTINEL FAILOVER. */
+  public String sentinelUrl() {
+    return sentinels.stream()
+        .filter(RedisServer::isRunning)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no sentinel is running"))
+        .url();
+  }
+
   /** The data node the sentinels currently name as master. */
   public RedisServer master() {
     for (RedisServer sentinel : sentinels) {

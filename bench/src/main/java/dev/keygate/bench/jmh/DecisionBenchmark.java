@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -95,7 +96,8 @@ public class DecisionBenchmark {
             format,
             hasher,
             cache.reader(),
-            new LimitEvaluator(new RateLimits(), null, false, null, List.of()),
+            new LimitEvaluator(
+                new RateLimits(), Optional.empty(), false, null, List.of(), Clock.systemUTC()),
             usage,
             Clock.systemUTC(),
             KeyKind.LIVE,

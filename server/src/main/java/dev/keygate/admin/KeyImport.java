@@ -1,0 +1,229 @@
+package dev.keygate.admin;
+
+import dev.keygate.error.KeygateException;
+import dev.keygate.error.Reason;
+import dev.keygate.imports.ImportIndex;
+import dev.keygate.imports.ImportSettings;
+import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.KeyFormat;
+import dev.keygate.key.KeyHasher;
+import dev.keygate.key.KeyKind;
+import dev.keygate.key.KeyLimit;
+import dev.keygate.key.LimitScope;
+import dev.keygate.store.CreateOutcome;
+import dev.keygate.store.KeyStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Importing one key from another system (KeyAdmin.ImportKeys), under CreateKey's rules: the same
+ * validation, project and privilege checks (a caller cannot import a key it could not create) and
+ * the same atomic create with the project's maximum of active keys.
+ *
+ * <p>A plain secret in keygate's format keeps its key id; any other secret gets a new id and is
+ * found through the {@link ImportIndex} by digest when presented: keygate's HMAC of a plain secret,
+ * or the legacy SHA-256 until the key's first use upgrades it ({@link
+ * dev.keygate.imports.ForeignKeys}). The external id is claimed in the index before the key is
+ * written, so a repeated or concurrent import of it answers ALREADY_IMPORTED, and an import cut off
+ * half-way is finished by the next one with the same key id.
+ */
+public final class KeyImport {
+  private static final Pattern EXTERNAL_ID = Pattern.compile("[A-Za-z0-9._:/@-]{1,128}");
+
+  private final KeyStore store;
+  private final KeyFormat format;
+  private final KeyHasher hasher;
+  private final Clock clock;
+  private final KeyKind environment;
+  private final int maxActiveKeysPerProject;
+  private final ImportIndex index;
+  private final ImportProof.Context proofs;
+
+  public KeyImport(
+      KeyStore store,
+      KeyFormat format,
+      KeyHasher hasher,
+      Clock clock,
+      KeyKind environment,
+      int maxActiveKeysPerProject,
+      ImportIndex index,
+      ImportSettings settings) {
+    this.store = store;
+    this.format = format;
+    this.hasher = hasher;
+    this.clock = clock;
+    this.environment = environment;
+    this.maxActiveKeysPerProject = maxActiveKeysPerProject;
+    this.index = index;
+    this.proofs = new ImportProof.Context(format, hasher, settings, environment);
+  }
+
+  /** How one record ended. */
+  public enum Status {
+    IMPORTED,
+    ALREADY_IMPORTED
+  }
+
+  /** A record imported now or before; {@code key} is the stored key. */
+  public record Imported(Status status, ApiKeyRecord key) {}
+
+  /**
+   * Imports one record.
+   *
+   * @param field the record's place in the request, for field violations ({@code keys[3]})
+   * @throws KeygateException when the record is refused (nothing of it is kept)
+   */
+  public Imported importOne(Caller caller, ImportedKey record, String field) {
+    Instant now = clock.instant();
+    NewKey request = record.key();
+    Validation v = new Validation();
+    v.check(
+        record.externalId() != null && EXTERNAL_ID.matcher(record.externalId()).matches(),
+        field + ".external_id",
+        "must be 1-128 characters of [A-Za-z0-9._:/@-]");
+    String k = field + ".key.";
+    v.project(k + "project", request.project());
+    v.name(k + "name", request.name());
+    v.description(k + "description", request.description());
+    v.metadata(k + "metadata", request.metadata());
+    v.scopes(k + "scopes", request.scopes());
+    v.expiry(k + "expires_at", request.expiresAt(), now);
+    v.limits(k + "limits", request.rateLimit(), request.limits());
+    v.check(
+        request.requestId() == null || request.requestId().isEmpty(),
+        k + "request_id",
+        "must be empty: external_id makes an import idempotent");
+    ImportProof proof = ImportProof.of(record.secret(), request.kind(), field, v, proofs);
+    v.throwIfInvalid();
+    Privileges.requireProject(caller, request.project());
+    Privileges.requireGrantable(caller, request.scopes());
+    Privileges.requireNotLooser(
+        caller,
+        new Constraints(
+            request.scopes(),
+            request.expiresAt(),
+            ownLimits(request),
+            request.allowlist(),
+            request.credits()));
+
+    String project = request.project();
+    String keyId = proof.keyId().orElseGet(format::newKeyId);
+    String claimed =
+        KeyService.storeCall(() -> index.claimExternalId(project, record.externalId(), keyId));
+    boolean fresh = claimed.equals(keyId);
+    if (!fresh || proof.keyId().isPresent()) {
+      Optional<ApiKeyRecord> earlier = KeyService.storeCall(() -> store.find(claimed));
+      if (earlier.isPresent()) {
+        if (fresh && !KeyHasher.matches(earlier.get().digest(), proof.digest())) {
+          // a keygate-format secret whose id another key holds
+          release(project, record.externalId(), claimed);
+          throw new KeygateException(
+              Reason.DUPLICATE_REQUEST,
+              "key id " + claimed + " exists already with another secret",
+              Map.of("key_id", claimed),
+              List.of(),
+              null);
+        }
+        return new Imported(Status.ALREADY_IMPORTED, earlier.get());
+      }
+      if (!fresh && proof.keyId().isPresent()) {
+        throw new KeygateException(
+            Reason.DUPLICATE_REQUEST,
+            "external_id " + record.externalId() + " names key " + claimed + " already",
+            Map.of("key_id", claimed),
+            List.of(),
+            null);
+      }
+    }
+    // claimed (now, or by an import cut off before its write): this import writes the key
+    String id = claimed;
+    if (proof.indexed().isPresent()) {
+      String owner =
+          KeyService.storeCall(() -> index.claimDigest(proof.indexed().get(), proof.digest(), id));
+      if (!owner.equals(id)) {
+        release(project, record.externalId(), id);
+        throw new KeygateException(
+            Reason.DUPLICATE_REQUEST,
+            "the same secret was imported already, as key " + owner,
+            Map.of("key_id", owner),
+            List.of(),
+            null);
+      }
+    }
+    ApiKeyRecord key =
+        new ApiKeyRecord.Builder()
+            .id(id)
+            .project(project)
+            .name(request.name())
+            .description(request.description() == null ? "" : request.description())
+            .metadata(request.metadata())
+            .scopes(request.scopes())
+            .kind(proof.kind())
+            .prefix(proof.displayPrefix().orElse(format.displayPrefix(proof.kind(), id)))
+            .createdAt(now)
+            .updatedAt(now)
+            .expiresAt(request.expiresAt())
+            .digest(proof.digest())
+            .rateLimit(request.rateLimit())
+            .limits(request.limits())
+            .allowlist(request.allowlist())
+            // generation 1: the record's first version
+            .credits(request.credits().map(c -> c.at(1)))
+            .version(1)
+            .build();
+    CreateOutcome outcome =
+        KeyService.storeCall(() -> store.create(key, null, maxActiveKeysPerProject, now));
+    switch (outcome.status()) {
+      case CREATED -> {
+        return new Imported(Status.IMPORTED, key);
+      }
+      case PROJECT_FULL -> {
+        release(project, record.externalId(), id);
+        proof.indexed().ifPresent(kind -> index.releaseDigest(kind, proof.digest(), id));
+        throw new KeygateException(
+            Reason.PROJECT_KEY_LIMIT,
+            "project "
+                + project
+                + " has its maximum of "
+                + maxActiveKeysPerProject
+                + " active keys",
+            Map.of("limit", Integer.toString(maxActiveKeysPerProject)),
+            List.of(),
+            null);
+      }
+      default -> {
+        // ID_TAKEN: a keygate-format key whose id exists (imported under another external id,
+        // or created here); a drawn id that collided is as rare as a create's
+        release(project, record.externalId(), id);
+        throw new KeygateException(
+            Reason.DUPLICATE_REQUEST,
+            "key id " + id + " exists already",
+            Map.of("key_id", id),
+            List.of(),
+            null);
+      }
+    }
+  }
+
+  private void release(String project, String externalId, String id) {
+    KeyService.storeCall(
+        () -> {
+          index.releaseExternalId(project, externalId, id);
+          return null;
+        });
+  }
+
+  private static List<KeyLimit> ownLimits(NewKey request) {
+    List<KeyLimit> all = new ArrayList<>();
+    if (request.rateLimit() != null) {
+      all.add(new KeyLimit(request.rateLimit(), LimitScope.DEFAULT));
+    }
+    all.addAll(request.limits());
+    return all;
+  }
+}

@@ -1,0 +1,244 @@
+package dev.keygate.store;
+
+import dev.keygate.key.ApiKeyRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Creating keys, and keeping a project's active-key count right. A record lives in the key's
+ * Cluster slot and the project's indexes in the project's, and no script touches two slots, so a
+ * create is two ordered steps rather than one atomic script:
+ *
+ * <ol>
+ *   <li>reserve in the project's slot (request id, active-key count, index entry and a {@code
+ *       pending} entry, {@code reserve.lua});
+ *   <li>write the record in the key's slot ({@code write_new.lua}, which also publishes the
+ *       invalidation), then drop the pending entry. If the id turns out to be taken the reservation
+ *       is released.
+ * </ol>
+ *
+ * <p>A crash between the steps leaves a pending entry: every later create of the project first
+ * <em>repairs</em> pending entries older than {@link #repairAfter()}: confirmed if the record
+ * exists, released (index, active set and request id) if not. Until then the reservation counts as
+ * an active key and an idempotent retry with the same request id gets DUPLICATE for an id with no
+ * record. A replace interrupted between its steps leaves the active set stale for that key; a
+ * create that finds the project full {@linkplain #reconcileActive reconciles} it first.
+ */
+final class RedisCreates {
+  /** How long a create request id stays reserved, in seconds. */
+  static final long REQUEST_ID_TTL_SECONDS = 86_400;
+
+  private static final LuaScript RESERVE = LuaScript.resource("reserve");
+  private static final LuaScript WRITE_NEW = LuaScript.resource("write_new");
+  private static final LuaScript RELEASE = LuaScript.resource("release");
+  private static final LuaScript REVIVE = LuaScript.resource("revive");
+
+  private final RedisClient client;
+  private final RedisNamespace names;
+  private final RedisReads reads;
+  private final AcknowledgedWrites writes;
+  private final Duration repairAfter;
+
+  RedisCreates(
+      RedisClient client, RedisNamespace names, RedisReads reads, AcknowledgedWrites writes) {
+    this.client = client;
+    this.names = names;
+    this.reads = reads;
+    this.writes = writes;
+    // longer than any create can take between its steps (every attempt timing out), so a repair
+    // never releases a reservation whose record write is still on its way
+    this.repairAfter = Duration.ofSeconds(30).plus(client.timeout().multipliedBy(4));
+  }
+
+  CreateOutcome create(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
+    repairPending(key.project(), now);
+    List<?> reserved = reserve(key, requestId, maxActiveKeys, now);
+    String status = (String) reserved.get(0);
+    if (status.equals("FULL") && reconcileActive(key.project(), now)) {
+      // the active set was stale (a replace interrupted between its steps): ask again
+      reserved = reserve(key, requestId, maxActiveKeys, now);
+      status = (String) reserved.get(0);
+    }
+    switch (status) {
+      case "DUPLICATE":
+        return CreateOutcome.duplicate((String) reserved.get(1));
+      case "FULL":
+        return CreateOutcome.projectFull((Long) reserved.get(1));
+      case "TAKEN":
+        return CreateOutcome.idTaken();
+      case "RESERVED":
+        break;
+      default:
+        throw new IllegalStateException("unexpected create result " + status);
+    }
+    // if this throws, the reservation stays pending and a later create repairs it
+    AcknowledgedWrites.Acked written = write(key);
+    if ((Long) written.reply() != 1) {
+      release(key.project(), key.id(), pendingValue(key, requestId, now));
+      return CreateOutcome.idTaken();
+    }
+    client.run(r -> r.hdel(names.projectPending(key.project()), key.id()));
+    // the key exists now whatever the replicas say; a retry with the request id finds it
+    writes.requireAcknowledged(written, key.id());
+    return CreateOutcome.created(key.id());
+  }
+
+  /** Step 1 of create: checks and reservation in the project's slot. */
+  List<?> reserve(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
+    boolean idempotent = requestId != null && !requestId.isEmpty();
+    List<String> keys =
+        List.of(
+            names.projectKeys(key.project()),
+            names.projectActive(key.project()),
+            names.request(key.project(), idempotent ? requestId : ""),
+            names.projectPending(key.project()));
+    List<String> args =
+        List.of(
+            idempotent ? "1" : "0",
+            Integer.toString(maxActiveKeys),
+            Long.toString(now.toEpochMilli()),
+            PageTokens.position(key),
+            key.id(),
+            RedisRecordCodec.activeScore(key),
+            Long.toString(REQUEST_ID_TTL_SECONDS),
+            pendingValue(key, requestId, now));
+    return (List<?>) client.run(r -> RESERVE.eval(r, keys, args));
+  }
+
+  /** Step 2 of create: the record and its invalidation, in the key's slot. */
+  boolean writeNew(ApiKeyRecord key) {
+    return (Long) write(key).reply() == 1;
+  }
+
+  private AcknowledgedWrites.Acked write(ApiKeyRecord key) {
+    List<String> args = new ArrayList<>();
+    args.add(names.invalidationChannel());
+    args.add(key.id());
+    RedisRecordCodec.appendFields(args, key);
+    return writes.eval(WRITE_NEW, List.of(names.record(key.id())), args);
+  }
+
+  private static String pendingValue(ApiKeyRecord key, String requestId, Instant now) {
+    // request ids are validated upstream to exclude spaces; position holds none either
+    return now.toEpochMilli()
+        + " "
+        + PageTokens.position(key)
+        + " "
+        + (requestId == null ? "" : requestId);
+  }
+
+  private boolean release(String project, String id, String pending) {
+    String[] parts = pending.split(" ", 3);
+    String requestId = parts.length > 2 ? parts[2] : "";
+    List<String> keys =
+        List.of(
+            names.projectKeys(project),
+            names.projectActive(project),
+            names.request(project, requestId),
+            names.projectPending(project));
+    return (Long) client.run(r -> RELEASE.eval(r, keys, List.of(id, parts[1], pending))) == 1;
+  }
+
+  /** How old a pending reservation must be before a create repairs it. */
+  Duration repairAfter() {
+    return repairAfter;
+  }
+
+  /**
+   * Settles creates that reserved but never confirmed (a crash or timeout between the steps):
+   * confirmed when the record exists, released otherwise. Only reservations older than {@link
+   * #repairAfter()} are touched, so a create still in flight is left alone.
+   *
+   * @return how many reservations were settled
+   */
+  int repairPending(String project, Instant now) {
+    Map<String, String> pending = client.run(r -> r.hgetAll(names.projectPending(project)));
+    int settled = 0;
+    long cutoff = now.minus(repairAfter).toEpochMilli();
+    for (Map.Entry<String, String> e : pending.entrySet()) {
+      long reservedAt;
+      try {
+        reservedAt = Long.parseLong(e.getValue().split(" ", 2)[0]);
+      } catch (NumberFormatException ex) {
+        reservedAt = Long.MIN_VALUE; // not ours: settle it
+      }
+      if (reservedAt > cutoff) {
+        continue;
+      }
+      String id = e.getKey();
+      boolean exists = client.run(r -> r.exists(names.record(id)));
+      if (exists) {
+        client.run(r -> r.hdel(names.projectPending(project), id));
+      } else if (e.getValue().split(" ", 3).length >= 2) {
+        release(project, id, e.getValue());
+      } else {
+        client.run(r -> r.hdel(names.projectPending(project), id));
+      }
+      settled++;
+    }
+    return settled;
+  }
+
+  /** See {@link KeyStore#reserveActive}: counts a revived key toward the project's maximum. */
+  OptionalLong reserveActive(
+      String project, String id, Instant expiresAt, int maxActiveKeys, Instant now) {
+    long active = revive(project, id, expiresAt, maxActiveKeys, now);
+    if (active >= 0 && reconcileActive(project, now)) {
+      // the active set was stale (a replace interrupted between its steps): ask again
+      active = revive(project, id, expiresAt, maxActiveKeys, now);
+    }
+    return active < 0 ? OptionalLong.empty() : OptionalLong.of(active);
+  }
+
+  private long revive(String project, String id, Instant expiresAt, int max, Instant now) {
+    List<String> args =
+        List.of(
+            Long.toString(now.toEpochMilli()),
+            id,
+            Integer.toString(max),
+            expiresAt == null ? "+inf" : Long.toString(expiresAt.toEpochMilli()));
+    return (Long) client.run(r -> REVIVE.eval(r, List.of(names.projectActive(project)), args));
+  }
+
+  /**
+   * Makes the project's active set agree with the records of its members: revoked, missing and
+   * expired keys leave it, changed expiries are corrected. Pending reservations are kept.
+   *
+   * @return true if anything changed
+   */
+  boolean reconcileActive(String project, Instant now) {
+    String activeKey = names.projectActive(project);
+    List<String> members = client.run(r -> r.zrange(activeKey, 0, -1));
+    Map<String, String> pending = client.run(r -> r.hgetAll(names.projectPending(project)));
+    boolean changed = false;
+    for (String id : members) {
+      if (pending.containsKey(id)) {
+        continue;
+      }
+      Optional<ApiKeyRecord> key = reads.find(id);
+      Double stored = client.run(r -> r.zscore(activeKey, id));
+      if (key.isEmpty()
+          || key.get().isRevoked()
+          || !key.get().project().equals(project)
+          || key.get().isExpiredAt(now)) {
+        client.run(r -> r.zrem(activeKey, id));
+        changed = true;
+      } else {
+        double score =
+            key.get().expiresAt() == null
+                ? Double.POSITIVE_INFINITY
+                : key.get().expiresAt().toEpochMilli();
+        if (stored == null || stored != score) {
+          client.run(r -> r.zadd(activeKey, score, id));
+          changed = true;
+        }
+      }
+    }
+    return changed;
+  }
+}
