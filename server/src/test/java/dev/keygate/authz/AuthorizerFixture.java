@@ -88,7 +88,8 @@ abstract class AuthorizerFixture {
         format,
         hasher,
         lookup,
-        new LimitEvaluator(new RateLimits(), null, false, null, projectLimits),
+        new LimitEvaluator(
+            new RateLimits(clock), Optional.empty(), false, null, projectLimits, clock),
         usage,
         clock,
         KeyKind.LIVE,
