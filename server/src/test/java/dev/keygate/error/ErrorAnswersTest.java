@@ -3,6 +3,7 @@ package dev.keygate.error;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -213,5 +214,22 @@ class ErrorAnswersTest {
     assertEquals(Map.of("a", "b"), e.metadata());
     assertEquals(Reason.RATE_LIMITED, e.reason());
     assertEquals("m", e.getMessage());
+  }
+
+  @Test
+  void http_creditsRemainingAndRefill_inBody() {
+    ErrorAnswers.Http h =
+        ErrorAnswers.http(
+            refusal(
+                Reason.SCOPE_MISSING,
+                Map.of("credits_remaining", "0", "next_refill_at", "2026-12-01T00:00:00Z"),
+                null));
+    assertEquals(
+        "{\"error\":\"permission_denied\",\"message\":\"why\",\"reason\":\"SCOPE_MISSING\","
+            + "\"credits_remaining\":0,\"next_refill_at\":\"2026-12-01T00:00:00Z\"}",
+        h.body());
+    ErrorAnswers.Http noRefill =
+        ErrorAnswers.http(refusal(Reason.SCOPE_MISSING, Map.of("credits_remaining", "7"), null));
+    assertTrue(noRefill.body().endsWith(",\"credits_remaining\":7}"), noRefill.body());
   }
 }

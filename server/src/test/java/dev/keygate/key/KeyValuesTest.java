@@ -201,4 +201,16 @@ class KeyValuesTest {
     assertTrue(Scopes.validate(max).isEmpty());
     assertEquals("scope longer than 64 characters", Scopes.validate(max + "b").orElseThrow());
   }
+
+  @Test
+  void rateLimitSpec_calendarQuotaBoundsInclusive() {
+    assertEquals(
+        1_000_000_000, RateLimitSpec.calendar(1_000_000_000, LimitWindow.CALENDAR_DAY).requests());
+    assertEquals(1, RateLimitSpec.calendar(1, LimitWindow.CALENDAR_MONTH).requests());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RateLimitSpec.calendar(1_000_000_001, LimitWindow.CALENDAR_DAY));
+    assertThrows(
+        IllegalArgumentException.class, () -> RateLimitSpec.calendar(0, LimitWindow.CALENDAR_DAY));
+  }
 }
