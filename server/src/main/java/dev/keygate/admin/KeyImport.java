@@ -144,26 +144,12 @@ public final class KeyImport {
       }
     }
     ApiKeyRecord key =
-        new ApiKeyRecord.Builder()
-            .id(id)
-            .project(project)
-            .name(request.name())
-            .description(request.description() == null ? "" : request.description())
-            .metadata(request.metadata())
-            .scopes(request.scopes())
-            .kind(proof.kind())
-            .prefix(proof.displayPrefix().orElse(format.displayPrefix(proof.kind(), id)))
-            .createdAt(now)
-            .updatedAt(now)
-            .expiresAt(request.expiresAt())
-            .digest(proof.digest())
-            .rateLimit(request.rateLimit())
-            .limits(request.limits())
-            .allowlist(request.allowlist())
-            // generation 1: the record's first version
-            .credits(request.credits().map(c -> c.at(1)))
-            .version(1)
-            .build();
+        request.record(
+            id,
+            proof.kind(),
+            proof.displayPrefix().orElse(format.displayPrefix(proof.kind(), id)),
+            proof.digest(),
+            now);
     CreateOutcome outcome =
         KeyService.storeCall(() -> store.create(key, null, maxActiveKeysPerProject, now));
     switch (outcome.status()) {

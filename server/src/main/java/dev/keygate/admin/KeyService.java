@@ -77,26 +77,7 @@ public final class KeyService {
       String id = format.newKeyId();
       String secret = format.newSecret(kind, id);
       ApiKeyRecord key =
-          new ApiKeyRecord.Builder()
-              .id(id)
-              .project(request.project())
-              .name(request.name())
-              .description(request.description() == null ? "" : request.description())
-              .metadata(request.metadata())
-              .scopes(request.scopes())
-              .kind(kind)
-              .prefix(format.displayPrefix(kind, id))
-              .createdAt(now)
-              .updatedAt(now)
-              .expiresAt(request.expiresAt())
-              .digest(hasher.digest(secret))
-              .rateLimit(request.rateLimit())
-              .limits(request.limits())
-              .allowlist(request.allowlist())
-              // generation 1: the record's first version
-              .credits(request.credits().map(c -> c.at(1)))
-              .version(1)
-              .build();
+          request.record(id, kind, format.displayPrefix(kind, id), hasher.digest(secret), now);
       CreateOutcome outcome =
           storeCall(() -> store.create(key, request.requestId(), maxActiveKeysPerProject, now));
       switch (outcome.status()) {

@@ -1,6 +1,7 @@
 package dev.keygate.admin;
 
 import dev.keygate.access.IpAllowlist;
+import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.Credits;
 import dev.keygate.key.KeyKind;
 import dev.keygate.key.KeyLimit;
@@ -38,6 +39,35 @@ public record NewKey(
     limits = limits == null ? List.of() : List.copyOf(limits);
     allowlist = allowlist == null ? IpAllowlist.NONE : allowlist;
     credits = credits == null ? Optional.empty() : credits;
+  }
+
+  /**
+   * The record of the key this request creates: version 1, with its credits counted from generation
+   * 1 (the version).
+   *
+   * @param prefix the key's non-secret display prefix
+   * @param digest the HMAC of its secret
+   */
+  public ApiKeyRecord record(String id, KeyKind kind, String prefix, byte[] digest, Instant now) {
+    return new ApiKeyRecord.Builder()
+        .id(id)
+        .project(project)
+        .name(name)
+        .description(description == null ? "" : description)
+        .metadata(metadata)
+        .scopes(scopes)
+        .kind(kind)
+        .prefix(prefix)
+        .createdAt(now)
+        .updatedAt(now)
+        .expiresAt(expiresAt)
+        .digest(digest)
+        .rateLimit(rateLimit)
+        .limits(limits)
+        .allowlist(allowlist)
+        .credits(credits.map(c -> c.at(1)))
+        .version(1)
+        .build();
   }
 
   /** A request without credits. */
