@@ -207,6 +207,7 @@ public final class KeyService {
           ApiKeyRecord.Builder b = key.toBuilder();
           changes.paths().forEach(path -> apply(b, path, changes));
           if (changes.paths().contains("credits")) {
+            Privileges.requireNotOwnCredits(caller, key);
             // the generation is the version this write gets: newer than any balance counted so far
             b.credits(changes.credits().map(c -> c.at(key.version() + 1)));
           }

@@ -121,4 +121,20 @@ final class Privileges {
           null);
     }
   }
+
+  /**
+   * An API key may not set its own credits: setting credits resets the balance, so a metered key
+   * holding {@code keys:write} would otherwise refill itself whenever it ran dry. It may set
+   * another key's, within its own (as {@link #requireNotLooser} checks).
+   */
+  static void requireNotOwnCredits(Caller caller, ApiKeyRecord target) {
+    if (!caller.isAdminToken() && target.id().equals(caller.keyId())) {
+      throw new KeygateException(
+          Reason.CONSTRAINT_LOOSENED,
+          "an API key may not set its own credits (that would refill them)",
+          Map.of("fields", Constraints.CREDITS),
+          List.of(),
+          null);
+    }
+  }
 }

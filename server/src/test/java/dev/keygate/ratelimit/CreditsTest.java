@@ -20,6 +20,7 @@ import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.CreditRefill;
 import dev.keygate.api.v1.Credits;
 import dev.keygate.api.v1.GetKeyRequest;
+import dev.keygate.api.v1.KeyAdminGrpc;
 import dev.keygate.api.v1.ListKeysRequest;
 import dev.keygate.api.v1.RefillInterval;
 import dev.keygate.api.v1.UpdateKeyRequest;
@@ -218,6 +219,46 @@ class CreditsTest {
             .getKeys(0)
             .getCredits()
             .equals(Credits.getDefaultInstance()));
+  }
+
+  @Test
+  void updateKey_aMeteredKeyCannotRefillItself_butMaySetAnothersWithinItsOwn() {
+    CreateKeyResponse manager =
+        a.admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("manager")
+                    .addScopes("keys:write")
+                    .addScopes("keys:read")
+                    .addScopes("tasks:read")
+                    .setCredits(credits(10))
+                    .build());
+    String id = manager.getKey().getId();
+    check(a, manager.getSecret(), 5);
+    KeyAdminGrpc.KeyAdminBlockingStub asManager =
+        InProcessKeygate.withBearer(KeyAdminGrpc.newBlockingStub(a.channel()), manager.getSecret());
+    UpdateKeyRequest refill =
+        UpdateKeyRequest.newBuilder()
+            .setKey(ApiKey.newBuilder().setId(id).setCredits(credits(10)))
+            .setUpdateMask(FieldMask.newBuilder().addPaths("credits"))
+            .build();
+    com.google.rpc.Status refused =
+        assertDenied(
+            Code.PERMISSION_DENIED, "CONSTRAINT_LOOSENED", () -> asManager.updateKey(refill));
+    assertEquals("credits", detail(refused, ErrorInfo.class).getMetadataOrThrow("fields"));
+    // 10 - 5 - the refused call's own credit (a KeyAdmin credential is metered too): not refilled
+    assertEquals(4, balance(id));
+
+    // another key of its project: within its own credits, allowed
+    String other = create(credits(0)).getKey().getId();
+    ApiKey set =
+        asManager.updateKey(
+            UpdateKeyRequest.newBuilder()
+                .setKey(ApiKey.newBuilder().setId(other).setCredits(credits(10)))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("credits"))
+                .build());
+    assertEquals(10, set.getCredits().getRemaining());
   }
 
   @Test
