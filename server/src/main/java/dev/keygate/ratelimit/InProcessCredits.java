@@ -68,15 +68,13 @@ public final class InProcessCredits implements SharedLimiter {
   }
 
   @Override
-  public CompletableFuture<Long> balance(String keyId, Credits credits, Instant at) {
+  public long balance(String keyId, Credits credits, Instant at) {
     Balance b = balances.get(keyId);
-    long window = credits.windowAt(at);
     if (b == null) {
-      return CompletableFuture.completedFuture(credits.amount());
+      return credits.amount();
     }
     synchronized (b) {
-      return CompletableFuture.completedFuture(
-          Balances.current(credits, window, b.generation, b.remaining, b.window));
+      return Balances.current(credits, credits.windowAt(at), b.generation, b.remaining, b.window);
     }
   }
 

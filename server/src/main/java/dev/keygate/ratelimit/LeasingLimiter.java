@@ -136,7 +136,7 @@ public final class LeasingLimiter implements SharedLimiter {
 
   /** Credits are never leased: the store's balance. */
   @Override
-  public CompletableFuture<Long> balance(String keyId, Credits credits, Instant at) {
+  public long balance(String keyId, Credits credits, Instant at) {
     return delegate.balance(keyId, credits, at);
   }
 

@@ -208,15 +208,10 @@ public final class LimitEvaluator {
 
   /**
    * The key's credit balance now, as the next call would find it; 0 for a key without credits. For
-   * KeyAdmin reads; waits for the store (bounded by its call budget).
+   * KeyAdmin reads, on the caller's thread (bounded by the store's call budget).
    */
   public long creditsLeft(ApiKeyRecord key) {
-    try {
-      return key.credits().map(c -> shared.balance(key.id(), c, clock.instant()).join()).orElse(0L);
-    } catch (CompletionException e) {
-      // the store's own failure (StoreUnavailableException), not the future's wrapper
-      throw e.getCause() instanceof RuntimeException cause ? cause : e;
-    }
+    return key.credits().map(c -> shared.balance(key.id(), c, clock.instant())).orElse(0L);
   }
 
   /**

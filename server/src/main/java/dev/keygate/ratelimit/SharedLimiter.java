@@ -50,9 +50,12 @@ public interface SharedLimiter {
 
   /**
    * A key's credit balance at {@code at}, as the next spend would find it (a newer admin setting or
-   * a due refill applied), without spending; for KeyAdmin reads.
+   * a due refill applied), without spending. For KeyAdmin reads: answered on the caller's thread
+   * (an admin worker), never through the decision path's pool, whose bound belongs to Authorize.
+   *
+   * @throws dev.keygate.store.StoreUnavailableException if the shared state cannot be reached
    */
-  CompletableFuture<Long> balance(String keyId, Credits credits, Instant at);
+  long balance(String keyId, Credits credits, Instant at);
 
   /**
    * One owner's share of a decision.

@@ -86,19 +86,14 @@ final class RedisSharedLimiter implements SharedLimiter {
   }
 
   @Override
-  public CompletableFuture<Long> balance(String keyId, Credits credits, Instant at) {
-    return store
-        .calls()
-        .submit(
-            () -> {
-              List<String> st = store.client().run(r -> r.hmget(creditsKey(keyId), "g", "r", "w"));
-              return Balances.current(
-                  credits,
-                  credits.windowAt(at),
-                  st.get(0) == null ? -1 : Long.parseLong(st.get(0)),
-                  st.get(1) == null ? 0 : Long.parseLong(st.get(1)),
-                  st.get(2) == null ? 0 : Long.parseLong(st.get(2)));
-            });
+  public long balance(String keyId, Credits credits, Instant at) {
+    List<String> st = store.client().run(r -> r.hmget(creditsKey(keyId), "g", "r", "w"));
+    return Balances.current(
+        credits,
+        credits.windowAt(at),
+        st.get(0) == null ? -1 : Long.parseLong(st.get(0)),
+        st.get(1) == null ? 0 : Long.parseLong(st.get(1)),
+        st.get(2) == null ? 0 : Long.parseLong(st.get(2)));
   }
 
   private Grant acquireNow(Take take) {

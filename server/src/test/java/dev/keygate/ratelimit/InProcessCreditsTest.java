@@ -93,8 +93,7 @@ class InProcessCreditsTest {
     assertEquals(
         OptionalLong.of(2), spend(c, 1, DAY2).creditsLeft(), "refilled to 3, then 1 spent");
     assertEquals(OptionalLong.of(1), spend(c, 1, DAY2).creditsLeft(), "the same window");
-    assertEquals(
-        3L, credits.balance("k1", c, DAY2.plus(Duration.ofDays(1))).join(), "the next window's");
+    assertEquals(3L, credits.balance("k1", c, DAY2.plus(Duration.ofDays(1))), "the next window's");
   }
 
   @Test
@@ -102,10 +101,10 @@ class InProcessCreditsTest {
     Credits c = dailyRefill(10, 10);
     spend(c, 3, DAY1);
     credits.release(take(c, 3, DAY1), 1).join();
-    assertEquals(10L, credits.balance("k1", c, DAY1).join());
+    assertEquals(10L, credits.balance("k1", c, DAY1));
     spend(c, 2, DAY1);
     credits.release(take(c, 2, DAY1), 2).join();
-    assertEquals(12L, credits.balance("k1", c, DAY1).join());
+    assertEquals(12L, credits.balance("k1", c, DAY1));
   }
 
   @Test
@@ -113,9 +112,9 @@ class InProcessCreditsTest {
     Credits c = dailyRefill(10, 10);
     spend(c, 4, DAY1);
     credits.release(take(c.at(2), 4, DAY1), 1).join();
-    assertEquals(6L, credits.balance("k1", c, DAY1).join(), "another generation");
+    assertEquals(6L, credits.balance("k1", c, DAY1), "another generation");
     credits.release(take(c, 4, DAY2), 1).join();
-    assertEquals(6L, credits.balance("k1", c, DAY1).join(), "another window");
+    assertEquals(6L, credits.balance("k1", c, DAY1), "another window");
     credits
         .release(
             new SharedLimiter.Take(
@@ -126,11 +125,11 @@ class InProcessCreditsTest {
                 DAY1),
             1)
         .join();
-    assertEquals(10L, credits.balance("nobody", c, DAY1).join());
+    assertEquals(10L, credits.balance("nobody", c, DAY1));
   }
 
   @Test
   void balance_unusedKeyHasTheFullAmount() {
-    assertEquals(7L, credits.balance("k9", plain(7, 1), DAY1).join());
+    assertEquals(7L, credits.balance("k9", plain(7, 1), DAY1));
   }
 }

@@ -269,7 +269,7 @@ class MeteringStagesTest {
     }
 
     @Override
-    public CompletableFuture<Long> balance(String keyId, Credits c, Instant at) {
+    public long balance(String keyId, Credits c, Instant at) {
       return credits.balance(keyId, c, at);
     }
   }
