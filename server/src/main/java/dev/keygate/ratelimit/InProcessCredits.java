@@ -33,12 +33,10 @@ public final class InProcessCredits implements SharedLimiter {
     long window = c.windowAt(take.at());
     Balance b = balances.computeIfAbsent(take.owner().id(), k -> new Balance());
     synchronized (b) {
-      long current = Balances.current(c, window, b.generation, b.remaining, b.window);
-      if (c.generation() > b.generation || window > b.window) {
-        b.generation = Math.max(b.generation, c.generation());
-        b.window = Math.max(b.window, window);
-      }
-      b.remaining = current;
+      b.remaining = Balances.current(c, window, b.generation, b.remaining, b.window);
+      // generations and refill windows only move forward, as in Redis
+      b.generation = Math.max(b.generation, c.generation());
+      b.window = Math.max(b.window, window);
       boolean covered = b.remaining >= charge.cost();
       if (covered) {
         b.remaining -= charge.cost();
