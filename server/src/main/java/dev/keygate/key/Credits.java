@@ -96,13 +96,14 @@ public record Credits(long amount, Optional<Refill> refill, long generation) {
      * The refill window holding {@code now}, numbered upward: a day, or a month from its anchor.
      */
     public long windowAt(Instant now) {
-      LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
       if (interval == Interval.DAILY) {
-        return day.toEpochDay();
+        return LimitWindow.CALENDAR_DAY.windowAt(now);
       }
-      long month = day.getYear() * 12L + day.getMonthValue() - 1;
+      long month = LimitWindow.CALENDAR_MONTH.windowAt(now);
       // before this month's anchor day, the window is the one that began last month
-      return day.getDayOfMonth() < anchorDay ? month - 1 : month;
+      return LocalDate.ofInstant(now, ZoneOffset.UTC).getDayOfMonth() < anchorDay
+          ? month - 1
+          : month;
     }
 
     /** The first refill after {@code now}. */
