@@ -21,61 +21,79 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * An {@link ApiKeyRecord} as the fields of its Redis HASH ({@code ns:key:{<id>}}). Short field
- * names keep memory low: {@code p} project, {@code n} name, {@code d} description, {@code m}
- * metadata (URL-encoded {@code k=v&k2=v2}, sorted by key), {@code s} scopes (space-separated),
- * {@code k} kind, {@code px} display prefix, {@code c}/{@code u}/{@code e}/{@code r}/{@code
- * ro}/{@code pe} created/updated/expires/revoked/rotated/previous-secret-expiry epoch millis ("" =
- * none), {@code rr} revoke reason, {@code h}/{@code ph} current/previous digest (base64url, no
- * padding), {@code rl} rate limit ({@link RateLimitSpec#encode()}, "" = none), {@code lm} further
- * limits ({@link KeyLimit#encodeAll}: {@code g100/60000,l20/1000}, scope letter d/l/g for
- * default/local/global; "" or absent = none), {@code ver} version, {@code da}/{@code dr} disabled
- * epoch millis and reason ("" or absent = enabled), {@code ip} IP allowlist (space-separated CIDRs,
- * "" or absent = none), {@code cr} credits as last set ({@link Credits#encode()}, "" or absent =
- * unmetered; the balance lives apart, in {@code ns:cr:{<id>}}); and, written only by the usage
- * script, {@code ut} total, {@code ud} UTC epoch day, {@code un} count on that day, {@code lu} last
- * use millis.
+ * An {@link ApiKeyRecord} as the fields of its Redis HASH ({@code ns:key:{<id>}}), in the packed
+ * layout, reading the older one too.
+ *
+ * <p><b>Packed layout</b> (written since issue 17): what every key has is packed into two values,
+ * {@code a} (kind, digest, project, scopes: what a decision reads) and {@code x} (creation time,
+ * key format, name: admin reads only), see {@link PackedRecordLayout}; {@code ver} the version
+ * (decimal, its own field: the scripts compare-and-set on it); and only the optional fields that
+ * are present, each in its own field as before: {@code d} description, {@code m} metadata
+ * (URL-encoded {@code k=v&k2=v2}, sorted by key), {@code u} updated (only when it differs from
+ * created), {@code e}/{@code r}/{@code ro}/{@code pe} expires/revoked/rotated/previous-secret
+ * expiry, {@code rr} revoke reason, {@code ph} previous digest (base64url, no padding), {@code rl}
+ * rate limit ({@link RateLimitSpec#encode()}), {@code lm} further limits ({@link
+ * KeyLimit#encodeAll}: {@code g100/60000,l20/1000}, scope letter d/l/g), {@code da}/{@code dr}
+ * disabled and reason, {@code ip} IP allowlist (space-separated CIDRs), {@code cr} credits as last
+ * set ({@link Credits#encode()}; the balance lives apart, in {@code ns:cr:{<id>}}). Times are epoch
+ * millis. A field left out is absent: {@code replace.lua} deletes what the pairs leave out, so an
+ * update that clears an optional removes its field. A typical key (name, one scope, no optionals)
+ * is 3 fields, about 105 bytes of listpack, against 23 fields and ~250 bytes before.
+ *
+ * <p><b>Old layout</b> (before issue 17; {@code decode} still reads it): every field its own,
+ * absent optionals as "": the above plus {@code p} project, {@code n} name, {@code s} scopes,
+ * {@code k} kind label, {@code px} display prefix, {@code c} created, {@code h} digest (base64url).
+ * It has no {@code a}. Such a record is rewritten packed by its next update ({@link RedisUpdates})
+ * or by {@link RecordLayoutMigration}.
+ *
+ * <p>Both: {@code ut} total uses, {@code ud} UTC epoch day, {@code un} count on that day, {@code
+ * lu} last use millis, written only by {@code usage.lua} and kept by every replace.
  */
 final class RedisRecordCodec {
   private RedisRecordCodec() {}
 
-  /** Every record field, "" for absent optionals so a replace clears what the update cleared. */
+  /** The record's fields in the packed layout: only those with a value. */
   static void appendFields(List<String> out, ApiKeyRecord k) {
-    out.addAll(
-        List.of(
-            "p", k.project(),
-            "n", k.name(),
-            "d", nullToEmpty(k.description()),
-            "m", encodeMetadata(k.metadata()),
-            "s", String.join(" ", k.scopes()),
-            "k", k.kind().label(),
-            "px", k.prefix(),
-            "c", millis(k.createdAt()),
-            "u", millis(k.updatedAt()),
-            "e", millis(k.expiresAt()),
-            "r", millis(k.revokedAt()),
-            "rr", nullToEmpty(k.revokeReason()),
-            "h", bytes(k.digest()),
-            "ph", bytes(k.previousDigest()),
-            "pe", millis(k.previousExpiresAt()),
-            "ro", millis(k.rotatedAt()),
-            "rl", k.rateLimit() == null ? "" : k.rateLimit().encode(),
-            "lm", KeyLimit.encodeAll(k.limits()),
-            "ver", Long.toString(k.version())));
-    // access controls (issue 13): disabled time and reason, "" = enabled
-    out.addAll(List.of("da", millis(k.disabledAt()), "dr", k.disableReason()));
-    out.addAll(List.of("ip", k.allowlist().encode()));
-    // credits (issue 13): how they were last set and refill; "" = unmetered. The balance is kept
-    // apart, in ns:cr:{<id>}, so that rewriting the record never touches it
-    out.addAll(List.of("cr", k.credits().map(Credits::encode).orElse("")));
+    out.addAll(List.of("ver", Long.toString(k.version())));
+    PackedRecordLayout.append(out, k);
+    // stored as millis: equal to the millisecond is equal
+    if (!millis(k.updatedAt()).equals(millis(k.createdAt()))) {
+      out.addAll(List.of("u", millis(k.updatedAt())));
+    }
+    optional(out, "d", k.description());
+    optional(out, "m", encodeMetadata(k.metadata()));
+    optional(out, "e", millis(k.expiresAt()));
+    optional(out, "r", millis(k.revokedAt()));
+    optional(out, "rr", k.revokeReason());
+    optional(out, "ph", base64(k.previousDigest()));
+    optional(out, "pe", millis(k.previousExpiresAt()));
+    optional(out, "ro", millis(k.rotatedAt()));
+    optional(out, "rl", k.rateLimit() == null ? "" : k.rateLimit().encode());
+    optional(out, "lm", KeyLimit.encodeAll(k.limits()));
+    optional(out, "da", millis(k.disabledAt()));
+    optional(out, "dr", k.disableReason());
+    optional(out, "ip", k.allowlist().encode());
+    optional(out, "cr", k.credits().map(Credits::encode).orElse(""));
   }
 
-  /** The record in {@code h}; empty when {@code h} is not one (missing, or made by hand). */
+  /** True if {@code h} is a record in the packed layout. */
+  static boolean isPacked(Map<String, String> h) {
+    return h != null && h.containsKey("ver") && h.containsKey("a");
+  }
+
+  /**
+   * The record in {@code h}, in either layout; empty when {@code h} is not one (missing, or made by
+   * hand).
+   *
+   * @throws IllegalStateException if {@code h} claims to be a record but is malformed
+   */
   static Optional<ApiKeyRecord> decode(String id, Map<String, String> h) {
     // a hash without its identity fields is not a record (e.g. created by hand)
-    if (h == null || h.isEmpty() || !h.containsKey("ver") || !h.containsKey("p")) {
+    if (h == null || !h.containsKey("ver") || !(h.containsKey("a") || h.containsKey("p"))) {
       return Optional.empty();
     }
+    PackedRecordLayout.Core core =
+        h.containsKey("a") ? PackedRecordLayout.read(id, h) : oldLayoutCore(id, h);
     KeyUsage usage = KeyUsage.NONE;
     if (h.containsKey("ut")) {
       String day = h.getOrDefault("ud", "");
@@ -87,27 +105,24 @@ final class RedisRecordCodec {
               instant(h.get("lu")));
     }
     String rateLimit = h.getOrDefault("rl", "");
-    String scopes = h.getOrDefault("s", "");
     return Optional.of(
         new ApiKeyRecord.Builder()
             .id(id)
-            .project(h.get("p"))
-            .name(h.getOrDefault("n", ""))
+            .project(core.project())
+            .name(core.name())
             .description(h.getOrDefault("d", ""))
             .metadata(decodeMetadata(h.getOrDefault("m", "")))
-            .scopes(scopes.isEmpty() ? List.of() : Arrays.asList(scopes.split(" ")))
-            .kind(
-                KeyKind.fromLabel(h.getOrDefault("k", ""))
-                    .orElseThrow(
-                        () -> new IllegalStateException("key " + id + " has no valid kind")))
-            .prefix(h.getOrDefault("px", ""))
-            .createdAt(instant(h.get("c")))
-            .updatedAt(instant(h.get("u")))
+            .scopes(core.scopes())
+            .kind(core.kind())
+            .prefix(core.prefix())
+            .createdAt(core.createdAt())
+            // packed: absent when equal to the creation time
+            .updatedAt(h.containsKey("u") ? instant(h.get("u")) : core.createdAt())
             .expiresAt(instant(h.get("e")))
             .revokedAt(instant(h.get("r")))
             .revokeReason(h.getOrDefault("rr", ""))
-            .digest(bytes(h.get("h")))
-            .previousDigest(bytes(h.get("ph")))
+            .digest(core.digest())
+            .previousDigest(base64(h.get("ph")))
             .previousExpiresAt(instant(h.get("pe")))
             .rotatedAt(instant(h.get("ro")))
             .rateLimit(rateLimit.isEmpty() ? null : RateLimitSpec.decode(rateLimit))
@@ -125,6 +140,20 @@ final class RedisRecordCodec {
                     ? Optional.empty()
                     : Optional.of(Credits.decode(h.get("cr"))))
             .build());
+  }
+
+  /** The core of an old-layout record: every piece in its own field. */
+  private static PackedRecordLayout.Core oldLayoutCore(String id, Map<String, String> h) {
+    String scopes = h.getOrDefault("s", "");
+    return new PackedRecordLayout.Core(
+        h.get("p"),
+        KeyKind.fromLabel(h.getOrDefault("k", ""))
+            .orElseThrow(() -> new IllegalStateException("key " + id + " has no valid kind")),
+        base64(h.get("h")),
+        scopes.isEmpty() ? List.of() : Arrays.asList(scopes.split(" ")),
+        h.getOrDefault("n", ""),
+        h.getOrDefault("px", ""),
+        instant(h.get("c")));
   }
 
   /** {@code k=v&k2=v2}, URL-encoded UTF-8, sorted by key so equal maps store equal strings. */
@@ -165,23 +194,27 @@ final class RedisRecordCodec {
     return key.expiresAt() == null ? "+inf" : Long.toString(key.expiresAt().toEpochMilli());
   }
 
+  private static void optional(List<String> out, String field, String value) {
+    if (value != null && !value.isEmpty()) {
+      out.addAll(List.of(field, value));
+    }
+  }
+
   private static String millis(Instant t) {
     return t == null ? "" : Long.toString(t.toEpochMilli());
   }
 
-  private static Instant instant(String millis) {
+  static Instant instant(String millis) {
     return millis == null || millis.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(millis));
   }
 
-  private static String bytes(byte[] b) {
+  /** Base64url without padding; "" for none. */
+  static String base64(byte[] b) {
     return b == null ? "" : Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  private static byte[] bytes(String s) {
+  /** Reverses {@link #base64(byte[])}: null for "" or none. */
+  static byte[] base64(String s) {
     return s == null || s.isEmpty() ? null : Base64.getUrlDecoder().decode(s);
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
   }
 }
