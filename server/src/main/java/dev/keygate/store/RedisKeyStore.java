@@ -142,7 +142,11 @@ public final class RedisKeyStore implements KeyStore {
    * @throws StoreUnavailableException if Redis fails meanwhile (a rerun carries on)
    */
   public RecordLayoutMigration.Result migrateRecordLayout(int batch) {
-    return new RecordLayoutMigration(client, names).run(batch);
+    return layoutMigration().run(batch);
+  }
+
+  RecordLayoutMigration layoutMigration() {
+    return new RecordLayoutMigration(client, names);
   }
 
   /**
