@@ -14,7 +14,8 @@ import java.util.Map;
  * The load generator: runs the chosen scenarios against a running keygate, prints a summary and
  * writes a JSON result file. {@code jmh} as first argument runs the micro-benchmarks instead,
  * {@code limiter-memory} the rate-limiter heap measurement ({@link LimiterMemory}), {@code
- * ab-report} the branch-against-branch table ({@link AbReport}, used by bench/ab.sh).
+ * redis-memory} the Redis memory per key ({@link RedisMemory}), {@code ab-report} the
+ * branch-against-branch table ({@link AbReport}, used by bench/ab.sh).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -30,6 +31,10 @@ public final class BenchMain {
     }
     if (args.length > 0 && args[0].equals("create-key")) {
       CreateKey.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("redis-memory")) {
+      RedisMemory.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 0 && args[0].equals("limiter-memory")) {

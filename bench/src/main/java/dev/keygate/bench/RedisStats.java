@@ -5,7 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
 
-/** {@code INFO commandstats} and {@code INFO memory} of the Redis under test. */
+/**
+ * {@code INFO commandstats}, {@code INFO memory} and {@code MEMORY USAGE} of the Redis under test.
+ */
 final class RedisStats implements AutoCloseable {
   private final Jedis jedis;
 
@@ -46,6 +48,29 @@ final class RedisStats implements AutoCloseable {
       }
     }
     throw new IllegalStateException("INFO memory has no used_memory");
+  }
+
+  /** {@code MEMORY USAGE key SAMPLES 0} (every element counted); 0 if there is no such key. */
+  long memoryUsage(String key) {
+    Long bytes = jedis.memoryUsage(key, 0);
+    return bytes == null ? 0 : bytes;
+  }
+
+  String encoding(String key) {
+    return jedis.objectEncoding(key);
+  }
+
+  long dbSize() {
+    return jedis.dbSize();
+  }
+
+  String version() {
+    for (String line : jedis.info("server").split("\r?\n")) {
+      if (line.startsWith("redis_version:")) {
+        return line.substring("redis_version:".length()).trim();
+      }
+    }
+    return "?";
   }
 
   @Override

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       KeyRotate.class,
       KeyDisable.class,
       KeyEnable.class,
-      KeyImportCommand.class
+      KeyImportCommand.class,
+      KeyMigrateLayout.class
     })
 final class KeysCommand {}
