@@ -125,6 +125,21 @@ class ClusterFootprintTest {
                 .id());
       }
       long perKey = (mastersMemory() - before) / KEYS;
+      // the records themselves, without the dictionary growth the delta above includes
+      List<Long> records = new ArrayList<>();
+      for (int i = 0; i < KEYS; i += KEYS / 5) {
+        String recordKey = store.names().record(ids.get(i));
+        RedisServer master = cluster.masterOf(recordKey);
+        try (Jedis j = new Jedis("127.0.0.1", master.port())) {
+          records.add(j.memoryUsage(recordKey, 0));
+          if (i == 0) {
+            report.append(
+                String.format(
+                    "record fields: %s (%s)%n",
+                    new java.util.TreeSet<>(j.hkeys(recordKey)), j.objectEncoding(recordKey)));
+          }
+        }
+      }
       SharedLimiter limiter = store.sharedLimiter();
       before = mastersMemory();
       for (String id : ids) {
@@ -133,6 +148,7 @@ class ClusterFootprintTest {
       long perState = (mastersMemory() - before) / KEYS;
       report
           .append(String.format("memory per key (record + project indexes): %d B%n", perKey))
+          .append(String.format("MEMORY USAGE of sample records: %s B%n", records))
           .append(String.format("memory per global limit state: %d B%n", perState));
       assertTrue(perKey > 100 && perKey < 4_000, "bytes per key " + perKey);
       assertTrue(perState > 10 && perState < 1_000, "bytes per limit state " + perState);
