@@ -274,6 +274,10 @@ class RedisRecordCodecTest {
     assertFalse(RedisRecordCodec.isPacked(h));
     assertSameRecord(k, RedisRecordCodec.decode(ID, h).orElseThrow());
     h.putAll(Map.of("ut", "12", "ud", "20785", "un", "3", "lu", "1795000000000"));
+    // an imported key: a test key with its old system's display prefix, read as stored
+    ApiKeyRecord imported = k.toBuilder().kind(KeyKind.TEST).prefix("sk_test_4eC39HqLyjWD").build();
+    assertSameRecord(imported, RedisRecordCodec.decode(ID, oldLayout(imported)).orElseThrow());
+    assertEquals("sk_test_4eC39HqLyjWD", encode(imported).get("px"), "and written so again");
     KeyUsage usage = RedisRecordCodec.decode(ID, h).orElseThrow().usage();
     assertEquals(
         new KeyUsage(12, LocalDate.ofEpochDay(20785), 3, Instant.ofEpochMilli(1795000000000L)),
