@@ -105,11 +105,12 @@ public final class RecordLayoutMigration {
           ScanResult<String> page = jedis.scan(cursor, params, "hash");
           List<String> keys = page.getResult();
           List<Response<Map<String, String>>> hashes = new ArrayList<>(keys.size());
-          Pipeline pipeline = jedis.pipelined();
-          for (String key : keys) {
-            hashes.add(pipeline.hgetAll(key));
+          try (Pipeline pipeline = jedis.pipelined()) {
+            for (String key : keys) {
+              hashes.add(pipeline.hgetAll(key));
+            }
+            pipeline.sync();
           }
-          pipeline.sync();
           for (int i = 0; i < keys.size(); i++) {
             String id = idOf(keys.get(i));
             Outcome outcome = id == null ? Outcome.NOT_A_RECORD : migrate(id, hashes.get(i).get());
