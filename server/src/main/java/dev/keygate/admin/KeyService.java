@@ -1,5 +1,6 @@
 package dev.keygate.admin;
 
+import dev.keygate.audit.AuditEvent;
 import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
 import dev.keygate.error.Reason;
@@ -58,8 +59,17 @@ public final class KeyService {
     this.maxActiveKeysPerProject = maxActiveKeysPerProject;
   }
 
-  /** Creates a key; the secret in the result is never obtainable again. */
+  /** As {@link #create(Caller, NewKey, Attribution)}, attributed to the caller. */
   public CreatedKey create(Caller caller, NewKey request) {
+    return create(caller, request, Attribution.of(caller, request.requestId()));
+  }
+
+  /**
+   * Creates a key; the secret in the result is never obtainable again. The key's id carries its
+   * project's Redis Cluster slot, so the store writes the key, its project's indexes and the audit
+   * event in one step.
+   */
+  public CreatedKey create(Caller caller, NewKey request, Attribution by) {
     Instant now = clock.instant();
     Validation v = new Validation();
     v.project("project", request.project());
@@ -74,12 +84,16 @@ public final class KeyService {
     Privileges.requireMayCreate(caller, request);
     KeyKind kind = request.kind() == null ? environment : request.kind();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      String id = format.newKeyId();
+      String id = format.newKeyId(request.project());
       String secret = format.newSecret(kind, id);
       ApiKeyRecord key =
           request.record(id, kind, format.displayPrefix(kind, id), hasher.digest(secret), now);
+      AuditEvent event = by.event(AuditEvent.CREATE, key, now);
       CreateOutcome outcome =
-          storeCall(() -> store.create(key, request.requestId(), maxActiveKeysPerProject, now));
+          storeCall(
+              () ->
+                  store.create(
+                      key, request.requestId(), maxActiveKeysPerProject, now, Optional.of(event)));
       switch (outcome.status()) {
         case CREATED -> {
           log.info("key {} created in project {} by {}", id, key.project(), caller.describe());
@@ -168,8 +182,13 @@ public final class KeyService {
     }
   }
 
-  /** Applies the changes named in {@link KeyChanges#paths()}. */
+  /** As {@link #update(Caller, String, KeyChanges, Attribution)}, attributed to the caller. */
   public ApiKeyRecord update(Caller caller, String id, KeyChanges changes) {
+    return update(caller, id, changes, Attribution.of(caller, ""));
+  }
+
+  /** Applies the changes named in {@link KeyChanges#paths()}. */
+  public ApiKeyRecord update(Caller caller, String id, KeyChanges changes, Attribution by) {
     Instant now = clock.instant();
     Validation v = new Validation();
     v.keyId("key.id", id);
@@ -222,11 +241,17 @@ public final class KeyService {
           }
           return changed;
         },
-        "updated");
+        AuditEvent.UPDATE,
+        by);
   }
 
-  /** Revokes a key at once. Revoking a revoked key changes nothing. */
+  /** As {@link #revoke(Caller, String, String, Attribution)}, attributed to the caller. */
   public ApiKeyRecord revoke(Caller caller, String id, String reason) {
+    return revoke(caller, id, reason, Attribution.of(caller, ""));
+  }
+
+  /** Revokes a key at once. Revoking a revoked key changes nothing (and records nothing). */
+  public ApiKeyRecord revoke(Caller caller, String id, String reason, Attribution by) {
     Validation v = new Validation();
     v.keyId("id", id);
     v.reason("reason", reason);
@@ -236,7 +261,8 @@ public final class KeyService {
         caller,
         id,
         key -> key.isRevoked() ? null : key.toBuilder().revokedAt(now).revokeReason(reason).build(),
-        "revoked");
+        AuditEvent.REVOKE,
+        by);
   }
 
   /**
@@ -245,6 +271,11 @@ public final class KeyService {
    * (the first reason stays); a revoked key cannot be disabled (it is off for good already).
    */
   public ApiKeyRecord disable(Caller caller, String id, String reason) {
+    return disable(caller, id, reason, Attribution.of(caller, ""));
+  }
+
+  /** As {@link #disable(Caller, String, String)}, attributed to {@code by}. */
+  public ApiKeyRecord disable(Caller caller, String id, String reason, Attribution by) {
     Validation v = new Validation();
     v.keyId("id", id);
     v.reason("reason", reason);
@@ -259,11 +290,17 @@ public final class KeyService {
               ? null
               : key.toBuilder().disabledAt(now).disableReason(reason).build();
         },
-        "disabled");
+        AuditEvent.DISABLE,
+        by);
+  }
+
+  /** As {@link #enable(Caller, String, Attribution)}, attributed to the caller. */
+  public ApiKeyRecord enable(Caller caller, String id) {
+    return enable(caller, id, Attribution.of(caller, ""));
   }
 
   /** Switches a disabled key on again; enabling an enabled key changes nothing. */
-  public ApiKeyRecord enable(Caller caller, String id) {
+  public ApiKeyRecord enable(Caller caller, String id, Attribution by) {
     Validation v = new Validation();
     v.keyId("id", id);
     v.throwIfInvalid();
@@ -276,7 +313,8 @@ public final class KeyService {
               ? key.toBuilder().disabledAt(null).disableReason("").build()
               : null;
         },
-        "enabled");
+        AuditEvent.ENABLE,
+        by);
   }
 
   /**
@@ -284,6 +322,11 @@ public final class KeyService {
    * stops at once (and is then answered with KEY_REVOKED, not KEY_UNKNOWN).
    */
   public CreatedKey rotate(Caller caller, String id, Duration grace) {
+    return rotate(caller, id, grace, Attribution.of(caller, ""));
+  }
+
+  /** As {@link #rotate(Caller, String, Duration)}, attributed to {@code by}. */
+  public CreatedKey rotate(Caller caller, String id, Duration grace, Attribution by) {
     Validation v = new Validation();
     v.keyId("id", id);
     v.check(
@@ -309,16 +352,19 @@ public final class KeyService {
                   .rotatedAt(now)
                   .build();
             },
-            "rotated");
+            AuditEvent.ROTATE,
+            by);
     return new CreatedKey(rotated, secret[0]);
   }
 
   /**
    * Read-modify-write with optimistic concurrency: re-read and retry when another writer got in
-   * between. {@code change} returns null for "nothing to do".
+   * between. {@code change} returns null for "nothing to do". The store writes the change and its
+   * audit event ({@code action}, attributed to {@code by}) in one step; nothing done, nothing
+   * recorded.
    */
   private ApiKeyRecord modify(
-      Caller caller, String id, UnaryOperator<ApiKeyRecord> change, String verb) {
+      Caller caller, String id, UnaryOperator<ApiKeyRecord> change, String action, Attribution by) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       ApiKeyRecord current = Privileges.visible(caller, storeCall(() -> store.find(id)), id);
       Privileges.requireHeld(caller, current);
@@ -332,16 +378,17 @@ public final class KeyService {
             });
         return current;
       }
-      ApiKeyRecord next =
-          changed.toBuilder().updatedAt(clock.instant()).version(current.version() + 1).build();
+      Instant at = clock.instant();
+      ApiKeyRecord next = changed.toBuilder().updatedAt(at).version(current.version() + 1).build();
+      AuditEvent event = by.event(action, next, at);
       boolean written;
       try {
-        written = storeCall(() -> store.replace(next, current.version()));
+        written = storeCall(() -> store.replace(next, current.version(), Optional.of(event)));
       } catch (NoSuchElementException e) {
         throw Privileges.notFound(id);
       }
       if (written) {
-        log.info("key {} {} by {}", id, verb, caller.describe());
+        log.info("key {}: {} by {}", id, action, caller.describe());
         return next.toBuilder().usage(current.usage()).build();
       }
     }
