@@ -105,10 +105,10 @@ public final class KeyImport {
     // a drawn id carries the project's slot, so the key and its audit event are one write
     String keyId = proof.keyId().orElseGet(() -> format.newKeyId(project));
     String claimed =
-        KeyService.storeCall(() -> index.claimExternalId(project, record.externalId(), keyId));
+        StoreCalls.call(() -> index.claimExternalId(project, record.externalId(), keyId));
     boolean fresh = claimed.equals(keyId);
     if (!fresh || proof.keyId().isPresent()) {
-      Optional<ApiKeyRecord> earlier = KeyService.storeCall(() -> store.find(claimed));
+      Optional<ApiKeyRecord> earlier = StoreCalls.call(() -> store.find(claimed));
       if (earlier.isPresent()) {
         if (fresh && !KeyHasher.matches(earlier.get().digest(), proof.digest())) {
           // a keygate-format secret whose id another key holds
@@ -135,7 +135,7 @@ public final class KeyImport {
     String id = claimed;
     if (proof.indexed().isPresent()) {
       String owner =
-          KeyService.storeCall(() -> index.claimDigest(proof.indexed().get(), proof.digest(), id));
+          StoreCalls.call(() -> index.claimDigest(proof.indexed().get(), proof.digest(), id));
       if (!owner.equals(id)) {
         release(project, record.externalId(), id);
         throw new KeygateException(
@@ -155,7 +155,7 @@ public final class KeyImport {
             now);
     Optional<AuditEvent> event = Optional.of(by.event(AuditEvent.IMPORT, key, now));
     CreateOutcome outcome =
-        KeyService.storeCall(() -> store.create(key, null, maxActiveKeysPerProject, now, event));
+        StoreCalls.call(() -> store.create(key, null, maxActiveKeysPerProject, now, event));
     switch (outcome.status()) {
       case CREATED -> {
         return new Imported(Status.IMPORTED, key);
@@ -189,7 +189,7 @@ public final class KeyImport {
   }
 
   private void release(String project, String externalId, String id) {
-    KeyService.storeCall(
+    StoreCalls.call(
         () -> {
           index.releaseExternalId(project, externalId, id);
           return null;

@@ -11,7 +11,6 @@ import dev.keygate.key.KeyKind;
 import dev.keygate.store.CreateOutcome;
 import dev.keygate.store.KeyPage;
 import dev.keygate.store.KeyStore;
-import dev.keygate.store.StoreNotDurableException;
 import dev.keygate.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +88,7 @@ public final class KeyService {
           request.record(id, kind, format.displayPrefix(kind, id), hasher.digest(secret), now);
       AuditEvent event = by.event(AuditEvent.CREATE, key, now);
       CreateOutcome outcome =
-          storeCall(
+          StoreCalls.call(
               () ->
                   store.create(
                       key, request.requestId(), maxActiveKeysPerProject, now, Optional.of(event)));
@@ -159,7 +157,7 @@ public final class KeyService {
     Validation v = new Validation();
     v.keyId("id", id);
     v.throwIfInvalid();
-    return Privileges.visible(caller, storeCall(() -> store.find(id)), id);
+    return Privileges.visible(caller, StoreCalls.call(() -> store.find(id)), id);
   }
 
   /** Returns one page of a project's keys. */
@@ -176,7 +174,7 @@ public final class KeyService {
     Privileges.requireProject(caller, project);
     int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
     try {
-      return storeCall(() -> store.list(project, pageToken, size, includeRevoked));
+      return StoreCalls.call(() -> store.list(project, pageToken, size, includeRevoked));
     } catch (IllegalArgumentException e) {
       throw KeygateException.invalid(List.of(new FieldViolation("page_token", e.getMessage())));
     }
@@ -192,28 +190,7 @@ public final class KeyService {
     Instant now = clock.instant();
     Validation v = new Validation();
     v.keyId("key.id", id);
-    v.updateMask("update_mask", changes.paths(), KeyChanges.UPDATABLE);
-    if (changes.paths().contains("name")) {
-      v.name("key.name", changes.name());
-    }
-    if (changes.paths().contains("description")) {
-      v.description("key.description", changes.description());
-    }
-    if (changes.paths().contains("metadata")) {
-      v.metadata("key.metadata", changes.metadata());
-    }
-    if (changes.paths().contains("scopes")) {
-      v.scopes("key.scopes", changes.scopes());
-    }
-    if (changes.paths().contains("expires_at")) {
-      v.expiry("key.expires_at", changes.expiresAt(), now);
-    }
-    if (changes.paths().contains("limits") || changes.paths().contains("rate_limit")) {
-      v.limits(
-          "key.limits",
-          changes.paths().contains("rate_limit") ? changes.rateLimit() : null,
-          changes.paths().contains("limits") ? changes.limits() : List.of());
-    }
+    changes.validate(v, now);
     v.throwIfInvalid();
     return modify(
         caller,
@@ -224,7 +201,7 @@ public final class KeyService {
             Privileges.requireGrantable(caller, changes.scopes());
           }
           ApiKeyRecord.Builder b = key.toBuilder();
-          changes.paths().forEach(path -> apply(b, path, changes));
+          changes.applyTo(b);
           if (changes.paths().contains("credits")) {
             Privileges.requireNotOwnCredits(caller, key);
             // the generation is the version this write gets: newer than any balance counted so far
@@ -366,12 +343,12 @@ public final class KeyService {
   private ApiKeyRecord modify(
       Caller caller, String id, UnaryOperator<ApiKeyRecord> change, String action, Attribution by) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      ApiKeyRecord current = Privileges.visible(caller, storeCall(() -> store.find(id)), id);
+      ApiKeyRecord current = Privileges.visible(caller, StoreCalls.call(() -> store.find(id)), id);
       Privileges.requireHeld(caller, current);
       ApiKeyRecord changed = change.apply(current);
       if (changed == null) {
         // nothing to write (e.g. a retried revoke): its OK must still mean as durable as a write
-        storeCall(
+        StoreCalls.call(
             () -> {
               store.confirmDurable(id);
               return null;
@@ -383,7 +360,7 @@ public final class KeyService {
       AuditEvent event = by.event(action, next, at);
       boolean written;
       try {
-        written = storeCall(() -> store.replace(next, current.version(), Optional.of(event)));
+        written = StoreCalls.call(() -> store.replace(next, current.version(), Optional.of(event)));
       } catch (NoSuchElementException e) {
         throw Privileges.notFound(id);
       }
@@ -399,7 +376,7 @@ public final class KeyService {
   /** A revived key (expired, now active again) counts against the maximum like a new one. */
   private void requireRoomToRevive(ApiKeyRecord revived, Instant now) {
     OptionalLong full =
-        storeCall(
+        StoreCalls.call(
             () ->
                 store.reserveActive(
                     revived.project(),
@@ -427,50 +404,10 @@ public final class KeyService {
         null);
   }
 
-  private static void apply(ApiKeyRecord.Builder b, String path, KeyChanges c) {
-    switch (path) {
-      case "name" -> b.name(c.name());
-      case "description" -> b.description(c.description() == null ? "" : c.description());
-      case "metadata" -> b.metadata(c.metadata());
-      case "scopes" -> b.scopes(c.scopes());
-      case "expires_at" -> b.expiresAt(c.expiresAt());
-      case "rate_limit" -> b.rateLimit(c.rateLimit());
-      case "limits" -> b.limits(c.limits());
-      case "allowed_cidrs" -> b.allowlist(c.allowlist());
-      case "credits" -> b.credits(c.credits());
-      default -> throw new IllegalArgumentException(path);
-    }
-  }
-
   private static void requireNotRevoked(ApiKeyRecord key) {
     if (key.isRevoked()) {
       throw new KeygateException(
           Reason.KEY_ALREADY_REVOKED, "key " + key.id() + " is revoked; create a new key instead");
-    }
-  }
-
-  static <T> T storeCall(Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (StoreNotDurableException e) {
-      throw new KeygateException(
-          Reason.WRITE_NOT_REPLICATED,
-          "the change to key "
-              + e.keyId()
-              + " was applied on the Redis master, but "
-              + e.acknowledged()
-              + " of the "
-              + e.required()
-              + " replicas required acknowledged it in time, so a failover could still lose it;"
-              + " retrying is safe (a CreateKey retry with the same request_id answers"
-              + " DUPLICATE_REQUEST naming this key, whose secret is not shown again)",
-          Map.of("key_id", e.keyId()),
-          List.of(),
-          null);
-    } catch (StoreUnavailableException e) {
-      throw new KeygateException(
-          Reason.STORE_UNAVAILABLE,
-          "the key store is unreachable; retry later (a CreateKey retry with the same request_id never creates a second key)");
     }
   }
 }

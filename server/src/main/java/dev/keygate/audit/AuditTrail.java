@@ -88,7 +88,7 @@ public final class AuditTrail implements AutoCloseable {
     }
   }
 
-  /** Events appended (actions and samples) since start. */
+  /** Failure samples appended since start (changes' events are counted by the key store). */
   public long written() {
     return written.sum();
   }

@@ -48,9 +48,9 @@ import java.util.function.ToLongFunction;
 
 /**
  * {@code keygate.v1.KeyAdmin}: authenticates the caller, translates the request, calls {@link
- * KeyService}, translates the answer. Every write that got past authentication is appended to the
- * audit trail when it succeeds and sampled when it is refused (refused credentials are sampled by
- * the authorizer's observer).
+ * KeyService}, translates the answer. Every write that got past authentication is recorded in the
+ * audit trail when it changes a key (by the store, in the same step as the change) and sampled when
+ * it is refused (refused credentials are sampled by the authorizer's observer).
  */
 public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final AdminAuthenticator auth;

@@ -27,6 +27,8 @@ public final class InMemoryKeyStore implements KeyStore {
   /** Where key changes append their events; {@link #auditLog(int)} sets its bound at startup. */
   private volatile InMemoryAuditLog trail = new InMemoryAuditLog(AuditSettings.DEFAULT_MAX_EVENTS);
 
+  private long eventsWritten;
+
   private final Map<String, ApiKeyRecord> keys = new HashMap<>();
 
   /** project -> (position -> id), positions in creation order. */
@@ -73,7 +75,7 @@ public final class InMemoryKeyStore implements KeyStore {
     if (idempotent) {
       requests.put(requestKey, key.id());
     }
-    event.ifPresent(trail::append);
+    event.ifPresent(this::append);
     return CreateOutcome.created(key.id());
   }
 
@@ -127,8 +129,18 @@ public final class InMemoryKeyStore implements KeyStore {
       return false;
     }
     keys.put(updated.id(), updated.toBuilder().usage(current.usage()).build());
-    event.ifPresent(trail::append);
+    event.ifPresent(this::append);
     return true;
+  }
+
+  private void append(AuditEvent event) {
+    trail.append(event);
+    eventsWritten++;
+  }
+
+  @Override
+  public synchronized long changeEventsWritten() {
+    return eventsWritten;
   }
 
   @Override

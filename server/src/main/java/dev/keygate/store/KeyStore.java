@@ -117,6 +117,11 @@ public interface KeyStore extends AutoCloseable {
     }
   }
 
+  /** Audit events written together with their changes since start (a metric). */
+  default long changeEventsWritten() {
+    return delegate() == this ? 0 : delegate().changeEventsWritten();
+  }
+
   /** Adds usage counts; deltas for keys that no longer exist are dropped. */
   void recordUsage(Collection<UsageDelta> deltas);
 

@@ -6,6 +6,7 @@ import dev.keygate.audit.RedisAuditLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ final class RedisChangeTrail {
   private static final Logger log = LoggerFactory.getLogger(RedisChangeTrail.class);
 
   private final RedisClient client;
+  private final LongAdder written = new LongAdder();
   private volatile RedisAuditLog trail;
 
   RedisChangeTrail(RedisClient client, RedisAuditLog trail) {
@@ -57,8 +59,14 @@ final class RedisChangeTrail {
     return args;
   }
 
+  /** Events written with their changes since start (a metric). */
+  long written() {
+    return written.sum();
+  }
+
   /** After a script that appended {@code event}: the feed, where the script could not reach it. */
   void afterScript(Optional<AuditEvent> event) {
+    event.ifPresent(e -> written.increment());
     if (client.isCluster() && event.isPresent() && event.get().broadcast()) {
       bestEffort(() -> trail.appendTo(AuditLog.ALL, event.get()), event.get());
     }
@@ -66,12 +74,19 @@ final class RedisChangeTrail {
 
   /** After a change whose script could not append {@code event}: the trail and the feed. */
   void appendAfter(Optional<AuditEvent> event) {
-    event.ifPresent(e -> bestEffort(() -> trail.append(e), e));
+    event.ifPresent(
+        e -> {
+          if (bestEffort(() -> trail.append(e), e)) {
+            written.increment();
+          }
+        });
   }
 
-  private static void bestEffort(Runnable append, AuditEvent e) {
+  /** True if {@code append} succeeded; a failure is logged (the log counts its errors). */
+  private static boolean bestEffort(Runnable append, AuditEvent e) {
     try {
       append.run();
+      return true;
     } catch (StoreUnavailableException ex) {
       log.warn(
           "audit event appended to its key's trail only, or lost: {} of key '{}' in project '{}'"
@@ -81,6 +96,7 @@ final class RedisChangeTrail {
           e.project(),
           e.actor(),
           ex.getMessage());
+      return false;
     }
   }
 }

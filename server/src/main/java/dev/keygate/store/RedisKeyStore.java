@@ -217,6 +217,11 @@ public final class RedisKeyStore implements KeyStore {
     return client.circuit();
   }
 
+  @Override
+  public long changeEventsWritten() {
+    return trail.written();
+  }
+
   /** Redis failures seen by key-store calls since start (a metric). */
   public long errors() {
     return client.errors();

@@ -100,6 +100,7 @@ class AtomicAuditTest {
       // a revoke of a revoked key changes nothing and records nothing
       keys.revoke(Caller.ADMIN_TOKEN, id, "again");
       assertEquals(1, trail(log, AuditEvent.REVOKE).size());
+      assertEquals(2, store.changeEventsWritten(), "the metric counts what was appended");
     }
   }
 
