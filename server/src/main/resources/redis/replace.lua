@@ -1,15 +1,48 @@
--- Compare-and-set on ver, in the key's slot. The pairs are the whole record: fields they leave out
--- are deleted (the codec omits absent optionals), except the usage fields (ut/ud/un/lu), which
--- only usage.lua writes, so flushed counts survive every update. Publishes the invalidation like
--- write_new.lua. KEYS: record. ARGV: expected version, id, invalidation channel, then field/value
--- pairs.
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[1] then return 0 end
+-- Compare-and-set on ver. The pairs are the whole record: fields they leave out are deleted (the
+-- codec omits absent optionals), except the usage fields (ut/ud/un/lu), which only usage.lua
+-- writes, so flushed counts survive every update. The invalidation is published by the script.
+-- When the record shares its project's slot (ids carry it), the project's active and revoked
+-- indexes and the audit event are written in the same atomic step; otherwise the caller writes
+-- them after it.
+-- KEYS: record, then (same slot only) project active set, project revoked index, the project's
+-- trail, the all-projects feed when one script may touch it (not on a Cluster).
+-- ARGV: expected version, id, invalidation channel, same-slot flag ('1'/'0'), active score ("" =
+-- not active: revoked), revoked ms ("" = not revoked), index position, trail bound, event field
+-- count n, n event fields, then the record's field/value pairs.
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[1] then return {0} end
+local n = tonumber(ARGV[9])
+local first = 10 + n
+-- a script's error does not undo its earlier writes: everything that could fail is checked first
+if ARGV[4] == '1' then
+  for i = 4, #KEYS do
+    local t = redis.call('TYPE', KEYS[i]).ok
+    if t ~= 'stream' and t ~= 'none' then
+      return redis.error_reply('WRONGTYPE audit trail ' .. KEYS[i] .. ' is not a stream')
+    end
+  end
+end
 local keep = {ut = true, ud = true, un = true, lu = true}
-for i = 4, #ARGV, 2 do keep[ARGV[i]] = true end
+for i = first, #ARGV, 2 do keep[ARGV[i]] = true end
 for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
   if not keep[field] then redis.call('HDEL', KEYS[1], field) end
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('HSET', KEYS[1], unpack(ARGV, first))
+local id = ''
+if ARGV[4] == '1' then
+  if ARGV[5] == '' then
+    redis.call('ZREM', KEYS[2], ARGV[2])
+  else
+    redis.call('ZADD', KEYS[2], ARGV[5], ARGV[2])
+  end
+  if ARGV[6] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7]) end
+  if n > 0 then
+    local event = {unpack(ARGV, 10, 9 + n)}
+    for i = 4, #KEYS do
+      local added = redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[8], '*', unpack(event))
+      if i == 4 then id = added end
+    end
+  end
+end
 redis.call('PUBLISH', ARGV[3], ARGV[2])
-return 1
+return {1, id}

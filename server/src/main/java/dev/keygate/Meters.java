@@ -86,7 +86,10 @@ final class Meters {
         "keygate.usage.flush.uncertain",
         "Usage deltas of interrupted flushes that may not have been counted (never sent twice)",
         usage::uncertainDeltas);
-    metrics.counter("keygate.audit.events.written", "Audit events appended", trail::written);
+    metrics.counter(
+        "keygate.audit.events.written",
+        "Audit events appended (changes' events, written with them, and sampled refusals)",
+        () -> trail.written() + store.changeEventsWritten());
     String dropped = "Audit events not written, by cause";
     metrics.counter(
         "keygate.audit.events.dropped",

@@ -94,7 +94,7 @@ public final class AuditEvents {
       throw KeygateException.invalid(List.of(new FieldViolation("page_token", e.getMessage())));
     }
     try {
-      return KeyService.storeCall(() -> log.list(project, query));
+      return StoreCalls.call(() -> log.list(project, query));
     } catch (IllegalArgumentException e) {
       throw KeygateException.invalid(List.of(new FieldViolation("page_token", e.getMessage())));
     }

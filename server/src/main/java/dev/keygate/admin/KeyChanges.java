@@ -1,6 +1,7 @@
 package dev.keygate.admin;
 
 import dev.keygate.access.IpAllowlist;
+import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.Credits;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.RateLimitSpec;
@@ -103,5 +104,49 @@ public record KeyChanges(
         rateLimit,
         List.of(),
         IpAllowlist.NONE);
+  }
+
+  /** Adds the violations of the named paths' values (and of the mask itself) to {@code v}. */
+  void validate(Validation v, Instant now) {
+    v.updateMask("update_mask", paths, UPDATABLE);
+    if (paths.contains("name")) {
+      v.name("key.name", name);
+    }
+    if (paths.contains("description")) {
+      v.description("key.description", description);
+    }
+    if (paths.contains("metadata")) {
+      v.metadata("key.metadata", metadata);
+    }
+    if (paths.contains("scopes")) {
+      v.scopes("key.scopes", scopes);
+    }
+    if (paths.contains("expires_at")) {
+      v.expiry("key.expires_at", expiresAt, now);
+    }
+    if (paths.contains("limits") || paths.contains("rate_limit")) {
+      v.limits(
+          "key.limits",
+          paths.contains("rate_limit") ? rateLimit : null,
+          paths.contains("limits") ? limits : List.of());
+    }
+  }
+
+  /** Sets the named paths' values on {@code b} (credits as given: the caller stamps them). */
+  void applyTo(ApiKeyRecord.Builder b) {
+    for (String path : paths) {
+      switch (path) {
+        case "name" -> b.name(name);
+        case "description" -> b.description(description == null ? "" : description);
+        case "metadata" -> b.metadata(metadata);
+        case "scopes" -> b.scopes(scopes);
+        case "expires_at" -> b.expiresAt(expiresAt);
+        case "rate_limit" -> b.rateLimit(rateLimit);
+        case "limits" -> b.limits(limits);
+        case "allowed_cidrs" -> b.allowlist(allowlist);
+        case "credits" -> b.credits(credits);
+        default -> throw new IllegalArgumentException(path);
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.keygate.admin;
 
+import dev.keygate.audit.AuditEvent;
 import dev.keygate.error.KeygateException;
 import dev.keygate.error.Reason;
 import dev.keygate.imports.ImportIndex;
@@ -73,9 +74,10 @@ public final class KeyImport {
    * Imports one record.
    *
    * @param field the record's place in the request, for field violations ({@code keys[3]})
+   * @param by who the {@code import} audit event, written with the key, names
    * @throws KeygateException when the record is refused (nothing of it is kept)
    */
-  public Imported importOne(Caller caller, ImportedKey record, String field) {
+  public Imported importOne(Caller caller, ImportedKey record, String field, Attribution by) {
     Instant now = clock.instant();
     NewKey request = record.key();
     Validation v = new Validation();
@@ -100,12 +102,13 @@ public final class KeyImport {
     Privileges.requireMayCreate(caller, request);
 
     String project = request.project();
-    String keyId = proof.keyId().orElseGet(format::newKeyId);
+    // a drawn id carries the project's slot, so the key and its audit event are one write
+    String keyId = proof.keyId().orElseGet(() -> format.newKeyId(project));
     String claimed =
-        KeyService.storeCall(() -> index.claimExternalId(project, record.externalId(), keyId));
+        StoreCalls.call(() -> index.claimExternalId(project, record.externalId(), keyId));
     boolean fresh = claimed.equals(keyId);
     if (!fresh || proof.keyId().isPresent()) {
-      Optional<ApiKeyRecord> earlier = KeyService.storeCall(() -> store.find(claimed));
+      Optional<ApiKeyRecord> earlier = StoreCalls.call(() -> store.find(claimed));
       if (earlier.isPresent()) {
         if (fresh && !KeyHasher.matches(earlier.get().digest(), proof.digest())) {
           // a keygate-format secret whose id another key holds
@@ -132,7 +135,7 @@ public final class KeyImport {
     String id = claimed;
     if (proof.indexed().isPresent()) {
       String owner =
-          KeyService.storeCall(() -> index.claimDigest(proof.indexed().get(), proof.digest(), id));
+          StoreCalls.call(() -> index.claimDigest(proof.indexed().get(), proof.digest(), id));
       if (!owner.equals(id)) {
         release(project, record.externalId(), id);
         throw new KeygateException(
@@ -150,8 +153,9 @@ public final class KeyImport {
             proof.displayPrefix().orElse(format.displayPrefix(proof.kind(), id)),
             proof.digest(),
             now);
+    Optional<AuditEvent> event = Optional.of(by.event(AuditEvent.IMPORT, key, now));
     CreateOutcome outcome =
-        KeyService.storeCall(() -> store.create(key, null, maxActiveKeysPerProject, now));
+        StoreCalls.call(() -> store.create(key, null, maxActiveKeysPerProject, now, event));
     switch (outcome.status()) {
       case CREATED -> {
         return new Imported(Status.IMPORTED, key);
@@ -185,7 +189,7 @@ public final class KeyImport {
   }
 
   private void release(String project, String externalId, String id) {
-    KeyService.storeCall(
+    StoreCalls.call(
         () -> {
           index.releaseExternalId(project, externalId, id);
           return null;

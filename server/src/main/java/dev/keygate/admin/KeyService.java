@@ -1,5 +1,6 @@
 package dev.keygate.admin;
 
+import dev.keygate.audit.AuditEvent;
 import dev.keygate.error.FieldViolation;
 import dev.keygate.error.KeygateException;
 import dev.keygate.error.Reason;
@@ -10,7 +11,6 @@ import dev.keygate.key.KeyKind;
 import dev.keygate.store.CreateOutcome;
 import dev.keygate.store.KeyPage;
 import dev.keygate.store.KeyStore;
-import dev.keygate.store.StoreNotDurableException;
 import dev.keygate.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +57,17 @@ public final class KeyService {
     this.maxActiveKeysPerProject = maxActiveKeysPerProject;
   }
 
-  /** Creates a key; the secret in the result is never obtainable again. */
+  /** As {@link #create(Caller, NewKey, Attribution)}, attributed to the caller. */
   public CreatedKey create(Caller caller, NewKey request) {
+    return create(caller, request, Attribution.of(caller, request.requestId()));
+  }
+
+  /**
+   * Creates a key; the secret in the result is never obtainable again. The key's id carries its
+   * project's Redis Cluster slot, so the store writes the key, its project's indexes and the audit
+   * event in one step.
+   */
+  public CreatedKey create(Caller caller, NewKey request, Attribution by) {
     Instant now = clock.instant();
     Validation v = new Validation();
     v.project("project", request.project());
@@ -74,12 +82,16 @@ public final class KeyService {
     Privileges.requireMayCreate(caller, request);
     KeyKind kind = request.kind() == null ? environment : request.kind();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      String id = format.newKeyId();
+      String id = format.newKeyId(request.project());
       String secret = format.newSecret(kind, id);
       ApiKeyRecord key =
           request.record(id, kind, format.displayPrefix(kind, id), hasher.digest(secret), now);
+      AuditEvent event = by.event(AuditEvent.CREATE, key, now);
       CreateOutcome outcome =
-          storeCall(() -> store.create(key, request.requestId(), maxActiveKeysPerProject, now));
+          StoreCalls.call(
+              () ->
+                  store.create(
+                      key, request.requestId(), maxActiveKeysPerProject, now, Optional.of(event)));
       switch (outcome.status()) {
         case CREATED -> {
           log.info("key {} created in project {} by {}", id, key.project(), caller.describe());
@@ -145,7 +157,7 @@ public final class KeyService {
     Validation v = new Validation();
     v.keyId("id", id);
     v.throwIfInvalid();
-    return Privileges.visible(caller, storeCall(() -> store.find(id)), id);
+    return Privileges.visible(caller, StoreCalls.call(() -> store.find(id)), id);
   }
 
   /** Returns one page of a project's keys. */
@@ -162,39 +174,23 @@ public final class KeyService {
     Privileges.requireProject(caller, project);
     int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : pageSize;
     try {
-      return storeCall(() -> store.list(project, pageToken, size, includeRevoked));
+      return StoreCalls.call(() -> store.list(project, pageToken, size, includeRevoked));
     } catch (IllegalArgumentException e) {
       throw KeygateException.invalid(List.of(new FieldViolation("page_token", e.getMessage())));
     }
   }
 
-  /** Applies the changes named in {@link KeyChanges#paths()}. */
+  /** As {@link #update(Caller, String, KeyChanges, Attribution)}, attributed to the caller. */
   public ApiKeyRecord update(Caller caller, String id, KeyChanges changes) {
+    return update(caller, id, changes, Attribution.of(caller, ""));
+  }
+
+  /** Applies the changes named in {@link KeyChanges#paths()}. */
+  public ApiKeyRecord update(Caller caller, String id, KeyChanges changes, Attribution by) {
     Instant now = clock.instant();
     Validation v = new Validation();
     v.keyId("key.id", id);
-    v.updateMask("update_mask", changes.paths(), KeyChanges.UPDATABLE);
-    if (changes.paths().contains("name")) {
-      v.name("key.name", changes.name());
-    }
-    if (changes.paths().contains("description")) {
-      v.description("key.description", changes.description());
-    }
-    if (changes.paths().contains("metadata")) {
-      v.metadata("key.metadata", changes.metadata());
-    }
-    if (changes.paths().contains("scopes")) {
-      v.scopes("key.scopes", changes.scopes());
-    }
-    if (changes.paths().contains("expires_at")) {
-      v.expiry("key.expires_at", changes.expiresAt(), now);
-    }
-    if (changes.paths().contains("limits") || changes.paths().contains("rate_limit")) {
-      v.limits(
-          "key.limits",
-          changes.paths().contains("rate_limit") ? changes.rateLimit() : null,
-          changes.paths().contains("limits") ? changes.limits() : List.of());
-    }
+    changes.validate(v, now);
     v.throwIfInvalid();
     return modify(
         caller,
@@ -205,7 +201,7 @@ public final class KeyService {
             Privileges.requireGrantable(caller, changes.scopes());
           }
           ApiKeyRecord.Builder b = key.toBuilder();
-          changes.paths().forEach(path -> apply(b, path, changes));
+          changes.applyTo(b);
           if (changes.paths().contains("credits")) {
             Privileges.requireNotOwnCredits(caller, key);
             // the generation is the version this write gets: newer than any balance counted so far
@@ -222,11 +218,17 @@ public final class KeyService {
           }
           return changed;
         },
-        "updated");
+        AuditEvent.UPDATE,
+        by);
   }
 
-  /** Revokes a key at once. Revoking a revoked key changes nothing. */
+  /** As {@link #revoke(Caller, String, String, Attribution)}, attributed to the caller. */
   public ApiKeyRecord revoke(Caller caller, String id, String reason) {
+    return revoke(caller, id, reason, Attribution.of(caller, ""));
+  }
+
+  /** Revokes a key at once. Revoking a revoked key changes nothing (and records nothing). */
+  public ApiKeyRecord revoke(Caller caller, String id, String reason, Attribution by) {
     Validation v = new Validation();
     v.keyId("id", id);
     v.reason("reason", reason);
@@ -236,7 +238,8 @@ public final class KeyService {
         caller,
         id,
         key -> key.isRevoked() ? null : key.toBuilder().revokedAt(now).revokeReason(reason).build(),
-        "revoked");
+        AuditEvent.REVOKE,
+        by);
   }
 
   /**
@@ -245,6 +248,11 @@ public final class KeyService {
    * (the first reason stays); a revoked key cannot be disabled (it is off for good already).
    */
   public ApiKeyRecord disable(Caller caller, String id, String reason) {
+    return disable(caller, id, reason, Attribution.of(caller, ""));
+  }
+
+  /** As {@link #disable(Caller, String, String)}, attributed to {@code by}. */
+  public ApiKeyRecord disable(Caller caller, String id, String reason, Attribution by) {
     Validation v = new Validation();
     v.keyId("id", id);
     v.reason("reason", reason);
@@ -259,11 +267,17 @@ public final class KeyService {
               ? null
               : key.toBuilder().disabledAt(now).disableReason(reason).build();
         },
-        "disabled");
+        AuditEvent.DISABLE,
+        by);
+  }
+
+  /** As {@link #enable(Caller, String, Attribution)}, attributed to the caller. */
+  public ApiKeyRecord enable(Caller caller, String id) {
+    return enable(caller, id, Attribution.of(caller, ""));
   }
 
   /** Switches a disabled key on again; enabling an enabled key changes nothing. */
-  public ApiKeyRecord enable(Caller caller, String id) {
+  public ApiKeyRecord enable(Caller caller, String id, Attribution by) {
     Validation v = new Validation();
     v.keyId("id", id);
     v.throwIfInvalid();
@@ -276,7 +290,8 @@ public final class KeyService {
               ? key.toBuilder().disabledAt(null).disableReason("").build()
               : null;
         },
-        "enabled");
+        AuditEvent.ENABLE,
+        by);
   }
 
   /**
@@ -284,6 +299,11 @@ public final class KeyService {
    * stops at once (and is then answered with KEY_REVOKED, not KEY_UNKNOWN).
    */
   public CreatedKey rotate(Caller caller, String id, Duration grace) {
+    return rotate(caller, id, grace, Attribution.of(caller, ""));
+  }
+
+  /** As {@link #rotate(Caller, String, Duration)}, attributed to {@code by}. */
+  public CreatedKey rotate(Caller caller, String id, Duration grace, Attribution by) {
     Validation v = new Validation();
     v.keyId("id", id);
     v.check(
@@ -309,39 +329,43 @@ public final class KeyService {
                   .rotatedAt(now)
                   .build();
             },
-            "rotated");
+            AuditEvent.ROTATE,
+            by);
     return new CreatedKey(rotated, secret[0]);
   }
 
   /**
    * Read-modify-write with optimistic concurrency: re-read and retry when another writer got in
-   * between. {@code change} returns null for "nothing to do".
+   * between. {@code change} returns null for "nothing to do". The store writes the change and its
+   * audit event ({@code action}, attributed to {@code by}) in one step; nothing done, nothing
+   * recorded.
    */
   private ApiKeyRecord modify(
-      Caller caller, String id, UnaryOperator<ApiKeyRecord> change, String verb) {
+      Caller caller, String id, UnaryOperator<ApiKeyRecord> change, String action, Attribution by) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      ApiKeyRecord current = Privileges.visible(caller, storeCall(() -> store.find(id)), id);
+      ApiKeyRecord current = Privileges.visible(caller, StoreCalls.call(() -> store.find(id)), id);
       Privileges.requireHeld(caller, current);
       ApiKeyRecord changed = change.apply(current);
       if (changed == null) {
         // nothing to write (e.g. a retried revoke): its OK must still mean as durable as a write
-        storeCall(
+        StoreCalls.call(
             () -> {
               store.confirmDurable(id);
               return null;
             });
         return current;
       }
-      ApiKeyRecord next =
-          changed.toBuilder().updatedAt(clock.instant()).version(current.version() + 1).build();
+      Instant at = clock.instant();
+      ApiKeyRecord next = changed.toBuilder().updatedAt(at).version(current.version() + 1).build();
+      AuditEvent event = by.event(action, next, at);
       boolean written;
       try {
-        written = storeCall(() -> store.replace(next, current.version()));
+        written = StoreCalls.call(() -> store.replace(next, current.version(), Optional.of(event)));
       } catch (NoSuchElementException e) {
         throw Privileges.notFound(id);
       }
       if (written) {
-        log.info("key {} {} by {}", id, verb, caller.describe());
+        log.info("key {}: {} by {}", id, action, caller.describe());
         return next.toBuilder().usage(current.usage()).build();
       }
     }
@@ -352,7 +376,7 @@ public final class KeyService {
   /** A revived key (expired, now active again) counts against the maximum like a new one. */
   private void requireRoomToRevive(ApiKeyRecord revived, Instant now) {
     OptionalLong full =
-        storeCall(
+        StoreCalls.call(
             () ->
                 store.reserveActive(
                     revived.project(),
@@ -380,50 +404,10 @@ public final class KeyService {
         null);
   }
 
-  private static void apply(ApiKeyRecord.Builder b, String path, KeyChanges c) {
-    switch (path) {
-      case "name" -> b.name(c.name());
-      case "description" -> b.description(c.description() == null ? "" : c.description());
-      case "metadata" -> b.metadata(c.metadata());
-      case "scopes" -> b.scopes(c.scopes());
-      case "expires_at" -> b.expiresAt(c.expiresAt());
-      case "rate_limit" -> b.rateLimit(c.rateLimit());
-      case "limits" -> b.limits(c.limits());
-      case "allowed_cidrs" -> b.allowlist(c.allowlist());
-      case "credits" -> b.credits(c.credits());
-      default -> throw new IllegalArgumentException(path);
-    }
-  }
-
   private static void requireNotRevoked(ApiKeyRecord key) {
     if (key.isRevoked()) {
       throw new KeygateException(
           Reason.KEY_ALREADY_REVOKED, "key " + key.id() + " is revoked; create a new key instead");
-    }
-  }
-
-  static <T> T storeCall(Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (StoreNotDurableException e) {
-      throw new KeygateException(
-          Reason.WRITE_NOT_REPLICATED,
-          "the change to key "
-              + e.keyId()
-              + " was applied on the Redis master, but "
-              + e.acknowledged()
-              + " of the "
-              + e.required()
-              + " replicas required acknowledged it in time, so a failover could still lose it;"
-              + " retrying is safe (a CreateKey retry with the same request_id answers"
-              + " DUPLICATE_REQUEST naming this key, whose secret is not shown again)",
-          Map.of("key_id", e.keyId()),
-          List.of(),
-          null);
-    } catch (StoreUnavailableException e) {
-      throw new KeygateException(
-          Reason.STORE_UNAVAILABLE,
-          "the key store is unreachable; retry later (a CreateKey retry with the same request_id never creates a second key)");
     }
   }
 }

@@ -12,12 +12,14 @@ import java.util.Map;
  *     trail per second (default 10; 0 = none)
  */
 public record AuditSettings(int maxEvents, int failureSamples) {
+  /** Events kept per trail unless {@code KEYGATE_AUDIT_MAX_EVENTS} says otherwise. */
+  public static final int DEFAULT_MAX_EVENTS = 10_000;
 
   /** Reads and validates the settings; a bad one throws a ConfigException naming it. */
   public static AuditSettings fromEnv(Map<String, String> env) {
     EnvReader r = new EnvReader(env);
     return new AuditSettings(
-        r.integer("KEYGATE_AUDIT_MAX_EVENTS", 10_000, 100, 10_000_000),
+        r.integer("KEYGATE_AUDIT_MAX_EVENTS", DEFAULT_MAX_EVENTS, 100, 10_000_000),
         r.integer("KEYGATE_AUDIT_FAILURE_SAMPLES", 10, 0, 10_000));
   }
 

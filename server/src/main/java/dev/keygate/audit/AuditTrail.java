@@ -12,12 +12,9 @@ import org.slf4j.LoggerFactory;
  * Writes the audit trail of one keygate instance, never at the expense of the call being audited.
  *
  * <ul>
- *   <li><b>Admin actions</b> ({@link #recordAction}) are appended synchronously, right after the
- *       change was stored and before the call answers, so a ListEvents after a CreateKey sees it.
- *       If the append fails (Redis lost between the change and the append), the change stands and
- *       the call still succeeds: failing it would tell the caller a stored change did not happen
- *       (and a CreateKey retry would then hit DUPLICATE_REQUEST or create a second key). The loss
- *       is logged and counted ({@code keygate_audit_append_failures_total}).
+ *   <li><b>Admin actions</b> are not written here: the key store writes each change's event in the
+ *       same step as the change ({@link dev.keygate.store.KeyStore#replace}), so no crash keeps one
+ *       without the other.
  *   <li><b>Failures</b> ({@link #sampleFailure}) come from the hot path: at most N per second and
  *       trail are queued (the rest only counted, and the next sample carries how many were
  *       dropped), and one background thread appends them. A full queue drops too; nothing blocks a
@@ -56,28 +53,6 @@ public final class AuditTrail implements AutoCloseable {
     return auditLog;
   }
 
-  /** Appends an admin action now; a failure is logged and counted, never thrown. */
-  public void recordAction(
-      String action, String outcome, String actor, String keyId, String project, String requestId) {
-    AuditEvent event =
-        new AuditEvent(
-            "", clock.instant(), action, outcome, actor, keyId, project, requestId, "admin", 0);
-    try {
-      auditLog.append(event);
-      written.increment();
-    } catch (RuntimeException e) {
-      appendFailures.increment();
-      log.warn(
-          "audit event lost: {} of key '{}' in project '{}' by {} ({}): {}",
-          action,
-          keyId,
-          project,
-          actor,
-          outcome,
-          e.getMessage());
-    }
-  }
-
   /**
    * Queues a failure for the trail of {@code project} ("" = global) if the trail's sampling rate
    * allows; otherwise only counts it. Never blocks.
@@ -113,7 +88,7 @@ public final class AuditTrail implements AutoCloseable {
     }
   }
 
-  /** Events appended (actions and samples) since start. */
+  /** Failure samples appended since start (changes' events are counted by the key store). */
   public long written() {
     return written.sum();
   }

@@ -151,7 +151,28 @@ public final class RedisAuditLog implements AuditLog {
     return Long.valueOf(1).equals(added);
   }
 
-  private AuditEvent appendTo(String trail, AuditEvent e) {
+  /** Events kept per trail (approximately: {@code MAXLEN ~}). */
+  public int maxEvents() {
+    return maxEvents;
+  }
+
+  /**
+   * The entry fields of {@code e} as the flat field/value list an {@code XADD} takes, for a script
+   * that appends the event together with the change it records.
+   */
+  public static List<String> entryFields(AuditEvent e) {
+    List<String> flat = new ArrayList<>();
+    fields(e)
+        .forEach(
+            (k, v) -> {
+              flat.add(k);
+              flat.add(v);
+            });
+    return flat;
+  }
+
+  /** Appends {@code e} to {@code trail} only (no broadcast); see {@link #append}. */
+  public AuditEvent appendTo(String trail, AuditEvent e) {
     XAddParams params = XAddParams.xAddParams().maxLen(maxEvents).approximateTrimming();
     String id = withJedis(j -> j.xadd(streamKey(trail), params, fields(e))).toString();
     return e.withId(id);

@@ -1,6 +1,7 @@
 package dev.keygate.grpc;
 
 import dev.keygate.admin.AdminAuthenticator;
+import dev.keygate.admin.Attribution;
 import dev.keygate.admin.AuditEvents;
 import dev.keygate.admin.Caller;
 import dev.keygate.admin.CreatedKey;
@@ -41,14 +42,15 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
  * {@code keygate.v1.KeyAdmin}: authenticates the caller, translates the request, calls {@link
- * KeyService}, translates the answer. Every write that got past authentication is appended to the
- * audit trail when it succeeds and sampled when it is refused (refused credentials are sampled by
- * the authorizer's observer).
+ * KeyService}, translates the answer. Every write that got past authentication is recorded in the
+ * audit trail when it changes a key (by the store, in the same step as the change) and sampled when
+ * it is refused (refused credentials are sampled by the authorizer's observer).
  */
 public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final AdminAuthenticator auth;
@@ -121,7 +123,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
         "",
         project,
         requestId,
-        caller -> created(keys.create(caller, ProtoMapper.fromProto(request))),
+        (caller, by) -> created(keys.create(caller, ProtoMapper.fromProto(request), by)),
         CreateKeyResponse::getKey);
   }
 
@@ -191,7 +193,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
         id,
         null,
         RequestIds.current(),
-        caller -> toProto(keys.update(caller, id, ProtoMapper.fromProto(request))),
+        (caller, by) -> toProto(keys.update(caller, id, ProtoMapper.fromProto(request), by)),
         key -> key);
   }
 
@@ -203,7 +205,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
         request.getId(),
         null,
         RequestIds.current(),
-        caller -> toProto(keys.revoke(caller, request.getId(), request.getReason())),
+        (caller, by) -> toProto(keys.revoke(caller, request.getId(), request.getReason(), by)),
         key -> key);
   }
 
@@ -215,12 +217,13 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
         request.getId(),
         null,
         RequestIds.current(),
-        caller -> {
+        (caller, by) -> {
           CreatedKey rotated =
               keys.rotate(
                   caller,
                   request.getId(),
-                  ProtoMapper.requestDuration("grace_period", request.getGracePeriod()));
+                  ProtoMapper.requestDuration("grace_period", request.getGracePeriod()),
+                  by);
           return RotateKeyResponse.newBuilder()
               .setKey(toProto(rotated.key()))
               .setSecret(rotated.secret())
@@ -237,7 +240,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
         request.getId(),
         null,
         RequestIds.current(),
-        caller -> toProto(keys.disable(caller, request.getId(), request.getReason())),
+        (caller, by) -> toProto(keys.disable(caller, request.getId(), request.getReason(), by)),
         key -> key);
   }
 
@@ -249,7 +252,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
         request.getId(),
         null,
         RequestIds.current(),
-        caller -> toProto(keys.enable(caller, request.getId())),
+        (caller, by) -> toProto(keys.enable(caller, request.getId(), by)),
         key -> key);
   }
 
@@ -301,9 +304,9 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   }
 
   /**
-   * As {@link #answer} for a write, appending the outcome to the audit trail before answering: a
-   * success to the key's project trail, at once; a refusal sampled (like Authorize refusals) into
-   * the trail {@link KeyService#trailOfRefusal} picks, never one the caller cannot read.
+   * As {@link #answer} for a write. A success's audit event is written by the store together with
+   * the change ({@link Attribution}); a refusal is sampled (like Authorize refusals) into the trail
+   * {@link KeyService#trailOfRefusal} picks, never one the caller cannot read.
    *
    * @param targetId the key the request names ("" for create); recorded only if well-formed
    * @param project the project the request names (create), null when it names none or a bad one
@@ -314,7 +317,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
       String targetId,
       String project,
       String requestId,
-      Function<Caller, T> call,
+      BiFunction<Caller, Attribution, T> call,
       Function<T, ApiKey> keyOf) {
     Caller caller;
     try {
@@ -334,14 +337,14 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
     }
     T response;
     try {
-      response = call.apply(caller);
+      response = call.apply(caller, Attribution.of(caller, requestId));
     } catch (KeygateException e) {
       metrics.adminAction(action, e.reason().name());
       // sampled like Authorize's refusals, and only into a trail the caller may read
       trail.sampleFailure(
           action,
           e.reason().name(),
-          actor(caller),
+          Attribution.of(caller, requestId).actor(),
           KeyService.isKeyId(targetId) ? targetId : "",
           keys.trailOfRefusal(caller, targetId, project),
           requestId,
@@ -356,13 +359,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
           Instant.ofEpochSecond(key.getExpiresAt().getSeconds(), key.getExpiresAt().getNanos()));
     }
     metrics.adminAction(action, AuditEvent.OK);
-    trail.recordAction(
-        action, AuditEvent.OK, actor(caller), key.getId(), key.getProject(), requestId);
     out.onNext(response);
     out.onCompleted();
-  }
-
-  private static String actor(Caller caller) {
-    return caller.keyId() == null ? AuditEvent.ADMIN_TOKEN_ACTOR : caller.keyId();
   }
 }

@@ -1,5 +1,6 @@
 package dev.keygate.grpc;
 
+import dev.keygate.admin.Attribution;
 import dev.keygate.admin.Caller;
 import dev.keygate.admin.ImportedKey;
 import dev.keygate.admin.KeyImport;
@@ -80,20 +81,17 @@ final class KeyImports {
       }
       KeyImport.Imported imported =
           importer.importOne(
-              caller, new ImportedKey(line, record.getExternalId(), key, secret(record)), field);
+              caller,
+              new ImportedKey(line, record.getExternalId(), key, secret(record)),
+              field,
+              Attribution.of(caller, requestId));
       result.setKeyId(imported.key().id());
       if (imported.status() == KeyImport.Status.IMPORTED) {
         result.setOutcome(ImportResult.Outcome.IMPORTED);
         // an imported expiry raises key.expiring / key.expired like a created one
         lifecycle.keyStored(imported.key());
+        // the import's audit event was written with the key
         metrics.adminAction(ACTION, AuditEvent.OK);
-        trail.recordAction(
-            ACTION,
-            AuditEvent.OK,
-            actor(caller),
-            imported.key().id(),
-            imported.key().project(),
-            requestId);
       } else {
         result.setOutcome(ImportResult.Outcome.ALREADY_IMPORTED);
       }
@@ -102,7 +100,7 @@ final class KeyImports {
       trail.sampleFailure(
           ACTION,
           e.reason().name(),
-          actor(caller),
+          Attribution.of(caller, requestId).actor(),
           "",
           keys.trailOfRefusal(caller, "", project),
           requestId,
@@ -137,9 +135,5 @@ final class KeyImports {
         e.violations().stream()
             .map(v -> new FieldViolation(prefix + v.field(), v.description()))
             .toList());
-  }
-
-  private static String actor(Caller caller) {
-    return caller.keyId() == null ? AuditEvent.ADMIN_TOKEN_ACTOR : caller.keyId();
   }
 }

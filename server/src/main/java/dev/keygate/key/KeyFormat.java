@@ -45,9 +45,21 @@ public final class KeyFormat {
     return prefix;
   }
 
-  /** A fresh random key id. */
+  /**
+   * A fresh random key id, for keys whose project is not known (imports of foreign ids, tools). A
+   * key of a project gets {@link #newKeyId(String)}.
+   */
   public String newKeyId() {
     return Base62.random(random, ID_LENGTH);
+  }
+
+  /**
+   * A fresh random key id in {@code project}'s Redis Cluster slot (see {@link ClusterSlots}), so
+   * the key's record and its project's indexes and audit trail can change in one atomic script.
+   * About 56 random bits: ids are public and unique by a check at create, not by chance alone.
+   */
+  public String newKeyId(String project) {
+    return ClusterSlots.idInSlot(random, ClusterSlots.slot(project));
   }
 
   /** A new full secret for the given key id. */

@@ -1,5 +1,6 @@
 package dev.keygate.leak;
 
+import dev.keygate.admin.Attribution;
 import dev.keygate.admin.Caller;
 import dev.keygate.admin.KeyService;
 import dev.keygate.audit.AuditEvent;
@@ -35,6 +36,9 @@ public final class LeakedKeys {
 
   /** The actor of the endpoint's audit events. */
   public static final String ACTOR = "github-secret-scanning";
+
+  /** The revoke or disable is recorded (with the change) as made by the endpoint. */
+  private static final Attribution BY = new Attribution(ACTOR, LeakEvents.SURFACE, "");
 
   /** The revoke or disable reason stored on the key. */
   static final String REASON = "leaked: reported by GitHub secret scanning";
@@ -144,8 +148,8 @@ public final class LeakedKeys {
     try {
       ApiKeyRecord after =
           action == LeakAction.REVOKE
-              ? keys.revoke(Caller.ADMIN_TOKEN, key.id(), REASON)
-              : keys.disable(Caller.ADMIN_TOKEN, key.id(), REASON);
+              ? keys.revoke(Caller.ADMIN_TOKEN, key.id(), REASON, BY)
+              : keys.disable(Caller.ADMIN_TOKEN, key.id(), REASON, BY);
       return after.version() != key.version();
     } catch (KeygateException e) {
       if (e.reason() == Reason.KEY_ALREADY_REVOKED || e.reason() == Reason.KEY_NOT_FOUND) {

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.keygate.audit.AuditEvent;
 import dev.keygate.key.ApiKeyRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -245,9 +246,14 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
   }
 
   @Override
-  public CreateOutcome create(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
+  public CreateOutcome create(
+      ApiKeyRecord key,
+      String requestId,
+      int maxActiveKeys,
+      Instant now,
+      Optional<AuditEvent> event) {
     try {
-      return delegate.create(key, requestId, maxActiveKeys, now);
+      return delegate.create(key, requestId, maxActiveKeys, now, event);
     } finally {
       // read-your-writes here even before our own invalidation message comes back
       cache.synchronous().invalidate(key.id());
@@ -256,9 +262,9 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
   }
 
   @Override
-  public boolean replace(ApiKeyRecord updated, long expectedVersion) {
+  public boolean replace(ApiKeyRecord updated, long expectedVersion, Optional<AuditEvent> event) {
     try {
-      return delegate.replace(updated, expectedVersion);
+      return delegate.replace(updated, expectedVersion, event);
     } finally {
       cache.synchronous().invalidate(updated.id());
       confirmed.forget(updated.id());
@@ -308,13 +314,18 @@ public final class CachingKeyStore implements KeyStore, KeyLookup {
     }
 
     @Override
-    public CreateOutcome create(ApiKeyRecord key, String requestId, int maxActive, Instant now) {
-      return CachingKeyStore.this.create(key, requestId, maxActive, now);
+    public CreateOutcome create(
+        ApiKeyRecord key,
+        String requestId,
+        int maxActive,
+        Instant now,
+        Optional<AuditEvent> event) {
+      return CachingKeyStore.this.create(key, requestId, maxActive, now, event);
     }
 
     @Override
-    public boolean replace(ApiKeyRecord updated, long expectedVersion) {
-      return CachingKeyStore.this.replace(updated, expectedVersion);
+    public boolean replace(ApiKeyRecord updated, long expectedVersion, Optional<AuditEvent> event) {
+      return CachingKeyStore.this.replace(updated, expectedVersion, event);
     }
 
     @Override

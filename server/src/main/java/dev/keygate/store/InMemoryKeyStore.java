@@ -1,5 +1,8 @@
 package dev.keygate.store;
 
+import dev.keygate.audit.AuditEvent;
+import dev.keygate.audit.AuditSettings;
+import dev.keygate.audit.InMemoryAuditLog;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.key.KeyUsage;
 import java.time.Instant;
@@ -17,10 +20,15 @@ import java.util.TreeMap;
 
 /**
  * A key store in this process's memory: the embedded default when no Redis is configured. Its data
- * is gone when the process exits. One lock keeps every operation atomic; it is meant for trying
- * keygate out and for tests, not for load.
+ * is gone when the process exits. One lock keeps every operation atomic, the audit events of key
+ * changes included; it is meant for trying keygate out and for tests, not for load.
  */
 public final class InMemoryKeyStore implements KeyStore {
+  /** Where key changes append their events; {@link #auditLog(int)} sets its bound at startup. */
+  private volatile InMemoryAuditLog trail = new InMemoryAuditLog(AuditSettings.DEFAULT_MAX_EVENTS);
+
+  private long eventsWritten;
+
   private final Map<String, ApiKeyRecord> keys = new HashMap<>();
 
   /** project -> (position -> id), positions in creation order. */
@@ -29,9 +37,23 @@ public final class InMemoryKeyStore implements KeyStore {
   /** project + request id -> key id. Kept for the process lifetime (Redis keeps them 24 h). */
   private final Map<String, String> requests = new HashMap<>();
 
+  /**
+   * The audit log key changes append to, keeping {@code maxEvents} per trail: call once, at
+   * startup, before any write.
+   */
+  public InMemoryAuditLog auditLog(int maxEvents) {
+    InMemoryAuditLog log = new InMemoryAuditLog(maxEvents);
+    trail = log;
+    return log;
+  }
+
   @Override
   public synchronized CreateOutcome create(
-      ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
+      ApiKeyRecord key,
+      String requestId,
+      int maxActiveKeys,
+      Instant now,
+      Optional<AuditEvent> event) {
     String requestKey = key.project() + "\n" + requestId;
     boolean idempotent = requestId != null && !requestId.isEmpty();
     if (idempotent && requests.containsKey(requestKey)) {
@@ -53,6 +75,7 @@ public final class InMemoryKeyStore implements KeyStore {
     if (idempotent) {
       requests.put(requestKey, key.id());
     }
+    event.ifPresent(this::append);
     return CreateOutcome.created(key.id());
   }
 
@@ -96,7 +119,8 @@ public final class InMemoryKeyStore implements KeyStore {
   }
 
   @Override
-  public synchronized boolean replace(ApiKeyRecord updated, long expectedVersion) {
+  public synchronized boolean replace(
+      ApiKeyRecord updated, long expectedVersion, Optional<AuditEvent> event) {
     ApiKeyRecord current = keys.get(updated.id());
     if (current == null) {
       throw new NoSuchElementException("no key " + updated.id());
@@ -105,7 +129,18 @@ public final class InMemoryKeyStore implements KeyStore {
       return false;
     }
     keys.put(updated.id(), updated.toBuilder().usage(current.usage()).build());
+    event.ifPresent(this::append);
     return true;
+  }
+
+  private void append(AuditEvent event) {
+    trail.append(event);
+    eventsWritten++;
+  }
+
+  @Override
+  public synchronized long changeEventsWritten() {
+    return eventsWritten;
   }
 
   @Override

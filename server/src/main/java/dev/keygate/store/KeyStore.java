@@ -1,5 +1,6 @@
 package dev.keygate.store;
 
+import dev.keygate.audit.AuditEvent;
 import dev.keygate.key.ApiKeyRecord;
 import java.time.Instant;
 import java.util.Collection;
@@ -16,11 +17,24 @@ public interface KeyStore extends AutoCloseable {
   /**
    * Stores a new key (its {@code version} must be 1) unless the request id was seen before in the
    * project, the id is taken, or the project already has {@code maxActiveKeys} active keys at
-   * {@code now}. The checks and the write are one atomic step.
+   * {@code now}. The checks, the write and the append of {@code event} to the project's audit trail
+   * are one atomic step (in Redis: when the key's id carries its project's Cluster slot, as every
+   * id keygate draws does; see docs/scaling.md).
    *
    * @param requestId idempotency key, null or empty when the caller gave none
+   * @param event the audit event recording the create, or empty for none
    */
-  CreateOutcome create(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now);
+  CreateOutcome create(
+      ApiKeyRecord key,
+      String requestId,
+      int maxActiveKeys,
+      Instant now,
+      Optional<AuditEvent> event);
+
+  /** {@link #create(ApiKeyRecord, String, int, Instant, Optional)} without an audit event. */
+  default CreateOutcome create(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
+    return create(key, requestId, maxActiveKeys, now, Optional.empty());
+  }
 
   /** The key with this id, with its flushed usage counts. */
   Optional<ApiKeyRecord> find(String id);
@@ -58,12 +72,20 @@ public interface KeyStore extends AutoCloseable {
 
   /**
    * Replaces a key's fields (not its usage counts) if its stored version is still {@code
-   * expectedVersion}. The new record carries the next version.
+   * expectedVersion}, and appends {@code event} to the project's audit trail in the same atomic
+   * step (as for {@link #create(ApiKeyRecord, String, int, Instant, Optional) create}). The new
+   * record carries the next version.
    *
-   * @return false if the key changed in between (the caller re-reads and retries)
+   * @param event the audit event recording the change, or empty for none
+   * @return false if the key changed in between (the caller re-reads and retries): nothing written
    * @throws java.util.NoSuchElementException if the key does not exist
    */
-  boolean replace(ApiKeyRecord updated, long expectedVersion);
+  boolean replace(ApiKeyRecord updated, long expectedVersion, Optional<AuditEvent> event);
+
+  /** {@link #replace(ApiKeyRecord, long, Optional)} without an audit event. */
+  default boolean replace(ApiKeyRecord updated, long expectedVersion) {
+    return replace(updated, expectedVersion, Optional.empty());
+  }
 
   /**
    * Counts key {@code id} of {@code project} as active until {@code expiresAt} (null = never) if
@@ -93,6 +115,11 @@ public interface KeyStore extends AutoCloseable {
     if (delegate() != this) {
       delegate().confirmDurable(id);
     }
+  }
+
+  /** Audit events written together with their changes since start (a metric). */
+  default long changeEventsWritten() {
+    return delegate() == this ? 0 : delegate().changeEventsWritten();
   }
 
   /** Adds usage counts; deltas for keys that no longer exist are dropped. */

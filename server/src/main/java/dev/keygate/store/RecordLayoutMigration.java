@@ -151,8 +151,12 @@ public final class RecordLayoutMigration {
     args.add(hash.get("ver"));
     args.add(id);
     args.add(names.invalidationChannel());
+    // the record alone: the same key, so no index changes and no audit event (replace.lua's
+    // same-slot flag off, its index arguments unused, a trail bound and no event fields)
+    args.addAll(List.of("0", "", "", "", "0", "0"));
     RedisRecordCodec.appendFields(args, record.get());
-    long result = (Long) client.run(r -> REPLACE.eval(r, List.of(names.record(id)), args));
+    Object reply = client.run(r -> REPLACE.eval(r, List.of(names.record(id)), args));
+    long result = (Long) ((List<?>) reply).get(0);
     return result > 0 ? Outcome.MIGRATED : result == 0 ? Outcome.CHANGED_MEANWHILE : Outcome.GONE;
   }
 

@@ -13,6 +13,7 @@ import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.JedisClusterCRC16;
 import redis.clients.jedis.util.Pool;
 
 /**
@@ -32,6 +33,7 @@ final class RedisClient implements AutoCloseable {
   private final Runnable dropIdleConnections;
 
   private final RedisCircuit circuit;
+  private final boolean cluster;
   private final LongAdder errors = new LongAdder();
   private volatile boolean closed;
 
@@ -50,6 +52,7 @@ final class RedisClient implements AutoCloseable {
     this.budget = budget;
     this.dropIdleConnections = dropIdleConnections;
     this.circuit = circuit;
+    this.cluster = redis instanceof JedisCluster;
   }
 
   /**
@@ -233,6 +236,28 @@ final class RedisClient implements AutoCloseable {
       circuit.redisAnswered();
     }
     return pong;
+  }
+
+  /**
+   * True if one script may touch all of {@code keys}: always behind one master (standalone,
+   * Sentinel), on a Cluster only when they hash to one slot.
+   */
+  boolean oneScript(String... keys) {
+    if (!cluster) {
+      return true;
+    }
+    int slot = JedisClusterCRC16.getSlot(keys[0]);
+    for (String key : keys) {
+      if (JedisClusterCRC16.getSlot(key) != slot) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True for a Redis Cluster, where a script touches one slot only. */
+  boolean isCluster() {
+    return cluster;
   }
 
   /** The nodes an invalidation listener subscribes to, and connections to them. */

@@ -1,5 +1,6 @@
 package dev.keygate.store;
 
+import dev.keygate.audit.AuditEvent;
 import dev.keygate.key.ApiKeyRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,12 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
- * Creating keys, and keeping a project's active-key count right. A record lives in the key's
- * Cluster slot and the project's indexes in the project's, and no script touches two slots, so a
- * create is two ordered steps rather than one atomic script:
+ * Creating keys, and keeping a project's active-key count right.
+ *
+ * <p>A key whose record shares its project's slot (every key keygate creates: the id carries the
+ * slot) is created by one script, {@code create.lua}: checks, record, project indexes and audit
+ * event in one atomic step. On a Cluster, a key with an id of its own (imported) lives in another
+ * slot than its project's indexes, and no script touches two slots, so its create is two ordered
+ * steps:
  *
  * <ol>
  *   <li>reserve in the project's slot (request id, active-key count, index entry and a {@code
@@ -27,46 +31,57 @@ import java.util.OptionalLong;
  * exists, released (index, active set and request id) if not. Until then the reservation counts as
  * an active key and an idempotent retry with the same request id gets DUPLICATE for an id with no
  * record. A replace interrupted between its steps leaves the active set stale for that key; a
- * create that finds the project full {@linkplain #reconcileActive reconciles} it first.
+ * create that finds the project full {@linkplain RedisActiveKeys#reconcile reconciles} it first.
  */
 final class RedisCreates {
   /** How long a create request id stays reserved, in seconds. */
   static final long REQUEST_ID_TTL_SECONDS = 86_400;
 
+  private static final LuaScript CREATE = LuaScript.resource("create");
   private static final LuaScript RESERVE = LuaScript.resource("reserve");
   private static final LuaScript WRITE_NEW = LuaScript.resource("write_new");
   private static final LuaScript RELEASE = LuaScript.resource("release");
-  private static final LuaScript REVIVE = LuaScript.resource("revive");
 
   private final RedisClient client;
   private final RedisNamespace names;
-  private final RedisReads reads;
   private final AcknowledgedWrites writes;
   private final RedisPurge purge;
+  private final RedisChangeTrail trail;
+  private final RedisActiveKeys active;
   private final Duration repairAfter;
 
   RedisCreates(
       RedisClient client,
       RedisNamespace names,
-      RedisReads reads,
+      RedisActiveKeys active,
       AcknowledgedWrites writes,
-      RedisPurge purge) {
+      RedisPurge purge,
+      RedisChangeTrail trail) {
     this.client = client;
     this.names = names;
-    this.reads = reads;
     this.writes = writes;
     this.purge = purge;
+    this.trail = trail;
+    this.active = active;
     // longer than any create can take between its steps (every attempt timing out), so a repair
     // never releases a reservation whose record write is still on its way
     this.repairAfter = Duration.ofSeconds(30).plus(client.timeout().multipliedBy(4));
   }
 
-  CreateOutcome create(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
+  CreateOutcome create(
+      ApiKeyRecord key,
+      String requestId,
+      int maxActiveKeys,
+      Instant now,
+      Optional<AuditEvent> event) {
     repairPending(key.project(), now);
     purge.purge(key.project(), now);
+    if (client.oneScript(names.record(key.id()), names.projectKeys(key.project()))) {
+      return createInOneScript(key, requestId, maxActiveKeys, now, event);
+    }
     List<?> reserved = reserve(key, requestId, maxActiveKeys, now);
     String status = (String) reserved.get(0);
-    if (status.equals("FULL") && reconcileActive(key.project(), now)) {
+    if (status.equals("FULL") && active.reconcile(key.project(), now)) {
       // the active set was stale (a replace interrupted between its steps): ask again
       reserved = reserve(key, requestId, maxActiveKeys, now);
       status = (String) reserved.get(0);
@@ -90,9 +105,65 @@ final class RedisCreates {
       return CreateOutcome.idTaken();
     }
     client.run(r -> r.hdel(names.projectPending(key.project()), key.id()));
+    trail.appendAfter(event);
     // the key exists now whatever the replicas say; a retry with the request id finds it
     writes.requireAcknowledged(written, key.id());
     return CreateOutcome.created(key.id());
+  }
+
+  private CreateOutcome createInOneScript(
+      ApiKeyRecord key,
+      String requestId,
+      int maxActiveKeys,
+      Instant now,
+      Optional<AuditEvent> event) {
+    AcknowledgedWrites.Acked written = oneScript(key, requestId, maxActiveKeys, now, event);
+    List<?> reply = (List<?>) written.reply();
+    if (reply.get(0).equals("FULL") && active.reconcile(key.project(), now)) {
+      // the active set was stale (a replace of a key outside the slot, interrupted): ask again
+      written = oneScript(key, requestId, maxActiveKeys, now, event);
+      reply = (List<?>) written.reply();
+    }
+    String status = (String) reply.get(0);
+    return switch (status) {
+      case "DUPLICATE" -> CreateOutcome.duplicate((String) reply.get(1));
+      case "FULL" -> CreateOutcome.projectFull((Long) reply.get(1));
+      case "TAKEN" -> CreateOutcome.idTaken();
+      case "CREATED" -> {
+        trail.afterScript(event);
+        // the key exists now whatever the replicas say; a retry with the request id finds it
+        writes.requireAcknowledged(written, key.id());
+        yield CreateOutcome.created(key.id());
+      }
+      default -> throw new IllegalStateException("unexpected create result " + status);
+    };
+  }
+
+  private AcknowledgedWrites.Acked oneScript(
+      ApiKeyRecord key,
+      String requestId,
+      int maxActiveKeys,
+      Instant now,
+      Optional<AuditEvent> event) {
+    boolean idempotent = requestId != null && !requestId.isEmpty();
+    List<String> keys = new ArrayList<>();
+    keys.add(names.record(key.id()));
+    keys.add(names.projectKeys(key.project()));
+    keys.add(names.projectActive(key.project()));
+    keys.add(names.request(key.project(), idempotent ? requestId : ""));
+    keys.addAll(trail.keys(key.project()));
+    List<String> args = new ArrayList<>();
+    args.add(idempotent ? "1" : "0");
+    args.add(Integer.toString(maxActiveKeys));
+    args.add(Long.toString(now.toEpochMilli()));
+    args.add(PageTokens.position(key));
+    args.add(key.id());
+    args.add(RedisRecordCodec.activeScore(key));
+    args.add(Long.toString(REQUEST_ID_TTL_SECONDS));
+    args.add(names.invalidationChannel());
+    args.addAll(trail.args(event));
+    RedisRecordCodec.appendFields(args, key);
+    return writes.eval(CREATE, keys, args);
   }
 
   /** Step 1 of create: checks and reservation in the project's slot. */
@@ -189,63 +260,5 @@ final class RedisCreates {
       settled++;
     }
     return settled;
-  }
-
-  /** See {@link KeyStore#reserveActive}: counts a revived key toward the project's maximum. */
-  OptionalLong reserveActive(
-      String project, String id, Instant expiresAt, int maxActiveKeys, Instant now) {
-    long active = revive(project, id, expiresAt, maxActiveKeys, now);
-    if (active >= 0 && reconcileActive(project, now)) {
-      // the active set was stale (a replace interrupted between its steps): ask again
-      active = revive(project, id, expiresAt, maxActiveKeys, now);
-    }
-    return active < 0 ? OptionalLong.empty() : OptionalLong.of(active);
-  }
-
-  private long revive(String project, String id, Instant expiresAt, int max, Instant now) {
-    List<String> args =
-        List.of(
-            Long.toString(now.toEpochMilli()),
-            id,
-            Integer.toString(max),
-            expiresAt == null ? "+inf" : Long.toString(expiresAt.toEpochMilli()));
-    return (Long) client.run(r -> REVIVE.eval(r, List.of(names.projectActive(project)), args));
-  }
-
-  /**
-   * Makes the project's active set agree with the records of its members: revoked, missing and
-   * expired keys leave it, changed expiries are corrected. Pending reservations are kept.
-   *
-   * @return true if anything changed
-   */
-  boolean reconcileActive(String project, Instant now) {
-    String activeKey = names.projectActive(project);
-    List<String> members = client.run(r -> r.zrange(activeKey, 0, -1));
-    Map<String, String> pending = client.run(r -> r.hgetAll(names.projectPending(project)));
-    boolean changed = false;
-    for (String id : members) {
-      if (pending.containsKey(id)) {
-        continue;
-      }
-      Optional<ApiKeyRecord> key = reads.find(id);
-      Double stored = client.run(r -> r.zscore(activeKey, id));
-      if (key.isEmpty()
-          || key.get().isRevoked()
-          || !key.get().project().equals(project)
-          || key.get().isExpiredAt(now)) {
-        client.run(r -> r.zrem(activeKey, id));
-        changed = true;
-      } else {
-        double score =
-            key.get().expiresAt() == null
-                ? Double.POSITIVE_INFINITY
-                : key.get().expiresAt().toEpochMilli();
-        if (stored == null || stored != score) {
-          client.run(r -> r.zadd(activeKey, score, id));
-          changed = true;
-        }
-      }
-    }
-    return changed;
   }
 }

@@ -1,5 +1,7 @@
 package dev.keygate.store;
 
+import dev.keygate.audit.AuditEvent;
+import dev.keygate.audit.AuditSettings;
 import dev.keygate.audit.RedisAuditLog;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.ratelimit.SharedLimiter;
@@ -59,6 +61,8 @@ public final class RedisKeyStore implements KeyStore {
   private final RedisReads reads;
   private final RedisCreates creates;
   private final RedisUpdates updates;
+  private final RedisActiveKeys active;
+  private final RedisChangeTrail trail;
   private final RedisUsage usage;
   private final RedisCalls calls;
   private final BatchingKeyReader reader;
@@ -74,8 +78,12 @@ public final class RedisKeyStore implements KeyStore {
     AcknowledgedWrites writes = new AcknowledgedWrites(client, acks);
     this.reads = new RedisReads(client, names);
     RedisPurge purge = new RedisPurge(client, names, revokedRetention);
-    this.creates = new RedisCreates(client, names, reads, writes, purge);
-    this.updates = new RedisUpdates(client, names, writes, purge);
+    this.trail =
+        new RedisChangeTrail(
+            client, Stores.auditLog(client, names.prefix(), AuditSettings.DEFAULT_MAX_EVENTS));
+    this.active = new RedisActiveKeys(client, names, reads);
+    this.creates = new RedisCreates(client, names, active, writes, purge, trail);
+    this.updates = new RedisUpdates(client, names, writes, purge, trail);
     this.usage = new RedisUsage(client, names);
     this.calls = new RedisCalls("redis-limits", client.circuit());
     this.reader = new BatchingKeyReader(this, readSettings, client.circuit());
@@ -189,9 +197,15 @@ public final class RedisKeyStore implements KeyStore {
     return Stores.sharedLimiter(this);
   }
 
-  /** The audit trails of this store's namespace; built by {@link Stores#auditLog}. */
+  /**
+   * The audit trails of this store's namespace, keeping {@code maxEvents} per trail; built by
+   * {@link Stores#auditLog}. Key changes append their events to it in their own scripts, so call
+   * this once, at startup, before any write (until then they go to a log with the default bound).
+   */
   public RedisAuditLog auditLog(int maxEvents) {
-    return Stores.auditLog(this, maxEvents);
+    RedisAuditLog log = Stores.auditLog(client, names.prefix(), maxEvents);
+    trail.use(log);
+    return log;
   }
 
   /**
@@ -217,6 +231,11 @@ public final class RedisKeyStore implements KeyStore {
     return client.circuit();
   }
 
+  @Override
+  public long changeEventsWritten() {
+    return trail.written();
+  }
+
   /** Redis failures seen by key-store calls since start (a metric). */
   public long errors() {
     return client.errors();
@@ -225,8 +244,13 @@ public final class RedisKeyStore implements KeyStore {
   // ---------------------------------------------------------------- creates (RedisCreates)
 
   @Override
-  public CreateOutcome create(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
-    return creates.create(key, requestId, maxActiveKeys, now);
+  public CreateOutcome create(
+      ApiKeyRecord key,
+      String requestId,
+      int maxActiveKeys,
+      Instant now,
+      Optional<AuditEvent> event) {
+    return creates.create(key, requestId, maxActiveKeys, now, event);
   }
 
   List<?> reserve(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
@@ -246,13 +270,13 @@ public final class RedisKeyStore implements KeyStore {
   }
 
   boolean reconcileActive(String project, Instant now) {
-    return creates.reconcileActive(project, now);
+    return active.reconcile(project, now);
   }
 
   @Override
   public OptionalLong reserveActive(
       String project, String id, Instant expiresAt, int maxActiveKeys, Instant now) {
-    return creates.reserveActive(project, id, expiresAt, maxActiveKeys, now);
+    return active.reserve(project, id, expiresAt, maxActiveKeys, now);
   }
 
   // ---------------------------------------------------------------- reads and updates
@@ -273,8 +297,8 @@ public final class RedisKeyStore implements KeyStore {
   }
 
   @Override
-  public boolean replace(ApiKeyRecord updated, long expectedVersion) {
-    return updates.replace(updated, expectedVersion);
+  public boolean replace(ApiKeyRecord updated, long expectedVersion, Optional<AuditEvent> event) {
+    return updates.replace(updated, expectedVersion, event);
   }
 
   @Override

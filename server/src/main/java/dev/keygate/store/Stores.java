@@ -60,8 +60,12 @@ public final class Stores {
    * store is Redis, else a bounded in-memory log.
    */
   public static AuditLog openAuditLog(KeyStore store, int maxEvents) {
-    if (backing(store) instanceof RedisKeyStore redis) {
-      return auditLog(redis, maxEvents);
+    KeyStore backing = backing(store);
+    if (backing instanceof RedisKeyStore redis) {
+      return redis.auditLog(maxEvents);
+    }
+    if (backing instanceof InMemoryKeyStore memory) {
+      return memory.auditLog(maxEvents);
     }
     return new InMemoryAuditLog(maxEvents);
   }
@@ -74,7 +78,11 @@ public final class Stores {
    * Cluster too.
    */
   public static RedisAuditLog auditLog(RedisKeyStore redis, int maxEvents) {
-    RedisClient client = redis.client();
+    return redis.auditLog(maxEvents);
+  }
+
+  /** The log of {@link #auditLog(RedisKeyStore, int)}, on {@code client}. */
+  static RedisAuditLog auditLog(RedisClient client, String namespace, int maxEvents) {
     return new RedisAuditLog(
         new RedisAuditLog.Commands() {
           @Override
@@ -83,7 +91,7 @@ public final class Stores {
             return client.execute(call, "redis audit log", null);
           }
         },
-        redis.namespace(),
+        namespace,
         maxEvents);
   }
 

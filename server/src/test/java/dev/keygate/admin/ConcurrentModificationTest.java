@@ -3,6 +3,7 @@ package dev.keygate.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.keygate.audit.AuditEvent;
 import dev.keygate.error.KeygateException;
 import dev.keygate.error.Reason;
 import dev.keygate.key.ApiKeyRecord;
@@ -120,13 +121,18 @@ class ConcurrentModificationTest {
     }
 
     @Override
-    public CreateOutcome create(ApiKeyRecord key, String requestId, int maxActive, Instant now) {
-      return delegate.create(key, requestId, maxActive, now);
+    public CreateOutcome create(
+        ApiKeyRecord key,
+        String requestId,
+        int maxActive,
+        Instant now,
+        Optional<AuditEvent> event) {
+      return delegate.create(key, requestId, maxActive, now, event);
     }
 
     @Override
-    public boolean replace(ApiKeyRecord updated, long expectedVersion) {
-      return delegate.replace(updated, expectedVersion);
+    public boolean replace(ApiKeyRecord updated, long expectedVersion, Optional<AuditEvent> event) {
+      return delegate.replace(updated, expectedVersion, event);
     }
 
     @Override

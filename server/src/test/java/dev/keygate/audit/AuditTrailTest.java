@@ -2,10 +2,8 @@ package dev.keygate.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.keygate.store.RedisKeyStore;
 import dev.keygate.testing.Eventually;
 import dev.keygate.testing.MutableClock;
-import dev.keygate.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,24 +65,5 @@ class AuditTrailTest {
     assertEquals(0, trail.droppedQueueFull());
     assertEquals(200, trail.written());
     assertEquals(200, events("").size());
-  }
-
-  @Test
-  void recordAction_redisDownLosesTheEventWithoutThrowing() {
-    try (RedisServer redis = RedisServer.start()) {
-      RedisKeyStore store = RedisKeyStore.connect(redis.url(), Duration.ofSeconds(2), "kg");
-      try (AuditTrail trail = new AuditTrail(store.auditLog(100), clock, 10)) {
-        trail.recordAction(
-            AuditEvent.CREATE, AuditEvent.OK, "admin-token", "aaaaaaaaaaa1", "acme", "");
-        assertEquals(1, trail.written());
-        redis.kill();
-        trail.recordAction(
-            AuditEvent.REVOKE, AuditEvent.OK, "admin-token", "aaaaaaaaaaa1", "acme", "");
-        assertEquals(1, trail.written());
-        assertEquals(1, trail.appendFailures());
-      } finally {
-        store.close();
-      }
-    }
   }
 }

@@ -151,6 +151,8 @@ class LifecycleEventsTest {
     assertEquals(List.of(), events(AuditEvent.KEY_EXPIRING), "the claim is still leased");
     advanceBoth(Duration.ofMinutes(2));
     Eventually.await("taken over", () -> events(AuditEvent.KEY_EXPIRING).size() == 1);
+    // appended first, marked done after: until then a claim "at expiry" would find its lease over
+    Eventually.await("key.expiring done", () -> killed.pending() == 1);
 
     // it claimed key.expired, appended it, and died before marking it done
     List<String> second = killed.claim(expiredDue, expiredDue.plus(Duration.ofMinutes(1)), 10);

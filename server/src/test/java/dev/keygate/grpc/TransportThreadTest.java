@@ -11,6 +11,7 @@ import dev.keygate.api.v1.CheckRequest;
 import dev.keygate.api.v1.CreateKeyRequest;
 import dev.keygate.api.v1.CreateKeyResponse;
 import dev.keygate.api.v1.KeyAdminGrpc;
+import dev.keygate.audit.AuditEvent;
 import dev.keygate.config.KeygateConfig;
 import dev.keygate.key.ApiKeyRecord;
 import dev.keygate.store.BatchingKeyReader;
@@ -346,9 +347,10 @@ class TransportThreadTest {
     }
 
     @Override
-    public CreateOutcome create(ApiKeyRecord key, String requestId, int max, Instant now) {
+    public CreateOutcome create(
+        ApiKeyRecord key, String requestId, int max, Instant now, Optional<AuditEvent> event) {
       note("create");
-      return delegate.create(key, requestId, max, now);
+      return delegate.create(key, requestId, max, now, event);
     }
 
     @Override
@@ -370,9 +372,9 @@ class TransportThreadTest {
     }
 
     @Override
-    public boolean replace(ApiKeyRecord updated, long expectedVersion) {
+    public boolean replace(ApiKeyRecord updated, long expectedVersion, Optional<AuditEvent> event) {
       note("replace");
-      return delegate.replace(updated, expectedVersion);
+      return delegate.replace(updated, expectedVersion, event);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 class KeyFormatTest {
   private final KeyFormat format = new KeyFormat("kg", new SecureRandom());
@@ -82,5 +83,39 @@ class KeyFormatTest {
   void parsedKey_toStringHidesSecret() {
     String secret = format.newSecret(KeyKind.LIVE, format.newKeyId());
     assertFalse(format.parse(secret).orElseThrow().toString().contains(secret));
+  }
+
+  @Test
+  void newKeyId_carriesItsProjectsClusterSlot() {
+    SecureRandom random = new SecureRandom();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 2000; i++) {
+      String project = "p" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+      String id = format.newKeyId(project);
+      assertTrue(id.matches("[0-9A-Za-z]{12}"), id);
+      // the slots Redis Cluster gives the record's and the project's hash tags
+      assertEquals(
+          JedisClusterCRC16.getSlot("kg:proj:{" + project + "}:keys"),
+          JedisClusterCRC16.getSlot("kg:key:{" + id + "}"),
+          id + " of " + project);
+      assertTrue(ids.add(id), "drawn twice: " + id);
+    }
+  }
+
+  @Test
+  void newKeyId_ofOneProjectVaries() {
+    Set<String> ids = new HashSet<>();
+    Set<Character> first = new HashSet<>();
+    Set<String> suffixes = new HashSet<>();
+    for (int i = 0; i < 500; i++) {
+      String id = format.newKeyId("acme");
+      ids.add(id);
+      first.add(id.charAt(0));
+      suffixes.add(id.substring(9));
+    }
+    assertEquals(500, ids.size());
+    // random prefix, and the suffix is not a fixed function of the slot
+    assertTrue(first.size() > 40, first.size() + " first characters");
+    assertTrue(suffixes.size() > 100, suffixes.size() + " suffixes");
   }
 }
