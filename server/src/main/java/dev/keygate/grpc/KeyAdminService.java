@@ -42,9 +42,10 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
 
 /**
  * {@code keygate.v1.KeyAdmin}: authenticates the caller, translates the request, calls {@link
@@ -62,7 +63,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   private final EventWatchers watchers;
   private final LifecycleEvents lifecycle;
 
-  private final ToLongFunction<ApiKeyRecord> creditsLeft;
+  private final Function<List<ApiKeyRecord>, Map<String, Long>> creditsLeft;
   private final KeyImports imports;
 
   public KeyAdminService(
@@ -74,7 +75,7 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
       KeygateMetrics metrics,
       EventWatchers watchers,
       LifecycleEvents lifecycle,
-      ToLongFunction<ApiKeyRecord> creditsLeft) {
+      Function<List<ApiKeyRecord>, Map<String, Long>> creditsLeft) {
     this.creditsLeft = creditsLeft;
     this.imports = new KeyImports(importer, keys, trail, metrics, lifecycle);
     this.auth = auth;
@@ -155,9 +156,8 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
                   request.getPageToken(),
                   request.getPageSize(),
                   request.getIncludeRevoked());
-          var now = clock.instant();
           return ListKeysResponse.newBuilder()
-              .addAllKeys(page.keys().stream().map(k -> toProto(k, now)).toList())
+              .addAllKeys(toProto(page.keys(), clock.instant()))
               .setNextPageToken(page.nextPageToken())
               .build();
         });
@@ -264,20 +264,25 @@ public final class KeyAdminService extends KeyAdminGrpc.KeyAdminImplBase {
   }
 
   private ApiKey toProto(ApiKeyRecord key) {
-    return toProto(key, clock.instant());
+    return toProto(List.of(key), clock.instant()).get(0);
   }
 
-  /** With the key's credit balance now, when it has credits (one store read each). */
-  private ApiKey toProto(ApiKeyRecord key, Instant now) {
-    if (key.credits().isEmpty()) {
-      return ProtoMapper.toProto(key, now);
-    }
+  /** With the credit balances now of the keys that have credits, read together. */
+  private List<ApiKey> toProto(List<ApiKeyRecord> keys, Instant now) {
+    Map<String, Long> balances;
     try {
-      return ProtoMapper.toProto(key, creditsLeft.applyAsLong(key), now);
+      balances = creditsLeft.apply(keys);
     } catch (StoreUnavailableException e) {
       throw new KeygateException(
           Reason.STORE_UNAVAILABLE, "the key store is unreachable; the change, if any, was made");
     }
+    return keys.stream()
+        .map(
+            k ->
+                k.credits().isEmpty()
+                    ? ProtoMapper.toProto(k, now)
+                    : ProtoMapper.toProto(k, balances.get(k.id()), now))
+        .toList();
   }
 
   /** Authenticates, runs the call, and reports a domain failure as its gRPC status. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -138,6 +139,11 @@ public final class LeasingLimiter implements SharedLimiter {
   @Override
   public long balance(String keyId, Credits credits, Instant at) {
     return delegate.balance(keyId, credits, at);
+  }
+
+  @Override
+  public Map<String, Long> balances(Map<String, Credits> credits, Instant at) {
+    return delegate.balances(credits, at);
   }
 
   private static void landed(Lease lease, Grant grant, Throwable failure) {

@@ -1,6 +1,7 @@
 package dev.keygate.ratelimit;
 
 import dev.keygate.key.ApiKeyRecord;
+import dev.keygate.key.Credits;
 import dev.keygate.key.KeyLimit;
 import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
@@ -13,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -207,11 +210,14 @@ public final class LimitEvaluator {
   }
 
   /**
-   * The key's credit balance now, as the next call would find it; 0 for a key without credits. For
-   * KeyAdmin reads, on the caller's thread (bounded by the store's call budget).
+   * The credit balances of {@code keys} now, as their next calls would find them (key id ->
+   * balance; keys without credits are left out), read together (Redis: one pipelined round trip).
+   * For KeyAdmin reads, on the caller's thread (bounded by the store's call budget).
    */
-  public long creditsLeft(ApiKeyRecord key) {
-    return key.credits().map(c -> shared.balance(key.id(), c, clock.instant())).orElse(0L);
+  public Map<String, Long> creditsLeft(List<ApiKeyRecord> keys) {
+    Map<String, Credits> metered = new LinkedHashMap<>();
+    keys.forEach(k -> k.credits().ifPresent(c -> metered.put(k.id(), c)));
+    return metered.isEmpty() ? Map.of() : shared.balances(metered, clock.instant());
   }
 
   /**

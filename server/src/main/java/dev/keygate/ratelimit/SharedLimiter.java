@@ -3,7 +3,9 @@ package dev.keygate.ratelimit;
 import dev.keygate.key.Credits;
 import dev.keygate.key.RateLimitSpec;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -56,6 +58,18 @@ public interface SharedLimiter {
    * @throws dev.keygate.store.StoreUnavailableException if the shared state cannot be reached
    */
   long balance(String keyId, Credits credits, Instant at);
+
+  /**
+   * {@link #balance} of several keys (key id -> credits) at once, for a KeyAdmin page: a store that
+   * can read them in one round trip (Redis: pipelined) overrides this. Same thread rule.
+   *
+   * @return key id -> balance, for every key given
+   */
+  default Map<String, Long> balances(Map<String, Credits> credits, Instant at) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    credits.forEach((id, c) -> out.put(id, balance(id, c, at)));
+    return out;
+  }
 
   /**
    * One owner's share of a decision.

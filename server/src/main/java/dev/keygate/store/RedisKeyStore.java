@@ -8,7 +8,6 @@ import dev.keygate.ratelimit.SharedLimiter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -19,31 +18,18 @@ import java.util.OptionalLong;
  *
  * <ul>
  *   <li>{@link RedisClient}: the connection, per-call time budget and failure handling;
- *   <li>{@link RedisNamespace}: the key names (the layout below);
+ *   <li>{@link RedisNamespace}: the key names;
  *   <li>{@link RedisRecordCodec}: a record as the fields of its HASH;
  *   <li>{@link RedisReads}, {@link RedisCreates}, {@link RedisUpdates}, {@link RedisUsage}: the
  *       operations, whose scripts are {@link LuaScript} resources under {@code redis/}.
  * </ul>
  *
- * <p>Layout, for namespace {@code ns} (default {@value #DEFAULT_NAMESPACE}):
- *
- * <ul>
- *   <li>{@code ns:key:{<id>}}: HASH, one API key (fields: {@link RedisRecordCodec}).
- *   <li>{@code ns:proj:{<project>}:keys}: ZSET of {@link PageTokens#position positions}, all with
- *       score 0 so that ZRANGEBYLEX walks them in creation order.
- *   <li>{@code ns:proj:{<project>}:active}: ZSET id → expiry millis ({@code +inf} = never) of the
- *       keys that are not revoked; the active count is the members scored above now.
- *   <li>{@code ns:proj:{<project>}:req:<request id>}: STRING key id, 24 h, for idempotent create.
- *   <li>{@code ns:proj:{<project>}:pending}: HASH id → {@code <reserved ms> <position> <request
- *       id>}: creates whose record write has not been confirmed yet (normally empty).
- * </ul>
- *
- * <p>The hash tags ({@code {...}}) put each key record in one Cluster slot and a project's indexes
- * in the project's slot, and no script or command touches two slots, so the same code runs on a
- * standalone server, behind Sentinel and on a Redis Cluster ({@link RedisEndpoint}). Because of
- * that, create and replace are two ordered steps rather than one atomic script ({@link
- * RedisCreates}). The record itself is always written by one script, so a reader never sees half a
- * key, and the invalidation is published by the same script.
+ * <p>The layout (key names in {@link RedisNamespace}, documented in docs/redis.md) gives every
+ * Redis key a hash tag, and a key's id carries its project's Cluster slot, so a key's record, its
+ * project's indexes and audit trail share one slot: each change, with its audit event and its
+ * invalidation, is one script ({@link RedisCreates}, {@link RedisUpdates}, {@link
+ * RedisChangeTrail}) on a standalone server, behind Sentinel and on a Redis Cluster alike. Keys
+ * whose ids do not carry the slot (older ids, imported ids) take two ordered steps on a Cluster.
  *
  * <p>Every Jedis failure (connection refused, timeout, pool exhausted, server error) surfaces as
  * {@link StoreUnavailableException}. No message built here contains credentials.
@@ -53,8 +39,6 @@ public final class RedisKeyStore implements KeyStore {
 
   /** How long revoked keys are kept by default ({@code KEYGATE_REDIS_REVOKED_RETENTION}). */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
-
-  // the limiter's script stays beside the limiter that reads its replies
 
   private final RedisClient client;
   private final RedisNamespace names;
@@ -253,24 +237,14 @@ public final class RedisKeyStore implements KeyStore {
     return creates.create(key, requestId, maxActiveKeys, now, event);
   }
 
-  List<?> reserve(ApiKeyRecord key, String requestId, int maxActiveKeys, Instant now) {
-    return creates.reserve(key, requestId, maxActiveKeys, now);
+  /** The create operations (tests drive the two-step path's steps one by one). */
+  RedisCreates creates() {
+    return creates;
   }
 
-  boolean writeNew(ApiKeyRecord key) {
-    return creates.writeNew(key);
-  }
-
-  Duration repairAfter() {
-    return creates.repairAfter();
-  }
-
-  int repairPending(String project, Instant now) {
-    return creates.repairPending(project, now);
-  }
-
-  boolean reconcileActive(String project, Instant now) {
-    return active.reconcile(project, now);
+  /** The projects' active-key sets. */
+  RedisActiveKeys activeKeys() {
+    return active;
   }
 
   @Override

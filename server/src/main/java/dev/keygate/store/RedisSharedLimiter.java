@@ -11,9 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 
 /**
  * Global limits and credits in Redis, one Lua call over all of an owner's limits (and a key's
@@ -87,7 +91,42 @@ final class RedisSharedLimiter implements SharedLimiter {
 
   @Override
   public long balance(String keyId, Credits credits, Instant at) {
-    List<String> st = store.client().run(r -> r.hmget(creditsKey(keyId), "g", "r", "w"));
+    return current(credits, at, store.client().run(r -> r.hmget(creditsKey(keyId), "g", "r", "w")));
+  }
+
+  /** One pipelined round trip for the page (on a Cluster, grouped by node). */
+  @Override
+  public Map<String, Long> balances(Map<String, Credits> credits, Instant at) {
+    if (credits.size() <= 1) {
+      return SharedLimiter.super.balances(credits, at);
+    }
+    List<String> ids = List.copyOf(credits.keySet());
+    List<List<String>> stored =
+        store
+            .client()
+            .run(
+                r -> {
+                  List<Response<List<String>>> replies = new ArrayList<>(ids.size());
+                  try (AbstractPipeline pipeline = r.pipelined()) {
+                    for (String id : ids) {
+                      replies.add(pipeline.hmget(creditsKey(id), "g", "r", "w"));
+                    }
+                    pipeline.sync();
+                  }
+                  List<List<String>> out = new ArrayList<>(replies.size());
+                  for (Response<List<String>> reply : replies) {
+                    out.add(reply.get());
+                  }
+                  return out;
+                });
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      out.put(ids.get(i), current(credits.get(ids.get(i)), at, stored.get(i)));
+    }
+    return out;
+  }
+
+  private static long current(Credits credits, Instant at, List<String> st) {
     return Balances.current(
         credits,
         credits.windowAt(at),

@@ -109,6 +109,35 @@ class CreditsTest {
   }
 
   @Test
+  void listKeys_showsEachMeteredKeysOwnBalance_readTogether() {
+    CreateKeyResponse ten = create(credits(10));
+    CreateKeyResponse twenty = create(credits(20));
+    String plain =
+        a.admin()
+            .createKey(
+                CreateKeyRequest.newBuilder()
+                    .setProject("acme")
+                    .setName("unmetered")
+                    .addScopes("tasks:read")
+                    .build())
+            .getKey()
+            .getId();
+    CreateKeyResponse thirty = create(credits(30));
+    check(b, twenty.getSecret(), 1);
+    check(a, thirty.getSecret(), 3);
+
+    Map<String, ApiKey> listed = new java.util.HashMap<>();
+    a.admin()
+        .listKeys(ListKeysRequest.newBuilder().setProject("acme").build())
+        .getKeysList()
+        .forEach(k -> listed.put(k.getId(), k));
+    assertEquals(10, listed.get(ten.getKey().getId()).getCredits().getRemaining());
+    assertEquals(19, listed.get(twenty.getKey().getId()).getCredits().getRemaining());
+    assertEquals(27, listed.get(thirty.getKey().getId()).getCredits().getRemaining());
+    assertFalse(listed.get(plain).hasCredits());
+  }
+
+  @Test
   void check_spendsCostUntilExhausted_thenCreditsExhaustedWithNothingSpent() {
     CreateKeyResponse key = create(credits(10));
     String secret = key.getSecret();

@@ -75,7 +75,7 @@ class MeteringStagesTest {
     assertEquals(null, refused.retryAfter(), "credits that never refill: waiting will not help");
     assertEquals(null, refused.refusing());
     assertEquals(0, meter.evaluate(k, 2).join().credits().orElseThrow().remaining());
-    assertEquals(0, meter.creditsLeft(k));
+    assertEquals(0, (long) meter.creditsLeft(List.of(k)).get(k.id()));
     // the listener heard every decision that counted credits, refusals included
     assertEquals(List.of(6L, 2L, 2L, 0L), reported.stream().map(CreditBalance::remaining).toList());
   }
@@ -93,7 +93,8 @@ class MeteringStagesTest {
         Optional.of(Instant.parse("2026-11-29T00:00:00Z")),
         refused.credits().orElseThrow().nextRefill());
     clock.advance(Duration.ofHours(12));
-    assertEquals(5, meter.creditsLeft(k), "the refill is due, not yet counted");
+    assertEquals(
+        5, (long) meter.creditsLeft(List.of(k)).get(k.id()), "the refill is due, not yet counted");
     assertEquals(4, meter.evaluate(k, 1).join().credits().orElseThrow().remaining());
 
     // a newer admin setting (generation 2) resets the balance once
@@ -103,7 +104,7 @@ class MeteringStagesTest {
     assertEquals(48, meter.evaluate(k, 1).join().credits().orElseThrow().remaining());
     // nor does generation 2 reset it a second time
     assertEquals(47, meter.evaluate(topped, 1).join().credits().orElseThrow().remaining());
-    assertEquals(47, meter.creditsLeft(topped));
+    assertEquals(47, (long) meter.creditsLeft(List.of(topped)).get(topped.id()));
     // the next day's refill applies to whichever generation asks first, once
     clock.advance(Duration.ofDays(1));
     assertEquals(4, meter.evaluate(topped, 1).join().credits().orElseThrow().remaining());
@@ -154,7 +155,7 @@ class MeteringStagesTest {
     assertEquals(LimitOwner.Kind.PROJECT, refused.refusing().subject());
     // the key's take (its limit and 7 credits) went back; the local limit was never taken
     assertEquals(1, shared.count("key:k4"));
-    assertEquals(93, meter.creditsLeft(k));
+    assertEquals(93, (long) meter.creditsLeft(List.of(k)).get(k.id()));
     assertEquals(List.of("key:k4"), shared.released);
     assertEquals(
         9,

@@ -80,7 +80,7 @@ class ActiveSetReconcileTest {
     assertEquals(
         CreateOutcome.Status.PROJECT_FULL,
         store.create(key("rec000000005", "proj", T0), "", 1, T0).status());
-    assertFalse(store.reconcileActive("proj", T0), "nothing stale, nothing changed");
+    assertFalse(store.activeKeys().reconcile("proj", T0), "nothing stale, nothing changed");
   }
 
   @Test
@@ -93,11 +93,11 @@ class ActiveSetReconcileTest {
       // as if an update of the expiry wrote the record but not the set
       jedis.zadd(active, Double.POSITIVE_INFINITY, key.id());
     }
-    assertTrue(store.reconcileActive("proj", T0));
+    assertTrue(store.activeKeys().reconcile("proj", T0));
     try (Jedis jedis = jedis()) {
       assertEquals((double) expires.toEpochMilli(), jedis.zscore(active, key.id()));
     }
-    assertFalse(store.reconcileActive("proj", T0), "settled");
+    assertFalse(store.activeKeys().reconcile("proj", T0), "settled");
   }
 
   @Test
@@ -105,7 +105,7 @@ class ActiveSetReconcileTest {
     ApiKeyRecord key =
         key("rec000000007", "proj", T0).toBuilder().expiresAt(T0.plusSeconds(60)).build();
     store.create(key, "", 10, T0);
-    assertTrue(store.reconcileActive("proj", T0.plusSeconds(61)));
+    assertTrue(store.activeKeys().reconcile("proj", T0.plusSeconds(61)));
     try (Jedis jedis = jedis()) {
       assertNull(jedis.zscore(store.names().projectActive("proj"), key.id()));
     }

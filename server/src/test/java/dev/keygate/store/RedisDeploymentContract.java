@@ -47,7 +47,7 @@ abstract class RedisDeploymentContract extends KeyStoreContract {
     RedisKeyStore redis = (RedisKeyStore) store;
     ApiKeyRecord lost = key("lost00000001", "proj", T0);
     // step 1 only: as if the sidecar died before writing the record
-    assertEquals("RESERVED", redis.reserve(lost, "req-lost", 1, T0).get(0));
+    assertEquals("RESERVED", redis.creates().reserve(lost, "req-lost", 1, T0).get(0));
     // the reservation holds the only active slot and the request id until it is repaired
     assertEquals(
         CreateOutcome.Status.PROJECT_FULL,
@@ -56,7 +56,7 @@ abstract class RedisDeploymentContract extends KeyStoreContract {
         CreateOutcome.duplicate(lost.id()),
         store.create(key("retr00000001", "proj", T0.plusSeconds(1)), "req-lost", 1, T0));
 
-    java.time.Instant later = T0.plus(redis.repairAfter()).plusSeconds(1);
+    java.time.Instant later = T0.plus(redis.creates().repairAfter()).plusSeconds(1);
     ApiKeyRecord next = key("next00000002", "proj", later);
     assertEquals(CreateOutcome.created(next.id()), store.create(next, "req-lost", 1, later));
     assertTrue(store.find(lost.id()).isEmpty());
@@ -68,18 +68,18 @@ abstract class RedisDeploymentContract extends KeyStoreContract {
     RedisKeyStore redis = (RedisKeyStore) store;
     ApiKeyRecord k = key("half00000001", "proj", T0);
     // steps 1 and 2 of create, then a crash: the pending entry is never dropped
-    assertEquals("RESERVED", redis.reserve(k, "req-half", 1, T0).get(0));
-    assertTrue(redis.writeNew(k));
+    assertEquals("RESERVED", redis.creates().reserve(k, "req-half", 1, T0).get(0));
+    assertTrue(redis.creates().writeNew(k));
 
     // a create still within repairAfter is taken to be in flight and left alone
-    assertEquals(0, redis.repairPending("proj", T0));
+    assertEquals(0, redis.creates().repairPending("proj", T0));
     assertEquals(
         CreateOutcome.duplicate(k.id()),
         store.create(key("retr00000002", "proj", T0.plusSeconds(1)), "req-half", 1, T0));
 
-    Instant later = T0.plus(redis.repairAfter()).plusSeconds(1);
-    assertEquals(1, redis.repairPending("proj", later), "the crashed create is settled");
-    assertEquals(0, redis.repairPending("proj", later), "and only once");
+    Instant later = T0.plus(redis.creates().repairAfter()).plusSeconds(1);
+    assertEquals(1, redis.creates().repairPending("proj", later), "the crashed create is settled");
+    assertEquals(0, redis.creates().repairPending("proj", later), "and only once");
     // confirmed, not released: the key stays findable, listed and counted as active, and its
     // request id still answers with it
     assertEquals(k.name(), store.find(k.id()).orElseThrow().name());
