@@ -62,7 +62,7 @@ final class KeyMigrateLayout implements Callable<Integer> {
             redis.bounds(),
             redis.acks(),
             redis.revokedRetention())) {
-      result = store.migrateRecordLayout(batchSize);
+      result = RecordLayoutMigration.of(store).run(batchSize);
     } catch (StoreUnavailableException e) {
       throw new CliException(
           ExitCode.UNAVAILABLE,

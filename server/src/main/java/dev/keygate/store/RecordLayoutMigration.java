@@ -79,17 +79,23 @@ public final class RecordLayoutMigration {
   private final RedisClient client;
   private final RedisNamespace names;
 
-  RecordLayoutMigration(RedisClient client, RedisNamespace names) {
+  private RecordLayoutMigration(RedisClient client, RedisNamespace names) {
     this.client = client;
     this.names = names;
+  }
+
+  /** The migration of {@code store}'s records (its Redis and namespace). */
+  public static RecordLayoutMigration of(RedisKeyStore store) {
+    return new RecordLayoutMigration(store.client(), store.names());
   }
 
   /**
    * One pass over every master.
    *
    * @param batch keys per SCAN and pipeline, 1-{@value #MAX_BATCH}
+   * @throws StoreUnavailableException if Redis fails meanwhile (a rerun carries on)
    */
-  Result run(int batch) {
+  public Result run(int batch) {
     if (batch < 1 || batch > MAX_BATCH) {
       throw new IllegalArgumentException("batch must be 1-" + MAX_BATCH);
     }

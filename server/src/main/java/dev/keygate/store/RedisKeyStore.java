@@ -128,20 +128,6 @@ public final class RedisKeyStore implements KeyStore {
   }
 
   /**
-   * Rewrites the records still in the old layout in the packed one, {@code batch} keys a round
-   * trip: see {@link RecordLayoutMigration}. Safe beside live traffic and to run again.
-   *
-   * @throws StoreUnavailableException if Redis fails meanwhile (a rerun carries on)
-   */
-  public RecordLayoutMigration.Result migrateRecordLayout(int batch) {
-    return layoutMigration().run(batch);
-  }
-
-  RecordLayoutMigration layoutMigration() {
-    return new RecordLayoutMigration(client, names);
-  }
-
-  /**
    * The pub/sub channel on which every create, update, rotate and revoke publishes the key's id
    * (from inside the write's script), so caches of all instances sharing this Redis and namespace
    * drop it at once.

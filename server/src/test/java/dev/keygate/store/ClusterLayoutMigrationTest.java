@@ -57,7 +57,7 @@ class ClusterLayoutMigrationTest {
       }
       assertEquals(3, masters.size(), "the old records are spread over every master");
 
-      RecordLayoutMigration.Result result = store.migrateRecordLayout(7);
+      RecordLayoutMigration.Result result = RecordLayoutMigration.of(store).run(7);
 
       assertEquals(KEYS, result.count(Outcome.MIGRATED), result.describe());
       for (ApiKeyRecord k : before) {
@@ -66,7 +66,7 @@ class ClusterLayoutMigrationTest {
         assertFalse(raw.hexists(key, "k"), key);
         assertSameRecord(k, store.find(k.id()).orElseThrow());
       }
-      RecordLayoutMigration.Result again = store.migrateRecordLayout(1_000);
+      RecordLayoutMigration.Result again = RecordLayoutMigration.of(store).run(1_000);
       assertEquals(0, again.count(Outcome.MIGRATED), again.describe());
       assertEquals(KEYS, again.count(Outcome.ALREADY_PACKED), again.describe());
     }

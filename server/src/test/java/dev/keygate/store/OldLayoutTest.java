@@ -174,7 +174,7 @@ class OldLayoutTest {
       jedis.hset(notBraced, Map.of("ver", "1", "p", "proj", "k", "live"));
       jedis.set(store.names().record("string000001"), "not a hash");
 
-      RecordLayoutMigration.Result first = store.migrateRecordLayout(2);
+      RecordLayoutMigration.Result first = RecordLayoutMigration.of(store).run(2);
 
       assertEquals(2, first.count(Outcome.MIGRATED), first.describe());
       assertEquals(1, first.count(Outcome.ALREADY_PACKED), first.describe());
@@ -195,7 +195,7 @@ class OldLayoutTest {
       assertEquals(
           otherNamespace, jedis.hgetAll(other.names().record(ids[0])), "not its namespace");
 
-      RecordLayoutMigration.Result second = store.migrateRecordLayout(1000);
+      RecordLayoutMigration.Result second = RecordLayoutMigration.of(store).run(1000);
       assertEquals(0, second.count(Outcome.MIGRATED), second.describe());
       assertEquals(3, second.count(Outcome.ALREADY_PACKED), second.describe());
       assertEquals(1, second.count(Outcome.MALFORMED), second.describe());
@@ -213,7 +213,7 @@ class OldLayoutTest {
       // a sidecar still on the old code updates the key after the migration read it
       jedis.hset(store.names().record(k.id()), Map.of("ver", "2", "n", "changed meanwhile"));
 
-      RecordLayoutMigration migration = store.layoutMigration();
+      RecordLayoutMigration migration = RecordLayoutMigration.of(store);
       assertEquals(Outcome.CHANGED_MEANWHILE, migration.migrate(k.id(), read));
       assertEquals("changed meanwhile", store.find(k.id()).orElseThrow().name());
       assertEquals(Outcome.GONE, migration.migrate("gone00000001", Map.of()));
@@ -228,7 +228,7 @@ class OldLayoutTest {
       for (int batch : new int[] {0, -1, RecordLayoutMigration.MAX_BATCH + 1}) {
         IllegalArgumentException e =
             org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class, () -> store.migrateRecordLayout(batch));
+                IllegalArgumentException.class, () -> RecordLayoutMigration.of(store).run(batch));
         assertEquals("batch must be 1-1000", e.getMessage());
       }
     }
