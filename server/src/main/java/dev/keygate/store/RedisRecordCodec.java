@@ -44,7 +44,9 @@ import java.util.TreeMap;
  * absent optionals as "": the above plus {@code p} project, {@code n} name, {@code s} scopes,
  * {@code k} kind label, {@code px} display prefix, {@code c} created, {@code h} digest (base64url).
  * It has no {@code a}. Such a record is rewritten packed by its next update ({@link RedisUpdates})
- * or by {@link RecordLayoutMigration}.
+ * or by {@link RecordLayoutMigration}. The other way round does not work: a version before the
+ * packed layout takes a packed record for no record and refuses the key (fails closed), so a
+ * rolling upgrade should be short (docs/redis.md).
  *
  * <p>Both: {@code ut} total uses, {@code ud} UTC epoch day, {@code un} count on that day, {@code
  * lu} last use millis, written only by {@code usage.lua} and kept by every replace.

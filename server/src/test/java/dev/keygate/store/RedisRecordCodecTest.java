@@ -325,6 +325,33 @@ class RedisRecordCodecTest {
   }
 
   @Test
+  void randomShapes_roundTrip_andNoPackedValuePasses64Bytes() {
+    java.util.Random random = new java.util.Random(42);
+    String[] names = {"", "x", "bench 1", "ünïcødé naming 🔑", "n".repeat(50), "ü".repeat(40)};
+    for (int i = 0; i < 2_000; i++) {
+      List<String> scopes = new ArrayList<>();
+      for (int s = random.nextInt(5); s > 0; s--) {
+        scopes.add("scope" + random.nextInt(1000) + ":" + "r".repeat(random.nextInt(12)));
+      }
+      ApiKeyRecord k =
+          typical().toBuilder()
+              .project("p".repeat(1 + random.nextInt(64)))
+              .scopes(scopes)
+              .name(names[random.nextInt(names.length)] + random.nextInt(100))
+              .createdAt(T0.plusMillis(random.nextLong() >>> 20))
+              .kind(random.nextBoolean() ? KeyKind.LIVE : KeyKind.TEST)
+              .build();
+      k = k.toBuilder().prefix("kg_" + k.kind().label() + "_" + ID).build();
+      Map<String, String> h = encode(k);
+      for (String field : List.of("a", "x")) {
+        int bytes = h.get(field).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertTrue(bytes <= 64, field + " of " + bytes + " bytes");
+      }
+      assertSameRecord(k, RedisRecordCodec.decode(ID, h).orElseThrow());
+    }
+  }
+
+  @Test
   void digestsOfEveryByteValue_roundTrip() {
     java.util.Random random = new java.util.Random(17);
     for (int i = 0; i < 200; i++) {
