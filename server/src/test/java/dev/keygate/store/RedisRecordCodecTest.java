@@ -352,6 +352,69 @@ class RedisRecordCodecTest {
   }
 
   @Test
+  void packedValues_fillUpTo64Bytes_countingUtf8Bytes() {
+    // x is 7 time characters + "kg_" + the name: a name of 54 bytes fills it to 64 exactly
+    String[] fills = {
+      "n".repeat(53) + "\u007f", // 1-byte characters, the highest
+      "ü".repeat(25) + "\u0080" + "\u07ff", // 2 bytes each, the lowest and the highest
+      "€".repeat(17) + "\u0800", // 3 bytes each, the lowest is U+0800
+      "🔑".repeat(13) + "ab" // 4 bytes each (a surrogate pair)
+    };
+    for (String name : fills) {
+      assertEquals(54, name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, name);
+      ApiKeyRecord fits = typical().toBuilder().name(name).build();
+      assertFalse(encode(fits).containsKey("n"), "64 bytes fit: " + name);
+      assertSameRecord(fits, roundTrip(fits));
+      ApiKeyRecord over = typical().toBuilder().name(name + "x").build();
+      assertTrue(encode(over).containsKey("n"), "65 bytes do not: " + name);
+      assertSameRecord(over, roundTrip(over));
+    }
+  }
+
+  @Test
+  void edgesOfThePack_roundTrip() {
+    // the creation time's range: -2^48 and 2^48 - 1 ms are packed, 2^48 is not
+    for (long millis : new long[] {-(1L << 48), (1L << 48) - 1, 1L << 48, -(1L << 48) - 1}) {
+      ApiKeyRecord k = typical().toBuilder().createdAt(Instant.ofEpochMilli(millis)).build();
+      boolean packed = millis >= -(1L << 48) && millis < 1L << 48;
+      assertEquals(!packed, encode(k).containsKey("c"), Long.toString(millis));
+      assertSameRecord(k, roundTrip(k));
+    }
+    // a project starting with a space, an empty project before scopes, x of the time alone
+    ApiKeyRecord leadingSpace = typical().toBuilder().project(" lead").build();
+    assertEquals(" lead", encode(leadingSpace).get("p"));
+    assertSameRecord(leadingSpace, roundTrip(leadingSpace));
+    ApiKeyRecord emptyProject = typical().toBuilder().project("").build();
+    assertFalse(encode(emptyProject).containsKey("p"));
+    assertSameRecord(emptyProject, roundTrip(emptyProject));
+    ApiKeyRecord timeOnly = typical().toBuilder().prefix("sk_imported").name("").build();
+    assertEquals(7, encode(timeOnly).get("x").length());
+    assertSameRecord(timeOnly, roundTrip(timeOnly));
+    // metadata with an empty key or value
+    ApiKeyRecord metadata = typical().toBuilder().metadata(Map.of("", "v", "k", "")).build();
+    assertSameRecord(metadata, roundTrip(metadata));
+  }
+
+  @Test
+  void isPacked_activeScore_andAnOldRecordsBadKind() {
+    assertTrue(RedisRecordCodec.isPacked(encode(typical())));
+    assertFalse(RedisRecordCodec.isPacked(null));
+    assertFalse(RedisRecordCodec.isPacked(Map.of("a", "l")), "no version: no record");
+    assertFalse(RedisRecordCodec.isPacked(oldLayout(typical())));
+    assertEquals("+inf", RedisRecordCodec.activeScore(typical()));
+    Instant expiry = T0.plusSeconds(60);
+    assertEquals(
+        Long.toString(expiry.toEpochMilli()),
+        RedisRecordCodec.activeScore(typical().toBuilder().expiresAt(expiry).build()));
+    assertEquals("", RedisRecordCodec.activeScore(typical().toBuilder().revokedAt(T0).build()));
+    Map<String, String> old = oldLayout(typical());
+    old.put("k", "neither");
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> RedisRecordCodec.decode(ID, old));
+    assertEquals("key " + ID + " has no valid kind", e.getMessage());
+  }
+
+  @Test
   void digestsOfEveryByteValue_roundTrip() {
     java.util.Random random = new java.util.Random(17);
     for (int i = 0; i < 200; i++) {

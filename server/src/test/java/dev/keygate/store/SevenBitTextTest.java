@@ -53,6 +53,14 @@ class SevenBitTextTest {
     assertThrows(IllegalArgumentException.class, () -> SevenBitText.encodeUnsigned(-1, 7));
     assertThrows(IllegalArgumentException.class, () -> SevenBitText.decodeUnsigned("abc", 0, 7));
     assertThrows(
+        IllegalArgumentException.class, () -> SevenBitText.decodeUnsigned("xxabcde", 2, 7));
+    assertThrows(
+        IllegalArgumentException.class, () -> SevenBitText.decodeUnsigned("0123456789", 0, 10));
+    // nine characters carry 63 bits: the widest number there is
+    assertEquals(
+        Long.MAX_VALUE,
+        SevenBitText.decodeUnsigned(SevenBitText.encodeUnsigned(Long.MAX_VALUE, 9), 0, 9));
+    assertThrows(
         IllegalArgumentException.class, () -> SevenBitText.decodeUnsigned("\u00ff123456", 0, 7));
   }
 }
