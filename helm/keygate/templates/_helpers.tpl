@@ -99,6 +99,9 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- if gt $ways 1 -}}
 {{- fail "keygate: set only one of redis.enabled, redis.existingSecret and redis.url" -}}
 {{- end -}}
+{{- if and .v.leak.enabled (not .v.leak.publicKeysConfigMap) -}}
+{{- fail "keygate: leak.enabled needs leak.publicKeysConfigMap, a ConfigMap holding GitHub's secret-scanning public keys (docs/leaked-keys.md)" -}}
+{{- end -}}
 {{- if and .v.standalone.enabled (gt (int .v.standalone.replicas) 1) (eq $ways 0) -}}
 {{- fail "keygate: standalone.replicas > 1 needs Redis (redis.enabled, redis.existingSecret or redis.url): the in-memory store keeps keys per pod" -}}
 {{- end -}}
@@ -172,6 +175,16 @@ keygate's environment. Context: {root, v, listen}. Secrets only through secretKe
       name: {{ $v.config.webhookSecretName }}
       key: {{ $v.config.webhookSecretKey }}
 {{- end }}
+{{- if $v.leak.enabled }}
+- name: KEYGATE_LEAK_LISTEN
+  value: {{ printf "0.0.0.0:%d" (int $v.leak.port) | quote }}
+- name: KEYGATE_LEAK_PUBLIC_KEYS_FILE
+  value: {{ printf "/etc/keygate/leak/%s" $v.leak.publicKeysKey | quote }}
+{{- with $v.leak.action }}
+- name: KEYGATE_LEAK_ACTION
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- if $v.metrics.enabled }}
 - name: KEYGATE_METRICS_LISTEN
   value: {{ printf "0.0.0.0:%d" (int $v.metrics.port) | quote }}
@@ -201,6 +214,11 @@ keygate's environment. Context: {root, v, listen}. Secrets only through secretKe
       containerPort: {{ $v.metrics.port }}
       protocol: TCP
     {{- end }}
+    {{- if $v.leak.enabled }}
+    - name: keygate-leak
+      containerPort: {{ $v.leak.port }}
+      protocol: TCP
+    {{- end }}
   env:
     {{- include "keygate.env" . | nindent 4 }}
   {{- if .probes }}
@@ -222,11 +240,28 @@ keygate's environment. Context: {root, v, listen}. Secrets only through secretKe
   volumeMounts:
     - name: keygate-tmp
       mountPath: /tmp
+    {{- if $v.leak.enabled }}
+    - name: keygate-leak-keys
+      mountPath: /etc/keygate/leak
+      readOnly: true
+    {{- end }}
+{{- end -}}
+
+{{/* The volume of GitHub's secret-scanning public keys, when leak.enabled. Context: {root, v}. */}}
+{{- define "keygate.leakVolume" -}}
+{{- if .v.leak.enabled }}
+- name: keygate-leak-keys
+  configMap:
+    name: {{ .v.leak.publicKeysConfigMap }}
+    items:
+      - key: {{ .v.leak.publicKeysKey }}
+        path: {{ .v.leak.publicKeysKey }}
+{{- end }}
 {{- end -}}
 
 {{/* Non-secret configuration whose change must roll the pods. Context: {root, v}. */}}
 {{- define "keygate.configChecksum" -}}
-{{- $cfg := dict "config" .v.config "extraEnv" .v.extraEnv "port" .v.port "image" .v.image
+{{- $cfg := dict "config" .v.config "extraEnv" .v.extraEnv "port" .v.port "image" .v.image "leak" .v.leak
       "redis" (dict "url" .v.redis.url "existingSecret" .v.redis.existingSecret "existingSecretKey" .v.redis.existingSecretKey "enabled" .v.redis.enabled)
       "secrets" .v.secrets -}}
 {{- toJson $cfg | sha256sum -}}

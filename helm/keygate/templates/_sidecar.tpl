@@ -64,6 +64,7 @@ app's Deployment pod template:
   emptyDir:
     medium: Memory
     sizeLimit: 64Mi
+{{- include "keygate.leakVolume" $ctx }}
 {{- if $v.sidecar.envoy.enabled }}
 - name: keygate-envoy-config
   configMap:

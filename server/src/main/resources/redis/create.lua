@@ -4,7 +4,7 @@
 -- trail, then the all-projects feed when one script may touch it (not on a Cluster).
 -- ARGV: idempotent flag, max active, now ms, position, id, active score ("" = revoked), request
 -- TTL seconds, invalidation channel, trail bound, event field count n, n event fields, then the
--- record's field/value pairs.
+-- record's field/value pairs. lib/trail.lua is prepended.
 if ARGV[1] == '1' then
   local existing = redis.call('GET', KEYS[4])
   if existing then return {'DUPLICATE', existing} end
@@ -18,24 +18,12 @@ redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[3])
 local active = redis.call('ZCOUNT', KEYS[3], '(' .. ARGV[3], '+inf')
 if active >= tonumber(ARGV[2]) then return {'FULL', active} end
 local n = tonumber(ARGV[10])
--- a script's error does not undo its earlier writes: everything that could fail is checked first
-for i = 5, #KEYS do
-  local t = redis.call('TYPE', KEYS[i]).ok
-  if t ~= 'stream' and t ~= 'none' then
-    return redis.error_reply('WRONGTYPE audit trail ' .. KEYS[i] .. ' is not a stream')
-  end
-end
+local unwritable = trails_writable(5)
+if unwritable then return unwritable end
 redis.call('HSET', KEYS[1], unpack(ARGV, 11 + n))
 redis.call('ZADD', KEYS[2], 0, ARGV[4])
 if ARGV[6] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[5]) end
 if ARGV[1] == '1' then redis.call('SET', KEYS[4], ARGV[5], 'EX', ARGV[7]) end
-local id = ''
-if n > 0 then
-  local event = {unpack(ARGV, 11, 10 + n)}
-  for i = 5, #KEYS do
-    local added = redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[9], '*', unpack(event))
-    if i == 5 then id = added end
-  end
-end
+local id = append_event(5, 11, n, ARGV[9])
 redis.call('PUBLISH', ARGV[8], ARGV[5])
 return {'CREATED', id}

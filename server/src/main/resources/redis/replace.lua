@@ -8,19 +8,14 @@
 -- trail, the all-projects feed when one script may touch it (not on a Cluster).
 -- ARGV: expected version, id, invalidation channel, same-slot flag ('1'/'0'), active score ("" =
 -- not active: revoked), revoked ms ("" = not revoked), index position, trail bound, event field
--- count n, n event fields, then the record's field/value pairs.
+-- count n, n event fields, then the record's field/value pairs. lib/trail.lua is prepended.
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[1] then return {0} end
 local n = tonumber(ARGV[9])
 local first = 10 + n
--- a script's error does not undo its earlier writes: everything that could fail is checked first
 if ARGV[4] == '1' then
-  for i = 4, #KEYS do
-    local t = redis.call('TYPE', KEYS[i]).ok
-    if t ~= 'stream' and t ~= 'none' then
-      return redis.error_reply('WRONGTYPE audit trail ' .. KEYS[i] .. ' is not a stream')
-    end
-  end
+  local unwritable = trails_writable(4)
+  if unwritable then return unwritable end
 end
 local keep = {ut = true, ud = true, un = true, lu = true}
 for i = first, #ARGV, 2 do keep[ARGV[i]] = true end
@@ -36,13 +31,7 @@ if ARGV[4] == '1' then
     redis.call('ZADD', KEYS[2], ARGV[5], ARGV[2])
   end
   if ARGV[6] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7]) end
-  if n > 0 then
-    local event = {unpack(ARGV, 10, 9 + n)}
-    for i = 4, #KEYS do
-      local added = redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[8], '*', unpack(event))
-      if i == 4 then id = added end
-    end
-  end
+  id = append_event(4, 10, n, ARGV[8])
 end
 redis.call('PUBLISH', ARGV[3], ARGV[2])
 return {1, id}

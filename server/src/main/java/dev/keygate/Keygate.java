@@ -307,7 +307,7 @@ public final class Keygate implements AutoCloseable {
                         key,
                         balance.remaining(),
                         c.refill().map(Credits.Refill::amount).orElse(c.amount()),
-                        c.generation() + "/" + c.windowAt(clock.instant())));
+                        () -> c.generation() + "/" + c.windowAt(clock.instant())));
   }
 
   /** The meters, for the metrics endpoint. */

@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,6 +122,15 @@ public final class LifecycleEvents implements AutoCloseable {
    *     are never refilled
    */
   public void creditsSpent(ApiKeyRecord key, long remaining, long granted, String period) {
+    creditsSpent(key, remaining, granted, () -> period);
+  }
+
+  /**
+   * As {@link #creditsSpent(ApiKeyRecord, long, long, String)}, naming the period only for a
+   * balance below the threshold: every metered decision reports, and most are above it.
+   */
+  public void creditsSpent(
+      ApiKeyRecord key, long remaining, long granted, Supplier<String> periodOf) {
     if (granted <= 0) {
       return;
     }
@@ -132,7 +142,7 @@ public final class LifecycleEvents implements AutoCloseable {
     } else {
       return;
     }
-    Reported crossing = new Reported(action, key.id(), granted, period);
+    Reported crossing = new Reported(action, key.id(), granted, periodOf.get());
     // a plain read first: after the first report, every spend of the period ends here
     if (reported.getIfPresent(crossing) != null
         || reported.asMap().putIfAbsent(crossing, Boolean.TRUE) != null) {

@@ -3,6 +3,7 @@ package dev.keygate.ratelimit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keygate.key.LimitScope;
 import dev.keygate.key.RateLimitSpec;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -58,9 +59,18 @@ public final class RateLimits {
    * @param clock places calendar quotas in their UTC day or month
    */
   public RateLimits(Clock clock) {
+    this(clock, Ticker.systemTicker());
+  }
+
+  /** As {@link #RateLimits(Clock)}, with the clock of idle eviction given (tests advance it). */
+  RateLimits(Clock clock, Ticker idleTicker) {
     this.clock = clock;
     this.limiters =
-        Caffeine.newBuilder().maximumSize(MAX_LIMITERS).expireAfter(new IdleForOnePeriod()).build();
+        Caffeine.newBuilder()
+            .maximumSize(MAX_LIMITERS)
+            .expireAfter(new IdleForOnePeriod())
+            .ticker(idleTicker)
+            .build();
   }
 
   /** Counts one call against the key's limit; never blocks on anything but that limiter. */

@@ -41,6 +41,18 @@ public final class LuaScript {
     }
   }
 
+  /**
+   * The script in resource {@code redis/<name>.lua} after the shared functions of {@code
+   * redis/<library>.lua}, for each library in order (Lua has no include).
+   */
+  static LuaScript resource(String name, String... libraries) {
+    StringBuilder source = new StringBuilder();
+    for (String library : libraries) {
+      source.append(resource(library).source()).append('\n');
+    }
+    return new LuaScript(name, source.append(resource(name).source()).toString());
+  }
+
   /** A script whose source lives in code (the rate limiter's). */
   static LuaScript of(String name, String source) {
     return new LuaScript(name, source);

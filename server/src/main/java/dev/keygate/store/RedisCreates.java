@@ -37,7 +37,7 @@ final class RedisCreates {
   /** How long a create request id stays reserved, in seconds. */
   static final long REQUEST_ID_TTL_SECONDS = 86_400;
 
-  private static final LuaScript CREATE = LuaScript.resource("create");
+  private static final LuaScript CREATE = LuaScript.resource("create", "lib/trail");
   private static final LuaScript RESERVE = LuaScript.resource("reserve");
   private static final LuaScript WRITE_NEW = LuaScript.resource("write_new");
   private static final LuaScript RELEASE = LuaScript.resource("release");

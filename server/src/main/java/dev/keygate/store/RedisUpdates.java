@@ -13,7 +13,7 @@ import java.util.Optional;
  * no write.
  */
 final class RedisUpdates {
-  private static final LuaScript REPLACE = LuaScript.resource("replace");
+  private static final LuaScript REPLACE = LuaScript.resource("replace", "lib/trail");
 
   private final RedisClient client;
   private final RedisNamespace names;

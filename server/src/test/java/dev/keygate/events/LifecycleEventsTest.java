@@ -180,6 +180,24 @@ class LifecycleEventsTest {
   }
 
   @Test
+  void creditsSpent_namesThePeriodOnlyBelowTheThreshold() {
+    String id = a.createKey("orders:read").getKey().getId();
+    ApiKeyRecord key = a.app.store().find(id).orElseThrow();
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Supplier<String> period =
+        () -> {
+          asked.incrementAndGet();
+          return "2026-11";
+        };
+    lifecycle(a).creditsSpent(key, 50, 100, period);
+    assertEquals(0, asked.get(), "above 10% left: nothing to report, no period built");
+    lifecycle(a).creditsSpent(key, 5, 100, period);
+    assertEquals(1, asked.get());
+    Eventually.await("credits.low", () -> events(AuditEvent.CREDITS_LOW).size() == 1);
+  }
+
+  @Test
   void creditsSpent_raisesLowAndExhaustedOncePerKeyAndPeriodAcrossSidecars() {
     String id = a.createKey("orders:read").getKey().getId();
     ApiKeyRecord key = a.app.store().find(id).orElseThrow();

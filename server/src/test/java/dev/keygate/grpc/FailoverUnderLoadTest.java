@@ -67,6 +67,9 @@ class FailoverUnderLoadTest {
       sentinel.awaitReplication();
       RedisServer victim = sentinel.master();
       run(kg, keys, victim::kill, () -> sentinel.master() != victim);
+      // the deployment is shared with later tests: the old master rejoins as the new one's replica
+      victim.restart();
+      sentinel.awaitReplication();
     }
   }
 

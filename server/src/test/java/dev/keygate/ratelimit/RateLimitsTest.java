@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keygate.key.RateLimitSpec;
+import dev.keygate.testing.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,13 +69,21 @@ class RateLimitsTest {
   }
 
   @Test
-  void size_idleLimitersAreEvictedAfterTheirPeriod() throws Exception {
+  void size_idleLimitersAreEvictedAfterTheirPeriod() {
+    FakeTicker idle = new FakeTicker();
+    RateLimits limits = new RateLimits(java.time.Clock.systemUTC(), idle);
     RateLimitSpec perSecond = new RateLimitSpec(5, Duration.ofSeconds(1));
     for (int i = 0; i < 100; i++) {
       limits.acquire("key-" + i, perSecond);
     }
     assertEquals(100, limits.size());
-    Thread.sleep(1_300);
+    idle.advance(Duration.ofMillis(900));
+    limits.acquire("key-0", perSecond);
+    assertEquals(100, limits.size(), "within the period: kept");
+    idle.advance(Duration.ofMillis(200));
+    assertEquals(1, limits.size(), "idle for a period: evicted; key-0 was used 200 ms ago");
+    // Caffeine's timer wheel expires in buckets of about a second: a period later, give or take
+    idle.advance(Duration.ofSeconds(2));
     assertEquals(0, limits.size());
   }
 }

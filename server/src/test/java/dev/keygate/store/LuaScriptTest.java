@@ -48,6 +48,20 @@ class LuaScriptTest {
   }
 
   @Test
+  void resource_withALibrary_loadsAsOneScriptWithItsFunctionsFirst() {
+    try (Jedis jedis = new Jedis(URI.create(redis.url()))) {
+      for (String name : List.of("create", "replace")) {
+        LuaScript script = LuaScript.resource(name, "lib/trail");
+        String library = LuaScript.resource("lib/trail").source();
+        assertTrue(script.source().startsWith(library), name);
+        assertTrue(script.source().endsWith(LuaScript.resource(name).source()), name);
+        // compiled by Redis: the script's calls of the library's functions resolve
+        assertEquals(jedis.scriptLoad(script.source()), script.sha(), name);
+      }
+    }
+  }
+
+  @Test
   void resource_missing_failsNamingIt() {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> LuaScript.resource("no_such_script"));
