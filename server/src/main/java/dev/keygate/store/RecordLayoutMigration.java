@@ -36,7 +36,8 @@ public final class RecordLayoutMigration {
   /** How many malformed ids a result names, at most. */
   static final int MAX_NAMED = 20;
 
-  private static final LuaScript REPLACE = LuaScript.resource("replace");
+  /** The script {@link RedisUpdates} replaces records with; its arguments as there. */
+  private static final LuaScript REPLACE = LuaScript.resource("replace", "lib/trail");
 
   /** What happened to one hash. */
   public enum Outcome {
