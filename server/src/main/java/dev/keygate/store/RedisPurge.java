@@ -64,7 +64,7 @@ final class RedisPurge {
       client.run(
           r -> {
             r.zrem(names.projectKeys(project), position);
-            r.zrem(names.projectActive(project), id);
+            r.zrem(names.projectExpiring(project), id);
             return r.zrem(revokedKey, position);
           });
       purged += (int) result;
