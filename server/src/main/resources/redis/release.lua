@@ -1,5 +1,5 @@
 -- Undoes a reservation, only if it is still the pending one given (compare-and-delete).
--- KEYS: project index, project active set, request id key (may be a dummy), pending hash.
+-- KEYS: project index, expiring set, request id key (may be a dummy), pending hash.
 -- ARGV: id, position, expected pending value.
 if redis.call('HGET', KEYS[4], ARGV[1]) ~= ARGV[3] then return 0 end
 redis.call('HDEL', KEYS[4], ARGV[1])

@@ -1,14 +1,14 @@
 -- Compare-and-set on ver. The pairs are the whole record: fields they leave out are deleted (the
 -- codec omits absent optionals), except the usage fields (ut/ud/un/lu), which only usage.lua
 -- writes, so flushed counts survive every update. The invalidation is published by the script.
--- When the record shares its project's slot (ids carry it), the project's active and revoked
--- indexes and the audit event are written in the same atomic step; otherwise the caller writes
--- them after it.
--- KEYS: record, then (same slot only) project active set, project revoked index, the project's
+-- When the record shares its project's slot (ids carry it), the project's expiring set and
+-- revoked index and the audit event are written in the same atomic step; otherwise the caller
+-- writes them after it.
+-- KEYS: record, then (same slot only) project expiring set, project revoked index, the project's
 -- trail, the all-projects feed when one script may touch it (not on a Cluster).
--- ARGV: expected version, id, invalidation channel, same-slot flag ('1'/'0'), active score ("" =
--- not active: revoked), revoked ms ("" = not revoked), index position, trail bound, event field
--- count n, n event fields, then the record's field/value pairs. lib/trail.lua is prepended.
+-- ARGV: expected version, id, invalidation channel, same-slot flag ('1'/'0'), expiry ms ("" =
+-- revoked, "+inf" = none), revoked ms ("" = not revoked), index position, trail bound, event
+-- field count n, n event fields, then the record's field/value pairs. lib/trail.lua is prepended.
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[1] then return {0} end
 local n = tonumber(ARGV[9])
@@ -25,7 +25,7 @@ end
 redis.call('HSET', KEYS[1], unpack(ARGV, first))
 local id = ''
 if ARGV[4] == '1' then
-  if ARGV[5] == '' then
+  if ARGV[5] == '' or ARGV[5] == '+inf' then
     redis.call('ZREM', KEYS[2], ARGV[2])
   else
     redis.call('ZADD', KEYS[2], ARGV[5], ARGV[2])

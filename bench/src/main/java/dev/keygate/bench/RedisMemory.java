@@ -10,8 +10,8 @@ import java.util.Map;
  * ({@link Seeder}: the server's own create, 10 keys a project), in a Redis that should hold nothing
  * else. Reports the {@code INFO memory} used_memory delta per key (what docs/performance.md's
  * target is about: record, project indexes, main-dictionary growth), and {@code MEMORY USAGE} and
- * {@code OBJECT ENCODING} of sample records and of one project's two index sets, so the per-key
- * figure can be split into its parts. Run by bench/memory.sh against a private redis-server.
+ * {@code OBJECT ENCODING} of sample records and of one project's index sets, so the per-key figure
+ * can be split into its parts. Run by bench/memory.sh against a private redis-server.
  */
 final class RedisMemory {
   private static final int SAMPLES = 5;
@@ -34,7 +34,7 @@ final class RedisMemory {
     Map<String, Object> result = measure(args[0], n);
     System.out.printf(
         "%,d keys: %.1f bytes/key used_memory delta; record MEMORY USAGE %s; project indexes"
-            + " %.1f bytes/key (MEMORY USAGE of keys + active / 10); load %s -> %s%n",
+            + " %.1f bytes/key (MEMORY USAGE of a project's sets / 10); load %s -> %s%n",
         n,
         result.get("bytes_per_key"),
         result.get("record_memory_usage"),
@@ -67,12 +67,15 @@ final class RedisMemory {
       }
       result.put("record_memory_usage", records);
       result.put("record_encoding", encodings);
-      // Seeder's first project: bench0, 10 keys
-      long keysIndex = redis.memoryUsage(namespace + ":proj:{bench0}:keys");
-      long activeIndex = redis.memoryUsage(namespace + ":proj:{bench0}:active");
-      result.put("project_keys_index_memory_usage", keysIndex);
-      result.put("project_active_index_memory_usage", activeIndex);
-      result.put("index_bytes_per_key", (keysIndex + activeIndex) / 10.0);
+      // Seeder's first project: bench0, 10 keys; every per-project set there may be (those a
+      // layout does not have, or that are empty, count 0)
+      long indexes = 0;
+      for (String set : List.of("keys", "expiring", "revoked", "active")) {
+        long bytes = redis.memoryUsage(namespace + ":proj:{bench0}:" + set);
+        result.put("project_" + set + "_index_memory_usage", bytes);
+        indexes += bytes;
+      }
+      result.put("index_bytes_per_key", indexes / 10.0);
       result.put("db_keys", redis.dbSize());
       result.put("redis_version", redis.version());
     }

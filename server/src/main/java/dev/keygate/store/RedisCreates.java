@@ -37,8 +37,8 @@ final class RedisCreates {
   /** How long a create request id stays reserved, in seconds. */
   static final long REQUEST_ID_TTL_SECONDS = 86_400;
 
-  private static final LuaScript CREATE = LuaScript.resource("create", "lib/trail");
-  private static final LuaScript RESERVE = LuaScript.resource("reserve");
+  private static final LuaScript CREATE = LuaScript.resource("create", "lib/active", "lib/trail");
+  private static final LuaScript RESERVE = LuaScript.resource("reserve", "lib/active");
   private static final LuaScript WRITE_NEW = LuaScript.resource("write_new");
   private static final LuaScript RELEASE = LuaScript.resource("release");
 
@@ -80,6 +80,10 @@ final class RedisCreates {
       return createInOneScript(key, requestId, maxActiveKeys, now, event);
     }
     List<?> reserved = reserve(key, requestId, maxActiveKeys, now);
+    if (reserved.get(0).equals("MIGRATE")) {
+      active.reconcile(key.project(), now);
+      reserved = reserve(key, requestId, maxActiveKeys, now);
+    }
     String status = (String) reserved.get(0);
     if (status.equals("FULL") && active.reconcile(key.project(), now)) {
       // the active set was stale (a replace interrupted between its steps): ask again
@@ -119,6 +123,12 @@ final class RedisCreates {
       Optional<AuditEvent> event) {
     AcknowledgedWrites.Acked written = oneScript(key, requestId, maxActiveKeys, now, event);
     List<?> reply = (List<?>) written.reply();
+    if (reply.get(0).equals("MIGRATE")) {
+      // the project is still in the layout with an active set: its indexes are rebuilt once
+      active.reconcile(key.project(), now);
+      written = oneScript(key, requestId, maxActiveKeys, now, event);
+      reply = (List<?>) written.reply();
+    }
     if (reply.get(0).equals("FULL") && active.reconcile(key.project(), now)) {
       // the active set was stale (a replace of a key outside the slot, interrupted): ask again
       written = oneScript(key, requestId, maxActiveKeys, now, event);
@@ -149,7 +159,9 @@ final class RedisCreates {
     List<String> keys = new ArrayList<>();
     keys.add(names.record(key.id()));
     keys.add(names.projectKeys(key.project()));
-    keys.add(names.projectActive(key.project()));
+    keys.add(names.projectRevoked(key.project()));
+    keys.add(names.projectExpiring(key.project()));
+    keys.add(names.legacyActive(key.project()));
     keys.add(names.request(key.project(), idempotent ? requestId : ""));
     keys.addAll(trail.keys(key.project()));
     List<String> args = new ArrayList<>();
@@ -158,7 +170,7 @@ final class RedisCreates {
     args.add(Long.toString(now.toEpochMilli()));
     args.add(PageTokens.position(key));
     args.add(key.id());
-    args.add(RedisRecordCodec.activeScore(key));
+    args.add(expiry(key));
     args.add(Long.toString(REQUEST_ID_TTL_SECONDS));
     args.add(names.invalidationChannel());
     args.addAll(trail.args(event));
@@ -172,7 +184,9 @@ final class RedisCreates {
     List<String> keys =
         List.of(
             names.projectKeys(key.project()),
-            names.projectActive(key.project()),
+            names.projectRevoked(key.project()),
+            names.projectExpiring(key.project()),
+            names.legacyActive(key.project()),
             names.request(key.project(), idempotent ? requestId : ""),
             names.projectPending(key.project()));
     List<String> args =
@@ -182,7 +196,7 @@ final class RedisCreates {
             Long.toString(now.toEpochMilli()),
             PageTokens.position(key),
             key.id(),
-            RedisRecordCodec.activeScore(key),
+            expiry(key),
             Long.toString(REQUEST_ID_TTL_SECONDS),
             pendingValue(key, requestId, now));
     return (List<?>) client.run(r -> RESERVE.eval(r, keys, args));
@@ -201,6 +215,11 @@ final class RedisCreates {
     return writes.eval(WRITE_NEW, List.of(names.record(key.id())), args);
   }
 
+  /** A new key's entry in the expiring set: its expiry millis, "" for none. */
+  private static String expiry(ApiKeyRecord key) {
+    return key.expiresAt() == null ? "" : Long.toString(key.expiresAt().toEpochMilli());
+  }
+
   private static String pendingValue(ApiKeyRecord key, String requestId, Instant now) {
     // request ids are validated upstream to exclude spaces; position holds none either
     return now.toEpochMilli()
@@ -216,7 +235,7 @@ final class RedisCreates {
     List<String> keys =
         List.of(
             names.projectKeys(project),
-            names.projectActive(project),
+            names.projectExpiring(project),
             names.request(project, requestId),
             names.projectPending(project));
     return (Long) client.run(r -> RELEASE.eval(r, keys, List.of(id, parts[1], pending))) == 1;

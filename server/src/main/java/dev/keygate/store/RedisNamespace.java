@@ -44,8 +44,21 @@ record RedisNamespace(String prefix) {
     return prefix + ":proj:{" + project + "}:keys";
   }
 
-  /** ZSET id → expiry millis of a project's keys that are not revoked. */
-  String projectActive(String project) {
+  /**
+   * ZSET id → expiry millis of a project's keys that have an expiry and are not revoked. With the
+   * index and the revoked index it gives the project's active keys without a set of them: indexed,
+   * less revoked, less expired ({@code lib/active.lua}).
+   */
+  String projectExpiring(String project) {
+    return prefix + ":proj:{" + project + "}:expiring";
+  }
+
+  /**
+   * ZSET id → expiry of every key not revoked, in the layout before {@link #projectExpiring}: a
+   * project that still has one is migrated on its next create or revival ({@link
+   * RedisActiveKeys#reconcile}).
+   */
+  String legacyActive(String project) {
     return prefix + ":proj:{" + project + "}:active";
   }
 

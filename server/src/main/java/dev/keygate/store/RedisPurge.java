@@ -11,7 +11,8 @@ import java.util.List;
  * revocation time in {@code ns:proj:{<project>}:revoked}; each create and each revoke in a project
  * purges at most {@value #MAX_PER_CALL} of its expired ones (churn is creates and revokes, so
  * purging keeps pace with it without a background job). A purged key then answers KEY_UNKNOWN
- * instead of KEY_REVOKED. Keys revoked before this index existed are not in it and are kept.
+ * instead of KEY_REVOKED. Keys revoked before this index existed are added to it when their project
+ * is migrated ({@link RedisActiveKeys#reconcile}).
  */
 final class RedisPurge {
   /** Purged per create or revoke at most: bounds the work one admin call does. */
@@ -64,7 +65,7 @@ final class RedisPurge {
       client.run(
           r -> {
             r.zrem(names.projectKeys(project), position);
-            r.zrem(names.projectActive(project), id);
+            r.zrem(names.projectExpiring(project), id);
             return r.zrem(revokedKey, position);
           });
       purged += (int) result;

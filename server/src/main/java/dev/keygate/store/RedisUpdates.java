@@ -36,19 +36,19 @@ final class RedisUpdates {
 
   /**
    * Writes the record (compare-and-set on the version, and the invalidation) and, in the same
-   * script when the record shares its project's slot, the project's active and revoked indexes and
-   * the audit event. A key whose id does not carry its project's slot (on a Cluster: keys created
-   * before ids did) gets them in a second step: a crash between leaves the active set stale for
-   * that key, which a create that finds the project full reconciles, and loses the event.
+   * script when the record shares its project's slot, the project's expiring set and revoked index
+   * and the audit event. A key whose id does not carry its project's slot (on a Cluster: keys
+   * created before ids did) gets them in a second step: a crash between leaves the project's count
+   * stale for that key, which a create that finds the project full reconciles, and loses the event.
    */
   boolean replace(ApiKeyRecord updated, long expectedVersion, Optional<AuditEvent> event) {
     String project = updated.project();
     String record = names.record(updated.id());
-    boolean oneScript = client.oneScript(record, names.projectActive(project));
+    boolean oneScript = client.oneScript(record, names.projectKeys(project));
     List<String> keys = new ArrayList<>();
     keys.add(record);
     if (oneScript) {
-      keys.add(names.projectActive(project));
+      keys.add(names.projectExpiring(project));
       keys.add(names.projectRevoked(project));
       keys.addAll(trail.keys(project));
     }
@@ -90,16 +90,14 @@ final class RedisUpdates {
 
   /** Step 2 for a record outside its project's slot; if this fails the set is stale for it. */
   private void indexApart(ApiKeyRecord updated) {
-    String activeKey = names.projectActive(updated.project());
-    if (updated.isRevoked()) {
-      client.run(r -> r.zrem(activeKey, updated.id()));
-      purge.revoked(updated);
+    String expiring = names.projectExpiring(updated.project());
+    if (updated.isRevoked() || updated.expiresAt() == null) {
+      client.run(r -> r.zrem(expiring, updated.id()));
     } else {
-      double score =
-          updated.expiresAt() == null
-              ? Double.POSITIVE_INFINITY
-              : updated.expiresAt().toEpochMilli();
-      client.run(r -> r.zadd(activeKey, score, updated.id()));
+      client.run(r -> r.zadd(expiring, updated.expiresAt().toEpochMilli(), updated.id()));
+    }
+    if (updated.isRevoked()) {
+      purge.revoked(updated);
     }
   }
 

@@ -5,7 +5,6 @@ import static dev.keygate.store.KeyStoreContract.key;
 import static dev.keygate.store.KeyStoreContract.revoked;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keygate.key.ApiKeyRecord;
@@ -14,16 +13,20 @@ import dev.keygate.testing.TestRedis;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 
 /**
- * A project's active set can go stale when a replace is interrupted between writing the record and
- * updating the set (the sidecar dies in between). A create that finds the project full then
- * reconciles the set against the records and asks again, so a stale member never blocks a project
- * for good. The stale states are written into a real Redis by hand, as the crash would leave them.
+ * A project's count of active keys (index, less revoked index, less expired entries of the expiring
+ * set) can go stale when a two-step replace (a key outside its project's slot) is interrupted
+ * between writing the record and updating the sets. A create that finds the project full then
+ * reconciles the sets against the records and asks again, so a stale entry never blocks a project
+ * for good. The same reconciliation migrates a project from the older layout (an active set of
+ * every key, revoked keys not all indexed) on its first create. The states are written into a real
+ * Redis by hand, as the crash or the older version would leave them.
  */
 @ExtendWith(RedisServerExtension.class)
 class ActiveSetReconcileTest {
@@ -45,36 +48,42 @@ class ActiveSetReconcileTest {
   }
 
   @Test
-  void create_revokedKeyLeftInActiveSet_reconciledAndCreated() {
+  void create_revokeLeftOutOfTheRevokedIndex_reconciledAndCreated() {
     ApiKeyRecord first = key("rec000000001", "proj", T0);
     assertEquals(CreateOutcome.created(first.id()), store.create(first, "", 1, T0));
     assertTrue(store.replace(revoked(first, T0), first.version()));
-    String active = store.names().projectActive("proj");
-    // the revoke's second step never ran: the set still counts the revoked key
+    String revokedIndex = store.names().projectRevoked("proj");
+    // the revoke's second step never ran: the key still counts
     try (Jedis jedis = jedis()) {
-      jedis.zadd(active, Double.POSITIVE_INFINITY, first.id());
+      jedis.zrem(revokedIndex, PageTokens.position(first));
     }
 
     ApiKeyRecord next = key("rec000000002", "proj", T0.plusSeconds(1));
     assertEquals(CreateOutcome.created(next.id()), store.create(next, "", 1, T0.plusSeconds(1)));
     try (Jedis jedis = jedis()) {
-      assertNull(jedis.zscore(active, first.id()), "the revoked key left the set");
-      assertEquals(1, jedis.zcard(active));
+      assertEquals(
+          (double) T0.toEpochMilli(),
+          jedis.zscore(revokedIndex, PageTokens.position(first)),
+          "indexed as revoked, at its revocation time");
     }
   }
 
   @Test
-  void create_memberWithoutRecord_reconciledAndCreated() {
-    String active = store.names().projectActive("proj");
+  void create_indexEntryWithoutRecord_reconciledAndCreated() {
     try (Jedis jedis = jedis()) {
-      jedis.zadd(active, Double.POSITIVE_INFINITY, "gone00000001");
+      jedis.zadd(store.names().projectKeys("proj"), 0, "1764000000000:gone00000001");
     }
     ApiKeyRecord next = key("rec000000003", "proj", T0);
     assertEquals(CreateOutcome.created(next.id()), store.create(next, "", 1, T0));
+    try (Jedis jedis = jedis()) {
+      assertEquals(
+          List.of(PageTokens.position(next)),
+          jedis.zrange(store.names().projectKeys("proj"), 0, -1));
+    }
   }
 
   @Test
-  void create_projectReallyFull_staysFullAndSetUntouched() {
+  void create_projectReallyFull_staysFullAndSetsUntouched() {
     ApiKeyRecord first = key("rec000000004", "proj", T0);
     store.create(first, "", 1, T0);
     assertEquals(
@@ -84,30 +93,76 @@ class ActiveSetReconcileTest {
   }
 
   @Test
-  void reconcileActive_expiryChangedUnrecorded_scoreCorrected() {
+  void reconcile_expiryChangedUnrecorded_scoreCorrected() {
     Instant expires = T0.plus(Duration.ofDays(30));
     ApiKeyRecord key = key("rec000000006", "proj", T0).toBuilder().expiresAt(expires).build();
     store.create(key, "", 10, T0);
-    String active = store.names().projectActive("proj");
+    String expiring = store.names().projectExpiring("proj");
     try (Jedis jedis = jedis()) {
       // as if an update of the expiry wrote the record but not the set
-      jedis.zadd(active, Double.POSITIVE_INFINITY, key.id());
+      jedis.zadd(expiring, T0.toEpochMilli(), key.id());
     }
     assertTrue(store.activeKeys().reconcile("proj", T0));
     try (Jedis jedis = jedis()) {
-      assertEquals((double) expires.toEpochMilli(), jedis.zscore(active, key.id()));
+      assertEquals((double) expires.toEpochMilli(), jedis.zscore(expiring, key.id()));
     }
     assertFalse(store.activeKeys().reconcile("proj", T0), "settled");
   }
 
   @Test
-  void reconcileActive_expiredMember_removed() {
-    ApiKeyRecord key =
+  void create_expiredKeysDoNotCount_andKeysWithoutExpiryCostNoSet() {
+    ApiKeyRecord expiring =
         key("rec000000007", "proj", T0).toBuilder().expiresAt(T0.plusSeconds(60)).build();
-    store.create(key, "", 10, T0);
-    assertTrue(store.activeKeys().reconcile("proj", T0.plusSeconds(61)));
+    ApiKeyRecord forever = key("rec000000008", "proj", T0);
+    store.create(expiring, "", 2, T0);
+    store.create(forever, "", 2, T0);
+    assertEquals(
+        CreateOutcome.Status.PROJECT_FULL,
+        store.create(key("rec000000009", "proj", T0), "", 2, T0.plusSeconds(59)).status());
+    assertEquals(
+        CreateOutcome.Status.CREATED,
+        store.create(key("rec000000010", "proj", T0), "", 2, T0.plusSeconds(60)).status(),
+        "an expiry at now has passed");
     try (Jedis jedis = jedis()) {
-      assertNull(jedis.zscore(store.names().projectActive("proj"), key.id()));
+      assertEquals(
+          List.of(expiring.id()), jedis.zrange(store.names().projectExpiring("proj"), 0, -1));
     }
+  }
+
+  @Test
+  void create_projectInTheOlderLayout_migratedOnce() {
+    ApiKeyRecord live = key("old000000001", "old", T0);
+    ApiKeyRecord gone = key("old000000002", "old", T0);
+    ApiKeyRecord expiring =
+        key("old000000003", "old", T0).toBuilder().expiresAt(T0.plusSeconds(3600)).build();
+    for (ApiKeyRecord k : List.of(live, gone, expiring)) {
+      store.create(k, "", 10, T0);
+    }
+    assertTrue(store.replace(revoked(gone, T0), gone.version()));
+    String legacy = store.names().legacyActive("old");
+    try (Jedis jedis = jedis()) {
+      // as the older version left it: an active set of every live key, the revoke unindexed
+      jedis.zadd(legacy, Double.POSITIVE_INFINITY, live.id());
+      jedis.zadd(legacy, T0.plusSeconds(3600).toEpochMilli(), expiring.id());
+      jedis.del(store.names().projectRevoked("old"), store.names().projectExpiring("old"));
+    }
+    // room to spare: the create migrates the project all the same, before it counts
+    ApiKeyRecord next = key("old000000004", "old", T0.plusSeconds(1));
+    assertEquals(CreateOutcome.created(next.id()), store.create(next, "", 10, T0.plusSeconds(1)));
+    try (Jedis jedis = jedis()) {
+      assertFalse(jedis.exists(legacy), "the active set is gone");
+      assertEquals(
+          List.of(PageTokens.position(gone)),
+          jedis.zrange(store.names().projectRevoked("old"), 0, -1));
+      assertEquals(
+          List.of(expiring.id()), jedis.zrange(store.names().projectExpiring("old"), 0, -1));
+    }
+    // three live keys now, the revoked one not counted
+    assertEquals(
+        CreateOutcome.Status.PROJECT_FULL,
+        store.create(key("old000000005", "old", T0), "", 3, T0.plusSeconds(2)).status());
+    assertEquals(
+        CreateOutcome.Status.CREATED,
+        store.create(key("old000000006", "old", T0), "", 4, T0.plusSeconds(2)).status());
   }
 }

@@ -139,7 +139,7 @@ class AtomicAuditTest {
       ApiKeyRecord key = store.find(id).orElseThrow();
       assertFalse(key.isRevoked());
       assertEquals(1, key.version());
-      assertTrue(jedis.zscore(store.names().projectActive(PROJECT), id) != null, "still active");
+      assertEquals(0, jedis.zcard(store.names().projectRevoked(PROJECT)), "not indexed as revoked");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.keygate.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,13 +120,14 @@ class RedisKeyStoreTest extends KeyStoreContract {
     store.create(forever, null, NO_LIMIT, T0);
     String recordKey = namespace + ":key:{schema000001}";
     String indexKey = namespace + ":proj:{acme}:keys";
-    String activeKey = namespace + ":proj:{acme}:active";
+    String expiringKey = namespace + ":proj:{acme}:expiring";
     String requestKey = namespace + ":proj:{acme}:req:req-1";
 
     withJedis(
         j -> {
           assertEquals(
-              Set.of(recordKey, namespace + ":key:{schema000002}", indexKey, activeKey, requestKey),
+              Set.of(
+                  recordKey, namespace + ":key:{schema000002}", indexKey, expiringKey, requestKey),
               new HashSet<>(scanKeys(j)));
           assertEquals("hash", j.type(recordKey));
           // packed (RedisRecordCodec): absent optionals are no field at all
@@ -146,8 +148,9 @@ class RedisKeyStoreTest extends KeyStoreContract {
               index.stream().map(Tuple::getElement).toList());
           assertTrue(index.stream().allMatch(t -> t.getScore() == 0));
 
-          assertEquals(T0.plusSeconds(600).toEpochMilli(), j.zscore(activeKey, "schema000001"));
-          assertEquals(Double.POSITIVE_INFINITY, j.zscore(activeKey, "schema000002"));
+          // only keys with an expiry are in the expiring set; the others cost no set at all
+          assertEquals(T0.plusSeconds(600).toEpochMilli(), j.zscore(expiringKey, "schema000001"));
+          assertNull(j.zscore(expiringKey, "schema000002"));
 
           assertEquals("schema000001", j.get(requestKey));
           long ttl = j.ttl(requestKey);
@@ -158,7 +161,7 @@ class RedisKeyStoreTest extends KeyStoreContract {
     // Cluster slots: a record hashes on its id, a project's keys on the project
     assertEquals(JedisClusterCRC16.getSlot("schema000001"), JedisClusterCRC16.getSlot(recordKey));
     int projectSlot = JedisClusterCRC16.getSlot("acme");
-    for (String k : List.of(indexKey, activeKey, requestKey)) {
+    for (String k : List.of(indexKey, expiringKey, requestKey)) {
       assertEquals(projectSlot, JedisClusterCRC16.getSlot(k), k);
     }
 
@@ -172,25 +175,28 @@ class RedisKeyStoreTest extends KeyStoreContract {
   }
 
   @Test
-  void replace_revokeRemovesFromActiveIndex() {
-    ApiKeyRecord key = key("revokeme0001", "acme", T0);
+  void replace_revokeMovesFromExpiringToTheRevokedIndex() {
+    ApiKeyRecord key =
+        key("revokeme0001", "acme", T0).toBuilder().expiresAt(T0.plusSeconds(600)).build();
     store.create(key, null, NO_LIMIT, T0);
     assertTrue(store.replace(revoked(key, T0.plusSeconds(1)), 1));
-    assertEquals(0L, (long) withJedis(j -> j.zcard(namespace + ":proj:{acme}:active")));
+    assertEquals(0L, (long) withJedis(j -> j.zcard(namespace + ":proj:{acme}:expiring")));
+    assertEquals(
+        List.of(PageTokens.position(key)),
+        withJedis(j -> j.zrange(namespace + ":proj:{acme}:revoked", 0, -1)));
     // the creation-order index keeps it, for listing with includeRevoked
     assertEquals(1L, (long) withJedis(j -> j.zcard(namespace + ":proj:{acme}:keys")));
   }
 
   @Test
-  void create_trimsExpiredKeysFromActiveIndex() {
+  void create_expiredKeysNoLongerCount() {
     ApiKeyRecord expiring =
         key("shortlived01", "acme", T0).toBuilder().expiresAt(T0.plusSeconds(60)).build();
-    store.create(expiring, null, NO_LIMIT, T0);
+    store.create(expiring, null, 1, T0);
     Instant later = T0.plusSeconds(61);
-    store.create(key("longlived001", "acme", later), null, NO_LIMIT, later);
     assertEquals(
-        List.of("longlived001"),
-        withJedis(j -> j.zrange(namespace + ":proj:{acme}:active", 0, -1)));
+        CreateOutcome.Status.CREATED,
+        store.create(key("longlived001", "acme", later), null, 1, later).status());
   }
 
   @Test

@@ -20,7 +20,8 @@ class RedisNamespaceTest {
   void names_carryTheHashTags() {
     RedisNamespace ns = RedisNamespace.of("t1");
     assertEquals("t1:key:{abc}", ns.record("abc"));
-    assertEquals("t1:proj:{p}:active", ns.projectActive("p"));
+    assertEquals("t1:proj:{p}:expiring", ns.projectExpiring("p"));
+    assertEquals("t1:proj:{p}:active", ns.legacyActive("p"));
     assertEquals("t1:proj:{p}:req:r1", ns.request("p", "r1"));
   }
 
