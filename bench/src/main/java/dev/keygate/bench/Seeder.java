@@ -46,12 +46,14 @@ final class Seeder {
             pool.submit(
                 () -> {
                   for (int i = first; i < n; i += THREADS) {
-                    String id = format.newKeyId();
+                    String project = "bench" + (i / KEYS_PER_PROJECT);
+                    // as the server draws them: the id carries its project's Cluster slot
+                    String id = format.newKeyId(project);
                     String secret = format.newSecret(KeyKind.LIVE, id);
                     ApiKeyRecord key =
                         new ApiKeyRecord.Builder()
                             .id(id)
-                            .project("bench" + (i / KEYS_PER_PROJECT))
+                            .project(project)
                             .name("bench " + i)
                             .scopes(List.of("tasks:read"))
                             .kind(KeyKind.LIVE)
