@@ -5,6 +5,7 @@ import dev.keygate.store.RecordLayoutMigration;
 import dev.keygate.store.RedisKeyStore;
 import dev.keygate.store.RedisSettings;
 import dev.keygate.store.StoreUnavailableException;
+import dev.keygate.store.Stores;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,14 +55,7 @@ final class KeyMigrateLayout implements Callable<Integer> {
           ExitCode.USAGE, "keys migrate-layout: KEYGATE_REDIS_URL is not set: nothing to migrate");
     }
     RecordLayoutMigration.Result result;
-    try (RedisKeyStore store =
-        RedisKeyStore.connect(
-            redis.endpoint(),
-            redis.timeout(),
-            redis.namespace(),
-            redis.bounds(),
-            redis.acks(),
-            redis.revokedRetention())) {
+    try (RedisKeyStore store = Stores.redis(redis)) {
       result = RecordLayoutMigration.of(store).run(batchSize);
     } catch (StoreUnavailableException e) {
       throw new CliException(

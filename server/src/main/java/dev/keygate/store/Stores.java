@@ -37,14 +37,7 @@ public final class Stores {
     if (!redis.enabled()) {
       return new InMemoryKeyStore();
     }
-    RedisKeyStore store =
-        RedisKeyStore.connect(
-            redis.endpoint(),
-            redis.timeout(),
-            redis.namespace(),
-            redis.bounds(),
-            redis.acks(),
-            redis.revokedRetention());
+    RedisKeyStore store = redis(redis);
     if (!cache.enabled()) {
       return store;
     }
@@ -53,6 +46,19 @@ public final class Stores {
             store, store.reader(), cache.forCache(redis.staleAnswerMaxAge()), cacheTicker);
     store.listenForInvalidations(cached);
     return cached;
+  }
+
+  /**
+   * The Redis store {@code settings} name, without the cache (tools, e.g. the layout migration).
+   */
+  public static RedisKeyStore redis(RedisSettings settings) {
+    return RedisKeyStore.connect(
+        settings.endpoint(),
+        settings.timeout(),
+        settings.namespace(),
+        settings.bounds(),
+        settings.acks(),
+        settings.revokedRetention());
   }
 
   /**
