@@ -41,12 +41,24 @@ final class RedisActiveKeys {
     if (active == -2) {
       reconcile(project, now);
       active = revive(project, id, expiresAt, maxActiveKeys, now);
+      if (active == -2) {
+        throw relayout(project);
+      }
     }
     if (active >= 0 && reconcile(project, now)) {
       // the sets were stale (a replace interrupted between its steps): ask again
       active = revive(project, id, expiresAt, maxActiveKeys, now);
     }
     return active < 0 ? OptionalLong.empty() : OptionalLong.of(active);
+  }
+
+  /**
+   * A project whose older layout came back right after its migration: a sidecar not yet upgraded is
+   * writing it (docs/redis.md, upgrading). Retrying is safe.
+   */
+  static StoreUnavailableException relayout(String project) {
+    return new StoreUnavailableException(
+        "project " + project + " was written in the older layout again during its migration", null);
   }
 
   private long revive(String project, String id, Instant expiresAt, int max, Instant now) {

@@ -83,6 +83,9 @@ final class RedisCreates {
     if (reserved.get(0).equals("MIGRATE")) {
       active.reconcile(key.project(), now);
       reserved = reserve(key, requestId, maxActiveKeys, now);
+      if (reserved.get(0).equals("MIGRATE")) {
+        throw RedisActiveKeys.relayout(key.project());
+      }
     }
     String status = (String) reserved.get(0);
     if (status.equals("FULL") && active.reconcile(key.project(), now)) {
@@ -128,6 +131,9 @@ final class RedisCreates {
       active.reconcile(key.project(), now);
       written = oneScript(key, requestId, maxActiveKeys, now, event);
       reply = (List<?>) written.reply();
+      if (reply.get(0).equals("MIGRATE")) {
+        throw RedisActiveKeys.relayout(key.project());
+      }
     }
     if (reply.get(0).equals("FULL") && active.reconcile(key.project(), now)) {
       // the active set was stale (a replace of a key outside the slot, interrupted): ask again
