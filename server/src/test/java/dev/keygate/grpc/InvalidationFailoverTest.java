@@ -41,7 +41,7 @@ class InvalidationFailoverTest {
     try (RedisSentinelSetup sentinel = RedisSentinelSetup.start();
         InProcessKeygate a = sidecar(sentinel.url());
         InProcessKeygate b = sidecar(sentinel.url())) {
-      CreateKeyResponse key = a.createKey("tasks:read");
+      CreateKeyResponse key = createSeenBy(a, b);
       cachedOn(b, key);
       sentinel.awaitReplication();
       RedisServer old = sentinel.master();
@@ -67,7 +67,7 @@ class InvalidationFailoverTest {
       Eventually.await(
           "both sidecars subscribed on every master",
           () -> masters(cluster).stream().allMatch(m -> subscribers(m) >= 2));
-      CreateKeyResponse key = a.createKey("tasks:read");
+      CreateKeyResponse key = createSeenBy(a, b);
       cachedOn(b, key);
       cluster.awaitReplication();
       RedisServer victim = cluster.masterOf(NS + ":key:{" + key.getKey().getId() + "}");
@@ -92,6 +92,20 @@ class InvalidationFailoverTest {
 
   private static boolean live(InProcessKeygate kg) {
     return ((CachingKeyStore) kg.app.store()).isLive();
+  }
+
+  /**
+   * Creates a key on {@code a} and waits until {@code b} got the create's invalidation: a late one
+   * would evict what {@code b} cached in between (a miss, never a wrong answer, but not the cache
+   * hit this test needs).
+   */
+  private static CreateKeyResponse createSeenBy(InProcessKeygate a, InProcessKeygate b) {
+    CachingKeyStore cache = (CachingKeyStore) b.app.store();
+    long before = cache.invalidationsReceived();
+    CreateKeyResponse key = a.createKey("tasks:read");
+    Eventually.await(
+        "b got the create's invalidation", () -> cache.invalidationsReceived() > before);
+    return key;
   }
 
   /** Authorizes twice on {@code kg}; the second answer must come from its cache. */
