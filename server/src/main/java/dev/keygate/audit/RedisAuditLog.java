@@ -1,6 +1,7 @@
 package dev.keygate.audit;
 
 import dev.keygate.store.LuaScript;
+import dev.keygate.store.RedisCommands;
 import dev.keygate.store.StoreUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,24 +33,15 @@ import redis.clients.jedis.resps.StreamEntry;
 public final class RedisAuditLog implements AuditLog {
   private static final int MAX_BATCH = 500;
 
-  private final Commands commands;
+  private final RedisCommands commands;
   private final String namespace;
   private final int maxEvents;
   private final LongAdder errors = new LongAdder();
 
   /**
-   * How the log reaches Redis: the key store's client, within its per-call time budget, with every
-   * Redis failure turned into {@link StoreUnavailableException}.
-   */
-  public interface Commands {
-    /** Runs {@code call} on the client. */
-    <T> T run(Function<UnifiedJedis, T> call);
-  }
-
-  /**
    * @param commands the key store's client ({@code RedisKeyStore.auditLog}), which the store closes
    */
-  public RedisAuditLog(Commands commands, String namespace, int maxEvents) {
+  public RedisAuditLog(RedisCommands commands, String namespace, int maxEvents) {
     if (maxEvents < 1) {
       throw new IllegalArgumentException("maxEvents must be at least 1");
     }
@@ -70,7 +62,7 @@ public final class RedisAuditLog implements AuditLog {
   }
 
   /** The client and namespace of this log, for the event machinery beside it. */
-  public Commands commands() {
+  public RedisCommands commands() {
     return commands;
   }
 

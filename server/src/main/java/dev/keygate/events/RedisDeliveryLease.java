@@ -1,7 +1,7 @@
 package dev.keygate.events;
 
-import dev.keygate.audit.RedisAuditLog;
 import dev.keygate.store.LuaScript;
+import dev.keygate.store.RedisCommands;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,11 +15,11 @@ public final class RedisDeliveryLease implements DeliveryLease {
   private static final LuaScript ADVANCE = LuaScript.resource("lease_advance");
   private static final LuaScript RELEASE = LuaScript.resource("lease_release");
 
-  private final RedisAuditLog.Commands redis;
+  private final RedisCommands redis;
   private final String leaseKey;
   private final String cursorKey;
 
-  public RedisDeliveryLease(RedisAuditLog.Commands redis, String namespace) {
+  public RedisDeliveryLease(RedisCommands redis, String namespace) {
     this.redis = redis;
     this.leaseKey = namespace + ":{webhook}:lease";
     this.cursorKey = namespace + ":{webhook}:cursor";

@@ -1,7 +1,7 @@
 package dev.keygate.events;
 
-import dev.keygate.audit.RedisAuditLog;
 import dev.keygate.store.LuaScript;
+import dev.keygate.store.RedisCommands;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,11 +15,11 @@ import java.util.List;
 public final class RedisDueEvents implements DueEvents {
   private static final LuaScript CLAIM = LuaScript.resource("claim_due");
 
-  private final RedisAuditLog.Commands redis;
+  private final RedisCommands redis;
   private final String dueKey;
   private final String claimedKey;
 
-  public RedisDueEvents(RedisAuditLog.Commands redis, String namespace) {
+  public RedisDueEvents(RedisCommands redis, String namespace) {
     this.redis = redis;
     this.dueKey = namespace + ":{lifecycle}:due";
     this.claimedKey = namespace + ":{lifecycle}:claimed";

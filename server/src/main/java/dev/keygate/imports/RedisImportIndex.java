@@ -1,11 +1,10 @@
 package dev.keygate.imports;
 
+import dev.keygate.store.RedisCommands;
 import dev.keygate.store.StoreUnavailableException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -25,18 +24,10 @@ public final class RedisImportIndex implements ImportIndex {
   private static final String DELETE_IF =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
-  private final Commands commands;
+  private final RedisCommands commands;
   private final String namespace;
 
-  /**
-   * How the index reaches Redis: the key store's client, within its per-call time budget, with
-   * every Redis failure turned into {@link dev.keygate.store.StoreUnavailableException}.
-   */
-  public interface Commands {
-    <T> T run(Function<UnifiedJedis, T> call);
-  }
-
-  public RedisImportIndex(Commands commands, String namespace) {
+  public RedisImportIndex(RedisCommands commands, String namespace) {
     this.commands = commands;
     this.namespace = namespace;
   }

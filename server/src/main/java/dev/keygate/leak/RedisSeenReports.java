@@ -1,7 +1,6 @@
 package dev.keygate.leak;
 
-import java.util.function.Function;
-import redis.clients.jedis.UnifiedJedis;
+import dev.keygate.store.RedisCommands;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -11,15 +10,10 @@ import redis.clients.jedis.params.SetParams;
  * of reports a day). One key per command, so it works on a Cluster alike.
  */
 public final class RedisSeenReports implements SeenReports {
-  private final Commands commands;
+  private final RedisCommands commands;
   private final String namespace;
 
-  /** The key store's client, with every Redis failure turned into StoreUnavailableException. */
-  public interface Commands {
-    <T> T run(Function<UnifiedJedis, T> call);
-  }
-
-  public RedisSeenReports(Commands commands, String namespace) {
+  public RedisSeenReports(RedisCommands commands, String namespace) {
     this.commands = commands;
     this.namespace = namespace;
   }

@@ -277,6 +277,19 @@ final class RedisClient implements AutoCloseable {
     return circuit;
   }
 
+  /**
+   * This client for a component beside the store, its calls named {@code what} in errors; their
+   * failures are not counted in the store's error metric (the component counts its own).
+   */
+  RedisCommands commands(String what) {
+    return new RedisCommands() {
+      @Override
+      public <T> T run(Function<UnifiedJedis, T> call) {
+        return execute(call, what, null);
+      }
+    };
+  }
+
   /** Failures of {@link #run} calls since start (a metric). */
   long errors() {
     return errors.sum();

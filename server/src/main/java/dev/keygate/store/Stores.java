@@ -12,8 +12,6 @@ import dev.keygate.leak.RedisSeenReports;
 import dev.keygate.leak.SeenReports;
 import dev.keygate.ratelimit.SharedLimiter;
 import java.time.Clock;
-import java.util.function.Function;
-import redis.clients.jedis.UnifiedJedis;
 
 /** Opens the store the configuration asks for. */
 public final class Stores {
@@ -89,16 +87,8 @@ public final class Stores {
 
   /** The log of {@link #auditLog(RedisKeyStore, int)}, on {@code client}. */
   static RedisAuditLog auditLog(RedisClient client, String namespace, int maxEvents) {
-    return new RedisAuditLog(
-        new RedisAuditLog.Commands() {
-          @Override
-          public <T> T run(Function<UnifiedJedis, T> call) {
-            // failures are counted by the log itself, not in the store's error metric
-            return client.execute(call, "redis audit log", null);
-          }
-        },
-        namespace,
-        maxEvents);
+    // failures are counted by the log itself, not in the store's error metric
+    return new RedisAuditLog(client.commands("redis audit log"), namespace, maxEvents);
   }
 
   /**
@@ -115,15 +105,7 @@ public final class Stores {
    */
   public static ImportIndex importIndex(KeyStore store) {
     if (backing(store) instanceof RedisKeyStore redis) {
-      RedisClient client = redis.client();
-      return new RedisImportIndex(
-          new RedisImportIndex.Commands() {
-            @Override
-            public <T> T run(Function<UnifiedJedis, T> call) {
-              return client.execute(call, "redis import index", null);
-            }
-          },
-          redis.namespace());
+      return new RedisImportIndex(redis.client().commands("redis import index"), redis.namespace());
     }
     return new InMemoryImportIndex();
   }
@@ -134,15 +116,7 @@ public final class Stores {
    */
   public static SeenReports seenReports(KeyStore store, Clock clock) {
     if (backing(store) instanceof RedisKeyStore redis) {
-      RedisClient client = redis.client();
-      return new RedisSeenReports(
-          new RedisSeenReports.Commands() {
-            @Override
-            public <T> T run(Function<UnifiedJedis, T> call) {
-              return client.execute(call, "redis leak reports", null);
-            }
-          },
-          redis.namespace());
+      return new RedisSeenReports(redis.client().commands("redis leak reports"), redis.namespace());
     }
     return new LocalSeenReports(clock);
   }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keygate.audit.RedisAuditLog;
+import dev.keygate.store.RedisCommands;
 import dev.keygate.store.RedisKeyStore;
 import dev.keygate.testing.RedisClusterSetup;
 import dev.keygate.testing.RedisDeploymentsExtension;
@@ -31,7 +31,7 @@ class ClusterEventsTest {
   void dueEventsAndLease_workOnACluster() {
     String ns = "kgev" + Long.toString(System.nanoTime(), 36);
     try (RedisKeyStore store = RedisKeyStore.connect(cluster.url(), Duration.ofSeconds(2), ns)) {
-      RedisAuditLog.Commands redis = store.auditLog(100).commands();
+      RedisCommands redis = store.auditLog(100).commands();
       RedisDueEvents due = new RedisDueEvents(redis, ns);
       due.schedule("key.expired|aaaaaaaaaaa1|1", T);
       due.schedule("key.expired|aaaaaaaaaaa2|2", T.plusSeconds(60));
