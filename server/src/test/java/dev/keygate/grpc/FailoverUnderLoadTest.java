@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keygate.api.v1.CheckRequest;
-import dev.keygate.api.v1.CreateKeyResponse;
-import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.testing.Eventually;
 import dev.keygate.testing.InProcessKeygate;
 import dev.keygate.testing.RedisClusterSetup;
 import dev.keygate.testing.RedisDeploymentsExtension;
 import dev.keygate.testing.RedisSentinelSetup;
 import dev.keygate.testing.RedisServer;
+import dev.keygate.testing.ValidAndRevokedKeys;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
@@ -46,9 +45,9 @@ class FailoverUnderLoadTest {
             namespace,
             Ticker.systemTicker(),
             Map.of("KEYGATE_REDIS_TIMEOUT", "500ms"))) {
-      Keys keys = keys(kg);
+      ValidAndRevokedKeys keys = ValidAndRevokedKeys.create(kg);
       cluster.awaitReplication();
-      RedisServer victim = cluster.masterOf(namespace + ":key:{" + keys.validId + "}");
+      RedisServer victim = cluster.masterOf(namespace + ":key:{" + keys.validId() + "}");
       run(kg, keys, victim::kill, cluster::healthy);
       victim.restart(); // rejoins as a replica of the promoted node
     }
@@ -63,7 +62,7 @@ class FailoverUnderLoadTest {
             namespace,
             Ticker.systemTicker(),
             Map.of("KEYGATE_REDIS_TIMEOUT", "500ms"))) {
-      Keys keys = keys(kg);
+      ValidAndRevokedKeys keys = ValidAndRevokedKeys.create(kg);
       sentinel.awaitReplication();
       RedisServer victim = sentinel.master();
       run(kg, keys, victim::kill, () -> sentinel.master() != victim);
@@ -73,22 +72,11 @@ class FailoverUnderLoadTest {
     }
   }
 
-  private record Keys(String valid, String validId, String revoked) {}
-
-  private static Keys keys(InProcessKeygate kg) {
-    CreateKeyResponse valid = kg.createKey("tasks:read");
-    CreateKeyResponse revoked = kg.createKey("tasks:read");
-    kg.admin()
-        .revokeKey(
-            RevokeKeyRequest.newBuilder()
-                .setId(revoked.getKey().getId())
-                .setReason("leaked")
-                .build());
-    return new Keys(valid.getSecret(), valid.getKey().getId(), revoked.getSecret());
-  }
-
   private static void run(
-      InProcessKeygate kg, Keys keys, Runnable kill, java.util.function.BooleanSupplier recovered)
+      InProcessKeygate kg,
+      ValidAndRevokedKeys keys,
+      Runnable kill,
+      java.util.function.BooleanSupplier recovered)
       throws Exception {
     ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
     AtomicBoolean stop = new AtomicBoolean();
@@ -106,7 +94,8 @@ class FailoverUnderLoadTest {
                 () -> {
                   while (!stop.get()) {
                     try {
-                      kg.authorize().check(CheckRequest.newBuilder().setKey(keys.revoked).build());
+                      kg.authorize()
+                          .check(CheckRequest.newBuilder().setKey(keys.revoked()).build());
                       wrong.add("revoked key allowed");
                     } catch (StatusRuntimeException e) {
                       Status.Code code = e.getStatus().getCode();
@@ -117,7 +106,7 @@ class FailoverUnderLoadTest {
                       }
                     }
                     try {
-                      kg.authorize().check(CheckRequest.newBuilder().setKey(keys.valid).build());
+                      kg.authorize().check(CheckRequest.newBuilder().setKey(keys.valid()).build());
                       if (killed.get()) {
                         allowedAfterKill.incrementAndGet();
                       } else {
@@ -155,7 +144,7 @@ class FailoverUnderLoadTest {
     }
     assertEquals(List.of(), List.copyOf(wrong));
     // no key lost: both records survived on the promoted replica
-    assertTrue(kg.app.store().find(keys.validId).isPresent(), "valid key survived failover");
+    assertTrue(kg.app.store().find(keys.validId()).isPresent(), "valid key survived failover");
   }
 
   /** Failover takes a few seconds (detection, election); allow a minute on a loaded machine. */

@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.keygate.api.v1.CheckRequest;
-import dev.keygate.api.v1.CreateKeyResponse;
-import dev.keygate.api.v1.RevokeKeyRequest;
 import dev.keygate.testing.Eventually;
 import dev.keygate.testing.InProcessKeygate;
 import dev.keygate.testing.RedisClusterSetup;
 import dev.keygate.testing.RedisSentinelSetup;
 import dev.keygate.testing.RedisServer;
+import dev.keygate.testing.ValidAndRevokedKeys;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -50,7 +49,7 @@ class HungMasterTest {
     try (RedisSentinelSetup sentinel = RedisSentinelSetup.start();
         InProcessKeygate kg =
             InProcessKeygate.overRedis(sentinel.url(), "kghung", Ticker.systemTicker(), ENV)) {
-      Keys keys = keys(kg);
+      ValidAndRevokedKeys keys = ValidAndRevokedKeys.create(kg);
       sentinel.awaitReplication();
       RedisServer victim = sentinel.master();
       run(kg, keys, victim, () -> sentinel.master() != victim);
@@ -62,10 +61,10 @@ class HungMasterTest {
     try (RedisClusterSetup cluster = RedisClusterSetup.start();
         InProcessKeygate kg =
             InProcessKeygate.overRedis(cluster.url(), "kghung", Ticker.systemTicker(), ENV)) {
-      Keys keys = keys(kg);
+      ValidAndRevokedKeys keys = ValidAndRevokedKeys.create(kg);
       cluster.awaitReplication();
-      RedisServer victim = cluster.masterOf("kghung:key:{" + keys.validId + "}");
-      int slot = JedisClusterCRC16.getSlot("kghung:key:{" + keys.validId + "}");
+      RedisServer victim = cluster.masterOf("kghung:key:{" + keys.validId() + "}");
+      int slot = JedisClusterCRC16.getSlot("kghung:key:{" + keys.validId() + "}");
       // asked of a node that does not hang (the fixture's masterOf may ask the paused one)
       RedisServer witness =
           cluster.nodes().stream().filter(n -> n != victim).findFirst().orElseThrow();
@@ -74,22 +73,8 @@ class HungMasterTest {
     }
   }
 
-  private record Keys(String valid, String validId, String revoked) {}
-
-  private static Keys keys(InProcessKeygate kg) {
-    CreateKeyResponse valid = kg.createKey("tasks:read");
-    CreateKeyResponse revoked = kg.createKey("tasks:read");
-    kg.admin()
-        .revokeKey(
-            RevokeKeyRequest.newBuilder()
-                .setId(revoked.getKey().getId())
-                .setReason("leaked")
-                .build());
-    return new Keys(valid.getSecret(), valid.getKey().getId(), revoked.getSecret());
-  }
-
   private static void run(
-      InProcessKeygate kg, Keys keys, RedisServer victim, BooleanSupplier promoted) {
+      InProcessKeygate kg, ValidAndRevokedKeys keys, RedisServer victim, BooleanSupplier promoted) {
     // the first few wrong answers, enough to say what went wrong
     List<String> wrong = new ArrayList<>();
     long bound = Math.max(DEADLINE.toMillis(), 2 * REDIS_TIMEOUT.toMillis()) + SLACK_MILLIS;
@@ -104,7 +89,7 @@ class HungMasterTest {
           throw new AssertionError("no failover, or the valid key not allowed after it: " + wrong);
         }
         failedOver = failedOver || promoted.getAsBoolean();
-        for (String secret : List.of(keys.valid, keys.revoked)) {
+        for (String secret : List.of(keys.valid(), keys.revoked())) {
           long start = System.nanoTime();
           Status.Code code = check(kg, secret);
           long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -113,11 +98,11 @@ class HungMasterTest {
           }
           if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
             unavailable++;
-          } else if (secret.equals(keys.revoked) && code != Status.Code.UNAUTHENTICATED) {
+          } else if (secret.equals(keys.revoked()) && code != Status.Code.UNAUTHENTICATED) {
             note(wrong, "revoked key: " + code);
-          } else if (secret.equals(keys.valid) && code != Status.Code.OK) {
+          } else if (secret.equals(keys.valid()) && code != Status.Code.OK) {
             note(wrong, "valid key: " + code);
-          } else if (secret.equals(keys.valid) && failedOver) {
+          } else if (secret.equals(keys.valid()) && failedOver) {
             allowedAfter = true;
           }
         }
@@ -127,8 +112,8 @@ class HungMasterTest {
       victim.resume();
     }
     // the old master rejoins as a replica: decisions stay right
-    Eventually.await("valid key allowed", () -> check(kg, keys.valid) == Status.Code.OK);
-    assertEquals(Status.Code.UNAUTHENTICATED, check(kg, keys.revoked));
+    Eventually.await("valid key allowed", () -> check(kg, keys.valid()) == Status.Code.OK);
+    assertEquals(Status.Code.UNAUTHENTICATED, check(kg, keys.revoked()));
     assertEquals(List.of(), wrong);
   }
 
@@ -144,24 +129,7 @@ class HungMasterTest {
         new Jedis(
             new HostAndPort("127.0.0.1", witness.port()),
             DefaultJedisClientConfig.builder().socketTimeoutMillis(1000).build())) {
-      for (String line : j.clusterNodes().split("\n")) {
-        String[] f = line.trim().split(" ");
-        if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
-          continue;
-        }
-        for (int i = 8; i < f.length; i++) {
-          String[] range = f[i].split("-");
-          if (range[0].startsWith("[")) {
-            continue;
-          }
-          int lo = Integer.parseInt(range[0]);
-          int hi = range.length > 1 ? Integer.parseInt(range[1]) : lo;
-          if (slot >= lo && slot <= hi) {
-            return HostAndPort.from(f[1].split("@")[0]).getPort();
-          }
-        }
-      }
-      return -1;
+      return RedisClusterSetup.slotOwnerPort(j.clusterNodes(), slot);
     } catch (RuntimeException e) {
       return -1;
     }

@@ -121,28 +121,38 @@ public final class RedisClusterSetup implements AutoCloseable {
       if (!node.isRunning()) {
         continue;
       }
-      String nodesText = on(node, Jedis::clusterNodes);
-      for (String line : nodesText.split("\n")) {
-        String[] f = line.trim().split(" ");
-        if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
-          continue;
-        }
-        for (int i = 8; i < f.length; i++) {
-          String[] range = f[i].split("-");
-          if (range[0].startsWith("[")) {
-            continue;
-          }
-          int lo = Integer.parseInt(range[0]);
-          int hi = range.length > 1 ? Integer.parseInt(range[1]) : lo;
-          if (slot >= lo && slot <= hi) {
-            int port = HostAndPort.from(f[1].split("@")[0]).getPort();
-            return nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
-          }
-        }
+      int port = slotOwnerPort(on(node, Jedis::clusterNodes), slot);
+      if (port < 0) {
+        throw new IllegalStateException("no master serves slot " + slot);
       }
-      throw new IllegalStateException("no master serves slot " + slot);
+      return nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
     }
     throw new IllegalStateException("no node is running");
+  }
+
+  /**
+   * The port of the master that serves {@code slot} in a {@code CLUSTER NODES} reply, -1 if none
+   * (masters marked failed are skipped).
+   */
+  public static int slotOwnerPort(String clusterNodes, int slot) {
+    for (String line : clusterNodes.split("\n")) {
+      String[] f = line.trim().split(" ");
+      if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
+        continue;
+      }
+      for (int i = 8; i < f.length; i++) {
+        String[] range = f[i].split("-");
+        if (range[0].startsWith("[")) {
+          continue;
+        }
+        int lo = Integer.parseInt(range[0]);
+        int hi = range.length > 1 ? Integer.parseInt(range[1]) : lo;
+        if (slot >= lo && slot <= hi) {
+          return HostAndPort.from(f[1].split("@")[0]).getPort();
+        }
+      }
+    }
+    return -1;
   }
 
   /** Waits until every replica of the cluster has caught up with its master's writes. */
