@@ -22,7 +22,7 @@ final class RedisActiveKeys {
   private static final LuaScript REVIVE = LuaScript.resource("revive", "lib/active");
 
   /** Index members read per round trip when reconciling. */
-  private static final int BATCH = 500;
+  static final int BATCH = 500;
 
   private final RedisClient client;
   private final RedisNamespace names;

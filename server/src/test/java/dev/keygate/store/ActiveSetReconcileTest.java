@@ -165,4 +165,26 @@ class ActiveSetReconcileTest {
         CreateOutcome.Status.CREATED,
         store.create(key("old000000006", "old", T0), "", 4, T0.plusSeconds(2)).status());
   }
+
+  @Test
+  void reconcile_projectLargerThanOneBatch_readsEveryPage() {
+    int n = RedisActiveKeys.BATCH + 2;
+    ApiKeyRecord last = null;
+    for (int i = 0; i < n; i++) {
+      last = key(String.format("big%09d", i), "big", T0.plusMillis(i));
+      store.create(last, "", n + 1, T0);
+    }
+    assertTrue(store.replace(revoked(last, T0), last.version()));
+    try (Jedis jedis = jedis()) {
+      // the revoke of the key on the second page lost its second step
+      jedis.zrem(store.names().projectRevoked("big"), PageTokens.position(last));
+    }
+    assertTrue(store.activeKeys().reconcile("big", T0));
+    try (Jedis jedis = jedis()) {
+      assertEquals(
+          List.of(PageTokens.position(last)),
+          jedis.zrange(store.names().projectRevoked("big"), 0, -1));
+      assertEquals(n, jedis.zcard(store.names().projectKeys("big")), "no index entry dropped");
+    }
+  }
 }
